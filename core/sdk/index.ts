@@ -1,0 +1,16 @@
+/** The strategy SDK: everything a strategy file imports from 'strategy-lab'. */
+export { BaseStrategy } from './strategy';
+export type { Broker, OrderRequest } from './broker';
+export type {
+  Bar,
+  Fill,
+  Order,
+  OrderOptions,
+  OrderSide,
+  OrderStatus,
+  OrderType,
+  Position,
+  StrategyConfig,
+  StrategyParams,
+  Timeframe,
+} from './types';

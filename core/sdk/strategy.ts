@@ -1,0 +1,127 @@
+import type { Broker } from './broker';
+import { brokerOf, currentOverrides } from './internal';
+import type { Bar, Fill, Order, OrderOptions, Position, StrategyConfig, StrategyParams } from './types';
+
+const paramsStore = new WeakMap<object, StrategyParams>();
+
+/**
+ * Base class of every strategy. Extend it, set `static config`, put tunable
+ * numbers in `params`, and implement `onBar`.
+ *
+ * ```ts
+ * export default class RsiReversion extends BaseStrategy {
+ *   static config = { symbols: ['AAPL'], timeframe: '1d' };
+ *   params = { period: 14, buyBelow: 35, sellAbove: 65 };
+ *   private rsi = new RSI(this.params.period);
+ *   onBar(bar: Bar) {
+ *     const value = this.rsi.update(bar.close);
+ *     if (value === undefined) return;
+ *     if (value < this.params.buyBelow && !this.position(bar.symbol)) this.buy(bar.symbol);
+ *     else if (value > this.params.sellAbove && this.position(bar.symbol)) this.close(bar.symbol);
+ *   }
+ * }
+ * ```
+ */
+export abstract class BaseStrategy {
+  /** Symbols and timeframe the strategy trades. Required. */
+  static config: StrategyConfig;
+
+  /** Tunable numbers and switches, read as `this.params.name`. */
+  declare params: StrategyParams;
+
+  /** Called once per bar, in time order; bars of one timestamp arrive together, one call each. */
+  abstract onBar(bar: Bar): void;
+  /** Called once before the first bar. */
+  onStart?(): void;
+  /** Called once after the last bar. */
+  onEnd?(): void;
+  /** Called when one of this strategy's orders fills. */
+  onFill?(fill: Fill): void;
+
+  /** Buy `symbol`: covers a short first; with no size, spends all available cash. Market order unless `limit`/`stop` is given. */
+  buy(symbol: string, options: OrderOptions = {}): Order {
+    return this.broker.submit({ ...options, symbol, side: 'buy' });
+  }
+
+  /** Sell `symbol`: reduces a long first, then opens a short; with no size, sells short with all available cash. */
+  sell(symbol: string, options: OrderOptions = {}): Order {
+    return this.broker.submit({ ...options, symbol, side: 'sell' });
+  }
+
+  /** Close the whole position in `symbol` at the next fill (market order). Returns undefined when flat. */
+  close(symbol: string): Order | undefined {
+    const shares = this.position(symbol);
+    if (shares === 0) return undefined;
+    return this.broker.submit({ symbol, side: shares > 0 ? 'sell' : 'buy', closePosition: true });
+  }
+
+  /** Cancel a pending order. Returns false when it already filled or was cancelled. */
+  cancel(order: Order | number): boolean {
+    return this.broker.cancel(typeof order === 'number' ? order : order.id);
+  }
+
+  /** Signed shares held in `symbol`: positive long, negative short, 0 flat. */
+  position(symbol: string): number {
+    return this.broker.position(symbol)?.shares ?? 0;
+  }
+
+  /** Full details of the open position in `symbol`, or undefined when flat. */
+  positionInfo(symbol: string): Position | undefined {
+    return this.broker.position(symbol);
+  }
+
+  /** Pending orders, optionally for one symbol. */
+  openOrders(symbol?: string): Order[] {
+    return this.broker.openOrders(symbol);
+  }
+
+  /** Cash available now. */
+  get cash(): number {
+    return this.broker.cash();
+  }
+
+  /** Cash plus open positions at the last close. */
+  get equity(): number {
+    return this.broker.equity();
+  }
+
+  /** Write a line to the run's log (shown live in the results view). */
+  log(...values: unknown[]): void {
+    this.broker.log(values.map(formatLogValue).join(' '));
+  }
+
+  private get broker(): Broker {
+    return brokerOf(this);
+  }
+}
+
+// `params` is an accessor at run time so that parameter overrides (optimiser,
+// robustness checks) apply *before* the subclass's field initializers read
+// them. Strategies are compiled with [[Set]] semantics for class fields
+// (useDefineForClassFields: false), so `params = {...}` in a subclass calls
+// this setter. Declared as a plain property above so the `.d.ts` stays simple.
+Object.defineProperty(BaseStrategy.prototype, 'params', {
+  configurable: false,
+  enumerable: true,
+  get(this: object): StrategyParams {
+    let params = paramsStore.get(this);
+    if (!params) {
+      params = { ...currentOverrides() } as StrategyParams;
+      paramsStore.set(this, params);
+    }
+    return params;
+  },
+  set(this: object, value: StrategyParams) {
+    paramsStore.set(this, { ...value, ...currentOverrides() } as StrategyParams);
+  },
+});
+
+function formatLogValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
