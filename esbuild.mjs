@@ -1,0 +1,52 @@
+// Builds every bundle into dist/. Entries whose source does not exist yet are skipped with a note.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {{ in: string, out: string, platform?: 'node' | 'browser', format?: 'cjs' | 'esm' | 'iife', external?: string[] }[]} */
+const entries = [
+  { in: 'client/extension.ts', out: 'extension', external: ['vscode'] },
+  { in: 'server/server.ts', out: 'server' },
+  { in: 'core/cli/main.ts', out: 'cli' },
+  { in: 'sandbox/runtime/main.ts', out: 'sandbox/runtime' },
+  { in: 'media/main.ts', out: 'media/main', platform: 'browser', format: 'iife' },
+];
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  target: 'node20',
+  logLevel: 'warning',
+  tsconfig: 'tsconfig.json',
+  legalComments: 'none',
+};
+
+const contexts = [];
+for (const entry of entries) {
+  if (!existsSync(entry.in)) {
+    console.log(`esbuild: skipping ${entry.in} (not present)`);
+    continue;
+  }
+  const platform = entry.platform ?? 'node';
+  const options = {
+    ...common,
+    entryPoints: [{ in: entry.in, out: entry.out }],
+    outdir: 'dist',
+    platform,
+    format: entry.format ?? 'cjs',
+    external: entry.external ?? [],
+    target: platform === 'browser' ? 'es2022' : 'node20',
+  };
+  if (watch) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+    contexts.push(ctx);
+  } else {
+    await esbuild.build(options);
+  }
+}
+if (watch) console.log('esbuild: watching…');
+else console.log('esbuild: built dist/');
