@@ -1,0 +1,61 @@
+import * as sdk from '../sdk/index';
+import * as indicators from '../sdk/indicators/index';
+import { BaseStrategy } from '../sdk/strategy';
+import type { StrategyConfig } from '../sdk/types';
+
+/** A strategy class as loaded from a compiled file. */
+export type StrategyClass = (new () => BaseStrategy) & { config: StrategyConfig; name: string };
+
+/** The only modules a strategy may import. Everything else is refused at load time too (not only by the validator). */
+const SDK_MODULES: Record<string, unknown> = {
+  'strategy-lab': sdk,
+  'strategy-lab/indicators': indicators,
+};
+
+export class StrategyLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StrategyLoadError';
+  }
+}
+
+/** Evaluates compiled strategy code and returns its default-exported class. */
+export function loadStrategy(js: string, fileName = 'strategy.ts'): StrategyClass {
+  const module = { exports: {} as Record<string, unknown> };
+  const requireSdk = (name: string): unknown => {
+    if (Object.prototype.hasOwnProperty.call(SDK_MODULES, name)) return SDK_MODULES[name];
+    throw new StrategyLoadError(`${fileName}: import of '${name}' is not allowed. A strategy may import only 'strategy-lab' and 'strategy-lab/indicators'.`);
+  };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function('module', 'exports', 'require', `${js}\n//# sourceURL=${fileName.replace(/[\r\n]/g, '')}`);
+  factory(module, module.exports, requireSdk);
+  return strategyClassFrom(module.exports, fileName);
+}
+
+/** Picks and checks the strategy class from a module's exports. */
+export function strategyClassFrom(exports: Record<string, unknown>, fileName: string): StrategyClass {
+  const candidate = exports.default;
+  if (typeof candidate !== 'function') {
+    throw new StrategyLoadError(`${fileName}: no default-exported class. Write \`export default class MyStrategy extends BaseStrategy { … }\`.`);
+  }
+  if (!(candidate.prototype instanceof BaseStrategy)) {
+    throw new StrategyLoadError(`${fileName}: the default export '${candidate.name || 'anonymous'}' does not extend BaseStrategy. Write \`class ${candidate.name || 'MyStrategy'} extends BaseStrategy\` and import BaseStrategy from 'strategy-lab'.`);
+  }
+  const cls = candidate as StrategyClass;
+  checkConfig(cls.config, fileName);
+  return cls;
+}
+
+const TIMEFRAMES = new Set(['1m', '2m', '5m', '15m', '30m', '1h', '4h', '1d', '1wk']);
+
+function checkConfig(config: StrategyConfig | undefined, fileName: string): void {
+  if (!config || typeof config !== 'object') {
+    throw new StrategyLoadError(`${fileName}: missing \`static config = { symbols: ['AAPL'], timeframe: '1d' }\` on the strategy class.`);
+  }
+  if (!Array.isArray(config.symbols) || config.symbols.length === 0 || !config.symbols.every((s) => typeof s === 'string' && s.length > 0)) {
+    throw new StrategyLoadError(`${fileName}: config.symbols must be a non-empty list of tickers, e.g. ['AAPL'].`);
+  }
+  if (!TIMEFRAMES.has(config.timeframe)) {
+    throw new StrategyLoadError(`${fileName}: config.timeframe '${String(config.timeframe)}' is not one of ${[...TIMEFRAMES].join(', ')}.`);
+  }
+}
