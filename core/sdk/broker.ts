@@ -16,6 +16,8 @@ export interface OrderRequest extends OrderOptions {
 export interface Broker {
   submit(request: OrderRequest): Order;
   cancel(orderId: number): boolean;
+  /** Signed shares held in `symbol` (0 when flat): the cheap query strategies make every bar. */
+  shares(symbol: string): number;
   /** Open position in `symbol`, or undefined when flat. */
   position(symbol: string): Position | undefined;
   /** Orders not yet filled or cancelled. */

@@ -38,12 +38,19 @@ export abstract class BaseStrategy {
   /** Called when one of this strategy's orders fills. */
   onFill?(fill: Fill): void;
 
-  /** Buy `symbol`: covers a short first; with no size, spends all available cash. Market order unless `limit`/`stop` is given. */
+  /**
+   * Buy `symbol`. With no size: covers the whole short if short, otherwise spends
+   * all available cash (whole shares, commission included). Market order unless
+   * `limit` or `stop` is given.
+   */
   buy(symbol: string, options: OrderOptions = {}): Order {
     return this.broker.submit({ ...options, symbol, side: 'buy' });
   }
 
-  /** Sell `symbol`: reduces a long first, then opens a short; with no size, sells short with all available cash. */
+  /**
+   * Sell `symbol`. With no size: sells the whole long if long, otherwise opens a
+   * short with all available buying power. Market order unless `limit` or `stop` is given.
+   */
   sell(symbol: string, options: OrderOptions = {}): Order {
     return this.broker.submit({ ...options, symbol, side: 'sell' });
   }
@@ -62,7 +69,7 @@ export abstract class BaseStrategy {
 
   /** Signed shares held in `symbol`: positive long, negative short, 0 flat. */
   position(symbol: string): number {
-    return this.broker.position(symbol)?.shares ?? 0;
+    return this.broker.shares(symbol);
   }
 
   /** Full details of the open position in `symbol`, or undefined when flat. */

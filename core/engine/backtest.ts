@@ -1,0 +1,139 @@
+/** Runs a strategy over bars and turns the raw simulation into the result object (metrics, trades, equity, orders). */
+import type { BarSeries } from '../data/series';
+import type { StrategyClass } from '../strategy/load';
+import { computeMetrics } from '../metrics/index';
+import type { TradeStat } from '../metrics/types';
+import type { BacktestBroker, ClosedLot } from './broker';
+import { resolveOptions, simulate, type RawBacktest } from './simulate';
+import { formatTime } from './time';
+import type { BacktestOptions, BacktestResult, EquityPoint, OrderRecord, Trade } from './types';
+
+export { CancelledError, StrategyRuntimeError, DEFAULT_OPTIONS, simulate, resolveOptions, type RawBacktest } from './simulate';
+
+export function runBacktest(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}): BacktestResult {
+  const raw = simulate(strategyClass, series, options);
+  return buildResult(strategyClass, series, options, raw);
+}
+
+export function buildResult(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions, raw: RawBacktest): BacktestResult {
+  const { grid, equity, broker } = raw;
+  const n = grid.length;
+  const trades = collectTrades(broker, grid);
+  const tradeStats: TradeStat[] = trades.map((t) => t.stat);
+  const metrics = computeMetrics({
+    time: grid,
+    equity,
+    trades: tradeStats,
+    benchmark: buyAndHold(series, grid),
+    commissionsPaid: broker.commissionsPaid,
+  });
+  const equityPoints: EquityPoint[] = new Array(n);
+  let peak = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i];
+    if (e > peak) peak = e;
+    equityPoints[i] = { time: formatTime(grid[i]), equity: e, drawdownPct: peak > 0 ? (e / peak - 1) * 100 : 0 };
+  }
+  const orders: OrderRecord[] = broker.orders.map((o) => ({
+    id: o.id,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    status: o.status,
+    placedAt: Number.isNaN(o.placedAt) ? '' : formatTime(o.placedAt),
+    placedBar: o.placedStep,
+    shares: o.filledShares ?? o.shares ?? null,
+    ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    ...(o.stop !== undefined ? { stop: o.stop } : {}),
+    ...(o.filledAt !== undefined ? { filledAt: formatTime(o.filledAt), fillPrice: o.fillPrice } : {}),
+    ...(o.reason !== undefined ? { reason: o.reason } : {}),
+    ...(o.tag !== undefined ? { tag: o.tag } : {}),
+  }));
+  return {
+    metrics,
+    trades: trades.map((t) => t.trade),
+    equity: equityPoints,
+    orders,
+    fills: broker.fills,
+    run: {
+      strategy: strategyClass.name,
+      symbols: series.map((s) => s.symbol),
+      bars: n,
+      start: n ? formatTime(grid[0]) : null,
+      end: n ? formatTime(grid[n - 1]) : null,
+      options: resolveOptions(options),
+      params: raw.params,
+    },
+  };
+}
+
+/** Closed lots, then still-open lots marked at the last close, as trades in entry order. */
+function collectTrades(broker: BacktestBroker, grid: Float64Array): { trade: Trade; stat: TradeStat }[] {
+  const last = grid.length - 1;
+  const lots: ClosedLot[] = [...broker.closedLots];
+  for (const { symbol, lot, lastPrice } of broker.openLots()) {
+    lots.push({
+      symbol, shares: lot.shares, entryPrice: lot.price, entryStep: lot.step, entryTime: lot.time,
+      exitPrice: lastPrice, exitStep: last, exitTime: grid[last], commission: lot.commission, exitReason: OPEN, tag: lot.tag,
+    });
+  }
+  // Stable sort: lots opened on the same bar keep their fill order.
+  return lots.map(toTrade).sort((a, b) => a.stat.entryBar - b.stat.entryBar);
+}
+
+const OPEN = '(open)';
+
+function toTrade(lot: ClosedLot): { trade: Trade; stat: TradeStat } {
+  const open = lot.exitReason === OPEN;
+  const size = Math.abs(lot.shares);
+  const pnl = Math.sign(lot.shares) * (lot.exitPrice - lot.entryPrice) * size - lot.commission;
+  const returnPct = (pnl / (lot.entryPrice * size)) * 100;
+  const trade: Trade = {
+    symbol: lot.symbol,
+    side: lot.shares > 0 ? 'long' : 'short',
+    size,
+    entryTime: formatTime(lot.entryTime),
+    entryPrice: lot.entryPrice,
+    entryBar: lot.entryStep,
+    exitTime: open ? null : formatTime(lot.exitTime),
+    exitPrice: open ? null : lot.exitPrice,
+    exitBar: open ? null : lot.exitStep,
+    pnl,
+    returnPct,
+    commission: lot.commission,
+    open,
+    exitReason: open ? null : lot.exitReason,
+    ...(lot.tag !== undefined ? { tag: lot.tag } : {}),
+  };
+  return { trade, stat: { entryBar: lot.entryStep, exitBar: lot.exitStep, entryTime: lot.entryTime, exitTime: lot.exitTime, pnl, returnPct } };
+}
+
+/**
+ * Buy-and-hold benchmark on the grid: for one symbol its close; for several,
+ * an equal-weight index (mean of each close divided by its first close), with
+ * closes carried forward over a symbol's missing bars.
+ */
+export function buyAndHold(series: BarSeries[], grid: Float64Array): Float64Array {
+  const out = new Float64Array(grid.length);
+  if (series.length === 1 && series[0].length === grid.length) {
+    out.set(series[0].close);
+    return out;
+  }
+  const cursor = new Int32Array(series.length);
+  const last = new Float64Array(series.length).fill(NaN);
+  for (let step = 0; step < grid.length; step++) {
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < series.length; i++) {
+      const s = series[i];
+      if (cursor[i] < s.length && s.time[cursor[i]] === grid[step]) last[i] = s.close[cursor[i]++];
+      if (!Number.isNaN(last[i])) {
+        sum += last[i] / s.close[0];
+        count++;
+      }
+    }
+    out[step] = count ? sum / count : 1;
+  }
+  return out;
+}
+

@@ -1,0 +1,167 @@
+/**
+ * The event-driven backtest loop: bars one at a time, in time order, several
+ * symbols in one portfolio. Per timestamp: (1) each symbol with a bar fills
+ * its pending orders and protective exits against that bar, (2) last prices
+ * move to the bar closes, (3) `onBar` runs once per symbol bar, (4) with
+ * fill: 'close' new market orders fill at the close, (5) equity is marked to
+ * market. A strategy only ever receives the current bar: there is no API that
+ * reaches ahead.
+ */
+import { bindBroker, withParamOverrides } from '../sdk/internal';
+import type { Bar, Fill, StrategyParams } from '../sdk/types';
+import type { BarSeries } from '../data/series';
+import type { StrategyClass } from '../strategy/load';
+import { BacktestBroker } from './broker';
+import { buildTimeGrid } from './grid';
+import { formatTime } from './time';
+import type { BacktestOptions, BacktestResult } from './types';
+
+export const DEFAULT_OPTIONS = {
+  cash: 10_000,
+  commission: 0,
+  commissionFixed: 0,
+  slippageBps: 0,
+  fill: 'next-open',
+} as const satisfies BacktestResult['run']['options'];
+
+export class CancelledError extends Error {
+  constructor() {
+    super('The backtest was cancelled.');
+    this.name = 'CancelledError';
+  }
+}
+
+/** An exception thrown by strategy code, with the bar where it happened. */
+export class StrategyRuntimeError extends Error {
+  constructor(
+    message: string,
+    readonly phase: 'constructor' | 'onStart' | 'onBar' | 'onEnd' | 'onFill',
+    readonly time: string | null,
+    readonly symbol: string | null,
+    readonly strategyStack?: string,
+  ) {
+    super(message);
+    this.name = 'StrategyRuntimeError';
+  }
+}
+
+/** Raw engine output before formatting: columnar, for callers that post-process (evaluators, bench). */
+export interface RawBacktest {
+  grid: Float64Array;
+  equity: Float64Array;
+  broker: BacktestBroker;
+  params: StrategyParams;
+}
+
+export function resolveOptions(options: BacktestOptions): BacktestResult['run']['options'] {
+  const o = { ...DEFAULT_OPTIONS, ...stripUndefined(options) };
+  const problems: string[] = [];
+  if (!(o.cash > 0 && Number.isFinite(o.cash))) problems.push(`cash must be a positive number, got ${o.cash}`);
+  if (!(o.commission >= 0 && o.commission < 1)) problems.push(`commission is a fraction of traded value (0.001 = 0.1%), got ${o.commission}`);
+  if (!(o.commissionFixed >= 0)) problems.push(`commissionFixed must be ≥ 0, got ${o.commissionFixed}`);
+  if (!(o.slippageBps >= 0 && o.slippageBps < 10_000)) problems.push(`slippageBps must be between 0 and 10000, got ${o.slippageBps}`);
+  if (o.fill !== 'next-open' && o.fill !== 'close') problems.push(`fill must be 'next-open' or 'close', got '${String(o.fill)}'`);
+  if (problems.length) throw new RangeError(`Invalid backtest options: ${problems.join('; ')}.`);
+  return { cash: o.cash, commission: o.commission, commissionFixed: o.commissionFixed, slippageBps: o.slippageBps, fill: o.fill };
+}
+
+export function simulate(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}): RawBacktest {
+  if (series.length === 0) throw new RangeError('No data: give at least one symbol with bars.');
+  for (const s of series) {
+    if (s.length === 0) throw new RangeError(`No bars for ${s.symbol} in the requested range: widen the date range or check the data source.`);
+  }
+  const settings = resolveOptions(options);
+  const grid = buildTimeGrid(series);
+  const n = grid.length;
+  const k = series.length;
+  const equity = new Float64Array(n);
+
+  let currentSymbol: string | null = null;
+  let phase: StrategyRuntimeError['phase'] = 'constructor';
+  let strategy: ReturnType<typeof construct>;
+  let onFillHook: ((fill: Fill) => void) | undefined;
+  const broker = new BacktestBroker(series, {
+    ...settings,
+    onLog: options.onLog,
+    onFill: (fill) => onFillHook?.(fill),
+  });
+  const fail = (err: unknown): never => {
+    if (err instanceof CancelledError || err instanceof StrategyRuntimeError) throw err;
+    const e = err instanceof Error ? err : new Error(String(err));
+    const time = Number.isNaN(broker.time) ? null : formatTime(broker.time);
+    const where = phase === 'onBar' ? ` on ${currentSymbol} at ${time}` : '';
+    throw new StrategyRuntimeError(`${strategyClass.name}.${phase} threw${where}: ${e.message}`, phase, time, currentSymbol, e.stack);
+  };
+
+  function construct() {
+    return withParamOverrides(options.params, () => new strategyClass());
+  }
+  try {
+    strategy = construct();
+  } catch (err) {
+    return fail(err);
+  }
+  bindBroker(strategy, broker);
+  if (typeof strategy.onFill === 'function') {
+    const s = strategy;
+    onFillHook = (fill) => {
+      const previous = phase;
+      phase = 'onFill';
+      try {
+        s.onFill!(fill);
+      } catch (err) {
+        fail(err);
+      }
+      phase = previous;
+    };
+  }
+
+  try {
+    phase = 'onStart';
+    strategy.onStart?.();
+    phase = 'onBar';
+    const cursor = new Int32Array(k);
+    const hasBar = new Uint8Array(k);
+    const isCancelled = options.isCancelled;
+    for (let step = 0; step < n; step++) {
+      const t = grid[step];
+      broker.step = step;
+      broker.time = t;
+      if (isCancelled !== undefined && (step & 1023) === 0 && isCancelled()) throw new CancelledError();
+      // 1. fills at this bar, per symbol
+      for (let i = 0; i < k; i++) {
+        const s = series[i];
+        const c = cursor[i];
+        hasBar[i] = c < s.length && s.time[c] === t ? 1 : 0;
+        if (hasBar[i]) broker.openBar(i, c, step);
+      }
+      // 2. closes become the last prices
+      for (let i = 0; i < k; i++) if (hasBar[i]) broker.setLastPrice(i, series[i].close[cursor[i]]);
+      // 3. the strategy sees each bar of this timestamp
+      for (let i = 0; i < k; i++) {
+        if (!hasBar[i]) continue;
+        const s = series[i];
+        const c = cursor[i];
+        currentSymbol = s.symbol;
+        const bar: Bar = { symbol: s.symbol, time: t, open: s.open[c], high: s.high[c], low: s.low[c], close: s.close[c], volume: s.volume[c], index: c };
+        strategy.onBar(bar);
+      }
+      // 4. fill: 'close'
+      for (let i = 0; i < k; i++) if (hasBar[i]) broker.closeBar(i, cursor[i], step);
+      // 5. mark to market
+      equity[step] = broker.equity();
+      for (let i = 0; i < k; i++) if (hasBar[i]) cursor[i]++;
+    }
+    currentSymbol = null;
+    phase = 'onEnd';
+    strategy.onEnd?.();
+    broker.finish();
+  } catch (err) {
+    fail(err);
+  }
+  return { grid, equity, broker, params: { ...strategy.params } };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
