@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureDependencies, ensureDocker } from './ensure.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -27,6 +28,10 @@ if (files.length === 0) {
   console.error(`No test files found under: ${targets.join(', ')}`);
   process.exit(1);
 }
+
+ensureDependencies();
+// The sandbox tests need a Docker engine; they fail loudly (never skip) when there is none.
+if (process.env.SKIP_DOCKER_SETUP !== '1' && args.length === 0) ensureDocker({ fatal: false });
 
 if (process.env.SKIP_BUILD !== '1') {
   const build = spawnSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
