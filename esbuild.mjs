@@ -9,7 +9,7 @@ const production = process.argv.includes('--production');
 const entries = [
   { in: 'client/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'server/server.ts', out: 'server' },
-  { in: 'core/cli/main.ts', out: 'cli' },
+  { in: 'core/cli/bin.ts', out: 'cli' },
   { in: 'sandbox/runtime/main.ts', out: 'sandbox/runtime' },
   { in: 'media/main.ts', out: 'media/main', platform: 'browser', format: 'iife' },
 ];

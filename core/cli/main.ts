@@ -1,0 +1,90 @@
+/**
+ * `strategy-lab`: the headless pipeline (generate, validate, backtest, evaluate,
+ * data, sandbox) for scripting and CI. Every command is a module exporting
+ * `run…Command(argv, io) → exit code`; this file only dispatches and turns
+ * errors into one clear line.
+ */
+import { runBacktestCommand } from './commands/backtest';
+import { CliError, processIo, type CliIo } from './io';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  backtest: { run: runBacktestCommand, summary: 'run a strategy file on market data and print its metrics' },
+};
+
+const VERSION = '0.1.0';
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'Strategy Lab — trading ideas to tested strategies.',
+    '',
+    'Usage: strategy-lab <command> [options]   (strategy-lab <command> --help for its options)',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(help());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`Unknown command '${name}'.\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+/** One line for expected errors (bad input, data, strategy errors); a stack only for bugs. */
+export function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof CliError) {
+    io.stderr(`error: ${err.message}\n`);
+    return err.code;
+  }
+  const e = err as Error & { code?: string };
+  const expected = ['CliError', 'DataError', 'StrategyCompileError', 'StrategyLoadError', 'StrategyRuntimeError', 'CancelledError', 'SandboxError', 'RangeError', 'GenerateError', 'AbortError'];
+  if (e && expected.includes(e.name)) {
+    io.stderr(`error: ${e.message}\n`);
+    return e.name === 'CancelledError' || e.name === 'AbortError' ? 130 : 1;
+  }
+  io.stderr(`internal error (please report): ${e?.stack ?? String(err)}\n`);
+  return 70;
+}
+
+/** The process entry: Ctrl-C cancels the running work (a second Ctrl-C quits at once). */
+export function runCli(argv = process.argv.slice(2)): void {
+  const controller = new AbortController();
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nCancelling… (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  });
+  main(argv, processIo(controller.signal)).then(
+    (code) => exitAfterFlush(code),
+    (err) => {
+      process.stderr.write(`internal error: ${(err as Error)?.stack ?? err}\n`);
+      exitAfterFlush(70);
+    },
+  );
+}
+
+/** Exits once stdout/stderr have drained (a large --json result on a pipe must not be cut off). */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
