@@ -15,10 +15,27 @@ export interface BarSeries {
   /** Dividend/split-adjusted close when the source has one. */
   readonly adjClose?: Float64Array;
   readonly length: number;
+  /** Where the bars came from; the UI shows `source.label` (e.g. to flag synthetic data). */
+  readonly source?: SeriesSource;
 }
 
-export function createSeries(symbol: string, length: number, withAdjClose = false): BarSeries {
+/** Provenance of a series, carried along so every view can say what it shows. */
+export interface SeriesSource {
+  /** Provider id: 'sample', 'csv', 'yahoo', 'alpaca', … */
+  readonly provider: string;
+  /** Human-readable label, e.g. "SYNTHETIC sample data (not real prices)" or "Yahoo Finance (adjusted)". */
+  readonly label: string;
+  /** True when the prices are generated, not real market data. */
+  readonly synthetic: boolean;
+  /** True when OHLC are split- and dividend-adjusted. */
+  readonly adjusted?: boolean;
+  /** Bar interval, e.g. '1d'. */
+  readonly interval?: string;
+}
+
+export function createSeries(symbol: string, length: number, withAdjClose = false, source?: SeriesSource): BarSeries {
   return {
+    source,
     symbol,
     time: new Float64Array(length),
     open: new Float64Array(length),
@@ -37,6 +54,7 @@ export function sliceSeries(series: BarSeries, from = -Infinity, to = Infinity):
   const end = upperBound(series.time, to);
   return {
     symbol: series.symbol,
+    source: series.source,
     time: series.time.subarray(start, end),
     open: series.open.subarray(start, end),
     high: series.high.subarray(start, end),
@@ -71,3 +89,33 @@ export function upperBound(times: Float64Array, t: number): number {
   }
   return lo;
 }
+
+/** The first `length` bars (views, no copy): for builders that over-allocate then trim. */
+export function truncateSeries(series: BarSeries, length: number): BarSeries {
+  if (length >= series.length) return series;
+  return sliceByIndex(series, 0, length);
+}
+
+/** Bars `[start, end)` by index, sharing the underlying buffers. */
+export function sliceByIndex(series: BarSeries, start: number, end: number): BarSeries {
+  return {
+    symbol: series.symbol,
+    source: series.source,
+    time: series.time.subarray(start, end),
+    open: series.open.subarray(start, end),
+    high: series.high.subarray(start, end),
+    low: series.low.subarray(start, end),
+    close: series.close.subarray(start, end),
+    volume: series.volume.subarray(start, end),
+    adjClose: series.adjClose?.subarray(start, end),
+    length: Math.max(0, end - start),
+  };
+}
+
+/** The same bars under another symbol and/or source label. */
+export function withSource(series: BarSeries, source: SeriesSource, symbol = series.symbol): BarSeries {
+  return { ...series, symbol, source };
+}
+
+/** Names of the numeric columns, in storage order (adjClose last, optional). */
+export const PRICE_COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
