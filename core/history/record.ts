@@ -1,0 +1,106 @@
+/** Builds a RunRecord from a finished backtest: the one place that decides what a saved run holds. */
+import { buyAndHold } from '../engine/backtest';
+import { buildTimeGrid } from '../engine/grid';
+import type { BarSeries } from '../data/series';
+import type { BacktestResult } from '../engine/types';
+import { RUN_SCHEMA, type CandleSeries, type EvaluationSummary, type RunLogLine, type RunOptions, type RunRecord, type RunSummary } from './types';
+
+/** Strategies that log on every bar would make run files huge; keep the first lines and count the rest. */
+export const MAX_SAVED_LOG_LINES = 2000;
+
+export interface RunRecordInput {
+  result: BacktestResult;
+  /** The bars the run used (same window), for the price chart and buy-and-hold curve. */
+  series: BarSeries[];
+  strategy: RunRecord['strategy'];
+  data: { source: string; timeframe: string; note?: string };
+  options: RunOptions;
+  sandbox: RunRecord['sandbox'];
+  logs?: RunLogLine[];
+  evaluation?: EvaluationSummary | null;
+  /** Injected for tests; defaults to now. */
+  createdAt?: Date;
+  /** Injected for tests; defaults to random. */
+  randomSuffix?: string;
+}
+
+export function createRunRecord(input: RunRecordInput): RunRecord {
+  const createdAt = input.createdAt ?? new Date();
+  const logs = input.logs ?? [];
+  const { result } = input;
+  return {
+    schema: RUN_SCHEMA,
+    id: runId(createdAt, input.strategy.name, input.randomSuffix),
+    createdAt: createdAt.toISOString(),
+    strategy: input.strategy,
+    data: {
+      source: input.data.source,
+      symbols: result.run.symbols,
+      timeframe: input.data.timeframe,
+      start: result.run.start,
+      end: result.run.end,
+      bars: result.run.bars,
+      ...(input.data.note ? { note: input.data.note } : {}),
+    },
+    options: input.options,
+    sandbox: input.sandbox,
+    result,
+    chart: {
+      candles: input.series.map(toCandles),
+      benchmark: benchmarkEquity(input.series, result),
+    },
+    evaluation: input.evaluation ?? null,
+    logs: logs.slice(0, MAX_SAVED_LOG_LINES),
+    logsDropped: Math.max(0, logs.length - MAX_SAVED_LOG_LINES),
+  };
+}
+
+/** Sortable, file-name-safe and unique enough: 20261124T181500123Z-rsi-reversion-k3f9. */
+export function runId(createdAt: Date, strategyName: string, suffix = Math.random().toString(36).slice(2, 6)): string {
+  const stamp = createdAt.toISOString().replace(/[-:.]/g, '');
+  const slug = strategyName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'strategy';
+  return `${stamp}-${slug}-${suffix.replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
+}
+
+export function summarize(record: RunRecord): RunSummary {
+  const m = record.result.metrics;
+  return {
+    id: record.id,
+    createdAt: record.createdAt,
+    strategyName: record.strategy.name,
+    file: record.strategy.file,
+    symbols: record.data.symbols,
+    start: record.data.start,
+    end: record.data.end,
+    returnPct: m.returnPct,
+    sharpeRatio: m.sharpeRatio,
+    maxDrawdownPct: m.maxDrawdownPct,
+    tradeCount: m.tradeCount,
+    overallScore: record.evaluation?.overallScore ?? null,
+    sandbox: record.sandbox.mode,
+  };
+}
+
+function toCandles(s: BarSeries): CandleSeries {
+  return {
+    symbol: s.symbol,
+    time: Array.from(s.time),
+    open: Array.from(s.open),
+    high: Array.from(s.high),
+    low: Array.from(s.low),
+    close: Array.from(s.close),
+  };
+}
+
+/** The engine's buy-and-hold index on the equity grid, scaled to the starting cash. */
+function benchmarkEquity(series: BarSeries[], result: BacktestResult): number[] {
+  if (series.length === 0 || result.equity.length === 0) return [];
+  const grid = buildTimeGrid(series);
+  if (grid.length !== result.equity.length) {
+    throw new Error(`The bars given for the chart (${grid.length} timestamps) do not match the run's equity curve (${result.equity.length} points). Pass the same series the backtest ran on.`);
+  }
+  const index = buyAndHold(series, grid);
+  const first = index[0];
+  const cash = result.run.options.cash;
+  return Array.from(index, (v) => (first > 0 ? (v / first) * cash : cash));
+}

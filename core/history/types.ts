@@ -1,0 +1,124 @@
+/**
+ * A saved backtest run: everything needed to show it again and to reproduce it
+ * (strategy source, options, data window, result), as one JSON file under
+ * `.strategy-lab/runs/`.
+ */
+import type { BacktestResult } from '../engine/types';
+import type { StrategyParams } from '../sdk/types';
+
+export const RUN_SCHEMA = 1;
+
+/** Candles of one symbol for the price chart, columnar to keep the JSON small. Times in ms since epoch UTC. */
+export interface CandleSeries {
+  symbol: string;
+  time: number[];
+  open: number[];
+  high: number[];
+  low: number[];
+  close: number[];
+}
+
+export interface ChartData {
+  candles: CandleSeries[];
+  /** Buy-and-hold equity on the same grid as `result.equity`, starting at the run's cash. */
+  benchmark: number[];
+}
+
+/**
+ * One evaluator's verdict (evaluation pipeline, issue 7). `status` 'skipped' means it did
+ * not run (e.g. no LLM configured) and carries no score; 'error' means it failed to run.
+ */
+export interface EvaluatorOutcome {
+  id: string;
+  name?: string;
+  kind: 'deterministic' | 'llm';
+  status: 'passed' | 'failed' | 'skipped' | 'error';
+  /** 0..1, null when skipped or errored. */
+  score: number | null;
+  reasons: string[];
+  details?: unknown;
+}
+
+export interface EvaluationSummary {
+  evaluators: EvaluatorOutcome[];
+  /** Weighted overall score 0..1 over the evaluators that ran; null when none ran. */
+  overallScore: number | null;
+  /** How many evaluators the overall score is based on. */
+  basedOn: number;
+}
+
+/** What the user chose for this run (on top of the strategy's own config). */
+export interface RunOptions {
+  cash?: number;
+  commission?: number;
+  commissionFixed?: number;
+  slippageBps?: number;
+  fill?: 'next-open' | 'close';
+  params?: Partial<StrategyParams>;
+  /** Date range override, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  /** Data source id, e.g. 'sample', 'yahoo', 'csv'. */
+  source?: string;
+}
+
+export interface RunLogLine {
+  /** Bar time the strategy logged at, or null outside onBar. */
+  time: string | null;
+  message: string;
+}
+
+export interface RunRecord {
+  schema: typeof RUN_SCHEMA;
+  id: string;
+  /** ISO time the run finished. */
+  createdAt: string;
+  strategy: {
+    /** Class name. */
+    name: string;
+    /** Path of the strategy file relative to the workspace folder (forward slashes). */
+    file: string;
+    /** The exact source that ran. */
+    source: string;
+    /** The user's original request, when the file has one. */
+    request?: string;
+  };
+  data: {
+    source: string;
+    symbols: string[];
+    timeframe: string;
+    start: string | null;
+    end: string | null;
+    bars: number;
+    /** Anything the user should know about the data (e.g. "offline sample", "cached range only"). */
+    note?: string;
+  };
+  options: RunOptions;
+  sandbox: {
+    mode: 'docker' | 'process' | 'in-process';
+    durationMs: number | null;
+  };
+  result: BacktestResult;
+  chart: ChartData;
+  evaluation: EvaluationSummary | null;
+  logs: RunLogLine[];
+  /** Log lines dropped beyond the cap. */
+  logsDropped: number;
+}
+
+/** The small part of a run that history lists and pickers show. */
+export interface RunSummary {
+  id: string;
+  createdAt: string;
+  strategyName: string;
+  file: string;
+  symbols: string[];
+  start: string | null;
+  end: string | null;
+  returnPct: number | null;
+  sharpeRatio: number | null;
+  maxDrawdownPct: number | null;
+  tradeCount: number;
+  overallScore: number | null;
+  sandbox: RunRecord['sandbox']['mode'];
+}

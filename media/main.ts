@@ -1,0 +1,181 @@
+/// <reference lib="dom" />
+/**
+ * Entry of the results webview (bundled by esbuild to dist/media/main.js, an IIFE).
+ * Renders a ViewModel; the extension sends whole models or small updates (status,
+ * log lines, errors). The model and the UI state are kept with setState so a
+ * hidden panel comes back exactly as it was.
+ */
+import './main.css';
+import { compareRuns } from '../core/history/compare';
+import type { Trade } from '../core/engine/types';
+import type { RunLogLine } from '../core/history/types';
+import { renderCompareChart, renderResultCharts, type ResultCharts } from './charts';
+import { clear, h, section } from './dom';
+import { connectHost } from './host';
+import { renderCards, renderMetricsTable } from './metrics';
+import { renderComparison, renderError, renderEvaluators, renderHeader, renderLog, renderStatus } from './panels';
+import { EMBEDDED_MODEL_ID, emptyModel, type ToWebview, type ViewModel } from './protocol';
+import { readTheme } from './theme';
+import { renderTrades, type TradeSort } from './trades';
+
+interface UiState {
+  sort: TradeSort;
+  symbol?: string;
+  scrollY: number;
+  /** Trade number last jumped to. */
+  selectedTrade?: number;
+}
+
+interface Saved {
+  model: ViewModel;
+  ui: UiState;
+}
+
+const host = connectHost();
+const app = document.getElementById('app') ?? document.body.appendChild(h('main', { attrs: { id: 'app' } }));
+
+function readEmbedded(): ViewModel | undefined {
+  const el = document.getElementById(EMBEDDED_MODEL_ID);
+  if (!el?.textContent) return undefined;
+  try { return JSON.parse(el.textContent) as ViewModel; } catch (err) {
+    console.error(`Strategy Lab: the embedded run data is not valid JSON (${(err as Error).message}).`);
+    return undefined;
+  }
+}
+
+const saved = host.getState<Saved>();
+let model: ViewModel = saved?.model ?? readEmbedded() ?? emptyModel();
+let ui: UiState = saved?.ui ?? { sort: { column: 'n', descending: false }, scrollY: 0 };
+let charts: { destroy(): void } | null = null;
+let resultCharts: ResultCharts | null = null;
+let logPane: ReturnType<typeof renderLog> | null = null;
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function persist(): void {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => host.setState<Saved>({ model, ui }), 150);
+}
+
+const action = (id: string) => host.post({ type: 'action', action: id, ...(model.run ? { runId: model.run.id } : {}) });
+
+function actionBar(): HTMLElement | null {
+  if (!host.interactive) return null;
+  const buttons: [string, string][] = [['rerun', 'Run again'], ['exportCsv', 'Export trades CSV'], ['exportHtml', 'Export HTML report'], ['compare', 'Compare with…'], ['history', 'Run history'], ['openSource', 'Open strategy']];
+  return h('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': 'Run actions' } },
+    ...buttons.map(([id, label]) => h('button', { text: label, attrs: { type: 'button', 'data-action': id }, on: { click: () => action(id) } })));
+}
+
+function jumpTo(trade: Trade, n: number): void {
+  ui.selectedTrade = n;
+  ui.symbol = trade.symbol;
+  resultCharts?.jumpTo(trade);
+  app.querySelectorAll('tr.trade').forEach((row) => row.setAttribute('aria-selected', String(row.getAttribute('data-n') === String(n))));
+  const announce = document.getElementById('announce');
+  if (announce) announce.textContent = `Chart shows trade ${n}: ${trade.side} ${trade.symbol} ${trade.entryTime} to ${trade.exitTime ?? 'open'}.`;
+  document.getElementById('charts')?.scrollIntoView({ block: 'start' });
+  persist();
+}
+
+function renderCharts(): HTMLElement {
+  const run = model.run!;
+  const price = h('div', { class: 'chart chart-price', attrs: { id: 'chart-price', role: 'img', 'aria-label': 'Price candles with buy and sell markers' } });
+  const equity = h('div', { class: 'chart chart-equity', attrs: { id: 'chart-equity', role: 'img', 'aria-label': 'Equity curve against buy and hold' } });
+  const drawdown = h('div', { class: 'chart chart-drawdown', attrs: { id: 'chart-drawdown', role: 'img', 'aria-label': 'Drawdown in percent' } });
+  const symbols = run.chart.candles.map((c) => c.symbol);
+  const picker = symbols.length > 1
+    ? h('label', { class: 'symbol-picker', text: 'Symbol ' }, h('select', {
+      attrs: { id: 'symbol-select' },
+      on: { change: (e) => { ui.symbol = (e.target as HTMLSelectElement).value; resultCharts?.showSymbol(ui.symbol); persist(); } },
+    }, ...symbols.map((s) => { const o = h('option', { text: s, attrs: { value: s } }); o.selected = s === ui.symbol; return o; })))
+    : null;
+  const el = section('charts', 'Charts', picker,
+    h('h3', { text: `Price${symbols.length === 1 ? ` · ${symbols[0]}` : ''}` }), price,
+    h('h3', {}, 'Equity ', h('span', { class: 'legend equity', text: '— strategy' }), ' ', h('span', { class: 'legend benchmark', text: '— buy & hold' })), equity,
+    h('h3', { text: 'Drawdown' }), drawdown);
+  queueMicrotask(() => {
+    resultCharts = renderResultCharts({ price, equity, drawdown }, run, readTheme(), ui.symbol);
+    charts = resultCharts;
+  });
+  return el;
+}
+
+function render(): void {
+  charts?.destroy();
+  charts = null;
+  resultCharts = null;
+  clear(app);
+  app.append(h('div', { class: 'sr-only', attrs: { id: 'announce', 'aria-live': 'polite' } }));
+  const status = renderStatus(model.status);
+  if (status) app.append(status);
+  if (model.status.state === 'cancelled') app.append(h('p', { class: 'notice', attrs: { id: 'cancelled' }, text: 'The last run was cancelled; showing the previous result.' }));
+  if (model.error) app.append(renderError(model.error, host.interactive ? action : null));
+
+  const run = model.run;
+  if (run && model.compareWith) {
+    const b = model.compareWith;
+    const chartEl = h('div', { class: 'chart chart-equity', attrs: { id: 'chart-compare', role: 'img', 'aria-label': 'Equity of both runs' } });
+    app.append(h('header', { class: 'run-header' }, h('h1', { text: 'Compare runs' })),
+      section('compare', 'Metrics, A against B', h('div', { class: 'table-scroll' }, renderComparison(compareRuns(run, b)))),
+      section('compare-chart', 'Equity', h('p', {}, h('span', { class: 'legend equity', text: '— A' }), ' ', h('span', { class: 'legend compare', text: '— B' })), chartEl));
+    queueMicrotask(() => { charts = renderCompareChart(chartEl, run, b, readTheme()); });
+  } else if (run) {
+    app.append(renderHeader(run, actionBar()), renderCards(run), renderCharts(),
+      renderTrades(run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo),
+      renderMetricsTable(run), renderEvaluators(run.evaluation));
+  } else if (model.status.state !== 'running' && !model.error) {
+    app.append(h('p', { class: 'muted empty', attrs: { id: 'empty' }, text: 'No backtest yet. Click "▶ Backtest" above a strategy class, or run "Strategy Lab: Run Backtest".' }));
+  }
+  if (!model.compareWith) {
+    logPane = renderLog(model.logs, model.status.state === 'running' ? 0 : (run?.logsDropped ?? 0));
+    app.append(logPane.element);
+  } else logPane = null;
+  app.append(h('footer', { class: 'muted credit', text: 'Charts: TradingView Lightweight Charts™ (tradingview.com).' }));
+  requestAnimationFrame(() => window.scrollTo(0, ui.scrollY));
+}
+
+function rerenderTrades(): void {
+  const old = document.getElementById('trades');
+  if (!old || !model.run) return;
+  const focusedColumn = (document.activeElement as HTMLElement | null)?.getAttribute('data-column');
+  old.replaceWith(renderTrades(model.run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo));
+  if (focusedColumn) (document.querySelector(`button[data-column="${focusedColumn}"]`) as HTMLElement | null)?.focus();
+}
+
+function appendLogs(lines: RunLogLine[]): void {
+  model.logs.push(...lines);
+  if (model.logs.length > 5000) model.logs.splice(0, model.logs.length - 5000);
+  logPane?.append(lines);
+}
+
+function handle(message: ToWebview): void {
+  switch (message.type) {
+    case 'model': model = message.model; render(); break;
+    case 'status': {
+      const wasRunning = model.status.state === 'running';
+      model.status = message.status;
+      if (message.status.state === 'running' && !wasRunning) { model.logs = []; model.error = null; render(); }
+      else {
+        const el = document.getElementById('status');
+        const next = renderStatus(model.status);
+        if (el && next) el.replaceWith(next);
+        else render();
+      }
+      break;
+    }
+    case 'log': appendLogs(message.lines); break;
+    case 'error': model.error = message.error; render(); break;
+  }
+  persist();
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  if (event.data && typeof event.data === 'object' && 'type' in event.data) handle(event.data);
+});
+let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('scroll', () => {
+  clearTimeout(scrollTimer);
+  scrollTimer = setTimeout(() => { ui.scrollY = window.scrollY; persist(); }, 200);
+});
+
+render();
+host.post({ type: 'ready' });

@@ -1,0 +1,48 @@
+/// <reference lib="dom" />
+/** Headline cards and the grouped metrics table, each value with its definition on hover and focus. */
+import type { RunRecord } from '../core/history/types';
+import type { Metrics } from '../core/metrics/types';
+import { METRIC_GROUPS, formatMetric, metricInfo } from '../core/report/metricCatalog';
+import { h, section } from './dom';
+
+const HEADLINE: (keyof Metrics)[] = ['returnPct', 'cagrPct', 'sharpeRatio', 'maxDrawdownPct', 'winRatePct', 'tradeCount'];
+
+function tone(key: keyof Metrics, value: unknown): string {
+  if (typeof value !== 'number' || value === 0) return '';
+  if (key === 'maxDrawdownPct') return value < -20 ? 'neg' : '';
+  if (key === 'returnPct' || key === 'cagrPct' || key === 'sharpeRatio') return value > 0 ? 'pos' : 'neg';
+  return '';
+}
+
+export function renderCards(run: RunRecord): HTMLElement {
+  const cards = HEADLINE.map((key) => {
+    const info = metricInfo(key);
+    const value = run.result.metrics[key];
+    return h('div', { class: `card ${tone(key, value)}`, title: info.definition, attrs: { 'data-metric': key, tabindex: '0' } },
+      h('div', { class: 'card-label', text: info.label }),
+      h('div', { class: 'card-value', text: formatMetric(value, info.unit) }));
+  });
+  const score = run.evaluation?.overallScore ?? null;
+  const basedOn = run.evaluation?.basedOn ?? 0;
+  cards.push(h('div', {
+    class: 'card', attrs: { 'data-metric': 'overallScore', tabindex: '0' },
+    title: score === null ? 'No evaluators ran for this backtest, so there is no overall score.' : `Weighted score of ${basedOn} evaluator(s), 0–100.`,
+  },
+  h('div', { class: 'card-label', text: 'Overall score' }),
+  h('div', { class: 'card-value', text: score === null ? 'n/a' : `${Math.round(score * 100)}` }),
+  h('div', { class: 'card-note', text: score === null ? 'no evaluators run' : `from ${basedOn} evaluator(s)` })));
+  return h('div', { class: 'cards', attrs: { id: 'cards', role: 'list' } }, ...cards.map((c) => { c.setAttribute('role', 'listitem'); return c; }));
+}
+
+export function renderMetricsTable(run: RunRecord): HTMLElement {
+  const groups = METRIC_GROUPS.map((group) => {
+    const rows = group.metrics.map((info) =>
+      h('tr', { attrs: { 'data-metric': info.key } },
+        h('th', { attrs: { scope: 'row' } }, h('abbr', { text: info.label, title: info.definition, attrs: { tabindex: '0' } })),
+        h('td', { class: 'num', text: formatMetric(run.result.metrics[info.key], info.unit) })));
+    return h('table', { class: 'metrics', attrs: { 'data-group': group.id } },
+      h('caption', { text: group.title }),
+      h('tbody', {}, ...rows));
+  });
+  return section('metrics', 'Metrics', h('div', { class: 'metric-groups' }, ...groups));
+}

@@ -1,0 +1,113 @@
+/// <reference lib="dom" />
+/** The smaller parts of the results panel: run header, status line, error panel, evaluators, log, comparison table. */
+import type { RunComparison } from '../core/history/compare';
+import type { EvaluationSummary, RunLogLine, RunRecord } from '../core/history/types';
+import { formatMetric, formatNumber } from '../core/report/metricCatalog';
+import { h, section } from './dom';
+import { STAGES, type PanelError, type RunStatus } from './protocol';
+
+export function renderHeader(run: RunRecord, actions: HTMLElement | null): HTMLElement {
+  const o = run.result.run.options;
+  const facts = [
+    `${run.data.symbols.join(', ')} · ${run.data.timeframe}`,
+    `${run.data.start ?? '?'} → ${run.data.end ?? '?'} (${run.data.bars} bars)`,
+    `data: ${run.data.source}${run.data.note ? ` (${run.data.note})` : ''}`,
+    `cash ${formatNumber(o.cash, 0)} · commission ${o.commission} · fee ${o.commissionFixed} · slippage ${o.slippageBps} bps · fill ${o.fill}`,
+    `sandbox: ${run.sandbox.mode}${run.sandbox.durationMs !== null ? ` · ${formatNumber(run.sandbox.durationMs / 1000, 2)} s` : ''}`,
+    `run ${run.id}`,
+  ];
+  return h('header', { class: 'run-header', attrs: { id: 'run-header' } },
+    h('div', {},
+      h('h1', { text: run.strategy.name }),
+      h('div', { class: 'muted', text: run.strategy.file }),
+      h('ul', { class: 'facts' }, ...facts.map((f) => h('li', { text: f })))),
+    actions);
+}
+
+export function renderStatus(status: RunStatus): HTMLElement | null {
+  if (status.state !== 'running') return null;
+  const current = status.stage ? STAGES.indexOf(status.stage) : -1;
+  return h('div', { class: 'status', attrs: { id: 'status', role: 'status', 'aria-live': 'polite' } },
+    h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+    h('span', { text: `Running ${status.strategy ?? 'backtest'}…` }),
+    h('ol', { class: 'stages' }, ...STAGES.map((stage, i) =>
+      h('li', { class: i < current ? 'done' : i === current ? 'active' : '', text: stage }))));
+}
+
+export function renderError(error: PanelError, onAction: ((id: string) => void) | null): HTMLElement {
+  return h('div', { class: 'error-panel', attrs: { id: 'error', role: 'alert' } },
+    h('h2', { text: error.title }),
+    h('p', { class: 'error-message', text: error.message }),
+    error.hint ? h('p', { class: 'error-hint', text: error.hint }) : null,
+    onAction && error.actions?.length
+      ? h('div', { class: 'actions' }, ...error.actions.map((a) => h('button', { text: a.label, attrs: { type: 'button', 'data-action': a.id }, on: { click: () => onAction(a.id) } })))
+      : null);
+}
+
+export function renderEvaluators(evaluation: EvaluationSummary | null): HTMLElement {
+  if (!evaluation || evaluation.evaluators.length === 0) {
+    return section('evaluators', 'Evaluators', h('p', { class: 'muted', attrs: { id: 'no-evaluators' }, text: 'No evaluators run for this backtest, so it has no overall score.' }));
+  }
+  const overall = evaluation.overallScore === null
+    ? `No overall score: none of the ${evaluation.evaluators.length} evaluators produced a score.`
+    : `Overall score ${Math.round(evaluation.overallScore * 100)} / 100, based on ${evaluation.basedOn} of ${evaluation.evaluators.length} evaluators.`;
+  const items = evaluation.evaluators.map((e) =>
+    h('li', { class: `evaluator ${e.status}`, attrs: { 'data-evaluator': e.id } },
+      h('div', { class: 'evaluator-head' },
+        h('span', { class: `badge ${e.status}`, text: e.status }),
+        h('strong', { text: e.name ?? e.id }),
+        h('span', { class: 'muted', text: e.kind }),
+        h('span', { class: 'score', text: e.score === null ? '—' : `${Math.round(e.score * 100)}` })),
+      e.reasons.length ? h('ul', { class: 'reasons' }, ...e.reasons.map((r) => h('li', { text: r }))) : null));
+  return section('evaluators', 'Evaluators', h('p', { text: overall }), h('ul', { class: 'evaluator-list' }, ...items));
+}
+
+/** Lines kept in the DOM; a saved run already caps its log, a live run can produce more. */
+export const MAX_LOG_LINES = 5000;
+
+export function formatLogLine(line: RunLogLine): string {
+  return line.time ? `[${line.time}] ${line.message}` : line.message;
+}
+
+export function renderLog(lines: RunLogLine[], dropped: number): { element: HTMLElement; append(more: RunLogLine[]): void } {
+  const pre = h('pre', { class: 'log', attrs: { id: 'log-lines', tabindex: '0', 'aria-label': 'Strategy log' } });
+  const empty = h('p', { class: 'muted', text: 'The strategy has not logged anything (use this.log(...) in the strategy).' });
+  // One text node per batch: dropping the oldest batches keeps the pane bounded cheaply.
+  const batches: { node: Text; lines: number }[] = [];
+  let count = 0;
+  const append = (more: RunLogLine[]) => {
+    if (more.length === 0) return;
+    empty.remove();
+    const stick = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+    const node = document.createTextNode(more.map(formatLogLine).join('\n') + '\n');
+    pre.append(node);
+    batches.push({ node, lines: more.length });
+    count += more.length;
+    while (count > MAX_LOG_LINES && batches.length > 1) {
+      const oldest = batches.shift()!;
+      oldest.node.remove();
+      count -= oldest.lines;
+    }
+    if (stick) pre.scrollTop = pre.scrollHeight;
+  };
+  const element = section('log', 'Log', lines.length ? null : empty, pre,
+    dropped > 0 ? h('p', { class: 'muted', text: `${dropped} more line(s) were not saved.` }) : null);
+  append(lines);
+  return { element, append };
+}
+
+export function renderComparison(cmp: RunComparison): HTMLElement {
+  const rows = cmp.rows.map((row) =>
+    h('tr', { attrs: { 'data-metric': row.info.key } },
+      h('th', { attrs: { scope: 'row' } }, h('abbr', { text: row.info.label, title: row.info.definition, attrs: { tabindex: '0' } })),
+      h('td', { class: `num ${row.better === 'a' ? 'better' : ''}`, text: formatMetric(row.a, row.info.unit) }),
+      h('td', { class: `num ${row.better === 'b' ? 'better' : ''}`, text: formatMetric(row.b, row.info.unit) }),
+      h('td', { class: 'num', text: row.delta === null ? '' : `${row.delta > 0 ? '+' : ''}${formatMetric(row.delta, row.info.unit === 'date' ? 'ratio' : row.info.unit)}` })));
+  return h('table', { class: 'metrics compare', attrs: { id: 'compare-table' } },
+    h('thead', {}, h('tr', {},
+      h('th', { text: 'Metric', attrs: { scope: 'col' } }),
+      h('th', { text: `A: ${cmp.a.label}`, attrs: { scope: 'col' } }),
+      h('th', { text: `B: ${cmp.b.label}`, attrs: { scope: 'col' } }),
+      h('th', { text: 'B − A', attrs: { scope: 'col' } }))),
+    h('tbody', {}, ...rows));
+}

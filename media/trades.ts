@@ -1,0 +1,93 @@
+/// <reference lib="dom" />
+/** The sortable trades table; clicking a row (or Enter on it) jumps the charts to that trade. */
+import type { Trade } from '../core/engine/types';
+import { formatNumber } from '../core/report/metricCatalog';
+import { h, section } from './dom';
+
+export interface TradeSort {
+  column: ColumnId;
+  descending: boolean;
+}
+
+type ColumnId = 'n' | 'symbol' | 'side' | 'entryTime' | 'entryPrice' | 'exitTime' | 'exitPrice' | 'size' | 'pnl' | 'returnPct' | 'exitReason';
+
+interface Column {
+  id: ColumnId;
+  label: string;
+  numeric: boolean;
+  value: (t: Trade, n: number) => number | string | null;
+  show: (t: Trade, n: number) => string;
+}
+
+const price = (v: number | null) => (v === null ? '—' : formatNumber(v, 2));
+
+const COLUMNS: Column[] = [
+  { id: 'n', label: '#', numeric: true, value: (_t, n) => n, show: (_t, n) => String(n) },
+  { id: 'symbol', label: 'Symbol', numeric: false, value: (t) => t.symbol, show: (t) => t.symbol },
+  { id: 'side', label: 'Side', numeric: false, value: (t) => t.side, show: (t) => t.side },
+  { id: 'entryTime', label: 'Entry', numeric: false, value: (t) => t.entryTime, show: (t) => t.entryTime },
+  { id: 'entryPrice', label: 'Entry price', numeric: true, value: (t) => t.entryPrice, show: (t) => price(t.entryPrice) },
+  { id: 'exitTime', label: 'Exit', numeric: false, value: (t) => t.exitTime, show: (t) => t.exitTime ?? 'open' },
+  { id: 'exitPrice', label: 'Exit price', numeric: true, value: (t) => t.exitPrice, show: (t) => price(t.exitPrice) },
+  { id: 'size', label: 'Size', numeric: true, value: (t) => t.size, show: (t) => formatNumber(t.size, Number.isInteger(t.size) ? 0 : 4) },
+  { id: 'pnl', label: 'P&L', numeric: true, value: (t) => t.pnl, show: (t) => formatNumber(t.pnl, 2) },
+  { id: 'returnPct', label: 'Return %', numeric: true, value: (t) => t.returnPct, show: (t) => formatNumber(t.returnPct, 2) },
+  { id: 'exitReason', label: 'Exit reason', numeric: false, value: (t) => t.exitReason ?? (t.open ? 'open' : ''), show: (t) => t.exitReason ?? (t.open ? 'still open' : '') },
+];
+
+/** Rendering thousands of rows makes the panel sluggish; the CSV export has them all. */
+export const MAX_TRADE_ROWS = 1000;
+
+function compare(a: number | string | null, b: number | string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1; // missing values last in both directions
+  if (b === null) return -1;
+  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
+}
+
+export function sortTrades(trades: Trade[], sort: TradeSort): { trade: Trade; n: number }[] {
+  const col = COLUMNS.find((c) => c.id === sort.column) ?? COLUMNS[0];
+  const rows = trades.map((trade, i) => ({ trade, n: i + 1 }));
+  rows.sort((x, y) => {
+    const vx = col.value(x.trade, x.n);
+    const vy = col.value(y.trade, y.n);
+    if (vx === null || vy === null) return compare(vx, vy);
+    const c = compare(vx, vy);
+    return (sort.descending ? -c : c) || x.n - y.n;
+  });
+  return rows;
+}
+
+export function renderTrades(trades: Trade[], sort: TradeSort, onSort: (sort: TradeSort) => void, onJump: (trade: Trade, n: number) => void): HTMLElement {
+  if (trades.length === 0) {
+    return section('trades', 'Trades', h('p', { class: 'muted', text: 'No trades: the strategy never entered a position in this date range.' }));
+  }
+  const head = h('tr', {}, ...COLUMNS.map((col) => {
+    const active = sort.column === col.id;
+    const next: TradeSort = { column: col.id, descending: active ? !sort.descending : col.numeric };
+    return h('th', { class: col.numeric ? 'num' : '', attrs: { scope: 'col', 'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none' } },
+      h('button', { class: 'sort', text: `${col.label}${active ? (sort.descending ? ' ▼' : ' ▲') : ''}`, attrs: { 'data-column': col.id, type: 'button' }, on: { click: () => onSort(next) } }));
+  }));
+  const sorted = sortTrades(trades, sort);
+  const body = h('tbody');
+  for (const { trade, n } of sorted.slice(0, MAX_TRADE_ROWS)) {
+    const row = h('tr', {
+      class: `trade ${trade.pnl >= 0 ? 'win' : 'loss'}`,
+      attrs: { tabindex: '0', 'data-n': String(n), 'aria-label': `Trade ${n}: ${trade.side} ${trade.symbol} from ${trade.entryTime}; press Enter to show it on the chart` },
+      on: {
+        click: () => onJump(trade, n),
+        keydown: (e) => {
+          if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onJump(trade, n); }
+          else if (e.key === 'ArrowDown') { e.preventDefault(); (row.nextElementSibling as HTMLElement | null)?.focus(); }
+          else if (e.key === 'ArrowUp') { e.preventDefault(); (row.previousElementSibling as HTMLElement | null)?.focus(); }
+        },
+      },
+    }, ...COLUMNS.map((col) => h('td', { class: col.numeric ? 'num' : '', text: col.show(trade, n) })));
+    body.append(row);
+  }
+  const note = trades.length > MAX_TRADE_ROWS
+    ? h('p', { class: 'muted', text: `Showing ${MAX_TRADE_ROWS} of ${trades.length} trades in this order; export the CSV for all of them.` })
+    : null;
+  return section('trades', `Trades (${trades.length})`,
+    h('div', { class: 'table-scroll' }, h('table', { class: 'trades', attrs: { id: 'trades-table' } }, h('thead', {}, head), body)), note);
+}
