@@ -1,0 +1,80 @@
+import { IndicatorBase } from './base';
+import { checkPeriod, invalidBar } from './errors';
+import { SeededSmoother, wilderAlpha } from './smoothing';
+import type { BarLike } from './types';
+
+const FIELDS = ['high', 'low', 'close'] as const;
+
+/**
+ * True range of a bar given the previous close: the largest of high − low,
+ * |high − prevClose| and |low − prevClose|. Shared by ATR and ADX.
+ */
+export function trueRange(high: number, low: number, previousClose: number): number {
+  const hl = high - low;
+  const hc = high > previousClose ? high - previousClose : previousClose - high;
+  const lc = low > previousClose ? low - previousClose : previousClose - low;
+  return hl > hc ? (hl > lc ? hl : lc) : hc > lc ? hc : lc;
+}
+
+/**
+ * Average True Range (Wilder): Wilder's smoothing of the true range.
+ *
+ * TRₜ = max(highₜ − lowₜ, |highₜ − closeₜ₋₁|, |lowₜ − closeₜ₋₁|);
+ * ATR starts as the mean of the first `period` true ranges, then
+ * ATRₜ = ATRₜ₋₁ + (TRₜ − ATRₜ₋₁) / period.
+ *
+ * The first bar has no previous close, so it yields no true range (as in
+ * technicalindicators). Warm-up: `period` bars return `undefined`; the first value is
+ * on bar `period + 1`.
+ *
+ * @example
+ * ```ts
+ * atr = new ATR(14);
+ * onBar(bar: Bar) {
+ *   const a = this.atr.update(bar); // pass the whole bar
+ *   if (a !== undefined) this.buy(bar.symbol, { stopLoss: bar.close - 2 * a });
+ * }
+ * ```
+ */
+export class ATR extends IndicatorBase<BarLike, number> {
+  /** Number of true ranges averaged (default 14). */
+  readonly period: number;
+  /** `period`: updates that return `undefined` before the first value. */
+  readonly warmup: number;
+  private readonly smoother: SeededSmoother;
+  private previousClose = NaN;
+
+  /** @param period smoothing length, a whole number >= 1; default 14. */
+  constructor(period = 14) {
+    super();
+    this.period = checkPeriod('ATR', 'period', period, 'new ATR(14)');
+    this.warmup = this.period;
+    this.smoother = new SeededSmoother(this.period, wilderAlpha(this.period));
+  }
+
+  /**
+   * Adds the next bar (`{ high, low, close }`, e.g. the SDK `Bar`) and returns the ATR,
+   * or `undefined` during the warm-up.
+   * @throws IndicatorError if high, low or close is not a finite number.
+   */
+  update(bar: BarLike): number | undefined {
+    const high = bar?.high;
+    const low = bar?.low;
+    const close = bar?.close;
+    if (high - high !== 0 || low - low !== 0 || close - close !== 0) throw invalidBar(this.label, bar, FIELDS);
+    const previous = this.previousClose;
+    this.previousClose = close;
+    if (previous !== previous) return undefined;
+    const atr = this.smoother.push(trueRange(high, low, previous));
+    return atr === atr ? (this.current = atr) : undefined;
+  }
+
+  protected clear(): void {
+    this.smoother.clear();
+    this.previousClose = NaN;
+  }
+
+  protected get label(): string {
+    return `ATR(${this.period})`;
+  }
+}

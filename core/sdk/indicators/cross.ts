@@ -1,0 +1,130 @@
+import { IndicatorError, invalidInput, isFiniteNumber } from './errors';
+
+/** Direction of a crossing: `'above'` when a moved above b, `'below'` when it moved below. */
+export type CrossDirection = 'above' | 'below';
+
+/**
+ * True when a crossed above b between the previous bar and this one:
+ * `prevA <= prevB && a > b`. Any `undefined` argument (an indicator still warming up)
+ * gives `false`.
+ *
+ * @example
+ * ```ts
+ * if (crossedAbove(prevFast, prevSlow, fast, slow)) this.buy(bar.symbol); // golden cross
+ * ```
+ * @throws IndicatorError on NaN or ±Infinity.
+ */
+export function crossedAbove(
+  prevA: number | undefined,
+  prevB: number | undefined,
+  a: number | undefined,
+  b: number | undefined,
+): boolean {
+  checkCrossArgs('crossedAbove', prevA, prevB, a, b);
+  if (prevA === undefined || prevB === undefined || a === undefined || b === undefined) return false;
+  return prevA <= prevB && a > b;
+}
+
+/**
+ * True when a crossed below b between the previous bar and this one:
+ * `prevA >= prevB && a < b`. Any `undefined` argument gives `false`.
+ *
+ * @example
+ * ```ts
+ * if (crossedBelow(prevFast, prevSlow, fast, slow)) this.close(bar.symbol); // death cross
+ * ```
+ * @throws IndicatorError on NaN or ±Infinity.
+ */
+export function crossedBelow(
+  prevA: number | undefined,
+  prevB: number | undefined,
+  a: number | undefined,
+  b: number | undefined,
+): boolean {
+  checkCrossArgs('crossedBelow', prevA, prevB, a, b);
+  if (prevA === undefined || prevB === undefined || a === undefined || b === undefined) return false;
+  return prevA >= prevB && a < b;
+}
+
+const CROSS_ARGS = ['prevA', 'prevB', 'a', 'b'];
+
+/** Throws unless every argument is a finite number or undefined. */
+function checkCrossArgs(owner: string, ...args: (number | undefined)[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const x = args[i];
+    if (x !== undefined && !isFiniteNumber(x)) {
+      throw new IndicatorError(`${owner}: ${CROSS_ARGS[i]} must be a finite number or undefined, got ${String(x)}.`);
+    }
+  }
+}
+
+/**
+ * Remembers which side of b the line a is on and reports the bar on which it changes
+ * sides. Call `update(a, b)` once per bar — it needs no separate "previous" variables.
+ *
+ * A crossing is counted when a is strictly above (below) b now and was strictly below
+ * (above) it the last time the two differed, so touching b and turning back is not a
+ * cross (technicalindicators' CrossUp/CrossDown semantics). Bars where either input is
+ * `undefined` (warming up) are ignored.
+ *
+ * @example
+ * ```ts
+ * fast = new EMA(12);
+ * slow = new EMA(26);
+ * cross = new Cross();
+ * onBar(bar: Bar) {
+ *   const dir = this.cross.update(this.fast.update(bar.close), this.slow.update(bar.close));
+ *   if (dir === 'above') this.buy(bar.symbol);
+ *   else if (dir === 'below') this.close(bar.symbol);
+ * }
+ * ```
+ */
+export class Cross {
+  private side = 0;
+  private last: CrossDirection | undefined = undefined;
+
+  /**
+   * Feeds this bar's two values and returns `'above'` if a crossed above b on this bar,
+   * `'below'` if it crossed below, or `undefined` if there was no crossing (including
+   * the first bars, before a has been strictly on one side of b).
+   * @throws IndicatorError on NaN or ±Infinity.
+   */
+  update(a: number | undefined, b: number | undefined): CrossDirection | undefined {
+    if (!isFiniteNumber(a) || !isFiniteNumber(b)) {
+      if ((a === undefined || isFiniteNumber(a)) && (b === undefined || isFiniteNumber(b))) return (this.last = undefined);
+      throw invalidInput('Cross', isFiniteNumber(a) || a === undefined ? 'b' : 'a', isFiniteNumber(a) || a === undefined ? b : a);
+    }
+    const side = a > b ? 1 : a < b ? -1 : 0;
+    let result: CrossDirection | undefined;
+    if (side === 1 && this.side === -1) result = 'above';
+    else if (side === -1 && this.side === 1) result = 'below';
+    if (side !== 0) this.side = side;
+    return (this.last = result);
+  }
+
+  /** The result of the last `update`: `'above'`, `'below'` or `undefined` (no cross). */
+  get value(): CrossDirection | undefined {
+    return this.last;
+  }
+
+  /** True if the last `update` saw a cross above. */
+  get crossedAbove(): boolean {
+    return this.last === 'above';
+  }
+
+  /** True if the last `update` saw a cross below. */
+  get crossedBelow(): boolean {
+    return this.last === 'below';
+  }
+
+  /** True once a has been strictly above or below b, so the next change of side counts. */
+  get ready(): boolean {
+    return this.side !== 0;
+  }
+
+  /** Forgets all history. */
+  reset(): void {
+    this.side = 0;
+    this.last = undefined;
+  }
+}

@@ -1,0 +1,60 @@
+import { IndicatorBase } from './base';
+import { checkPeriod } from './errors';
+import { Ring } from './ring';
+
+/**
+ * Simple moving average: the mean of the last `period` values.
+ *
+ * SMAₜ = (xₜ + xₜ₋₁ + … + xₜ₋ₚ₊₁) / p
+ *
+ * Warm-up: `period − 1` bars return `undefined`; the first value is on bar `period`.
+ *
+ * @example
+ * ```ts
+ * sma = new SMA(50);
+ * onBar(bar: Bar) {
+ *   const avg = this.sma.update(bar.close);
+ *   if (avg !== undefined && bar.close > avg) { … }
+ * }
+ * ```
+ */
+export class SMA extends IndicatorBase<number | undefined, number> {
+  /** Number of values averaged. */
+  readonly period: number;
+  /** `period − 1`: updates that return `undefined` before the first average. */
+  readonly warmup: number;
+  private readonly window: Ring;
+  private sum = 0;
+
+  /** @param period number of values averaged, a whole number >= 1 (e.g. 20). */
+  constructor(period: number) {
+    super();
+    this.period = checkPeriod('SMA', 'period', period, 'new SMA(20)');
+    this.warmup = this.period - 1;
+    this.window = new Ring(this.period);
+  }
+
+  /**
+   * Adds the next value (usually `bar.close`) and returns the average of the last
+   * `period` values, or `undefined` during the warm-up. `undefined` input is ignored.
+   * @throws IndicatorError on NaN or ±Infinity.
+   */
+  update(value: number | undefined): number | undefined {
+    if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
+    const w = this.window;
+    this.sum += value - w.push(value);
+    // Re-add the window once per lap so rounding error cannot build up.
+    if (w.wrapped) this.sum = w.sum();
+    if (w.count < this.period) return undefined;
+    return (this.current = this.sum / this.period);
+  }
+
+  protected clear(): void {
+    this.window.clear();
+    this.sum = 0;
+  }
+
+  protected get label(): string {
+    return `SMA(${this.period})`;
+  }
+}
