@@ -1,0 +1,116 @@
+/**
+ * The cache's file format: compact, fast to load, and self-checking.
+ *
+ *   bytes 0–7    magic "SLBARS\0\x01"
+ *   bytes 8–11   header length H (uint32 little-endian)
+ *   H bytes      JSON header (UTF-8), space-padded so the body starts at a multiple of 8
+ *   body         Float64 little-endian columns, one after another, `length` values each:
+ *                time, open, high, low, close, volume[, adjClose]
+ *
+ * The header holds the key, the covered time range and the SHA-256 of the body. Any
+ * mismatch (magic, sizes, checksum, JSON) is reported as corrupt, never as data.
+ */
+import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
+import type { BarSeries, SeriesSource } from './series';
+
+const MAGIC = Buffer.from('SLBARS\0\x01', 'latin1');
+export const FORMAT_VERSION = 1;
+
+export interface BarFileHeader {
+  format: number;
+  provider: string;
+  symbol: string;
+  interval: string;
+  adjusted: boolean;
+  length: number;
+  columns: string[];
+  /** Time range (ms, `[coveredFrom, coveredTo)`) the provider was asked for: no bar in it is missing. */
+  coveredFrom: number;
+  coveredTo: number;
+  source?: SeriesSource;
+  /** hex SHA-256 of the body. */
+  sha256: string;
+  writtenAt: string;
+}
+
+export class CorruptFileError extends Error {
+  override readonly name = 'CorruptFileError';
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+function columnsOf(series: BarSeries): Float64Array[] {
+  const cols = [series.time, series.open, series.high, series.low, series.close, series.volume];
+  if (series.adjClose) cols.push(series.adjClose);
+  return cols;
+}
+
+export function encodeBars(series: BarSeries, header: Omit<BarFileHeader, 'format' | 'length' | 'columns' | 'sha256'>): Buffer {
+  if (!LITTLE_ENDIAN) throw new Error('The bar cache format is little-endian; this machine is big-endian.');
+  const cols = columnsOf(series);
+  const n = series.length;
+  const body = Buffer.allocUnsafe(cols.length * n * 8);
+  cols.forEach((col, c) => body.set(new Uint8Array(col.buffer, col.byteOffset, n * 8), c * n * 8));
+  const full: BarFileHeader = {
+    format: FORMAT_VERSION,
+    ...header,
+    length: n,
+    columns: ['time', 'open', 'high', 'low', 'close', 'volume', ...(series.adjClose ? ['adjClose'] : [])],
+    sha256: createHash('sha256').update(body).digest('hex'),
+  };
+  let json = JSON.stringify(full);
+  const pad = (8 - ((12 + Buffer.byteLength(json)) % 8)) % 8;
+  json += ' '.repeat(pad);
+  const headerBytes = Buffer.from(json, 'utf8');
+  const prefix = Buffer.alloc(12);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(headerBytes.length, 8);
+  return Buffer.concat([prefix, headerBytes, body]);
+}
+
+/** Reads only the header (for listings); throws CorruptFileError. */
+export function decodeHeader(buf: Buffer): { header: BarFileHeader; bodyStart: number } {
+  if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) throw new CorruptFileError('not a bar cache file (bad magic)');
+  const headerLength = buf.readUInt32LE(8);
+  if (12 + headerLength > buf.length) throw new CorruptFileError('truncated header');
+  let header: BarFileHeader;
+  try {
+    header = JSON.parse(buf.toString('utf8', 12, 12 + headerLength)) as BarFileHeader;
+  } catch {
+    throw new CorruptFileError('unreadable header');
+  }
+  if (header.format !== FORMAT_VERSION || !Array.isArray(header.columns) || !Number.isInteger(header.length) || header.length < 0) {
+    throw new CorruptFileError(`unsupported or damaged header (format ${String(header.format)})`);
+  }
+  return { header, bodyStart: 12 + headerLength };
+}
+
+/** Full decode with checksum verification; throws CorruptFileError. */
+export function decodeBars(buf: Buffer): { header: BarFileHeader; series: BarSeries } {
+  if (!LITTLE_ENDIAN) throw new CorruptFileError('big-endian machine: cache not usable');
+  const { header, bodyStart } = decodeHeader(buf);
+  const n = header.length;
+  const bodyLength = header.columns.length * n * 8;
+  if (buf.length !== bodyStart + bodyLength) throw new CorruptFileError(`size mismatch: expected ${bodyStart + bodyLength} bytes, found ${buf.length}`);
+  const body = buf.subarray(bodyStart);
+  if (createHash('sha256').update(body).digest('hex') !== header.sha256) throw new CorruptFileError('checksum mismatch');
+  // Float64Array needs 8-byte alignment: view in place when possible, copy otherwise.
+  const aligned = body.byteOffset % 8 === 0 ? body : Buffer.from(body);
+  const col = (name: string): Float64Array | undefined => {
+    const c = header.columns.indexOf(name);
+    return c < 0 ? undefined : new Float64Array(aligned.buffer, aligned.byteOffset + c * n * 8, n);
+  };
+  const time = col('time');
+  const open = col('open');
+  const high = col('high');
+  const low = col('low');
+  const close = col('close');
+  const volume = col('volume');
+  if (!time || !open || !high || !low || !close || !volume) throw new CorruptFileError('missing columns');
+  for (let i = 1; i < n; i++) if (!(time[i] > time[i - 1])) throw new CorruptFileError('times not increasing');
+  return {
+    header,
+    series: { symbol: header.symbol, source: header.source, time, open, high, low, close, volume, adjClose: col('adjClose'), length: n },
+  };
+}

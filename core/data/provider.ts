@@ -1,0 +1,156 @@
+/**
+ * Where bars come from. A `DataProvider` answers one request for one symbol; the
+ * resolver turns a strategy's config plus run options into the aligned `BarSeries[]`
+ * the engine takes, going through the on-disk cache for network sources.
+ */
+import { stat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StrategyConfig } from '../sdk/types';
+import { BarCache, CachedProvider, defaultCacheDir } from './cache';
+import { loadCsv, symbolFromFileName } from './csv';
+import { formatInstant, parseDateBound } from './dates';
+import { DataError } from './errors';
+import { DAY_MS, isIntraday, parseInterval, type Interval } from './interval';
+import { SampleProvider } from './sample';
+import { sliceSeries, type BarSeries } from './series';
+
+/** One request: bars of `symbol` at `interval` with `start <= time < end` (ms UTC). */
+export interface BarRequest {
+  symbol: string;
+  interval: Interval;
+  start: number;
+  end: number;
+  /** Split- and dividend-adjusted prices (default true everywhere). */
+  adjusted: boolean;
+}
+
+export interface DataProvider {
+  /** 'sample', 'yahoo', 'alpaca', …: also the cache's namespace. */
+  readonly id: string;
+  /** Bars in the request's range; throws DataError (never returns an empty series). */
+  fetch(request: BarRequest, signal?: AbortSignal): Promise<BarSeries>;
+}
+
+export type SourceId = 'sample' | 'csv' | 'yahoo' | 'alpaca';
+export const SOURCES: readonly SourceId[] = ['sample', 'csv', 'yahoo', 'alpaca'];
+
+export interface ResolveOptions {
+  /** Default 'sample' (offline). */
+  source?: SourceId;
+  /** For source 'csv': a CSV file (one symbol) or a folder of `<SYMBOL>….csv` files. */
+  csvPath?: string;
+  /** Override the config's start/end: `YYYY-MM-DD` (UTC) or ISO date-time; `to` is inclusive of that day. */
+  from?: string;
+  to?: string;
+  /** Default true. */
+  adjusted?: boolean;
+  /** Cache folder for yahoo/alpaca; default `defaultCacheDir()`; null = no cache. */
+  cacheDir?: string | null;
+  /** Replace a provider (tests, or a configured Alpaca client). */
+  providers?: Partial<Record<Exclude<SourceId, 'csv'>, DataProvider>>;
+  signal?: AbortSignal;
+  onWarning?: (message: string) => void;
+  now?: () => number;
+}
+
+export function parseSource(text: string): SourceId {
+  const s = text.trim().toLowerCase();
+  if ((SOURCES as readonly string[]).includes(s)) return s as SourceId;
+  throw new DataError('bad-request', `Unknown data source '${text}': use one of ${SOURCES.join(', ')}.`);
+}
+
+/**
+ * Default history when no start is given: 10 years for daily/weekly, and as much as
+ * Yahoo serves for intraday (7 days of 1m, 59 days of 2m–30m, 729 days of 1h/4h).
+ */
+export function defaultStart(interval: Interval, now: number): number {
+  const days = interval === '1m' ? 7 : interval === '1h' || interval === '4h' ? 729 : isIntraday(interval) ? 59 : 3653;
+  return Math.floor((now - days * DAY_MS) / DAY_MS) * DAY_MS;
+}
+
+/** A provider for a network or sample source, wrapped in the cache when there is one. */
+export async function createProvider(source: Exclude<SourceId, 'csv'>, options: ResolveOptions = {}): Promise<DataProvider> {
+  const injected = options.providers?.[source];
+  let provider: DataProvider;
+  if (injected) provider = injected;
+  else if (source === 'sample') return new SampleProvider(); // generated: nothing to cache
+  else if (source === 'yahoo') provider = new (await import('./yahoo')).YahooProvider();
+  else provider = new (await import('./alpaca')).AlpacaProvider();
+  if (options.cacheDir === null || source === 'sample') return provider;
+  const cache = new BarCache(options.cacheDir ?? defaultCacheDir(), { onWarning: options.onWarning, now: options.now });
+  return new CachedProvider(provider, cache, options.now);
+}
+
+/** Bars for every symbol of `config`, trimmed to their common period. */
+export async function resolveSeries(config: Pick<StrategyConfig, 'symbols' | 'timeframe' | 'start' | 'end'>, options: ResolveOptions = {}): Promise<BarSeries[]> {
+  const source = options.source ?? 'sample';
+  const interval = parseInterval(config.timeframe ?? '1d');
+  const symbols = (config.symbols ?? []).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  if (symbols.length === 0) throw new DataError('bad-request', 'The strategy config lists no symbols: set `symbols: [\'SPY\']` (for example).');
+  const fromText = options.from ?? config.start;
+  const toText = options.to ?? config.end;
+  const now = (options.now ?? Date.now)();
+  const explicitStart = fromText ? parseDateBound(fromText, 'start date') : undefined;
+  const explicitEnd = toText ? parseDateBound(toText, 'end date', true) : undefined;
+  if (explicitStart !== undefined && explicitEnd !== undefined && explicitStart >= explicitEnd) {
+    throw new DataError('start-after-end', `The start ${fromText} is not before the end ${toText}: swap them or widen the range.`);
+  }
+
+  let series: BarSeries[];
+  if (source === 'csv') {
+    series = await Promise.all(symbols.map(async (symbol) => {
+      const full = await loadCsv(await csvFileFor(symbol, symbols.length, options.csvPath), { symbol });
+      const part = sliceSeries(full, explicitStart ?? -Infinity, (explicitEnd ?? Infinity) - 1);
+      if (part.length === 0) {
+        throw new DataError('empty-range', `${symbol}: the CSV has no bars between ${fromText ?? 'its start'} and ${toText ?? 'its end'} (it covers ${formatInstant(full.time[0])} … ${formatInstant(full.time[full.length - 1])}).`, { symbol, provider: 'csv' });
+      }
+      return part;
+    }));
+  } else {
+    const provider = await createProvider(source, options);
+    // The sample has a fixed span: without dates it serves all of it.
+    const start = explicitStart ?? (source === 'sample' ? -8.64e15 : defaultStart(interval, now));
+    const end = explicitEnd ?? (source === 'sample' ? 8.64e15 : now);
+    series = await Promise.all(symbols.map((symbol) => provider.fetch({ symbol, interval, start, end, adjusted: options.adjusted ?? true }, options.signal)));
+  }
+  return alignSeries(series);
+}
+
+async function csvFileFor(symbol: string, symbolCount: number, csvPath: string | undefined): Promise<string> {
+  if (!csvPath) throw new DataError('bad-request', 'Source csv needs a CSV file or folder: pass --csv <path>.');
+  let isDir = false;
+  try {
+    isDir = (await stat(csvPath)).isDirectory();
+  } catch {
+    throw new DataError('file-not-found', `CSV path not found: ${csvPath}.`, { file: csvPath });
+  }
+  if (!isDir) {
+    if (symbolCount > 1) throw new DataError('bad-request', `The strategy trades ${symbolCount} symbols but one CSV file was given: pass a folder with one <SYMBOL>….csv file per symbol.`, { file: csvPath });
+    return csvPath;
+  }
+  const files = (await readdir(csvPath)).filter((f) => f.toLowerCase().endsWith('.csv')).sort();
+  const match = files.find((f) => symbolFromFileName(f) === symbol);
+  if (!match) {
+    throw new DataError('file-not-found', `No CSV for ${symbol} in ${csvPath}: name it ${symbol}.csv or ${symbol}_<anything>.csv (found: ${files.join(', ') || 'no .csv files'}).`, { file: csvPath, symbol });
+  }
+  return join(csvPath, match);
+}
+
+/**
+ * Trims every series to the period all of them cover, so a multi-symbol strategy never
+ * sees one symbol years before the others. The engine aligns the individual bars.
+ */
+export function alignSeries(series: BarSeries[]): BarSeries[] {
+  if (series.length < 2) return series;
+  let first = -Infinity;
+  let last = Infinity;
+  for (const s of series) {
+    first = Math.max(first, s.time[0]);
+    last = Math.min(last, s.time[s.length - 1]);
+  }
+  if (first > last) {
+    const spans = series.map((s) => `${s.symbol} ${formatInstant(s.time[0])} … ${formatInstant(s.time[s.length - 1])}`).join('; ');
+    throw new DataError('empty-range', `The symbols have no period in common (${spans}): pick symbols that traded at the same time.`);
+  }
+  return series.map((s) => (s.time[0] === first && s.time[s.length - 1] === last ? s : sliceSeries(s, first, last)));
+}
