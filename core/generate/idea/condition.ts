@@ -1,0 +1,205 @@
+/**
+ * Reads a condition ("RSI drops below 35 and price is above the 200-day SMA")
+ * into a rule tree. `and` binds tighter than `or`; no parentheses. Every atom
+ * either becomes a comparison or is reported as not understood: nothing is
+ * dropped.
+ */
+import type { Comparison, Direction, Operand, Operator, Rule } from '../spec';
+import { DEFAULTS, parseOperand } from './operand';
+
+export type Role = 'entry' | 'exit';
+
+/** What a condition is read in the light of: the clause's role, the trade direction, and what "it" meant last. */
+export interface ConditionContext {
+  role: Role;
+  direction: Direction;
+  /** Left side of the last comparison (what "it" refers to). */
+  subject?: Operand;
+  /** Right side of the last comparison ("sell when it crosses back below"). */
+  lastRight?: Operand;
+}
+
+export interface ConditionResult {
+  rule?: Rule;
+  understood: string[];
+  notUnderstood: string[];
+}
+
+const OPERATORS: { re: RegExp; op: Operator | 'reaches' }[] = [
+  { op: 'crossesAbove', re: /\b(?:crosses|crossed|cross|crossing|moves|breaks|broke|breaking|pushes|climbs|jumps)\s+(?:back\s+)?(?:out\s+)?(?:above|over|through|up\s+through)\b|\bcross(?:es|ed)?\s+up(?:\s+through)?\b|\bbreaks\s+out\s+(?:above|over)?/ },
+  { op: 'crossesBelow', re: /\b(?:crosses|crossed|cross|crossing|breaks|broke|breaking)\s+(?:back\s+)?(?:down\s+)?(?:below|under|down\s+through|beneath)\b|\bcross(?:es|ed)?\s+down(?:\s+through)?\b/ },
+  { op: 'between', re: /\b(?:is\s+|stays\s+|trades\s+|remains\s+)?between\b/ },
+  {
+    op: 'above',
+    re: /(?:\b(?:is|are|stays|remains|trades|closes|closed|rises|rose|goes|moves|climbs|gets|pops|jumps|spikes)\s+)?(?:\b(?:back|still)\s+)?(?:\babove|\bover|\bgreater\s+than|\bhigher\s+than|\bmore\s+than)\b|\bexceeds?\b|\btops\b|>=?/,
+  },
+  {
+    op: 'below',
+    re: /(?:\b(?:is|are|stays|remains|trades|closes|closed|drops|dropped|falls|fell|dips|dipped|sinks|declines|goes|moves|slips)\s+)?(?:\b(?:back|still)\s+)?(?:\bbelow|\bunder|\bless\s+than|\blower\s+than|\bbeneath)\b|<=?/,
+  },
+  { op: 'reaches', re: /\b(?:reaches|reached|hits|touches|touched|tags|returns\s+to|gets\s+to|is\s+at|comes\s+back\s+to|reverts\s+to)\b|^at\b/ },
+];
+
+/** Preset patterns that stand for a whole comparison. */
+interface Preset {
+  re: RegExp;
+  build: (m: RegExpExecArray, ctx: ConditionContext) => Comparison;
+}
+
+const sma = (period: number): Operand => ({ kind: 'indicator', indicator: { type: 'SMA', period, source: 'close' }, output: 'value' });
+const macdOf = (output: 'macd' | 'signal'): Operand => ({
+  kind: 'indicator',
+  indicator: { type: 'MACD', fast: DEFAULTS.macd[0], slow: DEFAULTS.macd[1], signal: DEFAULTS.macd[2] },
+  output,
+});
+const close: Operand = { kind: 'price', field: 'close' };
+/** Does this clause want the price to go up? Long entries and short exits do. */
+const wantsUp = (ctx: ConditionContext) => (ctx.role === 'entry') === (ctx.direction === 'long');
+
+const PRESETS: Preset[] = [
+  {
+    re: /^(?:an?\s+|the\s+)?(?:(\d+)\s*\/\s*(\d+)\s+)?golden\s+cross(?:over)?$/,
+    build: (m) => ({ kind: 'compare', left: sma(Number(m[1] ?? 50)), op: 'crossesAbove', right: sma(Number(m[2] ?? 200)), text: m[0] }),
+  },
+  {
+    re: /^(?:an?\s+|the\s+)?(?:(\d+)\s*\/\s*(\d+)\s+)?death\s+cross(?:over)?$/,
+    build: (m) => ({ kind: 'compare', left: sma(Number(m[1] ?? 50)), op: 'crossesBelow', right: sma(Number(m[2] ?? 200)), text: m[0] }),
+  },
+  {
+    re: /^(?:an?\s+|the\s+)?(bullish\s+|bearish\s+)?macd(?:\s+signal)?(?:\s+line)?\s+cross(?:over|es|ing)?(?:\s+(up|down))?$/,
+    build: (m, ctx) => {
+      const up = m[1]?.trim() === 'bullish' || m[2] === 'up' ? true : m[1]?.trim() === 'bearish' || m[2] === 'down' ? false : wantsUp(ctx);
+      return { kind: 'compare', left: macdOf('macd'), op: up ? 'crossesAbove' : 'crossesBelow', right: macdOf('signal'), text: m[0] };
+    },
+  },
+  {
+    re: /^(?:an?\s+|the\s+)?(?:new\s+)?(\d+)[- ](?:day|bar|period|week)s?\s+(?:high\s+)?(?:breakout|high)$/,
+    build: (m) => ({ kind: 'compare', left: close, op: 'above', right: { kind: 'indicator', indicator: { type: 'Highest', period: Number(m[1]) }, output: 'value' }, text: m[0] }),
+  },
+  {
+    re: /^(?:an?\s+|the\s+)?(?:new\s+)?(\d+)[- ](?:day|bar|period|week)s?\s+(?:low\s+)?(?:breakdown|low)$/,
+    build: (m) => ({ kind: 'compare', left: close, op: 'below', right: { kind: 'indicator', indicator: { type: 'Lowest', period: Number(m[1]) }, output: 'value' }, text: m[0] }),
+  },
+];
+
+const FILLER = /^(?:(?:when|whenever|if|once|as soon as|after|on|upon|at the close when|only if|and|but|then|also)\s+)+/;
+
+export function parseCondition(text: string, ctx: ConditionContext): ConditionResult {
+  const understood: string[] = [];
+  const notUnderstood: string[] = [];
+  // Keep "between 40 and 60" together before splitting on "and".
+  const protectedText = text.replace(/\bbetween\s+(\S+)\s+and\s+(\S+)/g, 'between $1 ~ $2');
+  const orParts = protectedText.split(/\s+or\s+/).map((s) => s.trim()).filter(Boolean);
+  const orRules: Rule[] = [];
+  // "it" in the next clause means this clause's first subject: "buy when RSI < 30 and …, sell when it …".
+  let first: Pick<ConditionContext, 'subject' | 'lastRight'> | undefined;
+  for (const orPart of orParts) {
+    const andRules: Rule[] = [];
+    for (const atomText of orPart.split(/\s+and\s+/).map((s) => s.trim()).filter(Boolean)) {
+      const atom = atomText.replace(FILLER, '').trim();
+      const comparison = parseComparison(atom, ctx);
+      if (comparison) {
+        first ??= { subject: ctx.subject, lastRight: ctx.lastRight };
+        andRules.push(comparison);
+        understood.push(`${ctx.role}: ${atom.replace(' ~ ', ' and ')}`);
+      } else notUnderstood.push(atom.replace(' ~ ', ' and '));
+    }
+    if (andRules.length) orRules.push(andRules.length === 1 ? andRules[0] : { kind: 'and', rules: andRules });
+  }
+  if (first) Object.assign(ctx, first);
+  const rule: Rule | undefined = orRules.length === 0 ? undefined : orRules.length === 1 ? orRules[0] : { kind: 'or', rules: orRules };
+  return { rule, understood, notUnderstood };
+}
+
+/** One comparison, updating `ctx.subject`/`ctx.lastRight` so later "it" resolves. */
+export function parseComparison(atom: string, ctx: ConditionContext): Comparison | undefined {
+  for (const preset of PRESETS) {
+    const m = preset.re.exec(atom);
+    if (m) return remember(preset.build(m, ctx), ctx);
+  }
+  const found = findOperator(atom);
+  if (!found) return undefined;
+  const { op, index, length } = found;
+  const leftText = atom.slice(0, index).trim();
+  let rightText = atom.slice(index + length).trim();
+  let multiplier: number | undefined;
+  const mult = /^(\d+(?:\.\d+)?)\s*(?:x|times)\s+(.*)$/.exec(rightText);
+  if (mult) {
+    multiplier = Number(mult[1]);
+    rightText = mult[2];
+  }
+
+  if (op === 'between') {
+    const bounds = /^(\S+)\s*~\s*(\S+)$/.exec(rightText);
+    if (!bounds) return undefined;
+    const left = leftOperand(leftText, ctx, true);
+    const low = parseOperand(bounds[1]);
+    const high = parseOperand(bounds[2]);
+    if (!left || low?.kind !== 'number' || high?.kind !== 'number') return undefined;
+    const [lo, hi] = low.value <= high.value ? [low, high] : [high, low];
+    return remember({ kind: 'compare', left, op, right: lo, upper: hi, text: atom.replace(' ~ ', ' and ') }, ctx);
+  }
+
+  const right = rightText ? parseOperand(rightText, () => ctx.subject) : ctx.lastRight;
+  if (!right) return undefined;
+  const left = leftOperand(leftText, ctx, right.kind === 'number');
+  if (!left) return undefined;
+  const resolved = op === 'reaches' ? reachOperator(right, ctx) : op;
+  if (!resolved) return undefined;
+  return remember({ kind: 'compare', left, op: resolved, right: volumeAware(left, right), multiplier, text: atom }, ctx);
+}
+
+function findOperator(atom: string): { op: Operator | 'reaches'; index: number; length: number } | undefined {
+  let best: { op: Operator | 'reaches'; index: number; length: number } | undefined;
+  for (const { op, re } of OPERATORS) {
+    const m = re.exec(atom);
+    if (m && (best === undefined || m.index < best.index)) best = { op, index: m.index, length: m[0].length };
+  }
+  return best;
+}
+
+/**
+ * The left side. Empty or "it" means the last subject when comparing with a
+ * number ("sell when it rises above 65"), the price otherwise ("sell at the
+ * middle band").
+ */
+function leftOperand(text: string, ctx: ConditionContext, numericRight: boolean): Operand | undefined {
+  if (text === '' || /^(?:it|price|that)$/.test(text) && numericRight) {
+    if (text === 'price') return close;
+    return numericRight ? ctx.subject : close;
+  }
+  if (text === 'it') return ctx.subject ?? close;
+  return parseOperand(text, () => ctx.subject);
+}
+
+/**
+ * "reaches/touches X": the side that X lies on. Upper band and highs mean from
+ * below (>=), lower band and lows from above; the middle band and averages
+ * depend on which way the clause wants the price to move.
+ */
+function reachOperator(right: Operand, ctx: ConditionContext): Operator | undefined {
+  if (right.kind === 'indicator') {
+    if (right.output === 'upper' || right.indicator.type === 'Highest') return 'above';
+    if (right.output === 'lower' || right.indicator.type === 'Lowest') return 'below';
+    if (right.output === 'middle' || right.indicator.type === 'SMA' || right.indicator.type === 'EMA' || right.indicator.type === 'WMA') {
+      // A long exit at the middle band: the price came back up to it.
+      return wantsUp(ctx) ? 'below' : 'above';
+    }
+  }
+  return undefined;
+}
+
+/** "volume is above its 20-day average": the average is of volume, not of price. */
+function volumeAware(left: Operand, right: Operand): Operand {
+  if (left.kind === 'price' && left.field === 'volume' && right.kind === 'indicator') {
+    const i = right.indicator;
+    if (i.type === 'SMA' || i.type === 'EMA' || i.type === 'WMA') return { ...right, indicator: { ...i, source: 'volume' } };
+  }
+  return right;
+}
+
+function remember(c: Comparison, ctx: ConditionContext): Comparison {
+  if (c.left.kind !== 'price' || c.left.field === 'volume') ctx.subject = c.left;
+  ctx.lastRight = c.right;
+  return c;
+}

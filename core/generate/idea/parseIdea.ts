@@ -1,0 +1,175 @@
+/**
+ * Idea text → StrategySpec. The grammar (docs/generate.md): whole-sentence
+ * phrases (tickers, timeframe, stops, size) are lifted out first; the rest is
+ * cut into clauses, each an entry ("buy … when …"), an exit ("sell when …"),
+ * a bare condition ("when …", joined to the next action), or a named setup
+ * ("golden cross", "Bollinger mean reversion"). Anything left over is listed
+ * as not understood, and then no spec is produced.
+ */
+import type { Timeframe } from '../../sdk/types';
+import type { Direction, Rule, StrategySpec } from '../spec';
+import { parseCondition, type ConditionContext, type Role } from './condition';
+import { extractRisk, extractSize, extractTickers, extractTimeframe, TICKER_TOKEN } from './phrases';
+
+export const DEFAULT_SYMBOL = 'SPY';
+export const DEFAULT_TIMEFRAME: Timeframe = '1d';
+
+export type ParseResult =
+  | { ok: true; spec: StrategySpec; understood: string[]; notes: string[] }
+  | { ok: false; understood: string[]; notUnderstood: string[] };
+
+interface Action {
+  role: Role;
+  direction?: Direction;
+}
+
+const T = TICKER_TOKEN;
+const ENTRY_SHORT = new RegExp(String.raw`^(?:sell\s+short|short[- ]sell|go\s+short|short|enter\s+(?:a\s+)?short(?:\s+position)?|open\s+(?:a\s+)?short(?:\s+position)?)\b`);
+const ENTRY_LONG = new RegExp(String.raw`^(?:buy|go\s+long|long|enter(?:\s+(?:a\s+)?long)?(?:\s+(?:a\s+)?(?:position|trade))?|purchase|get\s+in(?:to)?|open\s+(?:a\s+)?long(?:\s+position)?|accumulate)\b`);
+const EXIT = new RegExp(String.raw`^(?:sell(?:\s+(?:it|everything|the\s+position|out))?|exit(?:\s+(?:the\s+)?(?:position|trade|long|short))?|close(?:\s+(?:the\s+)?(?:position|trade|long|short))?|cover(?:\s+(?:the\s+)?short)?|get\s+out|flatten|take\s+profits?)\b`);
+/** Words between the action and its condition: "buy AAPL", "buy shares of AAPL", "on AAPL". */
+const OBJECT = new RegExp(String.raw`^(?:(?:it|them|shares(?:\s+of)?|stock(?:\s+in)?|the\s+stock|${T}|(?:on|in|for|of)\s+${T})\s*)*`);
+const CONNECTOR = /^(?:(?:when(?:ever)?|if|once|as\s+soon\s+as|after|on|upon|at)\b\s*)?/;
+
+/** Named setups that stand for both rules. */
+interface Setup {
+  re: RegExp;
+  entry: string;
+  exit: string;
+}
+const SETUPS: Setup[] = [
+  { re: /^(?:trade\s+)?(?:the\s+|a\s+)?golden[\s/]+(?:and\s+)?(?:death\s+)?cross(?:over)?(?:\s+strategy)?$/, entry: 'golden cross', exit: 'death cross' },
+  { re: /^(?:trade\s+)?(?:the\s+|a\s+)?macd(?:\s+signal)?(?:\s+line)?\s+cross(?:over)?s?(?:\s+strategy)?$/, entry: 'macd cross', exit: 'macd cross' },
+  {
+    re: /^(?:trade\s+)?(?:a\s+)?bollinger(?:\s+bands?)?\s+mean[- ]reversion(?:\s+strategy)?$/,
+    entry: 'price closes below the lower bollinger band',
+    exit: 'price closes above the middle bollinger band',
+  },
+  { re: /^(?:trade\s+)?(?:an?\s+)?rsi\s+mean[- ]reversion(?:\s+strategy)?$/, entry: 'rsi below 30', exit: 'rsi above 70' },
+  { re: /^(?:trade\s+)?(?:an?\s+)?(\d+)[- ](?:day|bar)\s+(?:channel\s+)?breakout(?:\s+strategy)?$/, entry: 'price closes above the $1-day high', exit: 'price closes below the $1-day low' },
+];
+
+export function parseIdea(request: string): ParseResult {
+  const understood: string[] = [];
+  const notUnderstood: string[] = [];
+  const notes: string[] = [];
+
+  const tickers = extractTickers(request.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"));
+  let text = tickers.text.toLowerCase();
+  const risk = extractRisk(text);
+  const size = extractSize(risk.text);
+  const timeframe = extractTimeframe(size.text);
+  text = timeframe.text;
+  understood.push(...tickers.phrases, ...timeframe.phrases.map((p) => `timeframe: ${p}`), ...risk.phrases, ...size.phrases.map((p) => `size: ${p}`));
+  notUnderstood.push(...timeframe.unsupported);
+
+  const entries: Rule[] = [];
+  const exits: Rule[] = [];
+  let direction: Direction | undefined;
+  let pendingCondition: string | undefined;
+  let pendingAction: Action | undefined;
+  const ctx: ConditionContext = { role: 'entry', direction: 'long' };
+
+  const addRule = (action: Action, condition: string) => {
+    if (action.direction) {
+      if (direction && direction !== action.direction) {
+        notUnderstood.push('both long and short entries in one strategy (write two strategies)');
+        return;
+      }
+      direction = action.direction;
+    }
+    ctx.role = action.role;
+    ctx.direction = direction ?? 'long';
+    const result = parseCondition(condition, ctx);
+    understood.push(...result.understood);
+    notUnderstood.push(...result.notUnderstood);
+    if (result.rule) (action.role === 'entry' ? entries : exits).push(result.rule);
+  };
+
+  for (const clause of splitClauses(text)) {
+    const setup = SETUPS.map((s) => ({ s, m: s.re.exec(stripTickerMentions(clause)) })).find((x) => x.m);
+    if (setup) {
+      understood.push(`setup: ${clause}`);
+      const fill = (t: string) => t.replace('$1', setup.m![1] ?? '');
+      addRule({ role: 'entry', direction: direction ?? 'long' }, fill(setup.s.entry));
+      addRule({ role: 'exit' }, fill(setup.s.exit));
+      continue;
+    }
+    const action = readAction(clause);
+    if (action) {
+      const rest = clause.slice(action.length).trim().replace(OBJECT, '').replace(CONNECTOR, '').trim();
+      if (rest) addRule(action.action, rest);
+      else if (pendingCondition !== undefined) {
+        addRule(action.action, pendingCondition);
+        pendingCondition = undefined;
+      } else pendingAction = action.action;
+      continue;
+    }
+    if (/^(?:when(?:ever)?|if|once|as\s+soon\s+as)\b/.test(clause) || (pendingAction && /^(?:and|or)\b/.test(clause))) {
+      const condition = clause.replace(/^(?:and|or)\s+/, '');
+      if (pendingAction) {
+        addRule(pendingAction, condition);
+        pendingAction = undefined;
+      } else pendingCondition = condition;
+      continue;
+    }
+    if (isOnlyTickerMention(clause)) continue;
+    notUnderstood.push(clause);
+  }
+  if (pendingCondition !== undefined) notUnderstood.push(`${pendingCondition} (a condition with no buy/sell/short action)`);
+  if (entries.length === 0 && notUnderstood.length === 0) {
+    notUnderstood.push('no entry rule: say when to buy or short, e.g. "buy when RSI drops below 30"');
+  }
+  if (notUnderstood.length) return { ok: false, understood, notUnderstood };
+
+  const symbols = tickers.value.length ? tickers.value : [DEFAULT_SYMBOL];
+  if (!tickers.value.length) notes.push(`No ticker named: trading ${DEFAULT_SYMBOL}. Write tickers in capitals (e.g. AAPL) to choose.`);
+  const spec: StrategySpec = {
+    request,
+    symbols,
+    timeframe: timeframe.value ?? DEFAULT_TIMEFRAME,
+    direction: direction ?? 'long',
+    entry: combine(entries),
+    exit: exits.length ? combine(exits) : undefined,
+    risk: risk.value,
+    sizePercent: size.value ?? (symbols.length > 1 ? Math.floor(100 / symbols.length) : undefined),
+  };
+  if (!spec.exit && !hasRisk(spec)) notes.push('No exit rule or stop: positions are held until the end of the data.');
+  return { ok: true, spec, understood, notes };
+}
+
+/** Clauses: split on sentence ends, commas, semicolons, "then", and "and"/"but" before an action verb. */
+function splitClauses(text: string): string[] {
+  const guarded = text.replace(/\(([^)]*)\)/g, (m) => m.replace(/,/g, '\u0001'));
+  return guarded
+    .split(/[;:]|,|\.(?!\d)|!|\?|\n|\bthen\b|\s(?:and|but)\s+(?=(?:sell|exit|close|cover|buy|short|go\s+long|go\s+short|get\s+out|take\s+profit)\b)/)
+    .map((c) => c.replace(/\u0001/g, ',').replace(/\s+/g, ' ').trim().replace(/^(?:and|but|also|then|otherwise)\s+/, '').trim())
+    .filter((c) => c && !/^(?:and|or|but|also|then|please|strategy)$/.test(c));
+}
+
+function readAction(clause: string): { action: Action; length: number } | undefined {
+  const short = ENTRY_SHORT.exec(clause);
+  if (short && !/^sell\b/.test(clause.slice(short[0].length).trim()) ) return { action: { role: 'entry', direction: 'short' }, length: short[0].length };
+  const long = ENTRY_LONG.exec(clause);
+  if (long) return { action: { role: 'entry', direction: 'long' }, length: long[0].length };
+  const exit = EXIT.exec(clause);
+  if (exit) return { action: { role: 'exit' }, length: exit[0].length };
+  return undefined;
+}
+
+function stripTickerMentions(clause: string): string {
+  return clause.replace(new RegExp(String.raw`\s*(?:(?:on|for|in|with|using)\s+)?${T}\s*`, 'g'), ' ').replace(/\s+/g, ' ').trim();
+}
+
+function isOnlyTickerMention(clause: string): boolean {
+  return /^(?:(?:trade|trading|for|on|in|with|using|tickers?|symbols?|stocks?)\s*)*$/.test(stripTickerMentions(clause));
+}
+
+function combine(rules: Rule[]): Rule {
+  return rules.length === 1 ? rules[0] : { kind: 'or', rules };
+}
+
+function hasRisk(spec: StrategySpec): boolean {
+  const r = spec.risk;
+  return r.stopLossPct !== undefined || r.takeProfitPct !== undefined || r.trailingStopPct !== undefined || r.atrStop !== undefined;
+}

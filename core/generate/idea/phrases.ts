@@ -1,0 +1,143 @@
+/**
+ * Whole-sentence phrases the offline parser lifts out before it reads the
+ * entry/exit clauses: tickers, timeframe, stops and position size. Each match
+ * is blanked out of the working text (same length, so positions stay valid)
+ * and reported as understood.
+ */
+import type { Timeframe } from '../../sdk/types';
+import type { RiskSpec } from '../spec';
+
+/** Stands in for a ticker (or a list of tickers) in the working text. */
+export const TICKER_TOKEN = '@sym';
+
+/** All-caps words that are not tickers. */
+const NOT_TICKERS = new Set([
+  'RSI', 'SMA', 'EMA', 'WMA', 'MA', 'MACD', 'ATR', 'ADX', 'DI', 'OBV', 'VWAP', 'BB', 'EOD', 'ETF', 'AND', 'OR', 'THE',
+  'I', 'A', 'AM', 'PM', 'TP', 'SL', 'K', 'D', 'OK', 'BUY', 'SELL', 'SHORT', 'LONG', 'WHEN', 'IF', 'USD', 'UTC', 'X',
+]);
+
+const TICKER_RE = /(?<![\w$@%+-])\$?[A-Z]{1,5}(?:[.-][A-Z]{1,4})?(?![\w(])|\$[a-z]{1,5}\b/g;
+const TOKEN_LIST_RE = new RegExp(String.raw`${TICKER_TOKEN}(?:\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*/\s*)${TICKER_TOKEN})+`, 'g');
+
+export interface Extracted<T> {
+  value: T;
+  /** Text with the matched phrases blanked or replaced. */
+  text: string;
+  /** The phrases as written, for the "understood" list. */
+  phrases: string[];
+}
+
+/** Finds tickers (all-caps words such as AAPL, BRK.B, BTC-USD, or $tsla) and replaces each list of them with one TICKER_TOKEN. */
+export function extractTickers(text: string): Extracted<string[]> {
+  const symbols: string[] = [];
+  const phrases: string[] = [];
+  const marked = text.replace(TICKER_RE, (word) => {
+    const symbol = word.replace(/^\$/, '').toUpperCase();
+    if (!word.startsWith('$') && NOT_TICKERS.has(symbol)) return word;
+    if (!symbols.includes(symbol)) symbols.push(symbol);
+    phrases.push(word);
+    return TICKER_TOKEN;
+  });
+  return { value: symbols, text: marked.replace(TOKEN_LIST_RE, TICKER_TOKEN), phrases: phrases.length ? [`tickers ${symbols.join(', ')}`] : [] };
+}
+
+const NUM = String.raw`(\d+(?:\.\d+)?)`;
+const PCT = String.raw`${NUM}\s*(?:%|percent\b|pct\b)`;
+const LEAD = String.raw`(?:\b(?:with|and|using|use|plus|set|place|put)\s+)?(?:an?\s+)?`;
+
+interface RiskPattern {
+  re: RegExp;
+  apply: (m: RegExpExecArray, risk: RiskSpec) => void;
+}
+
+const RISK_PATTERNS: RiskPattern[] = [
+  {
+    re: new RegExp(String.raw`${LEAD}(?:${PCT}\s*trailing[- ]stop(?:[- ]loss)?|trailing[- ]stop(?:[- ]loss)?(?:\s+(?:of|at))?\s*${PCT})`, 'g'),
+    apply: (m, r) => { r.trailingStopPct = Number(m[1] ?? m[2]); },
+  },
+  {
+    re: new RegExp(String.raw`${LEAD}(?:${NUM}\s*(?:x|times)?\s*(?:the\s+)?(?:(\d+)[- ](?:day|bar|period)\s+)?atr\s+stop(?:[- ]loss)?|stop(?:[- ]loss)?\s+(?:of|at)\s+${NUM}\s*(?:x|times)?\s*(?:the\s+)?(?:(\d+)[- ](?:day|bar|period)\s+)?atrs?)`, 'g'),
+    apply: (m, r) => { r.atrStop = { multiple: Number(m[1] ?? m[3]), period: Number(m[2] ?? m[4] ?? 14) }; },
+  },
+  {
+    re: new RegExp(String.raw`${LEAD}(?:${PCT}\s*(?:stop[- ]?loss|stop|sl)\b|(?:stop[- ]?loss|stop|sl)(?:\s+(?:of|at))?\s*${PCT})`, 'g'),
+    apply: (m, r) => { r.stopLossPct = Number(m[1] ?? m[2]); },
+  },
+  {
+    re: new RegExp(String.raw`${LEAD}(?:${PCT}\s*(?:take[- ]profit|profit[- ]target|target|tp)\b|(?:take[- ]profits?|profit[- ]target|target|tp)(?:\s+(?:of|at))?\s*(?:an?\s+)?${PCT}(?:\s+(?:gain|profit))?|(?:after|at|on)\s+(?:an?\s+)?${PCT}\s+(?:gain|profit))`, 'g'),
+    apply: (m, r) => { r.takeProfitPct = Number(m[1] ?? m[2] ?? m[3]); },
+  },
+];
+
+/** Stop-loss, take-profit, trailing-stop and ATR-stop phrases. */
+export function extractRisk(text: string): Extracted<RiskSpec> {
+  const risk: RiskSpec = {};
+  const phrases: string[] = [];
+  let out = text;
+  for (const { re, apply } of RISK_PATTERNS) {
+    out = out.replace(re, (...args) => {
+      const match = args.slice(0, -2) as unknown as RegExpExecArray;
+      apply(match, risk);
+      phrases.push(match[0].trim());
+      return ' '.repeat(match[0].length);
+    });
+  }
+  return { value: risk, text: out, phrases };
+}
+
+const SIZE_RE = new RegExp(
+  String.raw`(?:\b(?:using|use|with|risk(?:ing)?|invest(?:ing)?|allocate|allocating|put(?:ting)?|spend(?:ing)?|buy(?:ing)?\s+with)\s+)?(?:a\s+)?(?:position[- ]size\s+(?:of\s+)?${PCT}(?:\s+of\s+(?:the\s+)?(?:equity|capital|portfolio|account|cash))?|${PCT}\s+(?:position(?:[- ]size)?|of\s+(?:the\s+|my\s+)?(?:equity|capital|portfolio|account|cash))(?:\s+(?:per|on each|for each|each)\s+(?:trade|position|ticker|symbol|entry))?)`,
+  'g',
+);
+
+/** "25% of equity", "position size 10%": percent of equity per entry. */
+export function extractSize(text: string): Extracted<number | undefined> {
+  let value: number | undefined;
+  const phrases: string[] = [];
+  const out = text.replace(SIZE_RE, (m, a?: string, b?: string) => {
+    value = Number(a ?? b);
+    phrases.push(m.trim());
+    return ' '.repeat(m.length);
+  });
+  return { value, text: out, phrases };
+}
+
+const BAR_WORDS = String.raw`(?:bars?|candles?|charts?|timeframe|data|candlesticks?)`;
+const MINUTE_TIMEFRAMES: Record<number, Timeframe> = { 1: '1m', 2: '2m', 5: '5m', 15: '15m', 30: '30m', 60: '1h', 240: '4h' };
+
+const TIMEFRAME_PATTERNS: { re: RegExp; timeframe: (m: RegExpExecArray) => Timeframe | undefined }[] = [
+  {
+    re: new RegExp(String.raw`(?:\b(?:on|using|with|over|trading)\s+)?(?:the\s+)?(?:an?\s+)?\b(\d+)[- ]?(?:minutes?|mins?|m)\b[- ]?(?:${BAR_WORDS}|timeframe)`, 'g'),
+    timeframe: (m) => MINUTE_TIMEFRAMES[Number(m[1])],
+  },
+  {
+    re: new RegExp(String.raw`(?:\b(?:on|using|with|over|trading)\s+)?(?:the\s+)?\b(1|one|4|four)[- ]?(?:hours?|h)\b[- ]?${BAR_WORDS}`, 'g'),
+    timeframe: (m) => (m[1] === '1' || m[1] === 'one' ? '1h' : '4h'),
+  },
+  { re: new RegExp(String.raw`(?:\b(?:on|using|with|trading)\s+)?(?:the\s+)?\bhourly(?:\s+${BAR_WORDS})?`, 'g'), timeframe: () => '1h' },
+  { re: new RegExp(String.raw`(?:\b(?:on|using|with|trading)\s+)?(?:the\s+)?\bweekly(?:\s+${BAR_WORDS})`, 'g'), timeframe: () => '1wk' },
+  { re: new RegExp(String.raw`(?:\b(?:on|using|with|trading)\s+)?(?:the\s+)?\bdaily(?:\s+${BAR_WORDS})?`, 'g'), timeframe: () => '1d' },
+  { re: new RegExp(String.raw`(?:\b(?:on|using|with|trading)\s+)?(?:an?\s+)?\bintraday(?:\s+${BAR_WORDS})?`, 'g'), timeframe: () => '15m' },
+];
+
+/** "on 5-minute bars", "hourly", "daily", "intraday" (15-minute bars). Undefined when not said. */
+export function extractTimeframe(text: string): Extracted<Timeframe | undefined> & { unsupported: string[] } {
+  let value: Timeframe | undefined;
+  const phrases: string[] = [];
+  const unsupported: string[] = [];
+  let out = text;
+  for (const { re, timeframe } of TIMEFRAME_PATTERNS) {
+    out = out.replace(re, (...args) => {
+      const match = args.slice(0, -2) as unknown as RegExpExecArray;
+      const tf = timeframe(match);
+      if (tf) {
+        value = tf;
+        phrases.push(match[0].trim());
+      } else {
+        unsupported.push(`${match[0].trim()} (bar sizes: 1, 2, 5, 15, 30 minutes, 1 or 4 hours, daily, weekly)`);
+      }
+      return ' '.repeat(match[0].length);
+    });
+  }
+  return { value, text: out, phrases, unsupported };
+}
