@@ -1,0 +1,141 @@
+/**
+ * One sandbox container: created with every restriction the issue lists,
+ * attached before it starts (no output is lost), removed in every path.
+ */
+import { hostname } from 'node:os';
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import type { SandboxChannel, SandboxExit } from './channel';
+import { isGoneError } from './docker-client';
+import { heapBudget, type SandboxLimits } from './limits';
+import { SANDBOX_UID } from './offline-rootfs';
+
+export const LABEL = 'strategy-lab.sandbox';
+export const LABEL_OWNER_PID = 'strategy-lab.owner-pid';
+export const LABEL_OWNER_HOST = 'strategy-lab.owner-host';
+
+/** The container definition (pure; exported so tests can check every restriction). */
+export function containerSpec(image: string, limits: SandboxLimits, ownerPid = process.pid): Docker.ContainerCreateOptions {
+  const heap = heapBudget(limits.memoryMb);
+  const memory = limits.memoryMb * 1024 * 1024;
+  return {
+    Image: image,
+    Cmd: ['--disallow-code-generation-from-strings', `--max-old-space-size=${heap.supervisorMb}`, '/app/runtime.js', `--worker-heap-mb=${heap.workerMb}`],
+    User: `${SANDBOX_UID}:${SANDBOX_UID}`,
+    WorkingDir: '/tmp',
+    Env: [],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    OpenStdin: true,
+    StdinOnce: true,
+    Tty: false,
+    NetworkDisabled: true,
+    Labels: { [LABEL]: '1', [LABEL_OWNER_PID]: String(ownerPid), [LABEL_OWNER_HOST]: hostname() },
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': `rw,noexec,nosuid,nodev,size=${limits.tmpfsMb}m` },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Memory: memory,
+      MemorySwap: memory, // no swap on top of the limit
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      PidsLimit: limits.pids,
+      Ulimits: [{ Name: 'nofile', Soft: 256, Hard: 256 }],
+      IpcMode: 'private',
+      // Nothing the sandbox prints is stored by the engine: gigabytes of stdout must not fill the host's disk.
+      LogConfig: { Type: 'none', Config: {} },
+      // If the host process dies, stdin closes, the runtime exits, and the engine removes the container.
+      AutoRemove: true,
+      Init: false,
+    },
+  };
+}
+
+/** Creates, attaches and starts a container; it then waits on stdin for its one job. */
+export async function startContainer(docker: Docker, image: string, limits: SandboxLimits): Promise<SandboxChannel> {
+  const container = await docker.createContainer(containerSpec(image, limits));
+  const id = container.id.slice(0, 12);
+  let alive = true;
+  let disposed: Promise<void> | undefined;
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  try {
+    const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream;
+    docker.modem.demuxStream(stream, stdout, stderr);
+    stream.on('end', () => {
+      stdout.end();
+      stderr.end();
+    });
+    stream.on('error', () => {
+      stdout.end();
+      stderr.end();
+    });
+    // Register the wait before start so a fast exit is not missed.
+    const waited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
+    const exited: Promise<SandboxExit> = waited.then(
+      (r) => ({ code: r.StatusCode }),
+      () => ({ code: null }),
+    ).then((exit) => {
+      alive = false;
+      return exit;
+    });
+    await container.start();
+    const kill = async () => {
+      if (!alive) return;
+      try {
+        await container.kill({ signal: 'SIGKILL' });
+      } catch (err) {
+        if (!isGoneError(err)) throw err;
+      }
+    };
+    const dispose = () =>
+      (disposed ??= (async () => {
+        (stream as unknown as { destroy?: () => void }).destroy?.();
+        await removeContainer(docker, container.id);
+      })());
+    const stdin = stream as unknown as import('node:stream').Writable;
+    stdin.on('error', () => {});
+    return {
+      stdin,
+      stdout,
+      stderr,
+      exited,
+      get alive() {
+        return alive;
+      },
+      kill,
+      dispose,
+      label: `container ${id}`,
+      memoryMb: limits.memoryMb,
+    };
+  } catch (err) {
+    await removeContainer(docker, container.id);
+    throw err;
+  }
+}
+
+/** Force-removes a container and waits until the engine no longer lists it. Never rejects. */
+export async function removeContainer(docker: Docker, id: string): Promise<void> {
+  const container = docker.getContainer(id);
+  try {
+    await container.remove({ force: true });
+  } catch (err) {
+    if (!isGoneError(err)) return;
+  }
+  // 409 means AutoRemove is already removing it: wait for that to finish.
+  for (let i = 0; i < 100; i++) {
+    try {
+      await container.inspect();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Our containers on this engine (running or not). */
+export async function listSandboxContainers(docker: Docker): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL}=1`] }) });
+}

@@ -1,0 +1,114 @@
+/**
+ * The sandbox image: named after the runtime's content hash so a changed
+ * runtime gets a new image, built through the Docker API from sandbox/Dockerfile
+ * when the engine can pull the base image, otherwise offline (FROM scratch with
+ * this host's Node). Progress lines go to `onProgress`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { SandboxError } from './errors';
+import { dockerfileContext, offlineContext, OFFLINE_DOCKERFILE } from './offline-rootfs';
+import { contentHash, packageRoot, readRuntime } from './runtime-bundle';
+
+export const IMAGE_REPOSITORY = 'strategy-lab-sandbox';
+
+/** Bump when the image layout changes in a way the runtime hash does not capture. */
+const LAYOUT_VERSION = '1';
+
+export type BuildMethod = 'dockerfile' | 'offline';
+
+export interface ImageOptions {
+  docker: Docker;
+  runtimePath: string;
+  /** A user-chosen image (setting): used as is, never built. */
+  image?: string;
+  /** Which builds to try, in order. Default: Dockerfile first, then offline. */
+  methods?: BuildMethod[];
+  /** Give up on the Dockerfile build (base image pull) after this long. */
+  dockerfileTimeoutMs?: number;
+  onProgress?: (line: string) => void;
+  /** Rebuild even when the tag exists. */
+  force?: boolean;
+}
+
+export interface ImageInfo {
+  tag: string;
+  /** How it was built now, or 'existing' when the tag was already there. */
+  method: BuildMethod | 'existing' | 'configured';
+}
+
+export function dockerfileText(root = packageRoot()): string {
+  const path = join(root, 'sandbox', 'Dockerfile');
+  if (!existsSync(path)) throw new SandboxError('image', `sandbox/Dockerfile is missing at ${path}; reinstall Strategy Lab.`);
+  return readFileSync(path, 'utf8');
+}
+
+export function imageTag(runtime: Buffer, dockerfile: string): string {
+  return `${IMAGE_REPOSITORY}:${contentHash(runtime, dockerfile, OFFLINE_DOCKERFILE, LAYOUT_VERSION)}`;
+}
+
+export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).inspect();
+    return true;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return false;
+    throw err;
+  }
+}
+
+/** Makes sure the sandbox image exists and returns its tag. */
+export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
+  const { docker, onProgress = () => {} } = opts;
+  if (opts.image) {
+    if (!(await imageExists(docker, opts.image))) {
+      throw new SandboxError('image', `The configured sandbox image '${opts.image}' is not on the Docker engine. Pull or build it there, or clear the image setting to let Strategy Lab build its own.`);
+    }
+    return { tag: opts.image, method: 'configured' };
+  }
+  const runtime = readRuntime(opts.runtimePath);
+  const dockerfile = dockerfileText();
+  const tag = imageTag(runtime, dockerfile);
+  if (!opts.force && (await imageExists(docker, tag))) return { tag, method: 'existing' };
+
+  const failures: string[] = [];
+  for (const method of opts.methods ?? ['dockerfile', 'offline']) {
+    onProgress(`Building ${tag} (${method === 'dockerfile' ? 'sandbox/Dockerfile, node:20-slim base' : "offline: FROM scratch with this machine's Node"})…`);
+    try {
+      const context = method === 'dockerfile' ? dockerfileContext(dockerfile, runtime) : offlineContext(runtime);
+      await runBuild(docker, context, tag, onProgress, method === 'dockerfile' ? (opts.dockerfileTimeoutMs ?? 120_000) : 600_000);
+      onProgress(`Built ${tag}.`);
+      return { tag, method };
+    } catch (err) {
+      const message = (err as Error).message;
+      failures.push(`${method}: ${message}`);
+      onProgress(`The ${method} build failed: ${message}`);
+    }
+  }
+  throw new SandboxError('image', `Could not build the sandbox image ${tag}. ${failures.join(' | ')}. Check that the Docker engine can pull node:20-slim, or that this is a Linux machine with ldd for the offline build.`);
+}
+
+/** Runs one build through the API, streaming progress, and fails on the first build error. */
+async function runBuild(docker: Docker, context: NodeJS.ReadableStream, tag: string, onProgress: (line: string) => void, timeoutMs: number): Promise<void> {
+  const stream = await docker.buildImage(context, { t: tag, rm: true, forcerm: true, labels: { 'strategy-lab.image': '1' } });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      (stream as unknown as { destroy?: () => void }).destroy?.();
+      reject(new Error(`gave up after ${Math.round(timeoutMs / 1000)} s`));
+    }, timeoutMs);
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null, events: { error?: string }[]) => {
+        clearTimeout(timer);
+        const failed = err?.message ?? events.find((e) => e.error)?.error;
+        if (failed) reject(new Error(failed.trim()));
+        else resolve();
+      },
+      (event: { stream?: string; status?: string; error?: string }) => {
+        const text = (event.stream ?? event.status ?? '').trim();
+        if (text) onProgress(`  ${text}`);
+      },
+    );
+  });
+}

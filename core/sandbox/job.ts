@@ -1,0 +1,160 @@
+/**
+ * Runs one job on a started sandbox: sends the job, decodes frames, streams
+ * log lines to the caller, and turns every way a run can end into either the
+ * result or a SandboxError. Shared by the Docker and process modes.
+ */
+import { randomBytes } from 'node:crypto';
+import type { BarSeries } from '../data/series';
+import type { BacktestResult, LogLine } from '../engine/types';
+import type { SandboxChannel } from './channel';
+import { formatBytes, SandboxError } from './errors';
+import type { SandboxLimits } from './limits';
+import { encodeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type ErrorPayload, type SandboxBacktestOptions } from './protocol';
+
+export interface JobRequest {
+  js: string;
+  fileName: string;
+  series: BarSeries[];
+  options: SandboxBacktestOptions;
+  limits: SandboxLimits;
+  onLog?: (line: LogLine) => void;
+  signal?: AbortSignal;
+}
+
+/** The supervisor stops a run at the time limit itself; the host kills the sandbox this much later if it did not. */
+const HOST_GRACE_MS = 1500;
+/** Cancel must have killed the sandbox by then (the issue's one-second promise). */
+const KILL_WAIT_MS = 900;
+/** After the sandbox exits, how long to wait for its last output to arrive. */
+const DRAIN_MS = 1000;
+const STDERR_TAIL = 4096;
+
+export function runJob(channel: SandboxChannel, req: JobRequest): Promise<BacktestResult> {
+  const { limits, onLog, signal } = req;
+  return new Promise<BacktestResult>((resolve, reject) => {
+    if (signal?.aborted) {
+      void channel.kill().finally(() => reject(cancelled()));
+      return;
+    }
+    const key = randomBytes(16);
+    const decoder = new FrameDecoder(key, limits.maxResultBytes);
+    // Frames add a little to each log line; anything far beyond logs + result is a flood.
+    const byteBudget = limits.maxLogBytes * 2 + limits.maxResultBytes + 64 * 1024;
+    let received = 0;
+    let stderr = '';
+    let settled = false;
+    let killedByUs = false;
+    let stdoutEnded = false;
+
+    const cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      channel.stdout.off('data', onData);
+      channel.stderr.off('data', onStderr);
+    };
+    const succeed = (result: BacktestResult) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      resolve(result);
+    };
+    const fail = (error: SandboxError) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      killedByUs = true;
+      const killed = channel.kill().catch(() => {});
+      void Promise.race([killed, delay(KILL_WAIT_MS)]).then(() => reject(error));
+    };
+    const onAbort = () => fail(cancelled());
+    const onStderr = (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > byteBudget) {
+        fail(new SandboxError('output-limit', `The sandbox produced more than ${formatBytes(byteBudget)} of output and was stopped. A strategy must not flood its output: log less.`));
+        return;
+      }
+      let frames;
+      try {
+        frames = decoder.push(chunk);
+      } catch (err) {
+        if (err instanceof ProtocolViolation && err.oversize) {
+          fail(new SandboxError('output-limit', `The backtest result is larger than the ${formatBytes(limits.maxResultBytes)} limit. Use a shorter date range, or raise the sandbox result limit.`));
+        } else {
+          fail(new SandboxError('protocol', `The run was stopped because its output channel was tampered with (${(err as Error).message}). Strategy code must not write to the process output directly.`));
+        }
+        return;
+      }
+      for (const frame of frames) {
+        if (settled) return;
+        if (frame.type === FRAME_LOG) {
+          if (onLog) {
+            const line = JSON.parse(frame.payload) as LogLine;
+            try {
+              onLog(line);
+            } catch {
+              // A failing log consumer must not take the run down.
+            }
+          }
+        } else if (frame.type === FRAME_ERROR) {
+          const e = JSON.parse(frame.payload) as ErrorPayload;
+          fail(new SandboxError(e.kind, e.message, e.name));
+        } else {
+          let result: BacktestResult;
+          try {
+            result = parseResult(frame.payload);
+          } catch (err) {
+            fail(new SandboxError('protocol', `The sandbox returned a malformed result (${(err as Error).message}).`));
+            return;
+          }
+          succeed(result);
+        }
+      }
+    };
+
+    channel.stdout.on('data', onData);
+    channel.stdout.once('end', () => (stdoutEnded = true));
+    channel.stderr.on('data', onStderr);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      fail(new SandboxError('timeout', `The backtest ran longer than the ${Math.round(limits.timeMs / 100) / 10} s time limit and was stopped. Look for an endless loop, or raise the sandbox time limit.`));
+    }, limits.timeMs + HOST_GRACE_MS);
+
+    void channel.exited.then(async (exit) => {
+      if (settled) return;
+      // Let the last frames arrive before deciding the run died without a result.
+      const until = Date.now() + DRAIN_MS;
+      while (!stdoutEnded && !settled && Date.now() < until) await delay(20);
+      if (settled || killedByUs) return;
+      const oom = exit.oomKilled || exit.code === 137 || exit.signal === 'SIGKILL';
+      if (oom) {
+        fail(new SandboxError('memory', `The sandbox was killed at its ${limits.memoryMb} MB memory limit. The strategy allocates too much memory: keep less history, or raise the sandbox memory limit.`));
+      } else {
+        const tail = stderr.trim().split('\n').slice(-5).join('\n');
+        fail(new SandboxError('crashed', `The sandbox (${channel.label}) exited with code ${exit.code ?? exit.signal} before returning a result.${tail ? ` Its last output:\n${tail}` : ''}`));
+      }
+    });
+
+    channel.stdin.write(encodeJob({ key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series }), (err) => {
+      if (err && !settled) fail(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
+    });
+  });
+}
+
+function parseResult(payload: string): BacktestResult {
+  const value = JSON.parse(payload) as BacktestResult;
+  if (!value || typeof value !== 'object' || typeof value.metrics !== 'object' || !Array.isArray(value.trades) || !Array.isArray(value.equity)) {
+    throw new Error('missing metrics, trades or equity');
+  }
+  return value;
+}
+
+function cancelled(): SandboxError {
+  return new SandboxError('cancelled', 'The backtest was cancelled.');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,196 @@
+/**
+ * The wire format between the host and the sandbox runtime, shared by both
+ * sides (the runtime bundles this file).
+ *
+ * Host → sandbox (stdin): one job message
+ *   "SLJ1" | u32 header length | header JSON | zero padding to 8 | Float64 columns
+ * Bars travel as raw little-endian Float64 columns (time, open, high, low,
+ * close, volume[, adjClose] per symbol), never as JSON objects.
+ *
+ * Sandbox → host (stdout): frames
+ *   u32 payload length | u8 type | 16-byte job key | payload (UTF-8 JSON)
+ * Only the supervisor writes frames; the key comes with the job and lives only
+ * in the supervisor's heap, so bytes that did not come from it are detected
+ * (see docs/sandbox.md, "The result channel").
+ */
+import type { BarSeries } from '../data/series';
+import type { BacktestOptions, LogLine } from '../engine/types';
+
+/** The run options that cross into the sandbox (callbacks stay on the host). */
+export type SandboxBacktestOptions = Omit<BacktestOptions, 'onLog' | 'isCancelled'>;
+
+export interface JobHeader {
+  /** Hex of the 16-byte frame key. */
+  key: string;
+  js: string;
+  fileName: string;
+  options: SandboxBacktestOptions;
+  /** Wall-clock limit enforced by the supervisor (the host enforces it too). */
+  timeMs: number;
+  maxLogBytes: number;
+  series: { symbol: string; length: number; adjClose: boolean }[];
+}
+
+export interface Job extends Omit<JobHeader, 'series' | 'key'> {
+  key: Uint8Array;
+  series: BarSeries[];
+}
+
+export const FRAME_LOG = 1;
+export const FRAME_RESULT = 2;
+export const FRAME_ERROR = 3;
+export type FrameType = typeof FRAME_LOG | typeof FRAME_RESULT | typeof FRAME_ERROR;
+
+export const KEY_BYTES = 16;
+const FRAME_HEADER = 4 + 1 + KEY_BYTES;
+const JOB_MAGIC = 0x314a4c53; // "SLJ1" little-endian
+
+/** What the runtime reports when a run fails; `kind` maps onto SandboxErrorKind. */
+export interface ErrorPayload {
+  kind: 'timeout' | 'memory' | 'output-limit' | 'strategy' | 'crashed';
+  name: string;
+  message: string;
+}
+
+export type { LogLine };
+
+const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+export function encodeJob(job: Job): Buffer {
+  const header: JobHeader = {
+    key: Buffer.from(job.key).toString('hex'),
+    js: job.js,
+    fileName: job.fileName,
+    options: job.options,
+    timeMs: job.timeMs,
+    maxLogBytes: job.maxLogBytes,
+    series: job.series.map((s) => ({ symbol: s.symbol, length: s.length, adjClose: !!s.adjClose })),
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const headerEnd = 8 + json.length;
+  const dataStart = align8(headerEnd);
+  let doubles = 0;
+  for (const s of job.series) doubles += s.length * (COLUMNS.length + (s.adjClose ? 1 : 0));
+  const out = Buffer.alloc(dataStart + doubles * 8);
+  out.writeUInt32LE(JOB_MAGIC, 0);
+  out.writeUInt32LE(json.length, 4);
+  json.copy(out, 8);
+  let offset = dataStart;
+  for (const s of job.series) {
+    for (const column of columnsOf(s)) {
+      // Copy through a byte view: the source may be a subarray of a larger buffer.
+      out.set(new Uint8Array(column.buffer, column.byteOffset, s.length * 8), offset);
+      offset += s.length * 8;
+    }
+  }
+  return out;
+}
+
+/** Total byte length of the job at the start of `buf`, or undefined while the header is incomplete. */
+export function jobLength(buf: Buffer): number | undefined {
+  if (buf.length < 8) return undefined;
+  if (buf.readUInt32LE(0) !== JOB_MAGIC) throw new Error('sandbox protocol: input does not start with a job message');
+  const headerLength = buf.readUInt32LE(4);
+  if (buf.length < 8 + headerLength) return undefined;
+  const header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength)) as JobHeader;
+  let doubles = 0;
+  for (const s of header.series) doubles += s.length * (COLUMNS.length + (s.adjClose ? 1 : 0));
+  return align8(8 + headerLength) + doubles * 8;
+}
+
+/** Decodes a complete job. The columns are copied into one fresh ArrayBuffer (transferable to a worker). */
+export function decodeJob(buf: Buffer): Job {
+  const headerLength = buf.readUInt32LE(4);
+  const header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength)) as JobHeader;
+  const dataStart = align8(8 + headerLength);
+  const data = new ArrayBuffer(buf.length - dataStart);
+  new Uint8Array(data).set(buf.subarray(dataStart));
+  return { ...header, key: Buffer.from(header.key, 'hex'), series: seriesFromColumns(header.series, data) };
+}
+
+/** Rebuilds BarSeries views over one buffer laid out as encodeJob writes it. */
+export function seriesFromColumns(shapes: JobHeader['series'], data: ArrayBuffer): BarSeries[] {
+  let offset = 0;
+  const next = (n: number): Float64Array => {
+    const a = new Float64Array(data, offset, n);
+    offset += n * 8;
+    return a;
+  };
+  return shapes.map(({ symbol, length, adjClose }) => {
+    const time = next(length), open = next(length), high = next(length), low = next(length), close = next(length), volume = next(length);
+    return { symbol, length, time, open, high, low, close, volume, adjClose: adjClose ? next(length) : undefined };
+  });
+}
+
+function columnsOf(s: BarSeries): Float64Array[] {
+  const cols = COLUMNS.map((c) => s[c]);
+  if (s.adjClose) cols.push(s.adjClose);
+  for (const c of cols) if (c.length < s.length) throw new RangeError(`Series ${s.symbol}: a column is shorter than length ${s.length}.`);
+  return cols;
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+export function encodeFrame(type: FrameType, key: Uint8Array, payload: string): Buffer {
+  const body = Buffer.from(payload, 'utf8');
+  const out = Buffer.allocUnsafe(FRAME_HEADER + body.length);
+  out.writeUInt32LE(body.length, 0);
+  out.writeUInt8(type, 4);
+  out.set(key, 5);
+  body.copy(out, FRAME_HEADER);
+  return out;
+}
+
+export interface Frame {
+  type: FrameType;
+  payload: string;
+}
+
+/**
+ * Incremental frame parser for the host. Throws on anything that is not a
+ * well-formed frame carrying this job's key: raw bytes on the channel mean
+ * something other than the supervisor wrote there.
+ */
+export class FrameDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly maxPayload: number,
+  ) {}
+
+  push(chunk: Buffer): Frame[] {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const frames: Frame[] = [];
+    let at = 0;
+    while (this.pending.length - at >= FRAME_HEADER) {
+      const length = this.pending.readUInt32LE(at);
+      const type = this.pending.readUInt8(at + 4);
+      if (type !== FRAME_LOG && type !== FRAME_RESULT && type !== FRAME_ERROR) throw new ProtocolViolation(`unknown frame type ${type}`);
+      if (!Buffer.from(this.key).equals(this.pending.subarray(at + 5, at + FRAME_HEADER))) throw new ProtocolViolation('a frame without the job key');
+      if (length > this.maxPayload) throw new ProtocolViolation(`a frame of ${length} bytes, over the ${this.maxPayload}-byte cap`, true);
+      if (this.pending.length - at < FRAME_HEADER + length) break;
+      frames.push({ type: type as FrameType, payload: this.pending.toString('utf8', at + FRAME_HEADER, at + FRAME_HEADER + length) });
+      at += FRAME_HEADER + length;
+    }
+    this.pending = at === 0 ? this.pending : this.pending.subarray(at);
+    return frames;
+  }
+
+  /** Bytes received that do not form a complete frame yet. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+}
+
+export class ProtocolViolation extends Error {
+  constructor(
+    detail: string,
+    readonly oversize = false,
+  ) {
+    super(`sandbox output channel: ${detail}`);
+    this.name = 'ProtocolViolation';
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The host-side entry point: run compiled strategy code on bars in a sandbox.
+ *
+ *   const runner = new SandboxRunner({ poolSize: 1 });
+ *   const result = await runner.run({ compiled, series, options, onLog, signal });
+ *   await runner.dispose();
+ *
+ * or one-shot: `await runInSandbox({ compiled, series, mode: 'docker' })`.
+ * Docker is the default; `process` is weaker and only used when asked for;
+ * `in-process` is not a sandbox at all (tests, benchmarks).
+ */
+import type Docker from 'dockerode';
+import type { BarSeries } from '../data/series';
+import type { BacktestResult, LogLine } from '../engine/types';
+import type { SandboxChannel } from './channel';
+import { removeStaleContainers } from './cleanup';
+import { startContainer } from './container';
+import { assertDockerReachable, createDockerClient, type DockerHostSettings } from './docker-client';
+import { SandboxError } from './errors';
+import { ensureImage, type BuildMethod } from './image';
+import { runInProcess } from './in-process';
+import { runJob } from './job';
+import { limitsKey, resolveLimits, type SandboxLimits } from './limits';
+import { WarmPool } from './pool';
+import { startProcessSandbox } from './process-mode';
+import type { SandboxBacktestOptions } from './protocol';
+import { defaultRuntimePath } from './runtime-bundle';
+
+export type SandboxMode = 'docker' | 'process' | 'in-process';
+export const SANDBOX_MODES: readonly SandboxMode[] = ['docker', 'process', 'in-process'];
+
+export interface SandboxSettings {
+  /** Default 'docker'. */
+  mode?: SandboxMode;
+  docker?: DockerHostSettings;
+  /** Use this image instead of building one. */
+  image?: string;
+  limits?: Partial<SandboxLimits>;
+  /** Warm containers kept ready (Docker mode). Default 1; 0 disables the pool. */
+  poolSize?: number;
+  /** The runtime bundle; default dist/sandbox/runtime.js of this package. */
+  runtimePath?: string;
+  /** Image build methods to try, in order (default Dockerfile, then offline). */
+  buildMethods?: BuildMethod[];
+  /** Image build progress and other one-off notes. */
+  onProgress?: (line: string) => void;
+}
+
+export interface SandboxRunRequest {
+  compiled: { js: string; fileName: string };
+  series: BarSeries[];
+  options?: SandboxBacktestOptions;
+  /** Overrides the runner's mode for this run. */
+  mode?: SandboxMode;
+  /** Overrides the runner's limits for this run. */
+  limits?: Partial<SandboxLimits>;
+  onLog?: (line: LogLine) => void;
+  signal?: AbortSignal;
+}
+
+export class SandboxRunner {
+  private docker: Docker | undefined;
+  private prepared: Promise<string> | undefined;
+  private pool: WarmPool | undefined;
+  private poolKey: string | undefined;
+  private readonly live = new Set<SandboxChannel>();
+  private readonly cleanups = new Set<Promise<void>>();
+  private disposed = false;
+  readonly runtimePath: string;
+
+  constructor(readonly settings: SandboxSettings = {}) {
+    this.runtimePath = settings.runtimePath ?? defaultRuntimePath();
+  }
+
+  get mode(): SandboxMode {
+    return this.settings.mode ?? 'docker';
+  }
+
+  /**
+   * Docker mode: checks the engine, removes containers left by dead processes,
+   * builds the image if needed, and fills the warm pool. Safe to call often.
+   * Returns the image tag.
+   */
+  prepare(): Promise<string> {
+    this.prepared ??= this.doPrepare().catch((err) => {
+      this.prepared = undefined; // let the next attempt retry (e.g. after Docker was started)
+      throw err;
+    });
+    return this.prepared;
+  }
+
+  private async doPrepare(): Promise<string> {
+    const docker = this.client();
+    await assertDockerReachable(docker, this.settings.docker);
+    await removeStaleContainers(docker);
+    const { tag } = await ensureImage({ docker, runtimePath: this.runtimePath, image: this.settings.image, methods: this.settings.buildMethods, onProgress: this.settings.onProgress });
+    const size = this.settings.poolSize ?? 1;
+    if (size > 0 && !this.disposed) {
+      const limits = resolveLimits(this.settings.limits);
+      this.poolKey = limitsKey(limits);
+      this.pool = new WarmPool(() => this.track(startContainer(docker, tag, limits)), size);
+      this.pool.fill();
+    }
+    return tag;
+  }
+
+  /** Resolves once the warm pool is full (for benchmarks and tests). */
+  async warm(): Promise<void> {
+    await this.prepare();
+    await this.pool?.settled();
+  }
+
+  async run(req: SandboxRunRequest): Promise<BacktestResult> {
+    if (this.disposed) throw new Error('This SandboxRunner was disposed; create a new one.');
+    const mode = req.mode ?? this.mode;
+    const limits = resolveLimits(this.settings.limits, req.limits);
+    if (mode === 'in-process') {
+      return runInProcess(req.compiled, req.series, { ...req.options, onLog: req.onLog }, req.signal);
+    }
+    let channel: SandboxChannel;
+    if (mode === 'process') {
+      channel = startProcessSandbox(this.runtimePath, limits);
+      this.live.add(channel);
+    } else if (mode === 'docker') {
+      const tag = await this.prepare();
+      if (req.signal?.aborted) throw new SandboxError('cancelled', 'The backtest was cancelled.');
+      const warm = this.poolKey === limitsKey(limits) ? this.pool?.take() : undefined;
+      channel = warm ?? (await this.track(startContainer(this.client(), tag, limits)));
+    } else {
+      throw new RangeError(`Unknown sandbox mode '${String(mode)}': use ${SANDBOX_MODES.join(', ')}.`);
+    }
+    try {
+      return await runJob(channel, { js: req.compiled.js, fileName: req.compiled.fileName, series: req.series, options: req.options ?? {}, limits, onLog: req.onLog, signal: req.signal });
+    } finally {
+      this.release(channel);
+      this.pool?.fill();
+    }
+  }
+
+  /** Stops the pool and removes every container this runner started; resolves when they are gone. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.pool?.dispose();
+    for (const channel of [...this.live]) this.release(channel);
+    while (this.cleanups.size) await Promise.all([...this.cleanups]);
+  }
+
+  private client(): Docker {
+    this.docker ??= createDockerClient(this.settings.docker);
+    return this.docker;
+  }
+
+  private async track(started: Promise<SandboxChannel>): Promise<SandboxChannel> {
+    const channel = await started;
+    this.live.add(channel);
+    return channel;
+  }
+
+  private release(channel: SandboxChannel): void {
+    if (!this.live.delete(channel)) return;
+    const p = channel.dispose().finally(() => this.cleanups.delete(p));
+    this.cleanups.add(p);
+  }
+}
+
+/** One run in a fresh runner (no warm pool); every container is gone when it settles. */
+export async function runInSandbox(req: SandboxRunRequest & { settings?: SandboxSettings }): Promise<BacktestResult> {
+  const runner = new SandboxRunner({ poolSize: 0, ...req.settings, mode: req.mode ?? req.settings?.mode });
+  try {
+    return await runner.run(req);
+  } finally {
+    await runner.dispose();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Where the sandbox runtime bundle lives, its content hash (the image tag), and
+ * a way to (re)build just that bundle with the same settings as esbuild.mjs.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { SandboxError } from './errors';
+
+/** The package root: the folder holding package.json, found upward from this file (works from source and from dist/). */
+export function packageRoot(from = __dirname): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'sandbox'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from, '..', '..');
+    dir = parent;
+  }
+}
+
+export function defaultRuntimePath(root = packageRoot()): string {
+  return join(root, 'dist', 'sandbox', 'runtime.js');
+}
+
+export function readRuntime(path: string): Buffer {
+  if (!existsSync(path)) {
+    throw new SandboxError('image', `The sandbox runtime bundle is missing at ${path}. Build it with \`npm run build\` (it bundles sandbox/runtime/main.ts).`);
+  }
+  return readFileSync(path);
+}
+
+/** sha256 over the parts that define an image; the first 16 hex digits become its tag. */
+export function contentHash(...parts: (string | Buffer)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) {
+    h.update(String(Buffer.byteLength(p)));
+    h.update(p);
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Builds only the runtime entry (tests and `sandbox build` use it when the full build has not run). */
+export async function buildRuntimeBundle(root = packageRoot(), outfile = defaultRuntimePath(root)): Promise<string> {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(root, 'sandbox', 'runtime', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    tsconfig: join(root, 'tsconfig.json'),
+  });
+  return outfile;
+}

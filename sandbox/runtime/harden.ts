@@ -1,0 +1,59 @@
+/**
+ * Closes the doors of the worker's JavaScript realm before strategy code runs.
+ * The container (or the process mode's permission flags) is the security
+ * boundary; this layer keeps strategy code away from the things that would let
+ * it talk past the supervisor: Node's process object (bindings, exit, env),
+ * module loading, and network globals. Dynamic `import()` is refused because
+ * strategies are compiled with vm.compileFunction without an import hook, and
+ * `eval`/`new Function` are refused by --disallow-code-generation-from-strings.
+ */
+import { format } from 'node:util';
+
+export interface HardenOptions {
+  /** Where console output goes (the supervisor turns it into log frames). */
+  onConsole: (message: string) => void;
+}
+
+const REMOVED_GLOBALS = ['fetch', 'WebSocket', 'EventSource', 'BroadcastChannel', 'MessageChannel', 'MessagePort', 'Request', 'Response', 'Headers', 'FormData', 'require', 'module'];
+
+export function hardenRealm({ onConsole }: HardenOptions): void {
+  const g = globalThis as Record<string, unknown>;
+  const real = process;
+  const refuse = (what: string) => () => {
+    throw new Error(`${what} is not available to strategies: return from onBar instead.`);
+  };
+  const safeProcess = Object.freeze({
+    env: Object.freeze({}),
+    argv: Object.freeze([]),
+    version: real.version,
+    versions: Object.freeze({ ...real.versions }),
+    platform: real.platform,
+    arch: real.arch,
+    pid: 0,
+    hrtime: Object.freeze(Object.assign((t?: [number, number]) => real.hrtime(t), { bigint: () => real.hrtime.bigint() })),
+    nextTick: (fn: (...a: unknown[]) => void, ...args: unknown[]) => real.nextTick(fn, ...args),
+    memoryUsage: () => real.memoryUsage(),
+    cwd: () => '/',
+    exit: refuse('process.exit()'),
+    reallyExit: refuse('process.reallyExit()'),
+    abort: refuse('process.abort()'),
+    kill: refuse('process.kill()'),
+  });
+  Object.defineProperty(g, 'process', { value: safeProcess, writable: false, configurable: false, enumerable: false });
+  for (const name of REMOVED_GLOBALS) {
+    try {
+      Object.defineProperty(g, name, { value: undefined, writable: false, configurable: false, enumerable: false });
+    } catch {
+      delete g[name];
+    }
+  }
+  const write = (...args: unknown[]) => onConsole(format(...args));
+  const quietConsole = Object.freeze({
+    log: write, info: write, warn: write, error: write, debug: write, trace: write,
+    dir: (v: unknown) => write(v),
+    table: (v: unknown) => write(v),
+    assert: (cond: unknown, ...args: unknown[]) => { if (!cond) write('Assertion failed', ...args); },
+    time: () => {}, timeEnd: () => {}, timeLog: () => {}, count: () => {}, countReset: () => {}, group: () => {}, groupEnd: () => {},
+  });
+  Object.defineProperty(g, 'console', { value: quietConsole, writable: false, configurable: false, enumerable: false });
+}

@@ -1,0 +1,117 @@
+/**
+ * The supervisor: the only code in the sandbox that writes to stdout. It reads
+ * one job from stdin, hands it to the strategy worker (started at boot so a
+ * warm container has the engine loaded already), turns everything the worker
+ * says into frames carrying the job key, and enforces the time and log limits
+ * from a thread the strategy cannot block.
+ */
+import { Worker } from 'node:worker_threads';
+import { decodeJob, encodeFrame, FRAME_ERROR, FRAME_LOG, FRAME_RESULT, jobLength, type ErrorPayload, type Job } from '../../core/sandbox/protocol';
+import type { WorkerJob, WorkerMessage } from './messages';
+
+/** Console text without a newline is flushed as a line once it reaches this size. */
+const MAX_PARTIAL_LINE = 64 * 1024;
+
+export function runSupervisor(bundlePath: string, argv: string[]): void {
+  const workerHeapMb = Number(argValue(argv, '--worker-heap-mb') ?? 256);
+  const worker = new Worker(bundlePath, {
+    stdout: true,
+    stderr: true,
+    env: {},
+    resourceLimits: { maxOldGenerationSizeMb: workerHeapMb, maxYoungGenerationSizeMb: Math.min(32, Math.max(8, workerHeapMb >> 3)) },
+  });
+
+  let job: Job | undefined;
+  let done = false;
+  let logBytes = 0;
+
+  const send = (type: number, payload: string, then?: () => void): void => {
+    if (!job) return;
+    process.stdout.write(encodeFrame(type as 1 | 2 | 3, job.key, payload), then);
+  };
+  const finish = (type: typeof FRAME_RESULT | typeof FRAME_ERROR, payload: string): void => {
+    if (done) return;
+    done = true;
+    void worker.terminate();
+    send(type, payload, () => process.exit(0));
+  };
+  const fail = (error: ErrorPayload): void => finish(FRAME_ERROR, JSON.stringify(error));
+  const log = (time: number | null, message: string): void => {
+    if (done || !job) return;
+    logBytes += Buffer.byteLength(message) + 16;
+    if (logBytes > job.maxLogBytes) {
+      fail({
+        kind: 'output-limit',
+        name: 'OutputLimitError',
+        message: `The strategy wrote more than ${Math.round(job.maxLogBytes / 1024)} KB of log output and was stopped. Log less (for example only when a signal fires), or raise the sandbox log limit.`,
+      });
+      return;
+    }
+    send(FRAME_LOG, JSON.stringify({ time, message }));
+  };
+
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.t === 'log') log(m.time, String(m.message));
+    else if (m.t === 'result') finish(FRAME_RESULT, m.json);
+    else if (m.t === 'error') fail({ kind: m.kind, name: m.name, message: m.message });
+  });
+  worker.on('error', (err: Error & { code?: string }) => {
+    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      fail({ kind: 'memory', name: 'OutOfMemoryError', message: `The strategy ran out of memory (heap cap ${workerHeapMb} MB of the sandbox's limit) and was stopped. Keep less history in memory, or raise the sandbox memory limit.` });
+    } else {
+      fail({ kind: 'strategy', name: err.name || 'Error', message: `The strategy failed outside onBar: ${err.message}` });
+    }
+  });
+  worker.on('exit', () => {
+    fail({ kind: 'crashed', name: 'WorkerExited', message: 'The strategy stopped the run before it finished (did it call process.exit?). Strategies must return from onBar; they cannot end the process.' });
+  });
+  pipeConsole(worker.stdout, log);
+  pipeConsole(worker.stderr, log);
+
+  let input = Buffer.alloc(0);
+  process.stdin.on('data', (chunk: Buffer) => {
+    if (job) return;
+    input = input.length ? Buffer.concat([input, chunk]) : chunk;
+    const total = jobLength(input);
+    if (total === undefined || input.length < total) return;
+    job = decodeJob(input.subarray(0, total));
+    input = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      fail({ kind: 'timeout', name: 'TimeoutError', message: `The backtest ran longer than the ${formatSeconds(job!.timeMs)} time limit and was stopped. Look for an endless loop, or raise the sandbox time limit.` });
+    }, job.timeMs);
+    timer.unref();
+    const { key: _key, timeMs: _t, maxLogBytes: _m, series, ...rest } = job;
+    const workerJob: WorkerJob = { ...rest, series };
+    const buffers = new Set(series.map((s) => s.time.buffer as ArrayBuffer));
+    worker.postMessage(workerJob, [...buffers]);
+  });
+  // The host went away (or a warm container is being discarded): nobody will read a result.
+  process.stdin.on('end', () => process.exit(0));
+}
+
+/** Everything the worker prints is log text, line by line; it can never become a frame of its own. */
+function pipeConsole(stream: NodeJS.ReadableStream, log: (time: number | null, message: string) => void): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (text: string) => {
+    partial += text;
+    let nl: number;
+    while ((nl = partial.indexOf('\n')) >= 0) {
+      log(null, partial.slice(0, nl));
+      partial = partial.slice(nl + 1);
+    }
+    if (partial.length >= MAX_PARTIAL_LINE) {
+      log(null, partial);
+      partial = '';
+    }
+  });
+}
+
+function argValue(argv: string[], name: string): string | undefined {
+  const hit = argv.find((a) => a.startsWith(`${name}=`));
+  return hit?.slice(name.length + 1);
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
