@@ -39,9 +39,12 @@ export interface ResolveOptions {
   source?: SourceId;
   /** For source 'csv': a CSV file (one symbol) or a folder of `<SYMBOL>….csv` files. */
   csvPath?: string;
-  /** Override the config's start/end: `YYYY-MM-DD` (UTC) or ISO date-time; `to` is inclusive of that day. */
-  from?: string;
-  to?: string;
+  /**
+   * Override the config's start/end: `YYYY-MM-DD` (UTC) or ISO date-time text, where a bare
+   * `to` date includes that whole day; or ms since epoch, both inclusive.
+   */
+  from?: string | number;
+  to?: string | number;
   /** Default true. */
   adjusted?: boolean;
   /** Cache folder for yahoo/alpaca; default `defaultCacheDir()`; null = no cache. */
@@ -90,10 +93,10 @@ export async function resolveSeries(config: Pick<StrategyConfig, 'symbols' | 'ti
   const fromText = options.from ?? config.start;
   const toText = options.to ?? config.end;
   const now = (options.now ?? Date.now)();
-  const explicitStart = fromText ? parseDateBound(fromText, 'start date') : undefined;
-  const explicitEnd = toText ? parseDateBound(toText, 'end date', true) : undefined;
+  const explicitStart = typeof fromText === 'number' ? fromText : fromText ? parseDateBound(fromText, 'start date') : undefined;
+  const explicitEnd = typeof toText === 'number' ? toText + 1 : toText ? parseDateBound(toText, 'end date', true) : undefined;
   if (explicitStart !== undefined && explicitEnd !== undefined && explicitStart >= explicitEnd) {
-    throw new DataError('start-after-end', `The start ${fromText} is not before the end ${toText}: swap them or widen the range.`);
+    throw new DataError('start-after-end', `The start ${formatInstant(explicitStart)} is not before the end ${formatInstant(explicitEnd)}: swap them or widen the range.`);
   }
 
   let series: BarSeries[];
@@ -102,7 +105,7 @@ export async function resolveSeries(config: Pick<StrategyConfig, 'symbols' | 'ti
       const full = await loadCsv(await csvFileFor(symbol, symbols.length, options.csvPath), { symbol });
       const part = sliceSeries(full, explicitStart ?? -Infinity, (explicitEnd ?? Infinity) - 1);
       if (part.length === 0) {
-        throw new DataError('empty-range', `${symbol}: the CSV has no bars between ${fromText ?? 'its start'} and ${toText ?? 'its end'} (it covers ${formatInstant(full.time[0])} … ${formatInstant(full.time[full.length - 1])}).`, { symbol, provider: 'csv' });
+        throw new DataError('empty-range', `${symbol}: the CSV has no bars between ${explicitStart === undefined ? 'its start' : formatInstant(explicitStart)} and ${explicitEnd === undefined ? 'its end' : formatInstant(explicitEnd)} (it covers ${formatInstant(full.time[0])} … ${formatInstant(full.time[full.length - 1])}).`, { symbol, provider: 'csv' });
       }
       return part;
     }));
@@ -153,4 +156,12 @@ export function alignSeries(series: BarSeries[]): BarSeries[] {
     throw new DataError('empty-range', `The symbols have no period in common (${spans}): pick symbols that traded at the same time.`);
   }
   return series.map((s) => (s.time[0] === first && s.time[s.length - 1] === last ? s : sliceSeries(s, first, last)));
+}
+
+/** One line saying where the bars came from, e.g. for a results header; SYNTHETIC first if any is. */
+export function seriesLabel(series: readonly BarSeries[]): string {
+  const labels = [...new Set(series.map((s) => s.source?.label ?? `${s.symbol} (unknown source)`))];
+  const synthetic = series.some((s) => s.source?.synthetic);
+  const text = labels.join('; ');
+  return synthetic && !text.startsWith('SYNTHETIC') ? `SYNTHETIC data: ${text}` : text;
 }
