@@ -1,0 +1,100 @@
+import ts from 'typescript';
+import { unwrap, type RuleContext } from '../context';
+
+/** SL050: look-ahead the static check can see. */
+export function checkLookAhead(ctx: RuleContext): void {
+  const visit = (node: ts.Node) => {
+    if (ts.isBinaryExpression(node)) {
+      if (node.operatorToken.kind === ts.SyntaxKind.PlusToken && (isFutureOffset(ctx, node.left, node.right) || isFutureOffset(ctx, node.right, node.left))) {
+        ctx.report('SL050', 'futureIndex', node, [node.getText(ctx.file)]);
+      } else if (isComparison(node.operatorToken.kind) && (isDateCondition(ctx, node.left, node.right) || isDateCondition(ctx, node.right, node.left))) {
+        ctx.report('SL050', 'hardCodedDate', node, [node.getText(ctx.file)]);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ctx.file);
+}
+
+/** `bar.index + 1`: an index past the bar being processed. */
+function isFutureOffset(ctx: RuleContext, indexSide: ts.Expression, offsetSide: ts.Expression): boolean {
+  const index = unwrap(indexSide);
+  const offset = unwrap(offsetSide);
+  return ts.isPropertyAccessExpression(index) && index.name.text === 'index' && ctx.isBar(index.expression) && ts.isNumericLiteral(offset) && Number(offset.text) > 0;
+}
+
+function isComparison(kind: ts.SyntaxKind): boolean {
+  return [
+    ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken,
+    ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ].includes(kind);
+}
+
+const YEAR_GETTERS = new Set(['getFullYear', 'getUTCFullYear']);
+
+/** `bar.time > Date.UTC(2020, 2, 1)`, `new Date(bar.time).getFullYear() === 2020`: a condition on a calendar date. */
+function isDateCondition(ctx: RuleContext, timeSide: ts.Expression, valueSide: ts.Expression): boolean {
+  const time = unwrap(timeSide);
+  const value = unwrap(valueSide);
+  if (ts.isPropertyAccessExpression(time) && time.name.text === 'time' && ctx.isBar(time.expression)) return isDateLiteral(value);
+  if (ts.isCallExpression(time) && ts.isPropertyAccessExpression(time.expression) && YEAR_GETTERS.has(time.expression.name.text)) {
+    return ts.isNumericLiteral(value) && Number(value.text) >= 1900 && Number(value.text) <= 2100;
+  }
+  return false;
+}
+
+function isDateLiteral(node: ts.Expression): boolean {
+  if (ts.isNumericLiteral(node)) return Number(node.text) >= 1e11; // a millisecond timestamp (after 1973)
+  if (ts.isPrefixUnaryExpression(node)) return isDateLiteral(node.operand);
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'Date') {
+    return ['UTC', 'parse'].includes(node.expression.name.text) && node.arguments.length > 0;
+  }
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'getTime') return isDateLiteral(node.expression.expression);
+  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date') {
+    return !!node.arguments?.length && node.arguments.every((a) => ts.isStringLiteral(a) || ts.isNumericLiteral(a));
+  }
+  return false;
+}
+
+/** SL051: `while (true)` and friends with nothing that leaves the loop. */
+export function checkUnboundedLoops(ctx: RuleContext): void {
+  const visit = (node: ts.Node) => {
+    if ((ts.isWhileStatement(node) || ts.isDoStatement(node)) && isAlwaysTrue(node.expression)) report(ctx, node);
+    else if (ts.isForStatement(node) && (!node.condition || isAlwaysTrue(node.condition))) report(ctx, node);
+    ts.forEachChild(node, visit);
+  };
+  visit(ctx.file);
+}
+
+function report(ctx: RuleContext, loop: ts.IterationStatement): void {
+  const label = ts.isLabeledStatement(loop.parent) ? loop.parent.label.text : undefined;
+  if (leavesLoop(loop.statement, label, true)) return;
+  // The loop head: `while (true)` / `for (;;)`, or `do` for a do-while.
+  const start = loop.getStart(ctx.file);
+  const end = ts.isDoStatement(loop) ? start + 2 : loop.statement.getStart(ctx.file);
+  ctx.report('SL051', 'unbounded', { start, end: ctx.file.text.slice(start, end).trimEnd().length + start }, []);
+}
+
+function isAlwaysTrue(node: ts.Expression): boolean {
+  const e = unwrap(node);
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (ts.isNumericLiteral(e)) return Number(e.text) !== 0;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
+    const inner = unwrap(e.operand);
+    return (ts.isNumericLiteral(inner) && Number(inner.text) === 0) || inner.kind === ts.SyntaxKind.FalseKeyword;
+  }
+  return false;
+}
+
+/**
+ * True when something in `node` exits the loop: `return`, `throw`, a `break`
+ * aimed at it (unlabelled and not inside a nested loop or switch, or with its
+ * label). Nested functions do not count: their returns leave only themselves.
+ */
+function leavesLoop(node: ts.Node, label: string | undefined, direct: boolean): boolean {
+  if (ts.isReturnStatement(node) || ts.isThrowStatement(node)) return true;
+  if (ts.isBreakStatement(node)) return node.label ? node.label.text === label : direct;
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+  const nestedBreakTarget = ts.isIterationStatement(node, false) || ts.isSwitchStatement(node);
+  return !!ts.forEachChild(node, (child) => leavesLoop(child, label, direct && !nestedBreakTarget) || undefined);
+}

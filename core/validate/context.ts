@@ -1,0 +1,198 @@
+import ts from 'typescript';
+import { ruleMessage, type RuleCode, type VariantOf, RULES } from './rules';
+import type { QuickFix, StrategyDiagnostic } from './types';
+import { SDK_DTS_PATH } from './project';
+
+/** What the structural rules know about the file's classes. */
+export interface StrategyShape {
+  /** Classes in the file whose base chain reaches the SDK's BaseStrategy. */
+  strategyClasses: ts.ClassLikeDeclaration[];
+  /** The default export when it is a class (strategy or not). */
+  defaultClass: ts.ClassLikeDeclaration | undefined;
+  /** The default export's node when it is something other than a class. */
+  defaultNonClass: ts.Node | undefined;
+  /** The class the engine would run: the default-exported strategy class. */
+  main: ts.ClassLikeDeclaration | undefined;
+}
+
+/** Everything a rule sees; rules only read it and call `report`. */
+export interface RuleContext {
+  file: ts.SourceFile;
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  shape: StrategyShape;
+  report<C extends RuleCode, V extends VariantOf<C>>(
+    code: C,
+    variant: V,
+    node: ts.Node | { start: number; end: number },
+    args: Parameters<(typeof RULES)[C]['variants'][V] extends { message: (...a: infer A) => string } ? (...a: A) => string : never>,
+    fixes?: QuickFix[],
+  ): void;
+  /** The SDK's exported symbol `name` from 'strategy-lab' (or the indicators module), aliases resolved. */
+  sdkSymbol(name: string, module?: string): ts.Symbol | undefined;
+  /** True when `node`'s type is the SDK's `Bar`. */
+  isBar(node: ts.Expression): boolean;
+  /** True when `id` refers to a global from TypeScript's lib (or to nothing at all). */
+  isLibGlobal(id: ts.Identifier): boolean;
+}
+
+export function createContext(file: ts.SourceFile, program: ts.Program, out: StrategyDiagnostic[]): RuleContext {
+  const checker = program.getTypeChecker();
+  const moduleSymbols = new Map<string, ts.Symbol | undefined>();
+  const sdkSymbol = (name: string, module = 'strategy-lab') => {
+    if (!moduleSymbols.has(module)) {
+      const ambient = checker.getAmbientModules().find((m) => m.name.replace(/^"|"$/g, '') === module);
+      moduleSymbols.set(module, ambient);
+    }
+    const m = moduleSymbols.get(module);
+    const symbol = m ? checker.getExportsOfModule(m).find((s) => s.name === name) : undefined;
+    return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  };
+  const barSymbol = sdkSymbol('Bar');
+  const ctx: RuleContext = {
+    file,
+    program,
+    checker,
+    shape: undefined as unknown as StrategyShape,
+    report(code, variant, node, args, fixes = []) {
+      const start = 'kind' in node ? node.getStart(file) : node.start;
+      const end = 'kind' in node ? node.getEnd() : node.end;
+      const { severity, message } = (ruleMessage as (c: string, v: unknown, ...a: unknown[]) => ReturnType<typeof ruleMessage>)(code, variant, ...(args as unknown[]));
+      out.push(diagnostic(file, code, severity, message, start, end, fixes));
+    },
+    sdkSymbol,
+    isBar(node) {
+      const symbol = checker.getTypeAtLocation(node).getSymbol();
+      return !!symbol && !!barSymbol && symbol === barSymbol;
+    },
+    isLibGlobal(id) {
+      const symbol = checker.getSymbolAtLocation(id);
+      if (!symbol) return true;
+      return !!symbol.declarations?.length && symbol.declarations.every((d) => program.isSourceFileDefaultLibrary(d.getSourceFile()));
+    },
+  };
+  ctx.shape = strategyShape(file, checker, sdkSymbol('BaseStrategy'));
+  return ctx;
+}
+
+export function diagnostic(file: ts.SourceFile, code: string, severity: StrategyDiagnostic['severity'], message: string, start: number, end: number, fixes: QuickFix[] = []): StrategyDiagnostic {
+  const s = file.getLineAndCharacterOfPosition(start);
+  const e = file.getLineAndCharacterOfPosition(end);
+  return { code, severity, message, start, length: end - start, range: { start: s, end: e }, fixes };
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === kind);
+}
+
+export function isAbstract(node: ts.ClassLikeDeclaration): boolean {
+  return hasModifier(node, ts.SyntaxKind.AbstractKeyword);
+}
+
+export function isStatic(node: ts.Node): boolean {
+  return hasModifier(node, ts.SyntaxKind.StaticKeyword);
+}
+
+function strategyShape(file: ts.SourceFile, checker: ts.TypeChecker, baseStrategy: ts.Symbol | undefined): StrategyShape {
+  const classes: ts.ClassLikeDeclaration[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) classes.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  const baseDecl = baseStrategy?.declarations?.[0];
+  const extendsBase = (cls: ts.ClassLikeDeclaration): boolean => {
+    const seen = new Set<ts.Node>();
+    let current: ts.ClassLikeDeclaration | undefined = cls;
+    while (current && !seen.has(current)) {
+      seen.add(current);
+      const heritage = current.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+      if (!heritage) return false;
+      let symbol = checker.getSymbolAtLocation(heritage.expression);
+      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+      const decl = symbol?.declarations?.find((d) => ts.isClassLike(d));
+      if (!decl) return false;
+      if (decl === baseDecl || (decl.getSourceFile().fileName === SDK_DTS_PATH && symbol?.name === 'BaseStrategy')) return true;
+      current = decl as ts.ClassLikeDeclaration;
+    }
+    return false;
+  };
+  const strategyClasses = classes.filter(extendsBase);
+
+  let defaultClass: ts.ClassLikeDeclaration | undefined;
+  let defaultNonClass: ts.Node | undefined;
+  for (const statement of file.statements) {
+    if (ts.isClassDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword) && hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
+      defaultClass = statement;
+    } else if ((ts.isFunctionDeclaration(statement) || ts.isInterfaceDeclaration(statement)) && hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
+      defaultNonClass = statement;
+    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
+      const cls = classOf(statement.expression, checker);
+      if (cls) defaultClass = cls;
+      else defaultNonClass = statement;
+    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const el of statement.exportClause.elements) {
+        if (el.name.text !== 'default') continue;
+        const cls = classOf(el.propertyName ?? el.name, checker);
+        if (cls) defaultClass = cls;
+        else defaultNonClass = el;
+      }
+    }
+  }
+  const main = defaultClass && strategyClasses.includes(defaultClass) ? defaultClass : undefined;
+  return { strategyClasses, defaultClass, defaultNonClass, main };
+}
+
+function classOf(expression: ts.Node, checker: ts.TypeChecker): ts.ClassLikeDeclaration | undefined {
+  let node = expression;
+  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node)) node = node.expression;
+  if (ts.isClassExpression(node)) return node;
+  let symbol = checker.getSymbolAtLocation(node);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const decl = symbol?.valueDeclaration;
+  if (decl && ts.isClassDeclaration(decl)) return decl;
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isClassExpression(decl.initializer)) return decl.initializer;
+  return undefined;
+}
+
+/** The class's name node, or its `class` keyword when anonymous: where class-level diagnostics go. */
+export function classAnchor(cls: ts.ClassLikeDeclaration, file: ts.SourceFile): { start: number; end: number } {
+  if (cls.name) return { start: cls.name.getStart(file), end: cls.name.getEnd() };
+  const keyword = cls.getChildren(file).find((c) => c.kind === ts.SyntaxKind.ClassKeyword);
+  const start = keyword ? keyword.getStart(file) : cls.getStart(file);
+  return { start, end: start + 5 };
+}
+
+export function className(cls: ts.ClassLikeDeclaration): string {
+  return cls.name?.text ?? 'the default class';
+}
+
+/** Members of `cls` and of its in-file base classes up to (not including) the SDK's BaseStrategy. */
+export function ownAndLocalBaseMembers(cls: ts.ClassLikeDeclaration, checker: ts.TypeChecker): ts.ClassElement[] {
+  const members: ts.ClassElement[] = [];
+  const seen = new Set<ts.Node>();
+  let current: ts.ClassLikeDeclaration | undefined = cls;
+  while (current && !seen.has(current) && current.getSourceFile().fileName !== SDK_DTS_PATH) {
+    seen.add(current);
+    members.push(...current.members);
+    const heritage = current.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    if (!heritage) break;
+    let symbol = checker.getSymbolAtLocation(heritage.expression);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    current = symbol?.declarations?.find((d): d is ts.ClassLikeDeclaration => ts.isClassLike(d));
+  }
+  return members;
+}
+
+export function memberName(member: ts.ClassElement | ts.ObjectLiteralElementLike): string | undefined {
+  const name = member.name;
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name) || ts.isNumericLiteral(name)) return name.text;
+  return undefined;
+}
+
+/** Strips `as`, `satisfies`, `!` and parentheses around an expression. */
+export function unwrap(node: ts.Expression): ts.Expression {
+  while (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isTypeAssertionExpression(node)) node = node.expression;
+  return node;
+}

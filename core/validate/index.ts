@@ -1,0 +1,106 @@
+import ts from 'typescript';
+import { checkConfig } from './checks/config';
+import { checkLookAhead, checkUnboundedLoops } from './checks/hazards';
+import { checkIsolation } from './checks/isolation';
+import { checkParams } from './checks/params';
+import { checkLifecycleNames, checkOnBar, checkStrategyClass } from './checks/structure';
+import { createContext, type RuleContext } from './context';
+import { projectFileName, StrategyProject } from './project';
+import { syntaxDiagnostics, typeDiagnostics } from './typecheck';
+import { ValidationCancelled, type CancellationToken, type StrategyDiagnostic, type ValidationResult } from './types';
+
+export { RULES, RULE_CODES, type RuleCode } from './rules';
+export { StrategyProject, projectFileName, STRATEGY_COMPILER_OPTIONS, SDK_DTS_PATH } from './project';
+export * from './types';
+
+/** The rule checks in the order they run (after SL001/SL002). */
+const CHECKS: ((ctx: RuleContext) => void)[] = [
+  checkStrategyClass,
+  checkOnBar,
+  checkLifecycleNames,
+  checkConfig,
+  checkIsolation,
+  checkLookAhead,
+  checkUnboundedLoops,
+  checkParams,
+];
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2, hint: 3 } as const;
+
+/**
+ * Validates strategy files: a type check against the SDK declarations, then
+ * every SL rule. Holds one incremental StrategyProject, so re-validating an
+ * edited file re-parses only that file.
+ */
+export class StrategyValidator {
+  constructor(readonly project: StrategyProject = new StrategyProject()) {}
+
+  /** Validates `fileName` (its text set with `project.setFile`, or passed here), all at once. */
+  validate(fileName: string, text?: string): ValidationResult {
+    const phases = this.phases(fileName, text);
+    let step = phases.next();
+    while (!step.done) step = phases.next();
+    return step.value;
+  }
+
+  /**
+   * Same as `validate`, but yields to the event loop between phases (parse,
+   * type check, rules) so a server stays responsive, and stops with
+   * ValidationCancelled once `token` is cancelled (the document changed).
+   */
+  async validateAsync(fileName: string, token: CancellationToken, text?: string): Promise<ValidationResult> {
+    const phases = this.phases(fileName, text);
+    for (;;) {
+      if (token.isCancellationRequested) throw new ValidationCancelled();
+      const step = phases.next();
+      if (step.done) return step.value;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private *phases(fileName: string, text?: string): Generator<void, ValidationResult> {
+    if (text !== undefined) this.project.setFile(fileName, text);
+    if (!this.project.hasFile(fileName)) throw new Error(`${fileName} is not open in the validator: pass its text.`);
+    const service = this.project.service;
+    const syntactic = service.getSyntacticDiagnostics(fileName);
+    yield;
+    const semantic = service.getSemanticDiagnostics(fileName);
+    const program = this.project.program();
+    const file = program.getSourceFile(fileName)!;
+    const diagnostics = syntaxDiagnostics(file, syntactic);
+    yield;
+    const ruleDiagnostics: StrategyDiagnostic[] = [];
+    // On a file that does not parse, structural rules would flicker while the user types: wait for SL001 to clear.
+    if (syntactic.length === 0) {
+      const ctx = createContext(file, program, ruleDiagnostics);
+      for (const check of CHECKS) check(ctx);
+    }
+    diagnostics.push(...typeDiagnostics(file, semantic, ruleDiagnostics), ...ruleDiagnostics);
+    diagnostics.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code));
+    return {
+      fileName,
+      diagnostics,
+      errorCount: diagnostics.filter((d) => d.severity === 'error').length,
+      warningCount: diagnostics.filter((d) => d.severity === 'warning').length,
+    };
+  }
+}
+
+let shared: StrategyValidator | undefined;
+
+/**
+ * One-shot validation of a strategy's source (CLI, evaluation pipeline).
+ * Reuses one process-wide project so lib and SDK are parsed once.
+ */
+export function validateStrategySource(source: string, fileName = 'strategy.ts'): ValidationResult {
+  shared ??= new StrategyValidator();
+  const name = projectFileName(fileName);
+  try {
+    return { ...shared.validate(name, source), fileName };
+  } finally {
+    shared.project.removeFile(name);
+  }
+}
+
+/** For tests and tools that need the TypeScript module the validator uses. */
+export { ts };
