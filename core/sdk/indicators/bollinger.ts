@@ -1,6 +1,6 @@
 import { IndicatorBase } from './base';
 import { checkPeriod, checkPositive } from './errors';
-import { Ring } from './ring';
+import { WindowMoments } from './moments';
 
 /** One Bollinger Bands reading. */
 export interface BollingerBandsValue {
@@ -41,10 +41,7 @@ export class BollingerBands extends IndicatorBase<number | undefined, BollingerB
   readonly stdDev: number;
   /** `period − 1`: updates that return `undefined` before the first value. */
   readonly warmup: number;
-  private readonly window: Ring;
-  private shift = NaN;
-  private s1 = 0;
-  private s2 = 0;
+  private readonly window: WindowMoments;
 
   /**
    * @param period window length, a whole number >= 1; default 20
@@ -55,7 +52,7 @@ export class BollingerBands extends IndicatorBase<number | undefined, BollingerB
     this.period = checkPeriod('BollingerBands', 'period', period, 'new BollingerBands(20, 2)');
     this.stdDev = checkPositive('BollingerBands', 'stdDev', stdDev, 'new BollingerBands(20, 2)');
     this.warmup = this.period - 1;
-    this.window = new Ring(this.period);
+    this.window = new WindowMoments(this.period);
   }
 
   /**
@@ -66,34 +63,15 @@ export class BollingerBands extends IndicatorBase<number | undefined, BollingerB
   update(value: number | undefined): BollingerBandsValue | undefined {
     if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
     const w = this.window;
-    if (this.shift !== this.shift) this.shift = value;
-    const filling = w.count < this.period;
-    const out = w.push(value);
-    const d = value - this.shift;
-    this.s1 += d;
-    this.s2 += d * d;
-    if (!filling) {
-      const e = out - this.shift;
-      this.s1 -= e;
-      this.s2 -= e * e;
-    }
-    if (w.wrapped) {
-      this.shift = w.sum() / this.period;
-      [this.s1, this.s2] = w.shiftedMoments(this.shift);
-    }
-    if (w.count < this.period) return undefined;
-    const meanOffset = this.s1 / this.period;
-    const variance = this.s2 / this.period - meanOffset * meanOffset;
-    const band = this.stdDev * (variance > 0 ? Math.sqrt(variance) : 0);
-    const middle = this.shift + meanOffset;
+    w.push(value);
+    if (!w.full) return undefined;
+    const middle = w.mean;
+    const band = this.stdDev * w.stdDev;
     return (this.current = { upper: middle + band, middle, lower: middle - band });
   }
 
   protected clear(): void {
     this.window.clear();
-    this.shift = NaN;
-    this.s1 = 0;
-    this.s2 = 0;
   }
 
   protected get label(): string {

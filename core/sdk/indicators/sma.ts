@@ -1,11 +1,14 @@
 import { IndicatorBase } from './base';
 import { checkPeriod } from './errors';
-import { Ring } from './ring';
+import { WindowMoments } from './moments';
 
 /**
  * Simple moving average: the mean of the last `period` values.
  *
  * SMAₜ = (xₜ + xₜ₋₁ + … + xₜ₋ₚ₊₁) / p
+ *
+ * O(1) per bar with a running sum that is re-added exactly once per `period` bars, so
+ * it does not drift over millions of bars; a flat series gives exactly its price.
  *
  * Warm-up: `period − 1` bars return `undefined`; the first value is on bar `period`.
  *
@@ -23,15 +26,14 @@ export class SMA extends IndicatorBase<number | undefined, number> {
   readonly period: number;
   /** `period − 1`: updates that return `undefined` before the first average. */
   readonly warmup: number;
-  private readonly window: Ring;
-  private sum = 0;
+  private readonly window: WindowMoments;
 
   /** @param period number of values averaged, a whole number >= 1 (e.g. 20). */
   constructor(period: number) {
     super();
     this.period = checkPeriod('SMA', 'period', period, 'new SMA(20)');
     this.warmup = this.period - 1;
-    this.window = new Ring(this.period);
+    this.window = new WindowMoments(this.period);
   }
 
   /**
@@ -42,16 +44,12 @@ export class SMA extends IndicatorBase<number | undefined, number> {
   update(value: number | undefined): number | undefined {
     if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
     const w = this.window;
-    this.sum += value - w.push(value);
-    // Re-add the window once per lap so rounding error cannot build up.
-    if (w.wrapped) this.sum = w.sum();
-    if (w.count < this.period) return undefined;
-    return (this.current = this.sum / this.period);
+    w.push(value);
+    return w.full ? (this.current = w.mean) : undefined;
   }
 
   protected clear(): void {
     this.window.clear();
-    this.sum = 0;
   }
 
   protected get label(): string {

@@ -6,8 +6,8 @@
 export class SeededSmoother {
   /** Current average, NaN until `period` inputs have been seen. */
   average = NaN;
-  private seedSum = 0;
   private seen = 0;
+  private seed = 0;
 
   constructor(
     readonly period: number,
@@ -20,15 +20,17 @@ export class SeededSmoother {
       this.average += (x - this.average) * this.alpha;
       return this.average;
     }
-    this.seedSum += x;
-    if (++this.seen === this.period) this.average = this.seedSum / this.period;
+    // The seed mean, kept as a running mean so a flat series seeds to exactly its value.
+    const seed = this.seen === 0 ? x : this.seed + (x - this.seed) / (this.seen + 1);
+    this.seed = seed;
+    if (++this.seen === this.period) this.average = seed;
     return this.average;
   }
 
   /** Back to the unseeded state. */
   clear(): void {
     this.average = NaN;
-    this.seedSum = 0;
+    this.seed = 0;
     this.seen = 0;
   }
 }
