@@ -7,17 +7,15 @@ export default class EtfBreakout extends BaseStrategy {
   static config = { symbols: ['SPY', 'QQQ'], timeframe: '1d' };
   params = { lookback: 20, stopLossPct: 2, takeProfitPct: 6, percent: 40 };
   private highs = new Map<string, Highest>();
-  private prevHigh = new Map<string, number>();
 
   onBar(bar: Bar) {
     let highest = this.highs.get(bar.symbol);
     if (!highest) this.highs.set(bar.symbol, (highest = new Highest(this.params.lookback)));
-    const previous = this.prevHigh.get(bar.symbol);
-    // Compare with the high of the *previous* N bars, then include this bar.
-    if (previous !== undefined && bar.close > previous && !this.position(bar.symbol)) {
+    // The breakout level is the high of the previous N bars: read it before adding this bar.
+    const level = highest.value;
+    highest.update(bar.high);
+    if (level !== undefined && bar.close > level && !this.position(bar.symbol)) {
       this.buy(bar.symbol, { percent: this.params.percent, stopLossPct: this.params.stopLossPct, takeProfitPct: this.params.takeProfitPct });
     }
-    const high = highest.update(bar.high);
-    if (high !== undefined) this.prevHigh.set(bar.symbol, high);
   }
 }
