@@ -3,6 +3,23 @@
  * what the job runner needs, independent of how the sandbox was made.
  */
 import type { Readable, Writable } from 'node:stream';
+import { READY_MARKER } from './protocol';
+
+/** Watches stderr for the runtime's ready marker. */
+export function readyWhen(stderr: Readable, exited: Promise<SandboxExit>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString('utf8')).slice(-4096);
+      if (seen.includes(READY_MARKER)) {
+        stderr.off('data', onData);
+        resolve();
+      }
+    };
+    stderr.on('data', onData);
+    void exited.then((exit) => reject(new Error(`the sandbox exited (code ${exit.code}) before it was ready: ${seen.trim().slice(-500)}`)));
+  });
+}
 
 export interface SandboxExit {
   code: number | null;
@@ -25,6 +42,8 @@ export interface SandboxChannel {
   dispose(): Promise<void>;
   /** For messages, e.g. "container 3f2a1c…" or "process 1234". */
   readonly label: string;
+  /** Resolves when the runtime has loaded and waits for its job; rejects if it exits first. */
+  readonly ready: Promise<void>;
   /** Memory limit, for the "killed at the memory limit" message. */
   readonly memoryMb: number;
 }

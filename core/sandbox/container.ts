@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import type { SandboxChannel, SandboxExit } from './channel';
+import { readyWhen, type SandboxChannel, type SandboxExit } from './channel';
 import { isGoneError } from './docker-client';
 import { heapBudget, type SandboxLimits } from './limits';
 import { SANDBOX_UID } from './offline-rootfs';
@@ -97,11 +97,14 @@ export async function startContainer(docker: Docker, image: string, limits: Sand
       })());
     const stdin = stream as unknown as import('node:stream').Writable;
     stdin.on('error', () => {});
+    const ready = readyWhen(stderr, exited);
+    ready.catch(() => {});
     return {
       stdin,
       stdout,
       stderr,
       exited,
+      ready,
       get alive() {
         return alive;
       },

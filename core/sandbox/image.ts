@@ -79,6 +79,7 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
       const context = method === 'dockerfile' ? dockerfileContext(dockerfile, runtime) : offlineContext(runtime);
       await runBuild(docker, context, tag, onProgress, method === 'dockerfile' ? (opts.dockerfileTimeoutMs ?? 120_000) : 600_000);
       onProgress(`Built ${tag}.`);
+      await pruneOldImages(docker, tag, onProgress);
       return { tag, method };
     } catch (err) {
       const message = (err as Error).message;
@@ -111,4 +112,19 @@ async function runBuild(docker: Docker, context: NodeJS.ReadableStream, tag: str
       },
     );
   });
+}
+
+/** Removes images of earlier runtimes (other tags of our repository). Images still in use stay. */
+export async function pruneOldImages(docker: Docker, keep: string, onProgress: (line: string) => void = () => {}): Promise<void> {
+  const images = await docker.listImages({ filters: JSON.stringify({ reference: [IMAGE_REPOSITORY] }) }).catch(() => []);
+  for (const image of images) {
+    const tags = (image.RepoTags ?? []).filter((t) => t.startsWith(`${IMAGE_REPOSITORY}:`));
+    if (tags.length === 0 || tags.includes(keep)) continue;
+    try {
+      await docker.getImage(image.Id).remove({ force: false });
+      onProgress(`Removed the old sandbox image ${tags.join(', ')}.`);
+    } catch {
+      // In use by a running container, or already gone: leave it.
+    }
+  }
 }

@@ -5,7 +5,7 @@
  * paths the permission model does not cover): never chosen silently.
  */
 import { spawn } from 'node:child_process';
-import type { SandboxChannel, SandboxExit } from './channel';
+import { readyWhen, type SandboxChannel, type SandboxExit } from './channel';
 import { heapBudget, type SandboxLimits } from './limits';
 
 export const PROCESS_MODE_WARNING =
@@ -54,7 +54,10 @@ export function startProcessSandbox(runtimePath: string, limits: SandboxLimits):
     if (alive) child.kill('SIGKILL');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 500))]);
   };
+  const ready = readyWhen(child.stderr, exited);
+  ready.catch(() => {});
   return {
+    ready,
     stdin: child.stdin,
     stdout: child.stdout,
     stderr: child.stderr,

@@ -42,6 +42,8 @@ export const FRAME_ERROR = 3;
 export type FrameType = typeof FRAME_LOG | typeof FRAME_RESULT | typeof FRAME_ERROR;
 
 export const KEY_BYTES = 16;
+/** Written once to stderr when the engine is loaded and the sandbox waits for its job (warm pool readiness). */
+export const READY_MARKER = 'strategy-lab-sandbox-ready\n';
 const FRAME_HEADER = 4 + 1 + KEY_BYTES;
 const JOB_MAGIC = 0x314a4c53; // "SLJ1" little-endian
 

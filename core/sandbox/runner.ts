@@ -98,7 +98,16 @@ export class SandboxRunner {
     if (size > 0 && !this.disposed) {
       const limits = resolveLimits(this.settings.limits);
       this.poolKey = limitsKey(limits);
-      this.pool = new WarmPool(() => this.track(startContainer(docker, tag, limits)), size);
+      this.pool = new WarmPool(async () => {
+        const channel = await this.track(startContainer(docker, tag, limits));
+        try {
+          await channel.ready;
+        } catch (err) {
+          this.release(channel);
+          throw err;
+        }
+        return channel;
+      }, size);
       this.pool.fill();
     }
     return tag;
@@ -135,6 +144,16 @@ export class SandboxRunner {
       this.release(channel);
       this.pool?.fill();
     }
+  }
+
+  /** Resolves when every finished run's container has been removed. */
+  async idle(): Promise<void> {
+    while (this.cleanups.size) await Promise.all([...this.cleanups]);
+  }
+
+  /** Warm containers ready right now. */
+  get warmCount(): number {
+    return this.pool?.readyCount ?? 0;
   }
 
   /** Stops the pool and removes every container this runner started; resolves when they are gone. */

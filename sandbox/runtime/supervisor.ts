@@ -7,6 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { decodeJob, encodeFrame, FRAME_ERROR, FRAME_LOG, FRAME_RESULT, jobLength, type ErrorPayload, type Job } from '../../core/sandbox/protocol';
+import { READY_MARKER } from '../../core/sandbox/protocol';
 import type { WorkerJob, WorkerMessage } from './messages';
 
 /** Console text without a newline is flushed as a line once it reaches this size. */
@@ -51,7 +52,8 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   };
 
   worker.on('message', (m: WorkerMessage) => {
-    if (m.t === 'log') log(m.time, String(m.message));
+    if (m.t === 'ready') process.stderr.write(READY_MARKER);
+    else if (m.t === 'log') log(m.time, String(m.message));
     else if (m.t === 'result') finish(FRAME_RESULT, m.json);
     else if (m.t === 'error') fail({ kind: m.kind, name: m.name, message: m.message });
   });

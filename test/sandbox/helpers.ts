@@ -1,0 +1,78 @@
+/**
+ * Shared setup of the sandbox tests: a freshly built runtime bundle, a Docker
+ * client that must answer (no skipping: when Docker is not there the suite
+ * fails with the setup hint), small strategies, bars, and the leak check.
+ */
+import assert from 'node:assert/strict';
+import type Docker from 'dockerode';
+import { createSeries, type BarSeries } from '../../core/data/series';
+import { compileStrategy } from '../../core/strategy/compile';
+import { LABEL_OWNER_PID, listSandboxContainers } from '../../core/sandbox/container';
+import { assertDockerReachable, createDockerClient } from '../../core/sandbox/docker-client';
+import { buildRuntimeBundle } from '../../core/sandbox/runtime-bundle';
+import type { SandboxLimits } from '../../core/sandbox/limits';
+
+/** Small limits so hostile cases end quickly (the defaults are the issue's: 512 MB, 300 s). */
+export const HOSTILE_LIMITS: Partial<SandboxLimits> = { memoryMb: 128, timeMs: 5000, maxLogBytes: 256 * 1024 };
+
+let runtime: Promise<string> | undefined;
+/** Builds dist/sandbox/runtime.js from the current sources once per test process. */
+export function runtimeBundle(): Promise<string> {
+  runtime ??= buildRuntimeBundle();
+  return runtime;
+}
+
+export async function requireDocker(): Promise<Docker> {
+  const docker = createDockerClient();
+  try {
+    await assertDockerReachable(docker, {}, 5000);
+  } catch (err) {
+    throw new Error(`The sandbox tests need a running Docker engine. Run scripts/setup-docker.sh (installs docker.io and starts dockerd), then run the tests again.\n${(err as Error).message}`);
+  }
+  return docker;
+}
+
+/** Containers this test process created that still exist. */
+export async function ourContainers(docker: Docker): Promise<Docker.ContainerInfo[]> {
+  return (await listSandboxContainers(docker)).filter((c) => c.Labels?.[LABEL_OWNER_PID] === String(process.pid));
+}
+
+export async function assertNoContainersLeft(docker: Docker): Promise<void> {
+  const left = await ourContainers(docker);
+  assert.deepEqual(left.map((c) => `${c.Id.slice(0, 12)} ${c.State}`), [], 'every sandbox container must be removed');
+}
+
+/** A strategy module around an onBar body (and optional extra class members / module code). */
+export function strategySource(onBar: string, { members = '', prelude = '' } = {}): string {
+  return `import { BaseStrategy, type Bar } from 'strategy-lab';
+${prelude}
+export default class Probe extends BaseStrategy {
+  static config = { symbols: ['TEST'], timeframe: '1d' as const };
+  ${members}
+  onBar(bar: Bar) {
+    ${onBar}
+  }
+}
+`;
+}
+
+export async function compiled(source: string, fileName = 'probe.strategy.ts'): Promise<{ js: string; fileName: string }> {
+  return compileStrategy(source, fileName);
+}
+
+/** Deterministic daily bars: a gentle sine around 100. */
+export function bars(n: number, symbol = 'TEST'): BarSeries {
+  const s = createSeries(symbol, n);
+  const day = 86_400_000;
+  const start = Date.UTC(2020, 0, 1);
+  for (let i = 0; i < n; i++) {
+    const c = 100 + 10 * Math.sin(i / 7);
+    s.time[i] = start + i * day;
+    s.open[i] = c - 0.5;
+    s.high[i] = c + 1;
+    s.low[i] = c - 1;
+    s.close[i] = c;
+    s.volume[i] = 1_000_000;
+  }
+  return s;
+}
