@@ -35,7 +35,8 @@ function baseOptions(theme: ChartTheme, intraday: boolean): DeepPartial<ChartOpt
       attributionLogo: false, // the credit is a text line in the panel footer instead (no link out of the webview)
     },
     grid: { vertLines: { color: theme.grid }, horzLines: { color: theme.grid } },
-    rightPriceScale: { borderColor: theme.border },
+    // One width for every price scale keeps the three time axes aligned under each other.
+    rightPriceScale: { borderColor: theme.border, minimumWidth: 84 },
     timeScale: { borderColor: theme.border, timeVisible: intraday, secondsVisible: false },
     handleScroll: true,
     handleScale: true,

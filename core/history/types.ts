@@ -4,6 +4,7 @@
  * `.strategy-lab/runs/`.
  */
 import type { BacktestResult } from '../engine/types';
+import type { SandboxMode } from '../run/runStrategy';
 import type { StrategyParams } from '../sdk/types';
 
 export const RUN_SCHEMA = 1;
@@ -95,7 +96,8 @@ export interface RunRecord {
   };
   options: RunOptions;
   sandbox: {
-    mode: 'docker' | 'process' | 'in-process';
+    /** docker, process, or none (ran in the host process: trusted code only). */
+    mode: SandboxMode;
     durationMs: number | null;
   };
   result: BacktestResult;

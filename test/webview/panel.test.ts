@@ -1,0 +1,252 @@
+/**
+ * The results panel's built bundle (dist/media) in headless Debian Chromium, with a
+ * real run (the example RSI strategy backtested on real AAPL prices). Screenshots go
+ * to test-artifacts/webview/.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { RunRecord } from '../../core/history/types';
+import { ALL_METRICS, formatMetric } from '../../core/report/metricCatalog';
+import { buildHtmlReport, readPanelAssets } from '../../core/report/html';
+import { buildPanelHtml, newNonce } from '../../core/report/shell';
+import type { ToWebview, ViewModel } from '../../media/protocol';
+import { repoRoot } from '../helpers/paths';
+import { artifact, colourCounts, ensureBundle, launch, serve, watchProblems, type Problems } from './browser';
+import { realRun } from './realRun';
+import { resolve } from 'node:path';
+
+// The exported report has no VS Code theme, so the panel uses main.css's fallback colours.
+const COLOURS = { up: '#26a269', down: '#e5534b', equity: '#3794ff', benchmark: '#cca700' };
+
+let run: RunRecord;
+let server: Awaited<ReturnType<typeof serve>>;
+const pages = new Map<string, string>();
+
+before(async () => {
+  ensureBundle();
+  run = await realRun();
+  assert.ok(run.result.trades.length >= 5, `the fixture run should trade (got ${run.result.trades.length} trades)`);
+  const assets = await readPanelAssets(resolve(repoRoot, 'dist'));
+  pages.set('/report.html', buildHtmlReport(run, assets));
+  server = await serve(pages);
+  // Webview flavour: script and stylesheet loaded by URI from the "extension" origin, as VS Code does.
+  pages.set('/webview.html', buildPanelHtml({
+    title: 'Results', nonce: newNonce(), cspSource: server.origin,
+    script: { uri: `${server.origin}/media/main.js` }, style: { uri: `${server.origin}/media/main.css` },
+  }));
+});
+
+after(async () => { await server?.close(); });
+
+async function checkNoProblems(problems: Problems): Promise<void> {
+  assert.deepEqual(problems.csp, [], 'CSP violations');
+  assert.deepEqual(problems.console, [], 'console errors');
+}
+
+async function waitForCharts(page: Page): Promise<void> {
+  await page.locator('#chart-price canvas').first().waitFor();
+  await page.waitForTimeout(300); // lightweight-charts paints on the next animation frames
+}
+
+describe('exported HTML report (self-contained)', () => {
+  let page: Page;
+  let close: () => Promise<void>;
+  let problems: Problems;
+
+  before(async () => {
+    ({ page, close } = await launch());
+    problems = await watchProblems(page);
+    await page.goto(`${server.origin}/report.html`);
+    await waitForCharts(page);
+    await page.screenshot({ path: artifact('report-full.png'), fullPage: true });
+  });
+  after(async () => { await close?.(); });
+
+  test('loads nothing but itself: every request is the page', async () => {
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.reload();
+    await waitForCharts(page);
+    assert.deepEqual(requested, [`${server.origin}/report.html`]);
+  });
+
+  test('every metric is shown with its value and definition', async () => {
+    for (const info of ALL_METRICS) {
+      const row = page.locator(`table.metrics tr[data-metric="${info.key}"]`);
+      assert.equal(await row.locator('td').textContent(), formatMetric(run.result.metrics[info.key], info.unit), info.key);
+      assert.equal(await row.locator('abbr').getAttribute('title'), info.definition, `${info.key} definition`);
+    }
+    assert.deepEqual(await page.locator('table.metrics caption').allTextContents(), ['Returns', 'Risk', 'Trades']);
+  });
+
+  test('headline cards show return, CAGR, Sharpe, drawdown, win rate, trades and the score', async () => {
+    const keys = await page.locator('#cards .card').evaluateAll((els) => els.map((e) => e.getAttribute('data-metric')));
+    assert.deepEqual(keys, ['returnPct', 'cagrPct', 'sharpeRatio', 'maxDrawdownPct', 'winRatePct', 'tradeCount', 'overallScore']);
+    assert.equal(await page.locator('[data-metric="returnPct"] .card-value').textContent(), formatMetric(run.result.metrics.returnPct, '%'));
+    assert.equal(await page.locator('[data-metric="overallScore"] .card-note').textContent(), 'no evaluators run');
+  });
+
+  test('charts are drawn: candles in both colours, equity and buy & hold lines, drawdown area', async () => {
+    const price = await colourCounts(page, '#chart-price', COLOURS);
+    assert.ok(price.up > 200 && price.down > 200, `price chart candles: ${JSON.stringify(price)}`);
+    const equity = await colourCounts(page, '#chart-equity', COLOURS);
+    assert.ok(equity.equity > 200 && equity.benchmark > 100, `equity chart: ${JSON.stringify(equity)}`);
+    const drawdown = await colourCounts(page, '#chart-drawdown', COLOURS);
+    assert.ok(drawdown.down > 100 && drawdown.distinct > 10, `drawdown chart: ${JSON.stringify(drawdown)}`);
+  });
+
+  test('trades table sorts by a column, both ways, and keeps all rows', async () => {
+    const returns = () => page.locator('tr.trade').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-n')));
+    const byReturn = (n: string | null) => run.result.trades[Number(n) - 1].returnPct;
+    assert.deepEqual(await returns(), run.result.trades.map((_t, i) => String(i + 1)));
+    await page.locator('button[data-column="returnPct"]').click();
+    const desc = (await returns()).map(byReturn);
+    assert.equal(desc.length, run.result.trades.length);
+    assert.deepEqual(desc, [...desc].sort((a, b) => b - a));
+    assert.equal(await page.locator('th:has(button[data-column="returnPct"])').getAttribute('aria-sort'), 'descending');
+    await page.locator('button[data-column="returnPct"]').click();
+    const asc = (await returns()).map(byReturn);
+    assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+    await page.screenshot({ path: artifact('report-trades-sorted.png') });
+  });
+
+  test('clicking a trade jumps the charts to it', async () => {
+    const before = await page.locator('#chart-price canvas').first().evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    const row = page.locator('tr.trade[data-n="3"]');
+    await row.click();
+    await page.waitForTimeout(300);
+    assert.equal(await row.getAttribute('aria-selected'), 'true');
+    const t = run.result.trades[2];
+    assert.match(await page.locator('#announce').textContent() ?? '', new RegExp(`trade 3: ${t.side} AAPL ${t.entryTime}`));
+    const afterJump = await page.locator('#chart-price canvas').first().evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    assert.notEqual(afterJump, before, 'the price chart should be redrawn around the trade');
+    await page.locator('#charts').screenshot({ path: artifact('report-jump-to-trade.png') });
+  });
+
+  test('evaluators section says that no evaluators ran', async () => {
+    assert.match(await page.locator('#no-evaluators').textContent() ?? '', /No evaluators run/);
+  });
+
+  test('no console errors and no CSP violations', async () => { await checkNoProblems(problems); });
+});
+
+describe('webview (VS Code host simulated by acquireVsCodeApi)', () => {
+  let page: Page;
+  let close: () => Promise<void>;
+  let problems: Problems;
+  const post = (message: ToWebview) => page.evaluate((m) => window.postMessage(m, '*'), message);
+  const posted = () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+
+  before(async () => {
+    ({ page, close } = await launch());
+    problems = await watchProblems(page);
+    // Same contract as VS Code's webview API; state survives a reload like a hidden panel's does.
+    await page.addInitScript(() => {
+      const w = window as unknown as Record<string, unknown>;
+      w.__posted = [];
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => (w.__posted as unknown[]).push(m),
+        getState: () => JSON.parse(sessionStorage.getItem('state') ?? 'null') ?? undefined,
+        setState: (s: unknown) => sessionStorage.setItem('state', JSON.stringify(s)),
+      });
+    });
+    await page.goto(`${server.origin}/webview.html`);
+  });
+  after(async () => { await close?.(); });
+
+  test('says ready, then shows a run it is sent', async () => {
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    assert.match(await page.locator('#empty').textContent() ?? '', /No backtest yet/);
+    const model: ViewModel = { run, compareWith: null, status: { state: 'done' }, error: null, logs: run.logs };
+    await post({ type: 'model', model });
+    await waitForCharts(page);
+    assert.equal(await page.locator('#run-header h1').textContent(), run.strategy.name);
+    assert.equal(await page.locator('table.metrics tr[data-metric]').count(), ALL_METRICS.length);
+    const price = await colourCounts(page, '#chart-price', { up: '#26a269' });
+    assert.ok(price.up > 200, 'candles drawn in the webview flavour too');
+  });
+
+  test('action buttons talk back to the extension', async () => {
+    await page.locator('button[data-action="exportCsv"]').click();
+    assert.deepEqual((await posted()).at(-1), { type: 'action', action: 'exportCsv', runId: run.id });
+  });
+
+  test('keyboard: sort with Enter on a header, jump with Enter on a row, arrows move between rows', async () => {
+    await page.locator('button[data-column="pnl"]').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('th:has(button[data-column="pnl"])').getAttribute('aria-sort'), 'descending');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-column')), 'pnl', 'focus stays on the header');
+    const first = page.locator('tr.trade').first();
+    await first.focus();
+    await page.keyboard.press('ArrowDown');
+    const focusedN = await page.evaluate(() => document.activeElement?.getAttribute('data-n'));
+    assert.equal(focusedN, await page.locator('tr.trade').nth(1).getAttribute('data-n'));
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator(`tr.trade[data-n="${focusedN}"]`).getAttribute('aria-selected'), 'true');
+  });
+
+  test('state is restored after the panel is hidden and shown (reload with saved state)', async () => {
+    await page.waitForTimeout(400); // setState is debounced
+    await page.reload();
+    await waitForCharts(page);
+    assert.equal(await page.locator('#run-header h1').textContent(), run.strategy.name, 'model restored without a new message');
+    assert.equal(await page.locator('th:has(button[data-column="pnl"])').getAttribute('aria-sort'), 'descending', 'sort restored');
+  });
+
+  test('a running backtest shows its stage and streams log lines', async () => {
+    await post({ type: 'status', status: { state: 'running', stage: 'sandbox', strategy: 'AaplRsiReversion', startedAt: new Date().toISOString() } });
+    await post({ type: 'log', lines: [{ time: '2015-01-02', message: 'first live line' }] });
+    await post({ type: 'log', lines: [{ time: null, message: 'second live line' }] });
+    assert.match(await page.locator('#status').textContent() ?? '', /Running AaplRsiReversion/);
+    assert.equal(await page.locator('#status .stages li.active').textContent(), 'sandbox');
+    assert.equal(await page.locator('#log-lines').textContent(), '[2015-01-02] first live line\nsecond live line\n');
+    await post({ type: 'status', status: { state: 'running', stage: 'metrics', strategy: 'AaplRsiReversion' } });
+    assert.equal(await page.locator('#status .stages li.active').textContent(), 'metrics');
+    assert.equal(await page.locator('#status .stages li.done').count(), 3, 'data, compile and sandbox are done');
+    assert.match(await page.locator('#log-lines').textContent() ?? '', /second live line/, 'a stage change keeps the streamed lines');
+    await page.screenshot({ path: artifact('webview-running.png') });
+  });
+
+  test('errors show in the panel with what to do, and their actions post back', async () => {
+    await post({ type: 'error', error: { title: 'Docker is not running', message: 'connect ENOENT /var/run/docker.sock', hint: 'Start Docker, or run in process mode.', actions: [{ id: 'runProcessMode', label: 'Run in process mode' }] } });
+    assert.equal(await page.locator('#error h2').textContent(), 'Docker is not running');
+    assert.equal(await page.locator('#error .error-hint').textContent(), 'Start Docker, or run in process mode.');
+    await page.locator('#error button[data-action="runProcessMode"]').click();
+    assert.deepEqual((await posted()).at(-1), { type: 'action', action: 'runProcessMode', runId: run.id });
+    await page.screenshot({ path: artifact('webview-error.png') });
+  });
+
+  test('evaluator results: pass, fail and skipped, with reasons and the overall score', async () => {
+    // UI input only: these verdicts exercise the list, they are not the evaluation pipeline's output.
+    const evaluation = {
+      overallScore: 0.62, basedOn: 2,
+      evaluators: [
+        { id: 'execution', kind: 'deterministic' as const, status: 'passed' as const, score: 1, reasons: ['Ran to completion in the sandbox.'] },
+        { id: 'risk', kind: 'deterministic' as const, status: 'failed' as const, score: 0.24, reasons: ['Max drawdown beyond the -25 % threshold.'] },
+        { id: 'intent', kind: 'llm' as const, status: 'skipped' as const, score: null, reasons: ['No LLM configured.'] },
+      ],
+    };
+    await post({ type: 'model', model: { run: { ...run, evaluation }, compareWith: null, status: { state: 'done' }, error: null, logs: [] } });
+    const items = page.locator('#evaluators li.evaluator');
+    assert.equal(await items.count(), 3);
+    assert.deepEqual(await page.locator('#evaluators .badge').allTextContents(), ['passed', 'failed', 'skipped']);
+    assert.match(await page.locator('#evaluators').textContent() ?? '', /Overall score 62 \/ 100, based on 2 of 3 evaluators/);
+    assert.match(await page.locator('[data-evaluator="risk"] .reasons').textContent() ?? '', /Max drawdown/);
+    assert.equal(await page.locator('[data-metric="overallScore"] .card-value').textContent(), '62');
+  });
+
+  test('compare view: metric differences and both equity curves', async () => {
+    const other = await realRun({ params: { period: 10, buyBelow: 30, sellAbove: 70 } });
+    await post({ type: 'model', model: { run, compareWith: other, status: { state: 'done' }, error: null, logs: [] } });
+    await page.locator('#chart-compare canvas').first().waitFor();
+    await page.waitForTimeout(300);
+    const row = page.locator('#compare-table tr[data-metric="returnPct"] td');
+    assert.deepEqual(await row.allTextContents().then((t) => t.slice(0, 2)), [formatMetric(run.result.metrics.returnPct, '%'), formatMetric(other.result.metrics.returnPct, '%')]);
+    const lines = await colourCounts(page, '#chart-compare', { a: '#3794ff', b: '#b180d7' });
+    assert.ok(lines.a > 100 && lines.b > 100, `both curves drawn: ${JSON.stringify(lines)}`);
+    await page.screenshot({ path: artifact('webview-compare.png'), fullPage: true });
+  });
+
+  test('no console errors and no CSP violations', async () => { await checkNoProblems(problems); });
+});
