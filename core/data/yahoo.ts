@@ -154,16 +154,14 @@ export class YahooProvider implements DataProvider {
     if (/Data doesn't exist for startDate|startDate.*after|no price data/i.test(message)) {
       return new DataError('empty-range', `Yahoo has no bars for ${symbol} in that range (${message}).`, details);
     }
-    if (e?.name === 'FailedYahooValidationError' || /expect JSON|Unexpected result|please report|Timestamp count mismatch|not parsable/i.test(message)) {
-      return new DataError('malformed-response', `Yahoo's answer for ${symbol} was not in the expected format (${message.slice(0, 160)}). Yahoo may have changed its API; try again later or update yahoo-finance2.`, details);
-    }
-    if (e?.name === 'TypeError' || /fetch failed|ECONN|ENOTFOUND|ETIMEDOUT|network/i.test(message)) {
+    if (/fetch failed|ECONN|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|socket hang up|network/i.test(message)) {
       return new DataError('network', `Cannot reach Yahoo Finance (${message}): check the internet connection, or use --source sample.`, details);
     }
     if (e?.name === 'HTTPError' || e?.name === 'BadRequestError') {
       return new DataError('malformed-response', `Yahoo answered with an error for ${symbol}: ${message.slice(0, 200)}`, details);
     }
-    return new DataError('malformed-response', `Unexpected error from Yahoo for ${symbol}: ${message.slice(0, 200)}`, details);
+    // Anything else failed while reading Yahoo's answer (schema validation, JSON, shape).
+    return new DataError('malformed-response', `Yahoo's answer for ${symbol} was not in the expected format (${message.slice(0, 160)}). Yahoo may have changed its API; try again later or update yahoo-finance2.`, details);
   }
 
   /** No bars: tell a delisted symbol apart from a plain empty range. */
