@@ -17,6 +17,8 @@ export interface ConditionContext {
   subject?: Operand;
   /** Right side of the last comparison ("sell when it crosses back below"). */
   lastRight?: Operand;
+  /** The last crossing read ("sell on the reverse cross"). */
+  lastCross?: Comparison;
 }
 
 export interface ConditionResult {
@@ -57,6 +59,24 @@ const close: Operand = { kind: 'price', field: 'close' };
 const wantsUp = (ctx: ConditionContext) => (ctx.role === 'entry') === (ctx.direction === 'long');
 
 const PRESETS: Preset[] = [
+  {
+    // "the reverse cross", "the opposite crossover": the last crossing, the other way.
+    re: /^(?:the\s+|a\s+)?(?:reverse|opposite)\s+cross(?:over)?(?:\s+(?:below|above|down|up))?$/,
+    build: (m, ctx) => {
+      const last = ctx.lastCross;
+      if (!last) throw new NotUnderstood();
+      return { kind: 'compare', left: last.left, op: last.op === 'crossesAbove' ? 'crossesBelow' : 'crossesAbove', right: last.right, text: m[0] };
+    },
+  },
+  {
+    // "the 20-day high is broken": the close goes past a channel high or low.
+    re: /^(.+?)\s+(?:is|gets)\s+(?:broken|taken\s+out|cleared|exceeded|breached)$/,
+    build: (m) => {
+      const channel = parseOperand(m[1]);
+      if (channel?.kind !== 'indicator' || (channel.indicator.type !== 'Highest' && channel.indicator.type !== 'Lowest')) throw new NotUnderstood();
+      return { kind: 'compare', left: close, op: channel.indicator.type === 'Highest' ? 'above' : 'below', right: channel, text: m[0] };
+    },
+  },
   {
     re: /^(?:an?\s+|the\s+)?(?:(\d+)\s*\/\s*(\d+)\s+)?golden\s+cross(?:over)?$/,
     build: (m) => ({ kind: 'compare', left: sma(Number(m[1] ?? 50)), op: 'crossesAbove', right: sma(Number(m[2] ?? 200)), text: m[0] }),
@@ -115,7 +135,13 @@ export function parseCondition(text: string, ctx: ConditionContext): ConditionRe
 export function parseComparison(atom: string, ctx: ConditionContext): Comparison | undefined {
   for (const preset of PRESETS) {
     const m = preset.re.exec(atom);
-    if (m) return remember(preset.build(m, ctx), ctx);
+    if (!m) continue;
+    try {
+      return remember(preset.build(m, ctx), ctx);
+    } catch (err) {
+      if (err instanceof NotUnderstood) return undefined;
+      throw err;
+    }
   }
   const found = findOperator(atom);
   if (!found) return undefined;
@@ -198,7 +224,11 @@ function volumeAware(left: Operand, right: Operand): Operand {
   return right;
 }
 
+/** A preset matched the words but cannot apply here (e.g. "reverse cross" with no cross before it). */
+class NotUnderstood extends Error {}
+
 function remember(c: Comparison, ctx: ConditionContext): Comparison {
+  if (c.op === 'crossesAbove' || c.op === 'crossesBelow') ctx.lastCross = c;
   if (c.left.kind !== 'price' || c.left.field === 'volume') ctx.subject = c.left;
   ctx.lastRight = c.right;
   return c;
