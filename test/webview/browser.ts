@@ -106,7 +106,7 @@ export async function colourCounts(page: Page, selector: string, colours: Record
     const wanted = Object.entries(colours).map(([name, hex]) => ({ name, rgb: parse(hex) }));
     const counts: Record<string, number> = Object.fromEntries(wanted.map((w) => [w.name, 0]));
     const distinct = new Set<number>();
-    for (const canvas of document.querySelectorAll<HTMLCanvasElement>(`${selector} canvas`)) {
+    for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>(`${selector} canvas`))) {
       if (!canvas.width || !canvas.height) continue;
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       for (let i = 0; i < data.length; i += 4) {
