@@ -36,7 +36,13 @@ export interface RuleContext {
   isLibGlobal(id: ts.Identifier): boolean;
 }
 
-export function createContext(file: ts.SourceFile, program: ts.Program, out: StrategyDiagnostic[]): RuleContext {
+/** Looks up the SDK's declarations in a program (rules, hover and completion use it). */
+export interface SdkLookup {
+  checker: ts.TypeChecker;
+  sdkSymbol(name: string, module?: string): ts.Symbol | undefined;
+}
+
+export function sdkLookup(program: ts.Program): SdkLookup {
   const checker = program.getTypeChecker();
   const moduleSymbols = new Map<string, ts.Symbol | undefined>();
   const sdkSymbol = (name: string, module = 'strategy-lab') => {
@@ -48,6 +54,11 @@ export function createContext(file: ts.SourceFile, program: ts.Program, out: Str
     const symbol = m ? checker.getExportsOfModule(m).find((s) => s.name === name) : undefined;
     return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   };
+  return { checker, sdkSymbol };
+}
+
+export function createContext(file: ts.SourceFile, program: ts.Program, out: StrategyDiagnostic[]): RuleContext {
+  const { checker, sdkSymbol } = sdkLookup(program);
   const barSymbol = sdkSymbol('Bar');
   const ctx: RuleContext = {
     file,
@@ -67,8 +78,9 @@ export function createContext(file: ts.SourceFile, program: ts.Program, out: Str
     },
     isLibGlobal(id) {
       const symbol = checker.getSymbolAtLocation(id);
-      if (!symbol) return true;
-      return !!symbol.declarations?.length && symbol.declarations.every((d) => program.isSourceFileDefaultLibrary(d.getSourceFile()));
+      // Unresolved names, and built-ins without a declaration (globalThis), are globals.
+      if (!symbol || !symbol.declarations?.length) return true;
+      return symbol.declarations.every((d) => program.isSourceFileDefaultLibrary(d.getSourceFile()));
     },
   };
   ctx.shape = strategyShape(file, checker, sdkSymbol('BaseStrategy'));

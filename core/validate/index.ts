@@ -12,6 +12,8 @@ import { ValidationCancelled, type CancellationToken, type StrategyDiagnostic, t
 export { RULES, RULE_CODES, type RuleCode } from './rules';
 export { StrategyProject, projectFileName, STRATEGY_COMPILER_OPTIONS, SDK_DTS_PATH } from './project';
 export * from './types';
+export { sdkLookup, type SdkLookup } from './context';
+export { configFields, timeframes, staticConfigMember } from './checks/config';
 
 /** The rule checks in the order they run (after SL001/SL002). */
 const CHECKS: ((ctx: RuleContext) => void)[] = [

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { join } from 'node:path';
-import { getSdkDeclarations, type SdkDeclarations } from '../sdk/dts';
+import { getSdkDeclarations, type SdkDeclarations } from '../sdk/declarations/index';
 import { readLibFile, STRATEGY_LIB, typescriptLibDir } from '../sdk/declarations/tsLib';
 
 /** Where the SDK declarations live in the in-memory file system. */

@@ -21,15 +21,15 @@ export function typeDiagnostics(file: ts.SourceFile, diagnostics: readonly ts.Di
     switch (d.code) {
       case 2307: // Cannot find module
       case 2792:
-        return has('SL040', (r) => r.start === d.start) || has('SL041', (r) => r.start === d.start);
+        return has('SL040', (r) => covers(r, d)) || has('SL041', (r) => covers(r, d));
       case 2417: // class static side incompatible: the config literal widened
         return /'config/.test(text);
       case 2515: // does not implement inherited abstract member
       case 2653:
       case 2654:
-        return /'onBar'/.test(text) && has('SL020');
+        return /\bonBar\b/.test(text) && has('SL020');
       case 2416: // property incompatible with the base class
-        return (/'onBar'/.test(text) && has('SL020')) || (/'params'/.test(text) && has('SL060'));
+        return (/\bonBar\b/.test(text) && has('SL020')) || (/\bparams\b/.test(text) && has('SL060'));
       default:
         return false;
     }
@@ -41,6 +41,10 @@ export function typeDiagnostics(file: ts.SourceFile, diagnostics: readonly ts.Di
     if (!superseded(d, text)) out.push(fromTs(file, d, 'SL002', ruleMessage('SL002', 'type', `${text} (TS${d.code})`).message));
   }
   return out;
+}
+
+function covers(r: StrategyDiagnostic, d: ts.Diagnostic): boolean {
+  return d.start !== undefined && r.start <= d.start && d.start < r.start + Math.max(r.length, 1);
 }
 
 function fromTs(file: ts.SourceFile, d: ts.Diagnostic, code: 'SL001' | 'SL002', message: string): StrategyDiagnostic {

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { classAnchor, className, isStatic, memberName, unwrap, type RuleContext } from '../context';
+import { classAnchor, className, isStatic, memberName, unwrap, type RuleContext, type SdkLookup } from '../context';
 import { addMember } from '../edits';
 import { closest } from './similar';
 
@@ -14,12 +14,17 @@ const TIMEFRAME_ALIASES: Record<string, string> = {
   '1min': '1m', minute: '1m', '5min': '5m', '15min': '15m', '30min': '30m', '240m': '4h', '4H': '4h',
 };
 
+/** The `static config = { … }` property of a class, if any. */
+export function staticConfigMember(cls: ts.ClassLikeDeclaration): ts.PropertyDeclaration | undefined {
+  return cls.members.find((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && isStatic(m) && memberName(m) === 'config');
+}
+
 /** SL030: `static config` must be a literal the host can read before running untrusted code. */
 export function checkConfig(ctx: RuleContext): void {
   const { file, shape } = ctx;
   const cls = shape.main;
   if (!cls) return;
-  const member = cls.members.find((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && isStatic(m) && memberName(m) === 'config');
+  const member = staticConfigMember(cls);
   if (!member?.initializer) {
     const symbols = symbolsInFile(file);
     const text = `static config = { symbols: [${(symbols.length ? symbols : ['AAPL']).map((s) => `'${s}'`).join(', ')}], timeframe: '1d' };`;
@@ -63,14 +68,14 @@ function rangeOf(file: ts.SourceFile, node: ts.Node) {
 }
 
 /** Field names of the SDK's StrategyConfig (so a new SDK field needs no validator change). */
-export function configFields(ctx: RuleContext): string[] {
+export function configFields(ctx: SdkLookup): string[] {
   const symbol = ctx.sdkSymbol('StrategyConfig');
   if (!symbol) return ['symbols', 'timeframe', 'start', 'end'];
   return ctx.checker.getPropertiesOfType(ctx.checker.getDeclaredTypeOfSymbol(symbol)).map((p) => p.name);
 }
 
 /** The SDK's Timeframe union, read from the declarations. */
-export function timeframes(ctx: Pick<RuleContext, 'sdkSymbol' | 'checker'>): string[] {
+export function timeframes(ctx: SdkLookup): string[] {
   const symbol = ctx.sdkSymbol('Timeframe');
   if (!symbol) return [];
   const type = ctx.checker.getDeclaredTypeOfSymbol(symbol);

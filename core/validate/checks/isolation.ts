@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { builtinModules } from 'node:module';
 import type { RuleContext } from '../context';
 import { removeStatement } from '../edits';
-import { SDK_MODULE_NAMES } from '../../sdk/dts';
+import { SDK_MODULE_NAMES } from '../../sdk/declarations/index';
 
 const NODE_BUILTINS = new Set(builtinModules);
 

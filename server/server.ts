@@ -1,0 +1,177 @@
+/**
+ * The Strategy Lab language server: live validation of strategy files (every
+ * SL rule, with the SDK type check), quick fixes, hover and completion. Speaks
+ * LSP over stdio (`--stdio`) or IPC (`--node-ipc`), chosen by the client.
+ */
+import {
+  CodeActionKind,
+  createConnection,
+  DiagnosticSeverity,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type Diagnostic,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { StrategyValidator, type StrategyDiagnostic, type ValidationResult } from '../core/validate/index';
+import { fileNameForUri, globToRegExp, isStrategyDocument } from './documents';
+import { completionsAt, hoverAt, resolveCompletion } from './features';
+import { ValidationScheduler } from './scheduler';
+
+/** Settings the client passes as initializationOptions (and later as `strategyLab` configuration). */
+export interface ServerSettings {
+  /** Which files are strategies besides those importing the SDK. Default `**\/*.strategy.ts`. */
+  strategyGlob?: string;
+  /** Quiet time after a keystroke before validating. Small: the budget from edit to diagnostics is 50 ms. */
+  debounceMs?: number;
+}
+
+export const DEFAULT_GLOB = '**/*.strategy.ts';
+export const DEFAULT_DEBOUNCE_MS = 15;
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let validator: StrategyValidator | undefined;
+let glob = globToRegExp(DEFAULT_GLOB);
+/** Last published result per URI, with the document version it belongs to (code actions read it). */
+const results = new Map<string, { version: number; result: ValidationResult }>();
+
+function getValidator(): StrategyValidator {
+  validator ??= new StrategyValidator();
+  return validator;
+}
+
+const scheduler = new ValidationScheduler(
+  DEFAULT_DEBOUNCE_MS,
+  async (uri, token) => {
+    const document = documents.get(uri);
+    if (!document) throw new Error(`${uri} is no longer open.`);
+    const version = document.version;
+    const result = await getValidator().validateAsync(fileNameForUri(uri), token, document.getText());
+    results.set(uri, { version, result });
+    return result;
+  },
+  (uri, result) => {
+    const entry = results.get(uri);
+    if (documents.get(uri)?.version !== entry?.version) return; // superseded while publishing
+    void connection.sendDiagnostics({ uri, version: entry?.version, diagnostics: result.diagnostics.map(toLspDiagnostic) });
+  },
+  (uri, error) => connection.console.error(`Validating ${uri} failed: ${(error as Error).stack ?? String(error)}`),
+);
+
+function applySettings(settings: ServerSettings | undefined): void {
+  if (settings?.strategyGlob) glob = globToRegExp(settings.strategyGlob);
+  if (typeof settings?.debounceMs === 'number') scheduler.setDebounce(settings.debounceMs);
+}
+
+const SEVERITY: Record<StrategyDiagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+function toLspDiagnostic(d: StrategyDiagnostic): Diagnostic {
+  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'strategy-lab', message: d.message };
+}
+
+function isStrategy(document: TextDocument): boolean {
+  return isStrategyDocument(document.uri, document.getText(), glob);
+}
+
+connection.onInitialize((params): InitializeResult => {
+  applySettings(params.initializationOptions as ServerSettings | undefined);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['.', "'", '"', '{', ','], resolveProvider: true },
+    },
+    serverInfo: { name: 'strategy-lab' },
+  };
+});
+
+connection.onInitialized(() => {
+  // Warm up lib + SDK parsing off the first keystroke's clock.
+  setImmediate(() => {
+    try {
+      getValidator();
+    } catch (error) {
+      connection.console.error(`Strategy Lab validator could not start: ${(error as Error).message}`);
+    }
+  });
+});
+
+connection.onDidChangeConfiguration((change) => {
+  applySettings((change.settings as { strategyLab?: ServerSettings } | undefined)?.strategyLab);
+  for (const document of documents.all()) onContent(document);
+});
+
+function onContent(document: TextDocument): void {
+  if (!isStrategy(document)) {
+    forget(document.uri);
+    return;
+  }
+  // The project sees the new text at once, so hover and completion never lag behind a pending validation.
+  getValidator().project.setFile(fileNameForUri(document.uri), document.getText());
+  scheduler.schedule(document.uri);
+}
+
+function forget(uri: string): void {
+  scheduler.cancel(uri);
+  const fileName = fileNameForUri(uri);
+  if (validator?.project.hasFile(fileName)) {
+    validator.project.removeFile(fileName);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+  results.delete(uri);
+}
+
+documents.onDidOpen((e) => onContent(e.document));
+documents.onDidChangeContent((e) => onContent(e.document));
+documents.onDidClose((e) => forget(e.document.uri));
+
+connection.onCodeAction((params): CodeAction[] => {
+  const document = documents.get(params.textDocument.uri);
+  const entry = results.get(params.textDocument.uri);
+  if (!document || !entry || entry.version !== document.version) return [];
+  const actions: CodeAction[] = [];
+  for (const requested of params.context.diagnostics) {
+    if (requested.source !== 'strategy-lab') continue;
+    const match = entry.result.diagnostics.find((d) => d.code === requested.code && sameRange(d.range, requested.range));
+    match?.fixes.forEach((fix, i) =>
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [requested],
+        isPreferred: i === 0,
+        edit: { changes: { [document.uri]: fix.edits } },
+      }),
+    );
+  }
+  return actions;
+});
+
+function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+connection.onHover((params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document || !isStrategy(document)) return null;
+  return hoverAt(getValidator().project, fileNameForUri(document.uri), document.offsetAt(params.position));
+});
+
+connection.onCompletion((params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document || !isStrategy(document)) return [];
+  return completionsAt(getValidator().project, fileNameForUri(document.uri), document.offsetAt(params.position), params.context?.triggerCharacter);
+});
+
+connection.onCompletionResolve((item) => resolveCompletion(getValidator().project, item));
+
+documents.listen(connection);
+connection.listen();
