@@ -102,7 +102,7 @@ export async function resolveSeries(config: Pick<StrategyConfig, 'symbols' | 'ti
   let series: BarSeries[];
   if (source === 'csv') {
     series = await Promise.all(symbols.map(async (symbol) => {
-      const full = await loadCsv(await csvFileFor(symbol, symbols.length, options.csvPath), { symbol });
+      const full = await loadCsv(await csvFileFor(symbol, symbols.length, options.csvPath, interval), { symbol });
       const part = sliceSeries(full, explicitStart ?? -Infinity, (explicitEnd ?? Infinity) - 1);
       if (part.length === 0) {
         throw new DataError('empty-range', `${symbol}: the CSV has no bars between ${explicitStart === undefined ? 'its start' : formatInstant(explicitStart)} and ${explicitEnd === undefined ? 'its end' : formatInstant(explicitEnd)} (it covers ${formatInstant(full.time[0])} … ${formatInstant(full.time[full.length - 1])}).`, { symbol, provider: 'csv' });
@@ -119,7 +119,14 @@ export async function resolveSeries(config: Pick<StrategyConfig, 'symbols' | 'ti
   return alignSeries(series);
 }
 
-async function csvFileFor(symbol: string, symbolCount: number, csvPath: string | undefined): Promise<string> {
+/** Words in a file name that say which interval it holds (`SPY_daily.csv`, `SPY_1min_….csv`). */
+const INTERVAL_WORDS: Readonly<Record<Interval, readonly string[]>> = {
+  '1m': ['1m', '1min', 'minute', 'm1'], '2m': ['2m', '2min'], '5m': ['5m', '5min', 'm5'], '15m': ['15m', '15min', 'm15'],
+  '30m': ['30m', '30min', 'm30'], '1h': ['1h', '60m', '60min', 'hour', 'hourly', 'h1'], '4h': ['4h', '240m', 'h4'],
+  '1d': ['1d', 'd1', 'day', 'daily', 'eod'], '1wk': ['1wk', '1w', 'week', 'weekly'],
+};
+
+async function csvFileFor(symbol: string, symbolCount: number, csvPath: string | undefined, interval: Interval): Promise<string> {
   if (!csvPath) throw new DataError('bad-request', 'Source csv needs a CSV file or folder: pass --csv <path>.');
   let isDir = false;
   try {
@@ -132,11 +139,16 @@ async function csvFileFor(symbol: string, symbolCount: number, csvPath: string |
     return csvPath;
   }
   const files = (await readdir(csvPath)).filter((f) => f.toLowerCase().endsWith('.csv')).sort();
-  const match = files.find((f) => symbolFromFileName(f) === symbol);
-  if (!match) {
+  const matches = files.filter((f) => symbolFromFileName(f) === symbol);
+  if (matches.length === 0) {
     throw new DataError('file-not-found', `No CSV for ${symbol} in ${csvPath}: name it ${symbol}.csv or ${symbol}_<anything>.csv (found: ${files.join(', ') || 'no .csv files'}).`, { file: csvPath, symbol });
   }
-  return join(csvPath, match);
+  // Several files for one symbol (e.g. daily and 1-minute): take the one named for the interval.
+  const named = matches.length === 1 ? matches : matches.filter((f) => f.toLowerCase().split(/[_\-. ]/).some((w) => INTERVAL_WORDS[interval].includes(w)));
+  if (named.length !== 1) {
+    throw new DataError('bad-request', `Several CSV files for ${symbol} in ${csvPath} (${(named.length ? named : matches).join(', ')}): put the interval in the name (e.g. ${symbol}_daily.csv, ${symbol}_5min.csv) or pass one file.`, { file: csvPath, symbol });
+  }
+  return join(csvPath, named[0]);
 }
 
 /**
