@@ -15,12 +15,12 @@ export const LABEL_OWNER_PID = 'strategy-lab.owner-pid';
 export const LABEL_OWNER_HOST = 'strategy-lab.owner-host';
 
 /** The container definition (pure; exported so tests can check every restriction). */
-export function containerSpec(image: string, limits: SandboxLimits, ownerPid = process.pid): Docker.ContainerCreateOptions {
+export function containerSpec(image: string, limits: SandboxLimits, ownerPid = process.pid, cmd?: string[]): Docker.ContainerCreateOptions {
   const heap = heapBudget(limits.memoryMb);
   const memory = limits.memoryMb * 1024 * 1024;
   return {
     Image: image,
-    Cmd: ['--disallow-code-generation-from-strings', `--max-old-space-size=${heap.supervisorMb}`, '/app/runtime.js', `--worker-heap-mb=${heap.workerMb}`],
+    Cmd: cmd ?? ['--disallow-code-generation-from-strings', `--max-old-space-size=${heap.supervisorMb}`, '/app/runtime.js', `--worker-heap-mb=${heap.workerMb}`],
     User: `${SANDBOX_UID}:${SANDBOX_UID}`,
     WorkingDir: '/tmp',
     Env: [],
@@ -53,9 +53,13 @@ export function containerSpec(image: string, limits: SandboxLimits, ownerPid = p
   };
 }
 
-/** Creates, attaches and starts a container; it then waits on stdin for its one job. */
-export async function startContainer(docker: Docker, image: string, limits: SandboxLimits): Promise<SandboxChannel> {
-  const container = await docker.createContainer(containerSpec(image, limits));
+/**
+ * Creates, attaches and starts a container; it then waits on stdin for its one
+ * job. `cmd` replaces the runtime command (the doctor's probe) while keeping
+ * every restriction.
+ */
+export async function startContainer(docker: Docker, image: string, limits: SandboxLimits, cmd?: string[]): Promise<SandboxChannel> {
+  const container = await docker.createContainer(containerSpec(image, limits, process.pid, cmd));
   const id = container.id.slice(0, 12);
   let alive = true;
   let disposed: Promise<void> | undefined;

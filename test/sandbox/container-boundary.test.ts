@@ -1,0 +1,101 @@
+/**
+ * The container boundary on its own: scripts with FULL Node access (as if a
+ * strategy had escaped every JavaScript-level restriction) run in a sandbox
+ * container with the real restrictions. Needs a running Docker engine.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type Docker from 'dockerode';
+import { containerSpec, startContainer } from '../../core/sandbox/container';
+import { ensureImage } from '../../core/sandbox/image';
+import { resolveLimits, type SandboxLimits } from '../../core/sandbox/limits';
+import { probeProblems, runProbe } from '../../core/sandbox/probe';
+import { defaultRuntimePath } from '../../core/sandbox/runtime-bundle';
+import { assertNoContainersLeft, requireDocker, runtimeBundle } from './helpers';
+
+let docker: Docker;
+let image: string;
+
+before(async () => {
+  docker = await requireDocker();
+  await runtimeBundle();
+  image = (await ensureImage({ docker, runtimePath: defaultRuntimePath() })).tag;
+});
+
+after(async () => {
+  if (docker) await assertNoContainersLeft(docker);
+});
+
+async function runScript(script: string, limits: SandboxLimits): Promise<{ stdout: string; code: number | null }> {
+  const channel = await startContainer(docker, image, limits, ['-e', script]);
+  try {
+    let stdout = '';
+    channel.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    const exit = await channel.exited;
+    await new Promise((r) => setTimeout(r, 50));
+    return { stdout, code: exit.code };
+  } finally {
+    await channel.dispose();
+  }
+}
+
+describe('the sandbox container', () => {
+  test('the spec carries every restriction', () => {
+    const spec = containerSpec('img', resolveLimits());
+    const hc = spec.HostConfig!;
+    assert.equal(spec.NetworkDisabled, true);
+    assert.equal(hc.NetworkMode, 'none');
+    assert.equal(hc.ReadonlyRootfs, true);
+    assert.deepEqual(hc.CapDrop, ['ALL']);
+    assert.deepEqual(hc.SecurityOpt, ['no-new-privileges']);
+    assert.equal(hc.Memory, 512 * 1024 * 1024);
+    assert.equal(hc.MemorySwap, hc.Memory);
+    assert.equal(hc.NanoCpus, 1e9);
+    assert.equal(hc.PidsLimit, 64);
+    assert.match(hc.Tmpfs!['/tmp'], /size=16m/);
+    assert.notEqual(spec.User, '0');
+    assert.equal(spec.Labels!['strategy-lab.sandbox'], '1');
+    assert.equal(spec.Labels!['strategy-lab.owner-pid'], String(process.pid));
+  });
+
+  test('from the inside: non-root, read-only root, small /tmp, no capabilities, no network, no shell, limits applied', async () => {
+    const limits = resolveLimits({ memoryMb: 256, pids: 48, tmpfsMb: 4 });
+    const report = await runProbe(docker, image, limits);
+    assert.deepEqual(probeProblems(report, limits), []);
+    assert.equal(report.rootfsWrite, 'EROFS');
+    assert.equal(report.memoryLimitBytes, 256 * 1024 * 1024);
+    assert.equal(report.pidsLimit, 48);
+    assert.equal(report.tmpBytes, 4 * 1024 * 1024);
+    assert.notEqual(report.tcp, 'connected');
+    assert.notEqual(report.dns, 'resolved');
+  });
+
+  test('the probe check reports a broken restriction (it can fail)', () => {
+    const limits = resolveLimits();
+    const bad = { uid: 0, gid: 0, rootfsWrite: true, tmpWrite: true, tmpBytes: 1, capEff: '00000000a80425fb', noNewPrivs: '0', interfaces: ['lo', 'eth0'], tcp: 'connected', dns: 'resolved', spawn: 'ran: uid=0', memoryLimitBytes: null, pidsLimit: null, hostFile: true } as const;
+    assert.equal(probeProblems(bad, limits).length, 11);
+  });
+
+  test('filling /tmp stops at the tmpfs size', async () => {
+    const { stdout } = await runScript(
+      `const fs = require('fs'); let n = 0; try { for (;;) { fs.appendFileSync('/tmp/fill', Buffer.alloc(1 << 20)); n++; } } catch (e) { console.log(e.code, n); }`,
+      resolveLimits({ tmpfsMb: 2 }),
+    );
+    assert.match(stdout, /^ENOSPC [0-2]\n/);
+  });
+
+  test('pid exhaustion (a fork bomb of node processes) hits the pids limit', async () => {
+    const { stdout } = await runScript(
+      `const cp = require('child_process'); const kids = []; let err = 'none';
+       for (let i = 0; i < 200; i++) { try { const k = cp.spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' }); k.on('error', (e) => { err = e.code; }); kids.push(k); } catch (e) { err = e.code; break; } }
+       setTimeout(() => { console.log('result', err); for (const k of kids) k.kill('SIGKILL'); process.exit(0); }, 1500);`,
+      resolveLimits({ pids: 32, memoryMb: 512 }),
+    );
+    assert.match(stdout, /result (EAGAIN|ENOMEM)/);
+  });
+
+  test('allocating memory until killed: the kernel kills the container at its limit', async () => {
+    const { code } = await runScript(`const a = []; for (;;) a.push(Buffer.alloc(8 << 20, 1));`, resolveLimits({ memoryMb: 128 }));
+    assert.equal(code, 137);
+  });
+});

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sliceSeries } from '../../core/data/series';
+import { decodeJob, encodeFrame, encodeJob, FRAME_LOG, FRAME_RESULT, FrameDecoder, jobLength, ProtocolViolation } from '../../core/sandbox/protocol';
+import { dockerOptionsFromHost } from '../../core/sandbox/docker-client';
+import { parseLdd } from '../../core/sandbox/offline-rootfs';
+import { DEFAULT_LIMITS, resolveLimits } from '../../core/sandbox/limits';
+import { isStale } from '../../core/sandbox/cleanup';
+import { bars } from './helpers';
+
+const key = new Uint8Array(16).fill(7);
+
+test('a job round-trips with its bars as Float64 columns, including sliced series', () => {
+  const a = bars(50, 'AAA');
+  const b = sliceSeries(bars(30, 'BBB'), bars(30).time[10], bars(30).time[19]);
+  const buf = encodeJob({ key, js: 'module.exports = 1', fileName: 'x.ts', options: { cash: 5000, params: { p: 3 } }, timeMs: 1000, maxLogBytes: 2048, series: [a, b] });
+  assert.equal(jobLength(buf.subarray(0, 4)), undefined, 'incomplete header');
+  assert.equal(jobLength(buf), buf.length);
+  const job = decodeJob(buf);
+  assert.deepEqual([...job.key], [...key]);
+  assert.equal(job.js, 'module.exports = 1');
+  assert.deepEqual(job.options, { cash: 5000, params: { p: 3 } });
+  assert.deepEqual(job.series.map((s) => [s.symbol, s.length]), [['AAA', 50], ['BBB', 10]]);
+  assert.deepEqual([...job.series[0].close], [...a.close]);
+  assert.deepEqual([...job.series[1].time], [...b.time]);
+  assert.deepEqual([...job.series[1].volume], [...b.volume]);
+  // All columns share one transferable buffer.
+  assert.equal(job.series[0].time.buffer, job.series[1].close.buffer);
+});
+
+test('the job header must come first', () => {
+  assert.throws(() => jobLength(Buffer.from('{"fake":"json"}')), /does not start with a job message/);
+});
+
+test('frames decode across arbitrary chunk boundaries', () => {
+  const stream = Buffer.concat([encodeFrame(FRAME_LOG, key, '{"time":1,"message":"hé"}'), encodeFrame(FRAME_RESULT, key, '{"ok":true}')]);
+  const decoder = new FrameDecoder(key, 1024);
+  const frames = [];
+  for (let i = 0; i < stream.length; i += 5) frames.push(...decoder.push(stream.subarray(i, i + 5)));
+  assert.deepEqual(frames, [{ type: FRAME_LOG, payload: '{"time":1,"message":"hé"}' }, { type: FRAME_RESULT, payload: '{"ok":true}' }]);
+  assert.equal(decoder.buffered, 0);
+});
+
+test('bytes without the job key, raw text, or oversized frames are violations', () => {
+  const other = new Uint8Array(16).fill(9);
+  assert.throws(() => new FrameDecoder(key, 1024).push(encodeFrame(FRAME_RESULT, other, '{}')), /without the job key/);
+  assert.throws(() => new FrameDecoder(key, 1024).push(Buffer.from('{"metrics":{"totalReturnPct":1e9}}\n')), ProtocolViolation);
+  assert.throws(() => new FrameDecoder(key, 10).push(encodeFrame(FRAME_RESULT, key, '{"a":"0123456789"}')), (e: ProtocolViolation) => e.oversize);
+});
+
+test('Docker host settings: unix, tcp, tls, ssh, and a clear error for junk', () => {
+  assert.deepEqual(dockerOptionsFromHost('unix:///run/user/1000/docker.sock'), { socketPath: '/run/user/1000/docker.sock' });
+  assert.deepEqual(dockerOptionsFromHost('tcp://10.0.0.5:2375'), { protocol: 'http', host: '10.0.0.5', port: 2375 });
+  assert.deepEqual(dockerOptionsFromHost('tcp://build:2376'), { protocol: 'https', host: 'build', port: 2376 });
+  assert.deepEqual(dockerOptionsFromHost('build-box'), { protocol: 'http', host: 'build-box', port: 2375 });
+  const ssh = dockerOptionsFromHost('ssh://me@build-box:2222') as { protocol: string; host: string; port: number; username: string };
+  assert.deepEqual([ssh.protocol, ssh.host, ssh.port, ssh.username], ['ssh', 'build-box', 2222, 'me']);
+  assert.throws(() => dockerOptionsFromHost('ftp://x'), /unsupported scheme/);
+});
+
+test('ldd output: libraries and the loader, no vdso', () => {
+  const out = `\tlinux-vdso.so.1 (0x00007ffd)\n\tlibstdc++.so.6 => /lib/x86_64-linux-gnu/libstdc++.so.6 (0x1)\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x2)\n\t/lib64/ld-linux-x86-64.so.2 (0x3)\n`;
+  assert.deepEqual(parseLdd(out), ['/lib/x86_64-linux-gnu/libstdc++.so.6', '/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']);
+});
+
+test('limits: the issue defaults, overrides, and actionable errors', () => {
+  assert.deepEqual([DEFAULT_LIMITS.memoryMb, DEFAULT_LIMITS.cpus, DEFAULT_LIMITS.timeMs], [512, 1, 300_000]);
+  assert.equal(resolveLimits({ memoryMb: 128 }, { timeMs: 5000 }).memoryMb, 128);
+  assert.equal(resolveLimits({ memoryMb: 128 }, { timeMs: undefined }).timeMs, 300_000);
+  assert.throws(() => resolveLimits({ memoryMb: 8, cpus: 0 }), /memoryMb must be at least 96.*cpus must be > 0/);
+});
+
+test('stale containers: only ours, from this machine, whose owner process is gone', () => {
+  const labels = (pid: number, host = 'box') => ({ 'strategy-lab.sandbox': '1', 'strategy-lab.owner-pid': String(pid), 'strategy-lab.owner-host': host });
+  const alive = (pid: number) => pid === 42;
+  assert.equal(isStale(labels(41), 'box', alive), true);
+  assert.equal(isStale(labels(42), 'box', alive), false);
+  assert.equal(isStale(labels(41, 'other-machine'), 'box', alive), false);
+  assert.equal(isStale(labels(process.pid), 'box', () => false), false);
+});

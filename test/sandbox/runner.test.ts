@@ -1,0 +1,149 @@
+/** The runner: warm pool, stale cleanup after a host crash, remote engines by setting, and Docker being absent. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createConnection, createServer, type Server } from 'node:net';
+import type Docker from 'dockerode';
+import { containerSpec, LABEL_OWNER_PID, listSandboxContainers } from '../../core/sandbox/container';
+import { SandboxError } from '../../core/sandbox/errors';
+import { resolveLimits } from '../../core/sandbox/limits';
+import { runInSandbox, SandboxRunner } from '../../core/sandbox/runner';
+import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, ourContainers, requireDocker, runtimeBundle, strategySource } from './helpers';
+
+let docker: Docker;
+let tag: string;
+const plain = () => compiled(strategySource(`if (bar.index === 1) this.log('hello from', bar.symbol);`));
+
+before(async () => {
+  docker = await requireDocker();
+  await runtimeBundle();
+  const runner = new SandboxRunner({ poolSize: 0 });
+  tag = await runner.prepare();
+  await runner.dispose();
+});
+
+after(async () => {
+  if (docker) await assertNoContainersLeft(docker);
+});
+
+describe('SandboxRunner (Docker)', () => {
+  test('the warm pool hands each container exactly one job and refills', async () => {
+    const runner = new SandboxRunner({ poolSize: 1, limits: HOSTILE_LIMITS });
+    try {
+      await runner.warm();
+      const first = (await ourContainers(docker)).map((c) => c.Id);
+      assert.equal(first.length, 1);
+      const result = await runner.run({ compiled: await plain(), series: [bars(10)] });
+      assert.equal(result.run.strategy, 'Probe');
+      await runner.idle();
+      await runner.warm();
+      const second = (await ourContainers(docker)).map((c) => c.Id);
+      assert.equal(second.length, 1);
+      assert.notEqual(second[0], first[0], 'the used container is gone; a fresh one waits');
+      assert.equal(runner.warmCount, 1);
+    } finally {
+      await runner.dispose();
+    }
+    await assertNoContainersLeft(docker);
+  });
+
+  test('one-shot runInSandbox removes its container before it returns', async () => {
+    const logs: string[] = [];
+    const result = await runInSandbox({ compiled: await plain(), series: [bars(10)], mode: 'docker', onLog: (l) => logs.push(l.message), settings: { limits: HOSTILE_LIMITS } });
+    assert.equal(result.run.strategy, 'Probe');
+    assert.deepEqual(logs, ['hello from TEST']);
+    await assertNoContainersLeft(docker);
+  });
+
+  test('after a host crash, the next start removes the dead process\'s containers', async () => {
+    // A host process that starts a warm pool and is then killed with SIGKILL.
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `
+      const { SandboxRunner } = require(${JSON.stringify(require.resolve('../../core/sandbox/runner'))});
+      new SandboxRunner({ poolSize: 2, limits: { memoryMb: 128 } }).warm().then(() => console.log('warm'));
+      setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => d.toString().includes('warm') && resolve());
+      child.once('exit', (code) => reject(new Error(`the crash helper exited early (${code})`)));
+    });
+    const crashedPid = String(child.pid);
+    const mine = async () => (await listSandboxContainers(docker)).filter((c) => c.Labels?.[LABEL_OWNER_PID] === crashedPid);
+    assert.equal((await mine()).length, 2);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    // Also a container that never started (AutoRemove cannot catch it), owned by the dead pid.
+    await docker.createContainer(containerSpec(tag, resolveLimits(), child.pid));
+    const runner = new SandboxRunner({ poolSize: 0 });
+    await runner.prepare();
+    await runner.dispose();
+    assert.deepEqual(await mine(), []);
+  });
+
+  test('a remote engine works by configuration alone (tcp:// through a local relay to the engine)', async () => {
+    // Stand-in for a remote engine: a TCP port on 127.0.0.1 relayed to the local socket.
+    const relay: Server = createServer((client) => {
+      const engine = createConnection('/var/run/docker.sock');
+      client.pipe(engine).pipe(client);
+      client.on('error', () => engine.destroy());
+      engine.on('error', () => client.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const port = (relay.address() as { port: number }).port;
+    try {
+      const result = await runInSandbox({ compiled: await plain(), series: [bars(10)], settings: { docker: { host: `tcp://127.0.0.1:${port}` }, limits: HOSTILE_LIMITS } });
+      assert.equal(result.run.bars, 10);
+    } finally {
+      relay.close();
+    }
+    await assertNoContainersLeft(docker);
+  });
+
+  test('Docker not running: a clear error that names the fixes, and no silent fallback', async () => {
+    const runner = new SandboxRunner({ docker: { host: 'unix:///nonexistent/docker.sock' } });
+    const error = await runner.run({ compiled: await plain(), series: [bars(5)] }).then(() => undefined, (e: SandboxError) => e);
+    await runner.dispose();
+    assert.ok(error instanceof SandboxError);
+    assert.equal(error.kind, 'docker-unavailable');
+    assert.match(error.message, /not installed or not running/);
+    assert.match(error.message, /Install Docker/);
+    assert.match(error.message, /--sandbox process/);
+  });
+});
+
+describe('process mode (weaker isolation)', () => {
+  const runner = new SandboxRunner({ mode: 'process', limits: HOSTILE_LIMITS });
+  after(() => runner.dispose());
+
+  test('runs a strategy with the same framing and log streaming', async () => {
+    const logs: string[] = [];
+    const result = await runner.run({ compiled: await plain(), series: [bars(10)], onLog: (l) => logs.push(l.message) });
+    assert.equal(result.run.strategy, 'Probe');
+    assert.deepEqual(logs, ['hello from TEST']);
+  });
+
+  test('the same JavaScript-level closures apply (no fs, no process.exit)', async () => {
+    const err1 = await runner.run({ compiled: await compiled(`import fs from 'fs';\n${strategySource('fs;')}`), series: [bars(5)] }).catch((e) => e);
+    assert.equal(err1.kind, 'strategy');
+    const err2 = await runner.run({ compiled: await compiled(strategySource('process.exit(1);')), series: [bars(5)] }).catch((e) => e);
+    assert.match(err2.message, /process\.exit\(\) is not available/);
+  });
+
+  test('an endless loop is stopped at the time limit, and cancel kills the process', async () => {
+    const loop = await compiled(strategySource('for (;;) {}'));
+    const timeout = await runner.run({ compiled: loop, series: [bars(5)], limits: { timeMs: 1000 } }).catch((e) => e);
+    assert.equal(timeout.kind, 'timeout');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    const cancelled = await runner.run({ compiled: loop, series: [bars(5)], signal: controller.signal }).catch((e) => e);
+    assert.equal(cancelled.kind, 'cancelled');
+    assert.ok(Date.now() - started < 1500);
+  });
+
+  test('the permission flags deny file writes and child processes even with full Node access', () => {
+    const flags = ['--experimental-permission', `--allow-fs-read=${__filename}`, '--allow-worker'];
+    const write = spawnSync(process.execPath, [...flags, '-e', `require('fs').writeFileSync('/tmp/strategy-lab-perm-${process.pid}', 'x')`], { encoding: 'utf8' });
+    assert.match(write.stderr, /ERR_ACCESS_DENIED/);
+    const child = spawnSync(process.execPath, [...flags, '-e', `require('child_process').spawnSync('id')`], { encoding: 'utf8' });
+    assert.match(child.stderr, /ERR_ACCESS_DENIED/);
+  });
+});
