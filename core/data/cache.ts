@@ -22,6 +22,7 @@ import { INTERVAL_MS, type Interval } from './interval';
 import { acquireLock, type LockOptions } from './lock';
 import { mergeSeries, sameBar } from './merge';
 import type { BarRequest, DataProvider } from './provider';
+import { checkRequest } from './request';
 import { createSeries, lowerBound, sliceSeries, type BarSeries } from './series';
 
 export interface CacheKey {
@@ -249,6 +250,7 @@ export class CachedProvider implements DataProvider {
   }
 
   async fetch(request: BarRequest, signal?: AbortSignal): Promise<BarSeries> {
+    checkRequest(request, this.inner.id); // a bad range must fail here, not look like a cache miss
     const key: CacheKey = { provider: this.inner.id, symbol: request.symbol, interval: request.interval, adjusted: request.adjusted };
     const entry = await this.cache.read(key);
     let merged: BarSeries;
