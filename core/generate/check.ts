@@ -1,15 +1,14 @@
 /**
- * Checks generated code with the project's strategy validator, so both
- * providers are held to exactly what the editor shows. Only errors block a
- * file; warnings are reported.
+ * Checks generated code with the project's strategy validator (the one the
+ * language server uses), so both providers are held to exactly what the
+ * editor shows. Only errors block a file; warnings are passed on as notes.
  */
-import ts from 'typescript';
-import { projectFileName, StrategyProject } from '../validate/project';
+import { validateStrategySource, type StrategyDiagnostic } from '../validate/index';
 
 export interface CodeProblem {
   /** Validator rule code, e.g. `SL002`. */
   code: string;
-  severity: 'error' | 'warning' | 'info' | 'hint';
+  severity: StrategyDiagnostic['severity'];
   /** 1-based line of the generated file. */
   line: number;
   message: string;
@@ -17,31 +16,24 @@ export interface CodeProblem {
 
 export interface CheckReport {
   errors: CodeProblem[];
+  /** Warnings only (hints and infos are dropped: they do not concern a fresh file). */
   warnings: CodeProblem[];
 }
 
-let project: StrategyProject | undefined;
-/** Each check gets its own file name: the document registry caches by name and version. */
+/**
+ * A fresh name per check: the validator's document registry caches parsed
+ * files by name and version, and a removed-then-re-added name starts again at
+ * version 1, so reusing one name could return the previous file's result.
+ */
 let counter = 0;
 
 export function checkStrategySource(source: string, fileName = 'generated.strategy.ts'): CheckReport {
-  project ??= new StrategyProject();
-  const name = projectFileName(`/__generate__/${++counter}/${fileName.replace(/^.*[\\/]/, '')}`);
-  project.setFile(name, source);
-  try {
-    const service = project.service;
-    const diagnostics = [...service.getSyntacticDiagnostics(name), ...service.getSemanticDiagnostics(name)];
-    const file = project.program().getSourceFile(name)!;
-    const problems: CodeProblem[] = diagnostics.map((d) => ({
-      code: d.code < 2000 ? 'SL001' : 'SL002',
-      severity: d.category === ts.DiagnosticCategory.Error ? 'error' : 'warning',
-      line: d.start === undefined ? 1 : file.getLineAndCharacterOfPosition(d.start).line + 1,
-      message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-    }));
-    return { errors: problems.filter((p) => p.severity === 'error'), warnings: problems.filter((p) => p.severity !== 'error') };
-  } finally {
-    project.removeFile(name);
-  }
+  const base = fileName.replace(/^.*[\\/]/, '');
+  const result = validateStrategySource(source, `/__generate__/${++counter}/${base}`);
+  const problems = result.diagnostics.map(
+    (d): CodeProblem => ({ code: d.code, severity: d.severity, line: d.range.start.line + 1, message: d.message }),
+  );
+  return { errors: problems.filter((p) => p.severity === 'error'), warnings: problems.filter((p) => p.severity === 'warning') };
 }
 
 /** "line 12: SL002 Property 'foo' does not exist…", one per line. */

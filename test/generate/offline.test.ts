@@ -25,6 +25,7 @@ for (const p of PHRASINGS) {
     assert.equal(readRequestFromSource(source), p.idea, 'the file starts with the request, verbatim');
     const report = checkStrategySource(source);
     assert.deepEqual(report.errors, [], 'validates with zero errors');
+    assert.deepEqual(report.warnings, [], 'and zero warnings');
 
     const facts = inspectStrategy(source);
     assert.deepEqual(facts.symbols, p.symbols, 'tickers');

@@ -138,6 +138,8 @@ class ModelCall {
             this.emit({ type: 'receiving', attempt, chars: text.length });
           }
         }
+        // An aborted stream just ends (the client swallows the abort): tell a cut-off reply from a finished one.
+        if (controller.signal.aborted) throw timedOut ? timeoutError(this.settings) : cancelled();
         if (chunks === 0) throw notACompletion();
         return text;
       }
