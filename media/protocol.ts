@@ -3,10 +3,9 @@
  * Types only: both sides import it, nothing here runs.
  */
 import type { RunLogLine, RunRecord } from '../core/history/types';
+import type { Stage } from '../core/history/stages';
 
-/** Progress stages of one backtest, in order. */
-export const STAGES = ['data', 'compile', 'sandbox', 'metrics', 'evaluators'] as const;
-export type Stage = (typeof STAGES)[number];
+export { STAGES, type Stage } from '../core/history/stages';
 
 export interface PanelAction {
   /** Sent back as { type: 'action', action: id }. */

@@ -1,0 +1,109 @@
+/**
+ * One backtest as the extension runs it, from source text to a RunRecord:
+ * data → compile → sandbox → metrics → evaluators. No vscode import: the extension
+ * passes callbacks for progress and logs, and the sandbox runner it keeps alive.
+ */
+import { resolveSeries, seriesLabel, type ResolveOptions, type SourceId } from '../data/provider';
+import type { BarSeries } from '../data/series';
+import type { BacktestOptions, BacktestResult, LogLine } from '../engine/types';
+import { formatTime } from '../engine/time';
+import type { SandboxMode } from '../run/runStrategy';
+import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
+import { readStrategyInfo } from '../strategy/config';
+import { createRunRecord } from './record';
+import type { Stage } from './stages';
+import type { EvaluationSummary, RunLogLine, RunOptions, RunRecord } from './types';
+
+export { STAGES, type Stage } from './stages';
+
+export class PipelineError extends Error {
+  constructor(readonly stage: Stage, message: string, readonly hint?: string) {
+    super(message);
+    this.name = 'PipelineError';
+  }
+}
+
+/** Runs compiled code on bars in some isolation: the extension passes its long-lived SandboxRunner's run. */
+export type SandboxRun = (request: {
+  compiled: CompiledStrategy;
+  series: BarSeries[];
+  options: Omit<BacktestOptions, 'onLog' | 'isCancelled'>;
+  onLog: (line: LogLine) => void;
+  signal?: AbortSignal;
+}) => Promise<BacktestResult>;
+
+export interface BacktestJob {
+  /** The strategy source as it is in the editor (saved or not). */
+  source: string;
+  /** Workspace-relative path, forward slashes. */
+  file: string;
+  options: RunOptions;
+  /** Data settings: csv path, cache folder, injected providers. */
+  data?: Omit<ResolveOptions, 'source' | 'from' | 'to' | 'signal'>;
+  sandbox: { mode: SandboxMode; run: SandboxRun };
+  /** The evaluation pipeline, when there is one; without it the run has no evaluation. */
+  evaluate?: (input: { source: string; request?: string; result: BacktestResult; series: BarSeries[] }, signal?: AbortSignal) => Promise<EvaluationSummary | null>;
+  onStage?: (stage: Stage) => void;
+  onLog?: (line: RunLogLine) => void;
+  signal?: AbortSignal;
+  /** The user's request, when the file has one (generated files keep it in their header). */
+  request?: string;
+}
+
+export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
+  const fileName = job.file.split('/').pop() || 'strategy.ts';
+  const stage = (s: Stage) => { job.signal?.throwIfAborted(); job.onStage?.(s); };
+
+  stage('data');
+  const info = readStrategyInfo(job.source, fileName);
+  if (!info.config || !info.className) {
+    throw new PipelineError('data', `${fileName}: cannot tell which data to load (${info.problem ?? 'no strategy class'}).`,
+      'Give the default-exported class a literal `static config = { symbols: [\'AAPL\'], timeframe: \'1d\' }`: it is read without running your code.');
+  }
+  const source: SourceId = (job.options.source as SourceId | undefined) ?? 'sample';
+  const series = await resolveSeries(
+    { symbols: info.config.symbols ?? [], timeframe: info.config.timeframe ?? '1d', start: info.config.start, end: info.config.end },
+    { ...job.data, source, from: job.options.from, to: job.options.to, signal: job.signal },
+  );
+
+  stage('compile');
+  const compiled = await compileStrategy(job.source, fileName);
+
+  stage('sandbox');
+  const logs: RunLogLine[] = [];
+  const onLog = (line: LogLine) => {
+    const entry = { time: line.time === null ? null : formatTime(line.time), message: line.message };
+    logs.push(entry);
+    job.onLog?.(entry);
+  };
+  const started = performance.now();
+  const result = await job.sandbox.run({ compiled, series, options: backtestOptions(job.options), onLog, signal: job.signal });
+  const durationMs = Math.round(performance.now() - started);
+
+  stage('metrics');
+  const dataLabel = seriesLabel(series);
+  const record = createRunRecord({
+    result,
+    series,
+    strategy: { name: info.className, file: job.file, source: job.source, ...(job.request ? { request: job.request } : {}) },
+    data: { source, timeframe: info.config.timeframe ?? '1d', note: dataLabel },
+    options: job.options,
+    sandbox: { mode: job.sandbox.mode, durationMs },
+    logs,
+  });
+
+  stage('evaluators');
+  if (job.evaluate) record.evaluation = await job.evaluate({ source: job.source, request: job.request, result, series }, job.signal);
+  return record;
+}
+
+function backtestOptions(o: RunOptions): Omit<BacktestOptions, 'onLog' | 'isCancelled'> {
+  const out: Omit<BacktestOptions, 'onLog' | 'isCancelled'> = {};
+  if (o.cash !== undefined) out.cash = o.cash;
+  if (o.commission !== undefined) out.commission = o.commission;
+  if (o.commissionFixed !== undefined) out.commissionFixed = o.commissionFixed;
+  if (o.slippageBps !== undefined) out.slippageBps = o.slippageBps;
+  if (o.fill !== undefined) out.fill = o.fill;
+  if (o.params !== undefined) out.params = o.params;
+  return out;
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { describeError } from '../../core/history/describeError';
+import { PipelineError, STAGES, runBacktestJob, type BacktestJob, type SandboxRun } from '../../core/history/pipeline';
+import { dockerUnavailable } from '../../core/sandbox/docker-client';
+import { runInThisProcess } from '../../core/run/runStrategy';
+import { repoRoot, sharedData } from '../helpers/paths';
+
+const inProcess: SandboxRun = async ({ compiled, series, options, onLog, signal }) => runInThisProcess({ compiled, series, options, onLog, signal, mode: 'none' });
+
+async function job(overrides: Partial<BacktestJob> = {}): Promise<BacktestJob> {
+  return {
+    source: await readFile(resolve(repoRoot, 'examples/rsi-reversion.strategy.ts'), 'utf8'),
+    file: 'examples/rsi-reversion.strategy.ts',
+    options: { source: 'csv', from: '2014-01-01', to: '2015-12-31', cash: 5000 },
+    data: { csvPath: sharedData('AAPL_daily_1998_2021_lean.csv') },
+    sandbox: { mode: 'none', run: inProcess },
+    ...overrides,
+  };
+}
+
+test('runs data → compile → sandbox → metrics → evaluators and returns a complete record', async () => {
+  const stages: string[] = [];
+  const record = await runBacktestJob({ ...(await job()), onStage: (s) => stages.push(s) });
+  assert.deepEqual(stages, [...STAGES]);
+  assert.equal(record.strategy.name, 'AaplRsiReversion');
+  assert.equal(record.data.start, '2014-01-02');
+  assert.equal(record.data.end, '2015-12-31');
+  assert.equal(record.result.run.options.cash, 5000);
+  assert.equal(record.sandbox.mode, 'none');
+  assert.equal(record.evaluation, null, 'no evaluation pipeline given: no evaluation, not a fake one');
+  assert.equal(record.chart.candles[0].symbol, 'AAPL');
+});
+
+test('strategy log lines stream while it runs and are saved with bar times', async () => {
+  const source = (await readFile(resolve(repoRoot, 'examples/rsi-reversion.strategy.ts'), 'utf8'))
+    .replace('if (value === undefined) return;', 'if (value === undefined) return;\n    if (bar.index % 100 === 0) this.log(`rsi ${value.toFixed(1)}`);');
+  const streamed: string[] = [];
+  const record = await runBacktestJob({ ...(await job({ source })), onLog: (l) => streamed.push(`${l.time} ${l.message}`) });
+  assert.ok(streamed.length >= 4, streamed.join('\n'));
+  assert.deepEqual(record.logs.map((l) => `${l.time} ${l.message}`), streamed);
+  assert.match(streamed[0], /^\d{4}-\d{2}-\d{2} rsi \d+\.\d$/);
+});
+
+test('evaluation results are attached when an evaluation pipeline is given', async () => {
+  const record = await runBacktestJob({
+    ...(await job()),
+    evaluate: async ({ result }) => ({ overallScore: null, basedOn: 0, evaluators: [{ id: 'trades', kind: 'deterministic', status: 'skipped', score: null, reasons: [`${result.trades.length} trades`] }] }),
+  });
+  assert.equal(record.evaluation?.evaluators[0].reasons[0], `${record.result.trades.length} trades`);
+});
+
+test('an aborted run stops before the sandbox and says it was cancelled', async () => {
+  const controller = new AbortController();
+  let sandboxCalled = false;
+  const run: SandboxRun = async (req) => { sandboxCalled = true; return inProcess(req); };
+  const err = await runBacktestJob({ ...(await job({ sandbox: { mode: 'none', run } })), signal: controller.signal, onStage: (s) => { if (s === 'compile') controller.abort(); } }).catch((e) => e);
+  assert.equal(sandboxCalled, false);
+  assert.equal(describeError(err).title, 'Backtest cancelled');
+});
+
+test('a strategy without a literal config is refused before any code runs, with what to write', async () => {
+  const err = await runBacktestJob(await job({ source: 'export default class X { onBar() {} }' })).catch((e) => e);
+  assert.ok(err instanceof PipelineError);
+  const shown = describeError(err);
+  assert.equal(shown.title, 'Could not load the price data');
+  assert.match(shown.hint ?? '', /static config = \{ symbols/);
+});
+
+test('data, compile and runtime errors each get their own title and next step', async () => {
+  const data = describeError(await runBacktestJob(await job({ options: { source: 'csv', from: '1990-01-01', to: '1990-12-31' } })).catch((e) => e));
+  assert.equal(data.title, 'Could not load the price data');
+  assert.match(data.message, /no bars between/);
+  const source = (await readFile(resolve(repoRoot, 'examples/rsi-reversion.strategy.ts'), 'utf8'));
+  const compile = describeError(await runBacktestJob(await job({ source: source.replace('onBar(bar: Bar) {', 'onBar(bar: Bar) {{') })).catch((e) => e));
+  assert.equal(compile.title, 'The strategy does not compile');
+  const runtime = describeError(await runBacktestJob(await job({ source: source.replace('const value = ', 'if (bar.index === 50) throw new Error("boom at 50");\n    const value = ') })).catch((e) => e));
+  assert.equal(runtime.title, 'The strategy failed');
+  assert.match(runtime.message, /boom at 50/);
+});
+
+test('Docker being down reads as such, with process mode and the doctor offered', () => {
+  const err = dockerUnavailable(Object.assign(new Error('connect ENOENT /nowhere/docker.sock'), { code: 'ENOENT' }), { host: 'unix:///nowhere/docker.sock' });
+  const shown = describeError(err);
+  assert.equal(shown.title, 'Docker is not running');
+  assert.match(shown.message, /no Docker engine socket at unix:\/\/\/nowhere/);
+  assert.deepEqual(shown.actions?.map((a) => a.id), ['rerun', 'runProcessMode', 'sandboxDoctor']);
+});
