@@ -1,12 +1,13 @@
 /**
  * Sliding-window maximum (or minimum) in O(1) amortised per value: a monotonic deque
  * of (value, bar number) pairs in two Float64Array rings. Each value enters and leaves
- * at most once, so Highest/Lowest/Stochastic never rescan their window.
+ * at most once, so Highest/Lowest/Stochastic never rescan their window. A minimum is
+ * kept as the maximum of negated values, so there is a single branch-free code path.
  */
 export class MonotonicDeque {
   private readonly values: Float64Array;
   private readonly stamps: Float64Array;
-  private readonly cap: number;
+  private readonly sign: number;
   private head = 0;
   private length = 0;
   private seen = 0;
@@ -17,37 +18,41 @@ export class MonotonicDeque {
    */
   constructor(
     private readonly window: number,
-    private readonly keepMax: boolean,
+    keepMax: boolean,
   ) {
-    this.cap = window;
     this.values = new Float64Array(window);
     this.stamps = new Float64Array(window);
+    this.sign = keepMax ? 1 : -1;
   }
 
   /** Adds the next value and returns the extreme of the last `window` values. */
   push(x: number): number {
     const values = this.values;
-    const cap = this.cap;
+    const stamps = this.stamps;
+    const cap = this.window;
+    const v = x * this.sign;
     const n = this.seen++;
+    let head = this.head;
+    let length = this.length;
     // Drop the front if it has slid out of the window.
-    if (this.length > 0 && this.stamps[this.head] <= n - this.window) {
-      this.head = this.head + 1 === cap ? 0 : this.head + 1;
-      this.length--;
+    if (length > 0 && stamps[head] <= n - cap) {
+      head = head + 1 === cap ? 0 : head + 1;
+      length--;
     }
-    // Drop values from the back that can never be the extreme again.
-    while (this.length > 0) {
-      let back = this.head + this.length - 1;
-      if (back >= cap) back -= cap;
-      const v = values[back];
-      if (this.keepMax ? v > x : v < x) break;
-      this.length--;
-    }
-    let tail = this.head + this.length;
+    // Drop values from the back that can never be the maximum again.
+    let tail = head + length;
     if (tail >= cap) tail -= cap;
-    values[tail] = x;
-    this.stamps[tail] = n;
-    this.length++;
-    return values[this.head];
+    while (length > 0) {
+      const back = tail === 0 ? cap - 1 : tail - 1;
+      if (values[back] > v) break;
+      tail = back;
+      length--;
+    }
+    values[tail] = v;
+    stamps[tail] = n;
+    this.head = head;
+    this.length = length + 1;
+    return values[head] * this.sign;
   }
 
   /** Number of values pushed so far (not capped). */

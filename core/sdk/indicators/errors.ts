@@ -1,7 +1,8 @@
-/** Errors thrown by the indicators, with messages that say how to fix the call. */
+// Errors thrown by the indicators, with messages that say how to fix the call.
 
 /** Thrown for an invalid parameter (e.g. `new SMA(0)`) or an invalid input (NaN, Infinity). */
 export class IndicatorError extends Error {
+  /** Always `'IndicatorError'`, so it can be told apart from other errors. */
   override name = 'IndicatorError';
 }
 

@@ -1,16 +1,14 @@
-/**
- * The shape every indicator in `strategy-lab/indicators` shares, and the bar-like
- * input the bar-based ones (ATR, Stochastic, ADX, OBV, VWAP) take.
- */
+// The shape every indicator in `strategy-lab/indicators` shares, and the bar-like
+// input the bar-based ones (ATR, Stochastic, ADX, OBV, VWAP) take.
 
 /**
  * An incremental indicator: call `update(...)` once per bar, in time order.
  *
  * @example
  * ```ts
- * const rsi = new RSI(14);
+ * rsi = new RSI(14);
  * onBar(bar: Bar) {
- *   const value = rsi.update(bar.close); // undefined for the first 14 bars
+ *   const value = this.rsi.update(bar.close); // undefined for the first 14 bars
  *   if (value !== undefined && value < 30) this.buy(bar.symbol);
  * }
  * ```
