@@ -3,30 +3,10 @@ import assert from 'node:assert/strict';
 import { generateStrategy, GenerateError, readRequestFromSource, type GenerateEvent, type GenerateErrorKind, type LlmSettings } from '../../core/generate/index';
 import { checkStrategySource } from '../../core/generate/check';
 import { startFakeOpenAI, type Step } from './fakeOpenAI';
+import { BAD_CODE, GOOD_CODE, fenced } from './modelReplies';
 
 const KEY = 'sk-test-SECRET-0123456789abcdef';
 const IDEA = 'Buy AAPL when the 10-day SMA is above the 30-day SMA, sell when it is below';
-
-const GOOD_CODE = `import { BaseStrategy, type Bar } from 'strategy-lab';
-import { SMA } from 'strategy-lab/indicators';
-
-export default class ModelSmaTrend extends BaseStrategy {
-  static config = { symbols: ['AAPL'], timeframe: '1d' as const };
-  params = { fast: 10, slow: 30 };
-  private fastSma = new SMA(this.params.fast);
-  private slowSma = new SMA(this.params.slow);
-
-  onBar(bar: Bar): void {
-    const fast = this.fastSma.update(bar.close);
-    const slow = this.slowSma.update(bar.close);
-    if (fast === undefined || slow === undefined) return;
-    if (fast > slow && this.position(bar.symbol) === 0) this.buy(bar.symbol);
-    else if (fast < slow && this.position(bar.symbol) > 0) this.close(bar.symbol);
-  }
-}
-`;
-const BAD_CODE = GOOD_CODE.replace('this.buy(bar.symbol);', 'this.purchase(bar.symbol);');
-const fenced = (code: string) => `Here is your strategy:\n\n\`\`\`ts\n${code}\`\`\`\n\nGood luck!`;
 
 /** Settings for fast tests: tiny backoff and timeout. */
 const FAST: Partial<LlmSettings> = { model: 'test-model', retryBaseMs: 1, timeoutMs: 5_000, maxAttempts: 3, maxRetries: 3 };
