@@ -228,6 +228,7 @@ function slowNumber(s: string): number {
 
 const DAY = 86_400_000;
 const CUMULATIVE_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function digitsAt(text: string, at: number, count: number): number {
   let v = 0;
@@ -246,7 +247,7 @@ function isLeap(y: number): boolean {
 /** ms since epoch for a calendar day, with validation; integer math only. */
 function dayMs(y: number, m: number, d: number): number {
   if (!(m >= 1 && m <= 12 && d >= 1)) return NaN;
-  const dim = m === 2 ? (isLeap(y) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  const dim = m === 2 ? (isLeap(y) ? 29 : 28) : DAYS_IN_MONTH[m - 1];
   if (d > dim) return NaN;
   const y1 = y - 1;
   const days = 365 * (y - 1970) + (Math.floor(y1 / 4) - 492) - (Math.floor(y1 / 100) - 19) + (Math.floor(y1 / 400) - 4)
