@@ -7,7 +7,7 @@
  *
  * or one-shot: `await runInSandbox({ compiled, series, mode: 'docker' })`.
  * Docker is the default; `process` is weaker and only used when asked for;
- * `in-process` is not a sandbox at all (tests, benchmarks).
+ * `none` is not a sandbox at all (tests, benchmarks).
  */
 import type Docker from 'dockerode';
 import type { BarSeries } from '../data/series';
@@ -26,8 +26,9 @@ import { startProcessSandbox } from './process-mode';
 import type { SandboxBacktestOptions } from './protocol';
 import { defaultRuntimePath } from './runtime-bundle';
 
-export type SandboxMode = 'docker' | 'process' | 'in-process';
-export const SANDBOX_MODES: readonly SandboxMode[] = ['docker', 'process', 'in-process'];
+/** docker (default), process (weaker, never chosen silently), none (no isolation: tests, benchmarks, trusted code). Same names as run/runStrategy.ts. */
+export type SandboxMode = 'docker' | 'process' | 'none';
+export const SANDBOX_MODES: readonly SandboxMode[] = ['docker', 'process', 'none'];
 
 export interface SandboxSettings {
   /** Default 'docker'. */
@@ -123,7 +124,7 @@ export class SandboxRunner {
     if (this.disposed) throw new Error('This SandboxRunner was disposed; create a new one.');
     const mode = req.mode ?? this.mode;
     const limits = resolveLimits(this.settings.limits, req.limits);
-    if (mode === 'in-process') {
+    if (mode === 'none') {
       return runInProcess(req.compiled, req.series, { ...req.options, onLog: req.onLog }, req.signal);
     }
     let channel: SandboxChannel;

@@ -1,0 +1,42 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runSandboxCommand } from '../../core/cli/commands/sandbox';
+import { requireDocker, runtimeBundle } from './helpers';
+
+function capture() {
+  const out = { stdout: '', stderr: '' };
+  return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t) } };
+}
+
+before(async () => {
+  await requireDocker();
+  await runtimeBundle();
+});
+
+test('sandbox build prints the content-hash tag and is idempotent', async () => {
+  const first = capture();
+  assert.equal(await runSandboxCommand(['build'], first.io), 0);
+  assert.match(first.out.stdout, /^strategy-lab-sandbox:[0-9a-f]{16} /);
+  const second = capture();
+  assert.equal(await runSandboxCommand(['build'], second.io), 0);
+  assert.match(second.out.stdout, /already built/);
+});
+
+test('sandbox doctor passes every check on a working engine', async () => {
+  const { out, io } = capture();
+  const code = await runSandboxCommand(['doctor', '--memory-mb', '128'], io);
+  assert.equal(code, 0, out.stdout);
+  for (const name of ['Docker engine', 'sandbox image', 'container restrictions', 'trial run', 'leftover containers']) assert.match(out.stdout, new RegExp(`✓ ${name}`));
+});
+
+test('sandbox doctor names the problem and the fix when the engine is not there', async () => {
+  const { out, io } = capture();
+  assert.equal(await runSandboxCommand(['doctor', '--docker-host', 'unix:///nonexistent.sock'], io), 1);
+  assert.match(out.stdout, /✗ Docker engine: .*not installed or not running/);
+  assert.match(out.stdout, /--sandbox process/);
+});
+
+test('unknown sub-commands and conflicting flags are usage errors', async () => {
+  await assert.rejects(runSandboxCommand(['frobnicate'], capture().io), /Unknown sandbox command/);
+  await assert.rejects(runSandboxCommand(['build', '--offline', '--dockerfile'], capture().io), /at most one/);
+});
