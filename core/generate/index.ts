@@ -13,3 +13,4 @@ export { GenerateError, notUnderstoodError, type GenerateErrorKind } from './err
 export { describeEvent } from './events';
 export * from './spec';
 export * from './types';
+export { readGenerateSettings, LLM_SETTING_KEYS, IDEA_EXAMPLES, type GenerateSettings, type SettingGetter } from './settings';

@@ -1,0 +1,114 @@
+/**
+ * VS Code commands "Strategy Lab: Generate Strategy" and "Strategy Lab: Set
+ * API Key". Only the editor side lives here (input, progress, files, buttons);
+ * generation itself is core/generate.
+ */
+import * as vscode from 'vscode';
+import {
+  defaultStrategyPath,
+  describeEvent,
+  generateStrategy,
+  GenerateError,
+  IDEA_EXAMPLES,
+  readGenerateSettings,
+  writeNewFile,
+  type GeneratedStrategy,
+} from '../../core/generate/index';
+
+export const GENERATE_COMMAND = 'strategyLab.generateStrategy';
+export const SET_API_KEY_COMMAND = 'strategyLab.setApiKey';
+const RUN_BACKTEST_COMMAND = 'strategyLab.runBacktest';
+/** SecretStorage key of the OpenAI(-compatible) API key. */
+export const API_KEY_SECRET = 'strategyLab.llm.apiKey';
+
+export function registerGenerateCommands(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(GENERATE_COMMAND, (idea?: unknown) => generateCommand(context, typeof idea === 'string' ? idea : undefined)),
+    vscode.commands.registerCommand(SET_API_KEY_COMMAND, () => setApiKey(context)),
+  );
+}
+
+async function generateCommand(context: vscode.ExtensionContext, givenIdea?: string): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showErrorMessage('Strategy Lab: open a folder first; generated strategies are saved in its strategies/ folder.');
+    return;
+  }
+  const idea =
+    givenIdea ??
+    (await vscode.window.showInputBox({
+      title: 'Strategy Lab: Generate Strategy',
+      prompt: `Describe the trading idea. Examples: ${IDEA_EXAMPLES.slice(0, 3).map((e) => `"${e}"`).join(' · ')}`,
+      placeHolder: IDEA_EXAMPLES[0],
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Describe the idea, e.g. "Buy AAPL when RSI drops below 35, sell when it rises above 65".'),
+    }));
+  if (!idea?.trim()) return;
+
+  const config = vscode.workspace.getConfiguration('strategyLab', folder.uri);
+  const settings = readGenerateSettings((key, fallback) => config.get(key, fallback));
+  const apiKey = await context.secrets.get(API_KEY_SECRET);
+
+  let result: GeneratedStrategy;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Strategy Lab: generating strategy', cancellable: true },
+      (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return generateStrategy(idea, {
+          provider: settings.provider,
+          apiKey,
+          llm: settings.llm,
+          signal: controller.signal,
+          onEvent: (event) => progress.report({ message: describeEvent(event) }),
+        });
+      },
+    );
+  } catch (err) {
+    await showFailure(err);
+    return;
+  }
+
+  const path = await writeNewFile(defaultStrategyPath(folder.uri.fsPath, idea), result.source);
+  const uri = vscode.Uri.file(path);
+  await vscode.window.showTextDocument(uri);
+  const how = result.provider === 'offline' ? 'offline generator' : `${settings.llm.model}, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}`;
+  const notes = result.notes.length ? ` Note: ${result.notes.join(' ')}` : '';
+  const choice = await vscode.window.showInformationMessage(`Generated ${vscode.workspace.asRelativePath(uri)} (${how}).${notes}`, 'Run backtest');
+  if (choice === 'Run backtest') await vscode.commands.executeCommand(RUN_BACKTEST_COMMAND, uri);
+}
+
+async function showFailure(err: unknown): Promise<void> {
+  if (!(err instanceof GenerateError)) {
+    void vscode.window.showErrorMessage(`Strategy Lab: generation failed: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  if (err.kind === 'cancelled') return;
+  if (err.kind === 'not-understood' || err.kind === 'invalid-code') {
+    // Long, multi-line explanations read best in a modal.
+    await vscode.window.showErrorMessage('Strategy Lab could not generate this strategy.', { modal: true, detail: err.message });
+    return;
+  }
+  const actions = err.kind === 'auth' || err.kind === 'no-api-key' ? ['Set API Key'] : ['Open Settings'];
+  const choice = await vscode.window.showErrorMessage(`Strategy Lab: ${err.message}`, ...actions);
+  if (choice === 'Set API Key') await vscode.commands.executeCommand(SET_API_KEY_COMMAND);
+  else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'strategyLab.llm');
+}
+
+async function setApiKey(context: vscode.ExtensionContext): Promise<void> {
+  const value = await vscode.window.showInputBox({
+    title: 'Strategy Lab: Set API Key',
+    prompt: 'API key for the OpenAI-compatible provider. Kept in VS Code Secret Storage, never in settings or logs. Leave empty to remove the stored key.',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (value === undefined) return;
+  if (!value.trim()) {
+    await context.secrets.delete(API_KEY_SECRET);
+    void vscode.window.showInformationMessage('Strategy Lab: API key removed. Generate Strategy now uses the offline generator (unless strategyLab.llm.provider is "openai").');
+    return;
+  }
+  await context.secrets.store(API_KEY_SECRET, value.trim());
+  void vscode.window.showInformationMessage('Strategy Lab: API key saved in Secret Storage.');
+}

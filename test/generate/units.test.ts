@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  extractCode,
+  numberedName,
+  parseIdea,
+  readGenerateSettings,
+  readRequestFromSource,
+  requestHeader,
+  slugify,
+  withRequestHeader,
+  describeRule,
+  redactKey,
+  DEFAULT_LLM_SETTINGS,
+} from '../../core/generate/index';
+
+test('header: the request round-trips verbatim, including several lines and odd characters', () => {
+  for (const request of ['Buy AAPL when RSI < 30', 'line one\nline two\n\nline four  ', 'quotes " \' */ /* and `ticks`']) {
+    const source = withRequestHeader(request, "import { BaseStrategy } from 'strategy-lab';\n");
+    assert.equal(readRequestFromSource(source), request.replace(/ +$/gm, ''));
+  }
+  assert.equal(requestHeader('a\nb'), '// Request: a\n// Request: b');
+  assert.equal(readRequestFromSource('import x from "y";\n'), undefined);
+});
+
+test('header: a header the model copied is replaced, not doubled', () => {
+  const source = withRequestHeader('new idea', '// Request: old idea\nconst x = 1;\n');
+  assert.equal(readRequestFromSource(source), 'new idea');
+  assert.equal(source.match(/Request:/g)?.length, 1);
+});
+
+test('extractCode: picks the fenced block with the strategy, longest first', () => {
+  const strategy = 'export default class A extends BaseStrategy {}\n';
+  assert.equal(extractCode(`Sure.\n\`\`\`ts\n${strategy}\`\`\``), strategy);
+  assert.equal(extractCode(`\`\`\`bash\nnpm i\n\`\`\`\n\`\`\`typescript\n${strategy}\`\`\``), strategy);
+  assert.equal(extractCode(`\`\`\`ts\nconst helper = 1;\n\`\`\`\n\`\`\`\n${strategy}\`\`\``), strategy);
+  assert.equal(extractCode(`import { BaseStrategy } from 'strategy-lab';\n${strategy}`), `import { BaseStrategy } from 'strategy-lab';\n${strategy}`, 'unfenced file');
+  assert.equal(extractCode(`\`\`\`ts\n${strategy}`), strategy, 'unterminated fence (cut-off reply)');
+  assert.equal(extractCode('I cannot do that.'), undefined);
+  assert.equal(extractCode('```ts\nconst x = 1;\n```'), undefined, 'code but no strategy class');
+});
+
+test('slugify and numbered names', () => {
+  assert.equal(slugify('Buy AAPL when RSI drops below 35, sell when it rises above 65'), 'buy-aapl-rsi-drops-below-35-sell-rises');
+  assert.equal(slugify('Golden cross on SPY with a 5% trailing stop'), 'golden-cross-spy-5pct-trailing-stop');
+  assert.equal(slugify('!!!'), 'strategy');
+  assert.ok(slugify('x'.repeat(200)).length <= 40);
+  assert.equal(numberedName('rsi.strategy.ts', 2), 'rsi-2.strategy.ts');
+  assert.equal(numberedName('plain.ts', 3), 'plain-3.ts');
+});
+
+test('parser: "it" refers to the first subject of the previous clause', () => {
+  const r = parseIdea('Buy when RSI is below 30 and price is above the 200-day SMA, sell when it is above 70');
+  assert.ok(r.ok);
+  assert.equal(describeRule(r.spec.exit!), 'RSI(14) > 70');
+});
+
+test('parser: and binds tighter than or', () => {
+  const r = parseIdea('Buy SPY when RSI is below 30 and price is above the 200-day SMA or RSI is below 20');
+  assert.ok(r.ok);
+  assert.equal(r.spec.entry.kind, 'or');
+  assert.equal(describeRule(r.spec.entry), '(RSI(14) < 30 and close > SMA(200)) or RSI(14) < 20');
+});
+
+test('parser: mixing long and short entries is refused, not half-done', () => {
+  const r = parseIdea('Buy AAPL when RSI is below 30, short AAPL when RSI is above 70');
+  assert.equal(r.ok, false);
+  assert.ok(!r.ok && r.notUnderstood.some((t) => /long and short/.test(t)));
+});
+
+test('parser: no ticker means SPY, said in a note', () => {
+  const r = parseIdea('Buy when RSI is below 30');
+  assert.ok(r.ok);
+  assert.deepEqual(r.spec.symbols, ['SPY']);
+  assert.ok(r.notes.some((n) => /SPY/.test(n)));
+});
+
+test('parser: an unsupported bar size is named', () => {
+  const r = parseIdea('Buy AAPL on 7-minute bars when RSI is below 30');
+  assert.equal(r.ok, false);
+  assert.ok(!r.ok && r.notUnderstood.some((t) => t.includes('7-minute')));
+});
+
+test('settings: defaults, valid values and out-of-range fallbacks', () => {
+  const from = (values: Record<string, unknown>) => readGenerateSettings(<T>(key: string, fallback: T) => (key in values ? (values[key] as T) : fallback));
+  const defaults = from({});
+  assert.equal(defaults.provider, 'auto');
+  assert.equal(defaults.llm.model, DEFAULT_LLM_SETTINGS.model);
+  assert.equal(defaults.llm.baseUrl, undefined);
+  const custom = from({ 'llm.provider': 'openai', 'llm.model': 'llama3', 'llm.baseUrl': 'http://127.0.0.1:11434/v1', 'llm.temperature': 0.5, 'llm.timeoutMs': 5000, 'llm.maxAttempts': 5 });
+  assert.deepEqual(custom, { provider: 'openai', llm: { model: 'llama3', baseUrl: 'http://127.0.0.1:11434/v1', temperature: 0.5, timeoutMs: 5000, maxAttempts: 5 } });
+  const bad = from({ 'llm.provider': 'magic', 'llm.temperature': 9, 'llm.timeoutMs': -1, 'llm.maxAttempts': 0 });
+  assert.equal(bad.provider, 'auto');
+  assert.equal(bad.llm.temperature, DEFAULT_LLM_SETTINGS.temperature);
+  assert.equal(bad.llm.timeoutMs, DEFAULT_LLM_SETTINGS.timeoutMs);
+  assert.equal(bad.llm.maxAttempts, DEFAULT_LLM_SETTINGS.maxAttempts);
+});
+
+test('redactKey removes the key and key-like tokens', () => {
+  assert.equal(redactKey('key sk-abc123456789 and MYKEY here', 'MYKEY'), 'key [key] and [key] here');
+});
