@@ -13,6 +13,8 @@ export interface StrategyShape {
   defaultNonClass: ts.Node | undefined;
   /** The class the engine would run: the default-exported strategy class. */
   main: ts.ClassLikeDeclaration | undefined;
+  /** `export default Name;` or `export { Name as default }` naming the class elsewhere (the host cannot read that form). */
+  separateDefaultExport: ts.Statement | ts.ExportSpecifier | undefined;
 }
 
 /** Everything a rule sees; rules only read it and call `report`. */
@@ -133,6 +135,7 @@ function strategyShape(file: ts.SourceFile, checker: ts.TypeChecker, baseStrateg
 
   let defaultClass: ts.ClassLikeDeclaration | undefined;
   let defaultNonClass: ts.Node | undefined;
+  let separateDefaultExport: ts.Statement | ts.ExportSpecifier | undefined;
   for (const statement of file.statements) {
     if (ts.isClassDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword) && hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
       defaultClass = statement;
@@ -140,19 +143,23 @@ function strategyShape(file: ts.SourceFile, checker: ts.TypeChecker, baseStrateg
       defaultNonClass = statement;
     } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
       const cls = classOf(statement.expression, checker);
-      if (cls) defaultClass = cls;
-      else defaultNonClass = statement;
+      if (cls) {
+        defaultClass = cls;
+        separateDefaultExport = statement;
+      } else defaultNonClass = statement;
     } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
       for (const el of statement.exportClause.elements) {
         if (el.name.text !== 'default') continue;
         const cls = classOf(el.propertyName ?? el.name, checker);
-        if (cls) defaultClass = cls;
-        else defaultNonClass = el;
+        if (cls) {
+          defaultClass = cls;
+          separateDefaultExport = el;
+        } else defaultNonClass = el;
       }
     }
   }
   const main = defaultClass && strategyClasses.includes(defaultClass) ? defaultClass : undefined;
-  return { strategyClasses, defaultClass, defaultNonClass, main };
+  return { strategyClasses, defaultClass, defaultNonClass, main, separateDefaultExport };
 }
 
 function classOf(expression: ts.Node, checker: ts.TypeChecker): ts.ClassLikeDeclaration | undefined {

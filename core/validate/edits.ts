@@ -11,13 +11,15 @@ export function insert(file: ts.SourceFile, pos: number, text: string): TextEdit
   return replace(file, pos, pos, text);
 }
 
-/** Removes a statement with the line(s) it occupies, so no blank line is left behind. */
+/** Removes a statement with the line(s) it occupies (and a comment trailing it), so no blank line is left behind. */
 export function removeStatement(file: ts.SourceFile, statement: ts.Node): TextEdit {
   const text = file.text;
   let start = statement.getStart(file);
   while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
   let end = statement.getEnd();
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  // A trailing `// comment` belongs to the removed line.
+  if (text.startsWith('//', end)) while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
   if (text[end] === '\r') end++;
   if (text[end] === '\n') end++;
   return replace(file, start, end, '');

@@ -42,6 +42,8 @@ export class StrategyProject {
   private readonly files = new Map<string, { text: string; version: number; snapshot: ts.IScriptSnapshot }>();
   private readonly sdkSnapshot: ts.IScriptSnapshot;
   private projectVersion = 0;
+  /** Never reused, even after a file is removed and re-added: the document registry caches by version. */
+  private nextScriptVersion = 1;
 
   constructor(readonly sdk: SdkDeclarations = getSdkDeclarations()) {
     this.sdkSnapshot = ts.ScriptSnapshot.fromString(sdk.text);
@@ -77,7 +79,7 @@ export class StrategyProject {
   setFile(fileName: string, text: string): void {
     const existing = this.files.get(fileName);
     if (existing?.text === text) return;
-    this.files.set(fileName, { text, version: (existing?.version ?? 0) + 1, snapshot: ts.ScriptSnapshot.fromString(text) });
+    this.files.set(fileName, { text, version: this.nextScriptVersion++, snapshot: ts.ScriptSnapshot.fromString(text) });
     this.projectVersion++;
   }
 

@@ -48,6 +48,7 @@ export const RULES = {
     variants: {
       none: { message: () => 'No default-exported strategy class. Write `export default class MyStrategy extends BaseStrategy { … }`.' },
       notDefault: { message: (name: string) => `'${name}' is a strategy but is not the default export, so the engine cannot find it. Write \`export default class ${name}\`.` },
+      separate: { message: (name: string) => `Put \`export default\` on the class itself (\`export default class ${name} …\`): Strategy Lab reads the class and its config from that declaration before running it.` },
       notAClass: { message: () => 'The default export is not a class. Export the strategy class itself: `export default class MyStrategy extends BaseStrategy { … }`.' },
     },
   }),

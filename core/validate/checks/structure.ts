@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { classAnchor, className, isAbstract, isStatic, memberName, ownAndLocalBaseMembers, type RuleContext } from '../context';
-import { addMember, ensureSdkImport, insert, replace } from '../edits';
+import { addMember, ensureSdkImport, insert, removeStatement, replace } from '../edits';
 import type { QuickFix } from '../types';
 import { closest } from './similar';
 
@@ -22,7 +22,16 @@ export function checkStrategyClass(ctx: RuleContext): void {
       const anchor = file.statements[0] ?? { start: 0, end: firstLineEnd };
       ctx.report('SL010', 'none', 'kind' in anchor ? { start: anchor.getStart(file), end: Math.min(anchor.getEnd(), lineEnd(file, anchor.getStart(file))) } : anchor, []);
     }
-  } else if (!shape.main) {
+  } else if (shape.separateDefaultExport) {
+    const cls = shape.defaultClass;
+    const statement = ts.isExportSpecifier(shape.separateDefaultExport) ? shape.separateDefaultExport.parent.parent : shape.separateDefaultExport;
+    const fixes: QuickFix[] =
+      ts.isClassDeclaration(cls) && cls.name && ts.isExportAssignment(statement)
+        ? [{ title: `Write 'export default class ${cls.name.text}'`, edits: [exportDefaultEdit(file, cls), removeStatement(file, statement)] }]
+        : [];
+    ctx.report('SL010', 'separate', shape.separateDefaultExport, [className(cls)], fixes);
+  }
+  if (shape.defaultClass && !shape.main) {
     const cls = shape.defaultClass;
     ctx.report('SL011', 'notExtending', classAnchor(cls, file), [className(cls)], [{ title: 'Extend BaseStrategy', edits: extendBaseEdits(file, cls) }]);
   }
