@@ -12,7 +12,7 @@
  * yet) is returned to the caller but never stored.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CorruptFileError, decodeBars, decodeHeader, encodeBars, type BarFileHeader } from './binary';
@@ -312,8 +312,4 @@ function seamMatches(cached: BarSeries, k: number, part: BarSeries): boolean {
   const m = lowerBound(part.time, cached.time[k]);
   if (m >= part.length || part.time[m] !== cached.time[k]) return true;
   return sameBar(cached, k, part, m);
-}
-
-export async function fileSize(path: string): Promise<number> {
-  return (await stat(path)).size;
 }
