@@ -63,6 +63,12 @@ export interface MetricsInput {
   trades: TradeStat[];
   /** Buy-and-hold benchmark value on the same grid (see docs/metrics.md for multi-symbol). */
   benchmark: Float64Array;
+  /**
+   * Bar from which the buy-and-hold return is measured (default 0). backtesting.py
+   * starts it where the strategy's indicators have all warmed up; pass that bar to
+   * compare Buy & hold return and Alpha with it.
+   */
+  benchmarkStartBar?: number;
   /** Total commissions paid. */
   commissionsPaid: number;
   /** Annual risk-free rate as a fraction (0.02 = 2 %). Default 0. */

@@ -1,0 +1,3 @@
+/** Backtest statistics. Definitions: docs/metrics.md. */
+export { computeMetrics } from './compute';
+export type { Metrics, MetricsInput, TradeStat } from './types';
