@@ -163,6 +163,8 @@ function configFieldDoc(project: StrategyProject, field: string): { signature: s
   if (!config) return undefined;
   const property = lookup.checker.getPropertyOfType(lookup.checker.getDeclaredTypeOfSymbol(config), field);
   if (!property) return undefined;
-  const type = lookup.checker.typeToString(lookup.checker.getTypeOfSymbol(property), undefined, ts.TypeFormatFlags.InTypeAlias);
+  // As the SDK writes it (`Timeframe`), not expanded into its union.
+  const declaration = property.valueDeclaration;
+  const type = declaration && ts.isPropertySignature(declaration) && declaration.type ? declaration.type.getText() : lookup.checker.typeToString(lookup.checker.getTypeOfSymbol(property));
   return { signature: `${field}${property.flags & ts.SymbolFlags.Optional ? '?' : ''}: ${type}`, documentation: ts.displayPartsToString(property.getDocumentationComment(lookup.checker)) };
 }

@@ -61,6 +61,8 @@ export interface LspSession {
   nextDiagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   stop(): Promise<void>;
   stderr(): string;
+  /** Every publishDiagnostics received, in order. */
+  published: PublishDiagnosticsParams[];
 }
 
 export async function startServer(initializationOptions: Record<string, unknown> = {}): Promise<LspSession> {
@@ -70,7 +72,9 @@ export async function startServer(initializationOptions: Record<string, unknown>
   child.stderr!.on('data', (d) => (stderr += d));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  const published: PublishDiagnosticsParams[] = [];
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    published.push(params);
     for (const w of [...waiters]) {
       if (w.uri === params.uri && (w.version === undefined || w.version === params.version)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -124,6 +128,7 @@ export async function startServer(initializationOptions: Record<string, unknown>
       });
     },
     stderr: () => stderr,
+    published,
   };
 }
 
