@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { hardenRealm } from './harden';
 import { loadSandboxedStrategy } from './load';
-import { runBacktestInSandbox } from './engine';
+import { runBacktest } from '../../core/engine/backtest';
 import type { WorkerJob, WorkerMessage } from './messages';
 
 export function runWorker(): void {
@@ -17,7 +17,7 @@ export function runWorker(): void {
     hardenRealm({ onConsole: (message) => post({ t: 'log', time: null, message }) });
     try {
       const cls = loadSandboxedStrategy(job.js, job.fileName);
-      const result = runBacktestInSandbox(cls, job.series, { ...job.options, onLog: (line) => post({ t: 'log', time: line.time, message: line.message }) });
+      const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => post({ t: 'log', time: line.time, message: line.message }) });
       post({ t: 'result', json: stringify(result) });
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
