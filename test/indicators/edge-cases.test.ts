@@ -74,6 +74,9 @@ test('bar indicators name the bad field, and reject a missing bar or missing vol
   assert.throws(() => new VWAP().update({ high: 2, low: 1, close: 1, time: 0 }), /VWAP\.update: bar\.volume/);
   assert.throws(() => new Stochastic().update(undefined as unknown as BarLike), /Stochastic\(14, 3\)\.update: expected a bar like \{ high, low, close \}/);
   assert.throws(() => new VWAP().update({ high: 2, low: 1, close: 1, volume: 5 }), /bar\.time must be ms since epoch.*resetDaily: false/);
+  // null would silently count as 0 in arithmetic: rejected like NaN.
+  assert.throws(() => new ADX().update({ high: 2, low: null as unknown as number, close: 1 }), /ADX\(14\)\.update: bar\.low must be a finite number, got null/);
+  assert.throws(() => new OBV().update({ high: 2, low: 1, close: 1, volume: null as unknown as number }), /bar\.volume .* got null/);
 });
 
 test('invalid periods throw with the rule and a correct example', () => {

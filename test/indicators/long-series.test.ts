@@ -83,9 +83,10 @@ test('Bollinger σ stays accurate on large prices with tiny moves (no Σx² canc
 
 test('Highest/Lowest (monotonic deque) equal a brute-force window scan, ties included', () => {
   const rand = prng(99);
-  // Quantised walk: many exact repeats, which is where deque tie handling matters.
+  // Quantised walk from 0: many exact repeats (where deque tie handling matters), zeros
+  // and negatives (where technicalindicators' Highest/Lowest go wrong).
   const xs: number[] = [];
-  let p = 100;
+  let p = 0;
   for (let i = 0; i < 20_000; i++) xs.push((p += Math.round((rand() - 0.5) * 4)));
   for (const period of [1, 2, 3, 7, 50, 500]) {
     const hi = new Highest(period);
@@ -102,4 +103,5 @@ test('Highest/Lowest (monotonic deque) equal a brute-force window scan, ties inc
       assert.equal(l, Math.min(...window), `Lowest(${period}) at ${i}`);
     }
   }
+  assert.ok(xs.some((x) => x < 0) && xs.some((x) => x > 0) && xs.includes(0));
 });

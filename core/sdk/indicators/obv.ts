@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { invalidBar } from './errors';
+import { invalidBar, isFiniteNumber } from './errors';
 import type { BarLike } from './types';
 
 const FIELDS = ['close', 'volume'] as const;
@@ -32,8 +32,8 @@ export class OBV extends IndicatorBase<BarLike, number> {
    */
   update(bar: BarLike): number {
     const close = bar?.close;
-    const volume = bar?.volume as number;
-    if (close - close !== 0 || volume - volume !== 0) throw invalidBar(this.label, bar, FIELDS);
+    const volume = bar?.volume;
+    if (!isFiniteNumber(close) || !isFiniteNumber(volume)) throw invalidBar(this.label, bar, FIELDS);
     const previous = this.previousClose;
     if (close > previous) this.total += volume;
     else if (close < previous) this.total -= volume;

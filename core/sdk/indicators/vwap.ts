@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { IndicatorError, invalidBar } from './errors';
+import { IndicatorError, invalidBar, isFiniteNumber } from './errors';
 import type { BarLike } from './types';
 
 const FIELDS = ['high', 'low', 'close', 'volume'] as const;
@@ -76,13 +76,13 @@ export class VWAP extends IndicatorBase<BarLike, number> {
     const high = bar?.high;
     const low = bar?.low;
     const close = bar?.close;
-    const volume = bar?.volume as number;
-    if (high - high !== 0 || low - low !== 0 || close - close !== 0 || volume - volume !== 0) {
+    const volume = bar?.volume;
+    if (!isFiniteNumber(high) || !isFiniteNumber(low) || !isFiniteNumber(close) || !isFiniteNumber(volume)) {
       throw invalidBar(this.label, bar, FIELDS);
     }
     if (this.resetDaily) {
-      const time = bar.time as number;
-      if (time - time !== 0) {
+      const time = bar.time;
+      if (!isFiniteNumber(time)) {
         throw new IndicatorError(
           `VWAP.update: bar.time must be ms since epoch to find the session day, got ${String(time)}. Pass the SDK bar itself, or use new VWAP({ resetDaily: false }) for a VWAP that never resets.`,
         );
