@@ -5,12 +5,14 @@
  * errors into one clear line.
  */
 import { runBacktestCommand } from './commands/backtest';
+import { runDataCommand } from './commands/data';
 import { CliError, processIo, type CliIo } from './io';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   backtest: { run: runBacktestCommand, summary: 'run a strategy file on market data and print its metrics' },
+  data: { run: runDataCommand, summary: 'fetch market data into the cache, list or clear it' },
 };
 
 const VERSION = '0.1.0';

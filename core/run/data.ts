@@ -1,18 +1,30 @@
-/** Loads the bars a run needs from a named source. */
+/** Loads the bars a run needs: the strategy's config plus the user's data choices, through the providers of core/data. */
+import { resolveSeries, seriesLabel, SOURCES, type SourceId } from '../data/provider';
 import type { BarSeries } from '../data/series';
+import type { Timeframe } from '../sdk/types';
 
-export type DataSourceName = 'sample' | 'csv' | 'yahoo' | 'alpaca';
-export const DATA_SOURCES: readonly DataSourceName[] = ['sample', 'csv', 'yahoo', 'alpaca'];
+export type DataSourceName = SourceId;
+export const DATA_SOURCES = SOURCES;
 
-export interface SourceRequest {
+export interface RunDataRequest {
   source: DataSourceName;
+  /** For source 'csv': a file (one symbol) or a folder of `<SYMBOL>….csv` files. */
+  csvPath?: string;
   symbols: string[];
-  timeframe: string;
-  from?: number;
-  to?: number;
+  timeframe: Timeframe;
+  /** `YYYY-MM-DD` or ISO text; a bare `to` date includes that day. */
+  from?: string;
+  to?: string;
+  /** Cache folder for network sources (default ~/.cache/strategy-lab or STRATEGY_LAB_CACHE_DIR). */
+  cacheDir?: string;
   signal?: AbortSignal;
+  onWarning?: (message: string) => void;
 }
 
-export async function loadSeriesFromSource(request: SourceRequest): Promise<{ series: BarSeries[]; label: string }> {
-  throw new Error(`Data source '${request.source}' is not wired yet.`);
+export async function loadRunData(request: RunDataRequest): Promise<{ series: BarSeries[]; label: string }> {
+  const series = await resolveSeries(
+    { symbols: request.symbols, timeframe: request.timeframe },
+    { source: request.source, csvPath: request.csvPath, from: request.from, to: request.to, cacheDir: request.cacheDir, signal: request.signal, onWarning: request.onWarning },
+  );
+  return { series, label: seriesLabel(series) };
 }

@@ -102,16 +102,17 @@ describe('strategy-lab backtest, bad input', () => {
     assert.match(r.stderr, /Strategy file not found: .*nope\.ts\. Check the path/);
   });
   test('bad option values exit 2 with what was expected', async () => {
-    for (const [args, pattern] of [
-      [['--fill', 'later'], /fill must be 'next-open' or 'close'/],
-      [['--cash', 'lots'], /--cash must be a number/],
-      [['--sandbox', 'vm'], /--sandbox must be one of docker, process, none/],
-      [['--from', '2020-13-45'], /--from must be a date/],
-      [['--param', 'period'], /--param expects name=value/],
-      [['--bogus'], /Unknown option '--bogus'/],
+    for (const [args, pattern, code] of [
+      [['--fill', 'later'], /fill must be 'next-open' or 'close'/, 2],
+      [['--cash', 'lots'], /--cash must be a number/, 2],
+      [['--commission', '3'], /commission is a fraction/, 2],
+      [['--sandbox', 'vm'], /--sandbox must be one of docker, process, none/, 2],
+      [['--from', '2020-13-45'], /Invalid start date '2020-13-45'/, 1],
+      [['--param', 'period'], /--param expects name=value/, 2],
+      [['--bogus'], /Unknown option '--bogus'/, 2],
     ] as const) {
-      const r = await runCli(['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), ...args]);
-      assert.ok(r.code === 2 || r.code === 1, `${args.join(' ')} → ${r.code}`);
+      const r = await runCli(['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none', ...args]);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, pattern);
     }
   });
@@ -120,7 +121,7 @@ describe('strategy-lab backtest, bad input', () => {
     writeFileSync(f, "import { BaseStrategy } from 'strategy-lab';\nexport default class X extends BaseStrategy {\n  static config = { symbols: ['AAPL'], timeframe: '1d' };\n  onBar( { }\n}\n");
     const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /broken\.strategy\.ts:4:\d+: .*Fix the syntax error/);
+    assert.match(r.stderr, /broken\.strategy\.ts:5:1: Expected "\)" but found "\}"\. Fix the syntax error/);
   });
   test('a runtime exception names the bar', async () => {
     const f = join(dir, 'throws.strategy.ts');

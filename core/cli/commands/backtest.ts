@@ -2,16 +2,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BacktestOptions, BacktestResult, FillPolicy } from '../../engine/types';
 import type { BarSeries } from '../../data/series';
-import { loadCsv } from '../../data/csv';
 import { compileStrategy } from '../../strategy/compile';
-import { readStrategyInfo } from '../../strategy/config';
-import { parseTime } from '../../engine/time';
-import { sliceSeries } from '../../data/series';
+import { resolveOptions } from '../../engine/simulate';
+import { readStrategyInfo, type StaticStrategyInfo } from '../../strategy/config';
+import type { Timeframe } from '../../sdk/types';
 import { runStrategy, SANDBOX_MODES, type SandboxMode } from '../../run/runStrategy';
 import { numberArg, paramArgs, parseCli } from '../args';
 import { formatSummary } from '../summary';
 import { CliError, type CliIo } from '../io';
-import { loadSeriesFromSource, DATA_SOURCES, type DataSourceName } from '../../run/data';
+import { loadRunData, DATA_SOURCES, type DataSourceName } from '../../run/data';
 
 const USAGE = `Usage: strategy-lab backtest <strategy.ts> [--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S]
        [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--cash N] [--commission F] [--commission-fixed N] [--slippage-bps N]
@@ -66,8 +65,13 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     fill,
     params: paramArgs(values.param),
   };
+  try {
+    resolveOptions(options); // bad numbers are usage errors: say so before any data is fetched
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
 
-  const { series, label } = await loadData(values, info.config?.symbols, info.config?.timeframe, io.signal);
+  const { series, label } = await loadData(values, info, io);
   const compiled = await compileStrategy(source, file);
   if (!values.json) io.stderr(`Running ${info.className ?? 'strategy'} in ${describeMode(sandbox)}…\n`);
   const result = await runStrategy({
@@ -94,30 +98,22 @@ function describeMode(mode: SandboxMode): string {
 
 async function loadData(
   values: { data?: string; source?: string; symbol?: string; from?: string; to?: string },
-  configSymbols: string[] | undefined,
-  timeframe: string | undefined,
-  signal?: AbortSignal,
+  info: StaticStrategyInfo,
+  io: CliIo,
 ): Promise<{ series: BarSeries[]; label: string }> {
-  const from = dateArg('from', values.from);
-  const to = dateArg('to', values.to, true);
-  if (from !== undefined && to !== undefined && from > to) throw new CliError(`--from ${values.from} is after --to ${values.to}.`, 2);
-  if (values.data) {
-    if (values.source && values.source !== 'csv') throw new CliError('Give either --data file.csv or --source, not both.', 2);
-    const symbol = values.symbol ?? (configSymbols?.length === 1 ? configSymbols[0] : undefined);
-    const series = sliceSeries(await loadCsv(resolve(values.data), { symbol }), from, to);
-    if (series.length === 0) throw new CliError(`No bars in ${values.data} between ${values.from ?? 'the start'} and ${values.to ?? 'the end'}.`);
-    return { series: [series], label: `CSV ${values.data}` };
-  }
-  const sourceName = (values.source ?? 'sample') as DataSourceName;
-  if (!DATA_SOURCES.includes(sourceName)) throw new CliError(`--source must be one of ${DATA_SOURCES.join(', ')}, got '${values.source}'.`, 2);
-  const symbols = values.symbol ? [values.symbol] : configSymbols;
-  if (!symbols?.length) throw new CliError('The strategy has no readable `static config.symbols`: pass --symbol TICKER.', 2);
-  return loadSeriesFromSource({ source: sourceName, symbols, timeframe: timeframe ?? '1d', from, to, signal });
-}
-
-function dateArg(name: string, value: string | undefined, endOfDay = false): number | undefined {
-  if (value === undefined) return undefined;
-  const t = parseTime(value);
-  if (Number.isNaN(t)) throw new CliError(`--${name} must be a date like 2020-01-31, got '${value}'.`, 2);
-  return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(value) ? t + 86_400_000 - 1 : t;
+  if (values.data && values.source && values.source !== 'csv') throw new CliError('Give either --data file.csv or --source, not both.', 2);
+  const source = (values.data ? 'csv' : values.source ?? 'sample') as DataSourceName;
+  if (!DATA_SOURCES.includes(source)) throw new CliError(`--source must be one of ${DATA_SOURCES.join(', ')}, got '${values.source}'.`, 2);
+  const symbols = values.symbol ? [values.symbol] : info.config?.symbols;
+  if (!symbols?.length) throw new CliError(`Cannot read the strategy's symbols (${info.problem ?? 'config.symbols is empty'}): pass --symbol TICKER.`, 2);
+  return loadRunData({
+    source,
+    csvPath: values.data ? resolve(values.data) : undefined,
+    symbols,
+    timeframe: (info.config?.timeframe ?? '1d') as Timeframe,
+    from: values.from,
+    to: values.to,
+    signal: io.signal,
+    onWarning: (m) => io.stderr(`warning: ${m}\n`),
+  });
 }
