@@ -1,0 +1,198 @@
+/**
+ * Runs backtests for the editor: progress notification with stages and Cancel,
+ * the results panel fed live, the run saved to history, the status bar updated.
+ * The work itself is core/history/pipeline.ts; this file only connects it to VS Code.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeError } from '../core/history/describeError';
+import { runBacktestJob, type SandboxRun, type Stage } from '../core/history/pipeline';
+import { STAGES } from '../core/history/stages';
+import { RunStore } from '../core/history/store';
+import type { RunOptions, RunRecord } from '../core/history/types';
+import { formatMetric } from '../core/report/metricCatalog';
+import { SandboxRunner } from '../core/sandbox/runner';
+import type { Log } from './output';
+import type { ResultsPanels } from './resultsPanel';
+import { readSettings, type ExtensionSandboxMode } from './settings';
+import { locate, type StrategyLocation } from './workspace';
+
+const STAGE_TEXT: Record<Stage, string> = {
+  data: 'Loading price data…',
+  compile: 'Compiling the strategy…',
+  sandbox: 'Running in the sandbox…',
+  metrics: 'Computing metrics and saving the run…',
+  evaluators: 'Running evaluators…',
+};
+
+export interface RunRequest {
+  uri: vscode.Uri;
+  /** Options chosen for this run (merged over the settings' defaults). */
+  options?: RunOptions;
+  /** Run once in this mode instead of the configured one (e.g. process mode after Docker failed). */
+  modeOverride?: ExtensionSandboxMode;
+}
+
+export class BacktestController implements vscode.Disposable {
+  private runner: SandboxRunner | undefined;
+  private current: { controller: AbortController; file: string } | undefined;
+  private readonly status: vscode.StatusBarItem;
+  private readonly saved = new vscode.EventEmitter<RunRecord>();
+  /** Fires after a run is saved to history. */
+  readonly onDidSaveRun = this.saved.event;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly panels: ResultsPanels, private readonly log: Log) {
+    this.status = vscode.window.createStatusBarItem('strategyLab.status', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'Strategy Lab';
+    this.idleStatus();
+  }
+
+  get running(): boolean { return this.current !== undefined; }
+
+  store(root: string): RunStore { return new RunStore(root); }
+
+  location(uri: vscode.Uri): StrategyLocation { return locate(uri, this.context.globalStorageUri); }
+
+  /** The long-lived runner (warm pool); rebuilt when sandbox settings change. */
+  sandbox(): SandboxRunner {
+    if (!this.runner) {
+      const s = readSettings().sandbox;
+      this.runner = new SandboxRunner({
+        mode: s.mode,
+        docker: s.dockerHost ? { host: s.dockerHost } : {},
+        ...(s.image ? { image: s.image } : {}),
+        limits: s.limits,
+        poolSize: s.poolSize,
+        runtimePath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'sandbox', 'runtime.js').fsPath,
+        onProgress: (line) => this.log.info(`[sandbox] ${line}`),
+      });
+      this.log.info(`Sandbox: ${s.mode} mode${s.mode === 'docker' ? ` (${s.dockerHost || process.env.DOCKER_HOST || 'local socket'}, pool ${s.poolSize})` : ' (weaker isolation: a separate Node process, not a container)'}; limits ${s.limits.memoryMb} MB, ${s.limits.cpus} CPU, ${s.limits.timeMs / 1000} s.`);
+    }
+    return this.runner;
+  }
+
+  async resetSandbox(): Promise<void> {
+    const old = this.runner;
+    this.runner = undefined;
+    await old?.dispose();
+  }
+
+  /** Starts Docker checks, the image build and the warm pool in the background, so the first click is fast. */
+  warmUp(): void {
+    if (readSettings().sandbox.mode !== 'docker') return;
+    this.sandbox().warm().then(
+      () => this.log.info('Sandbox ready (warm container waiting).'),
+      (err) => this.log.warn(`Sandbox not ready yet: ${(err as Error).message}`),
+    );
+  }
+
+  cancel(): void {
+    this.current?.controller.abort();
+  }
+
+  async run(request: RunRequest): Promise<RunRecord | undefined> {
+    if (this.current) {
+      const choice = await vscode.window.showWarningMessage(`A backtest of ${this.current.file} is running.`, 'Cancel it and run this one', 'Keep it');
+      if (choice !== 'Cancel it and run this one') return undefined;
+      this.cancel();
+      while (this.current) await new Promise((r) => setTimeout(r, 50));
+    }
+    const where = this.location(request.uri);
+    const settings = readSettings(request.uri);
+    const doc = await vscode.workspace.openTextDocument(request.uri);
+    const name = path.basename(where.file).replace(/\.(strategy\.)?ts$/, '');
+    const options: RunOptions = { ...settings.defaults, source: settings.data.source, ...request.options };
+    const mode = request.modeOverride ?? settings.sandbox.mode;
+    const panel = this.panels.open(where.file, `Results: ${name}`);
+    const controller = new AbortController();
+    this.current = { controller, file: where.file };
+    void vscode.commands.executeCommand('setContext', 'strategyLab.running', true);
+    const startedAt = new Date().toISOString();
+    panel.setStatus({ state: 'running', stage: 'data', strategy: name, startedAt });
+    this.setRunningStatus(name, 'data');
+    this.log.info(`Backtest ${where.file}: source ${options.source}${options.from || options.to ? `, ${options.from ?? '…'} → ${options.to ?? '…'}` : ''}, cash ${options.cash}, commission ${options.commission}, sandbox ${mode}.`);
+
+    const runner = this.sandbox();
+    const sandboxRun: SandboxRun = (req) => runner.run({ ...req, mode });
+    try {
+      const record = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Backtest ${name}`, cancellable: true }, async (progress, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        return runBacktestJob({
+          source: doc.getText(),
+          file: where.file,
+          options,
+          data: {
+            cacheDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'data-cache').fsPath,
+            csvPath: settings.data.csvPath ? path.resolve(where.root, settings.data.csvPath) : path.join(where.root, 'data'),
+            adjusted: settings.data.adjusted,
+            onWarning: (m) => this.log.warn(m),
+          },
+          sandbox: { mode, run: sandboxRun },
+          signal: controller.signal,
+          onStage: (stage) => {
+            progress.report({ message: STAGE_TEXT[stage], increment: 100 / STAGES.length });
+            panel.setStatus({ state: 'running', stage, strategy: name, startedAt });
+            this.setRunningStatus(name, stage);
+          },
+          onLog: (line) => panel.appendLog(line),
+        });
+      });
+      await this.store(where.root).save(record);
+      panel.showRun(record);
+      this.doneStatus(record, where.uri);
+      this.log.info(`Saved run ${record.id}: return ${formatMetric(record.result.metrics.returnPct, '%')}, ${record.result.metrics.tradeCount} trades, ${record.sandbox.durationMs} ms in the sandbox.`);
+      this.saved.fire(record);
+      return record;
+    } catch (err) {
+      const shown = describeError(err);
+      const cancelled = controller.signal.aborted;
+      if (cancelled) this.log.info(`Backtest ${where.file} cancelled.`);
+      else this.log.error(`Backtest ${where.file} failed: ${shown.title}`, err);
+      panel.setStatus({ state: cancelled ? 'cancelled' : 'error' });
+      panel.showError(cancelled ? null : shown);
+      this.idleStatus();
+      if (!cancelled) {
+        void vscode.window.showErrorMessage(`${shown.title}: ${shown.message.split('\n')[0].slice(0, 300)}`, 'Show results panel').then((c) => { if (c) panel.reveal(); });
+      }
+      return undefined;
+    } finally {
+      this.current = undefined;
+      void vscode.commands.executeCommand('setContext', 'strategyLab.running', false);
+    }
+  }
+
+  private setRunningStatus(name: string, stage: Stage): void {
+    this.status.text = `$(sync~spin) ${name}: ${stage}…`;
+    this.status.tooltip = 'Backtest running — click to cancel';
+    this.status.command = 'strategyLab.cancelBacktest';
+    this.status.show();
+  }
+
+  private doneStatus(run: RunRecord, uri: vscode.Uri): void {
+    const m = run.result.metrics;
+    const score = run.evaluation?.overallScore;
+    this.status.text = `$(graph-line) ${run.strategy.name}: ${formatMetric(m.returnPct, '%')} · score ${score === null || score === undefined ? 'n/a' : Math.round(score * 100)}`;
+    this.status.tooltip = `Last backtest: return ${formatMetric(m.returnPct, '%')}, Sharpe ${formatMetric(m.sharpeRatio, 'ratio')}, max drawdown ${formatMetric(m.maxDrawdownPct, '%')}, ${m.tradeCount} trades. Click to open the results.`;
+    this.status.command = { title: 'Open Results', command: 'strategyLab.openRun', arguments: [uri, run.id] };
+    this.status.show();
+  }
+
+  private idleStatus(): void {
+    this.status.text = '$(graph-line) Strategy Lab';
+    this.status.tooltip = 'Strategy Lab: show run history';
+    this.status.command = 'strategyLab.showRunHistory';
+    this.status.show();
+  }
+
+  dispose(): void {
+    this.cancel();
+    this.status.dispose();
+    this.saved.dispose();
+  }
+
+  /** Removes every container this window started; awaited on deactivate. */
+  async shutdown(): Promise<void> {
+    this.cancel();
+    await this.runner?.dispose();
+  }
+}

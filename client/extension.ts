@@ -1,0 +1,184 @@
+/**
+ * Strategy Lab's extension entry: wires commands, the code lens, the results
+ * panels, the status bar and the output channel to the core modules.
+ */
+import * as vscode from 'vscode';
+import type { RunRecord } from '../core/history/types';
+import { BacktestController } from './backtest';
+import { registerGenerateCommands } from './commands/generateStrategy';
+import { startLanguageClient } from './languageClient';
+import { StrategyCodeLens } from './codeLens';
+import { comparePick, exportRun, pickRun, type HistoryScope } from './history';
+import { askRunOptions } from './options';
+import { createLog, type Log } from './output';
+import { ResultsPanels, type ResultsPanel } from './resultsPanel';
+import { buildSandboxImage, clearDataCache, sandboxDoctor } from './sandboxCommands';
+import { affectsSandbox } from './settings';
+import { targetUri } from './workspace';
+
+let backtests: BacktestController | undefined;
+
+/** What activate() returns: used by the integration tests (and other extensions, read-only). */
+export interface StrategyLabApi {
+  /** The model a strategy file's results panel shows, if the panel is open. */
+  panelModel(file: string): ResultsPanel['model'] | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): StrategyLabApi {
+  const log = createLog();
+  context.subscriptions.push(log.channel);
+  log.info(`Strategy Lab ${context.extension.packageJSON.version} activating (VS Code ${vscode.version}).`);
+
+  const panelUris = new Map<string, vscode.Uri>();
+  const panels = new ResultsPanels(context.extensionUri, (panel, action, runId) => void onPanelAction(panel, action, runId));
+  const controller = new BacktestController(context, panels, log);
+  backtests = controller;
+  context.subscriptions.push(panels, controller);
+
+  const scopeFor = (uri?: vscode.Uri): HistoryScope | undefined => {
+    const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? (vscode.window.activeTextEditor && vscode.workspace.getWorkspaceFolder(vscode.window.activeTextEditor.document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
+    const root = folder?.uri.fsPath ?? context.globalStorageUri.fsPath;
+    return { root, store: controller.store(root) };
+  };
+
+  const lens = new StrategyCodeLens(async (doc) => {
+    const where = controller.location(doc.uri);
+    return (await controller.store(where.root).latestFor(where.file)) !== undefined;
+  });
+  context.subscriptions.push(
+    vscode.languages.registerCodeLensProvider([{ language: 'typescript', scheme: 'file' }, { language: 'typescript', scheme: 'untitled' }], lens),
+    controller.onDidSaveRun(() => lens.refresh()),
+  );
+
+  const showRun = (run: RunRecord, uri: vscode.Uri | undefined, compareWith: RunRecord | null = null) => {
+    const key = compareWith ? `compare:${run.id}:${compareWith.id}` : run.strategy.file;
+    if (uri) panelUris.set(key, uri);
+    panels.open(key, compareWith ? `Compare: ${run.strategy.name}` : `Results: ${run.strategy.name}`).showRun(run, compareWith);
+  };
+
+  const runFor = async (arg: unknown, withOptions: boolean) => {
+    const uri = targetUri(arg);
+    if (!uri) { void vscode.window.showWarningMessage('Open a strategy file (a class that extends BaseStrategy) first.'); return undefined; }
+    const options = withOptions ? await askRunOptions(uri, context.workspaceState) : undefined;
+    if (withOptions && !options) return undefined;
+    panelUris.set(controller.location(uri).file, uri);
+    return controller.run({ uri, options });
+  };
+
+  const openResults = async (arg: unknown) => {
+    const uri = targetUri(arg);
+    if (!uri) { void vscode.commands.executeCommand('strategyLab.showRunHistory'); return; }
+    const where = controller.location(uri);
+    const store = controller.store(where.root);
+    const latest = await store.latestFor(where.file);
+    if (!latest) { void vscode.window.showInformationMessage(`No runs of ${where.file} yet: click "▶ Backtest" above the class.`); return; }
+    showRun(await store.load(latest.id), uri);
+  };
+
+  const loadRun = async (runId: string | undefined, scope: HistoryScope, title: string) => {
+    if (runId) return scope.store.load(runId);
+    const pick = await pickRun(scope, log, title);
+    return pick ? scope.store.load(pick.id) : undefined;
+  };
+
+  const fileUri = (scope: HistoryScope, file: string) => vscode.Uri.joinPath(vscode.Uri.file(scope.root), ...file.split('/'));
+
+  async function onPanelAction(panel: ResultsPanel, action: string, runId: string | undefined): Promise<void> {
+    const uri = panelUris.get(panel.key);
+    const scope = scopeFor(uri)!;
+    try {
+      switch (action) {
+        case 'rerun': if (uri) await controller.run({ uri }); break;
+        case 'rerunWithOptions': if (uri) await runFor(uri, true); break;
+        case 'runProcessMode': if (uri) await controller.run({ uri, modeOverride: 'process' }); break;
+        case 'exportCsv': case 'exportHtml': {
+          const run = await loadRun(runId, scope, 'Export which run?');
+          if (run) await exportRun(run, action === 'exportCsv' ? 'csv' : 'html', scope, context.extensionUri, log);
+          break;
+        }
+        case 'history': await vscode.commands.executeCommand('strategyLab.showRunHistory'); break;
+        case 'compare': {
+          const a = runId ? await scope.store.load(runId) : undefined;
+          const pair = await comparePick(scope, log, a);
+          if (pair) showRun(pair[0], uri, pair[1]);
+          break;
+        }
+        case 'openSource': if (uri) await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }); break;
+        case 'sandboxDoctor': await vscode.commands.executeCommand('strategyLab.sandboxDoctor'); break;
+        case 'buildImage': await vscode.commands.executeCommand('strategyLab.buildSandboxImage'); break;
+        case 'showOutput': log.show(); break;
+        default: log.warn(`Unknown panel action '${action}'.`);
+      }
+    } catch (err) {
+      log.error(`Panel action ${action} failed`, err);
+      void vscode.window.showErrorMessage(`Strategy Lab: ${(err as Error).message}`);
+    }
+  }
+
+  const command = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try { return await fn(...args); } catch (err) {
+      log.error(`Command ${id} failed`, err);
+      void vscode.window.showErrorMessage(`Strategy Lab: ${(err as Error).message}`);
+      return undefined;
+    }
+  }));
+
+  command('strategyLab.runBacktest', (arg) => runFor(arg, false));
+  command('strategyLab.runBacktestWithOptions', (arg) => runFor(arg, true));
+  command('strategyLab.openResults', (arg) => openResults(arg));
+  command('strategyLab.openRun', async (uri, runId) => {
+    const scope = scopeFor(uri as vscode.Uri)!;
+    showRun(await scope.store.load(String(runId)), uri as vscode.Uri);
+  });
+  command('strategyLab.showRunHistory', async () => {
+    const scope = scopeFor()!;
+    const pick = await pickRun(scope, log, 'Strategy Lab run history (newest first)');
+    if (pick) showRun(await scope.store.load(pick.id), fileUri(scope, pick.file));
+  });
+  command('strategyLab.compareRuns', async () => {
+    const scope = scopeFor()!;
+    const pair = await comparePick(scope, log);
+    if (pair) showRun(pair[0], fileUri(scope, pair[0].strategy.file), pair[1]);
+  });
+  command('strategyLab.exportTradesCsv', async (runId) => {
+    const scope = scopeFor()!;
+    const run = await loadRun(typeof runId === 'string' ? runId : undefined, scope, 'Export the trades of which run?');
+    return run ? exportRun(run, 'csv', scope, context.extensionUri, log) : undefined;
+  });
+  command('strategyLab.exportHtmlReport', async (runId) => {
+    const scope = scopeFor()!;
+    const run = await loadRun(typeof runId === 'string' ? runId : undefined, scope, 'Export the report of which run?');
+    return run ? exportRun(run, 'html', scope, context.extensionUri, log) : undefined;
+  });
+  command('strategyLab.cancelBacktest', () => controller.cancel());
+  command('strategyLab.clearDataCache', () => clearDataCache(context.globalStorageUri, log));
+  command('strategyLab.buildSandboxImage', () => buildSandboxImage(context.extensionUri, controller, log));
+  command('strategyLab.sandboxDoctor', () => sandboxDoctor(context.extensionUri, log));
+
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (affectsSandbox(e)) { log.info('Sandbox settings changed: the next run uses a new sandbox.'); void controller.resetSandbox(); }
+  }));
+
+  startCompanions(context, log);
+  controller.warmUp();
+  log.info('Strategy Lab ready.');
+  return { panelModel: (file) => panels.get(file)?.model };
+}
+
+/** The language client (live validation) and the generator commands live in their own modules. */
+function startCompanions(context: vscode.ExtensionContext, log: Log): void {
+  startLanguageClient(context).then(
+    () => log.info('Language server started (live validation).'),
+    (err) => log.error('The language server did not start: strategies are not validated live', err),
+  );
+  try {
+    registerGenerateCommands(context);
+  } catch (err) {
+    log.error('The Generate Strategy commands could not be registered', err);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await backtests?.shutdown();
+  backtests = undefined;
+}

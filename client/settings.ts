@@ -1,0 +1,53 @@
+/** The extension's settings, read once per use from `strategyLab.*` and typed. */
+import * as vscode from 'vscode';
+import type { SourceId } from '../core/data/provider';
+import type { RunOptions } from '../core/history/types';
+
+export type ExtensionSandboxMode = 'docker' | 'process';
+
+export interface Settings {
+  sandbox: {
+    mode: ExtensionSandboxMode;
+    dockerHost: string;
+    image: string;
+    poolSize: number;
+    limits: { memoryMb: number; cpus: number; timeMs: number };
+  };
+  data: { source: SourceId; csvPath: string; adjusted: boolean };
+  defaults: Required<Pick<RunOptions, 'cash' | 'commission' | 'slippageBps' | 'fill'>>;
+  strategyGlob: string;
+}
+
+export function readSettings(scope?: vscode.Uri): Settings {
+  const c = vscode.workspace.getConfiguration('strategyLab', scope);
+  return {
+    sandbox: {
+      mode: c.get<ExtensionSandboxMode>('sandbox.mode', 'docker') === 'process' ? 'process' : 'docker',
+      dockerHost: c.get<string>('sandbox.dockerHost', ''),
+      image: c.get<string>('sandbox.image', ''),
+      poolSize: c.get<number>('sandbox.poolSize', 1),
+      limits: {
+        memoryMb: c.get<number>('sandbox.memoryMb', 512),
+        cpus: c.get<number>('sandbox.cpus', 1),
+        timeMs: c.get<number>('sandbox.timeLimitSeconds', 300) * 1000,
+      },
+    },
+    data: {
+      source: c.get<SourceId>('data.source', 'sample'),
+      csvPath: c.get<string>('data.csvPath', ''),
+      adjusted: c.get<boolean>('data.adjusted', true),
+    },
+    defaults: {
+      cash: c.get<number>('backtest.cash', 10_000),
+      commission: c.get<number>('backtest.commission', 0),
+      slippageBps: c.get<number>('backtest.slippageBps', 0),
+      fill: c.get<'next-open' | 'close'>('backtest.fill', 'next-open'),
+    },
+    strategyGlob: c.get<string>('strategyGlob', '**/*.strategy.ts'),
+  };
+}
+
+/** Settings whose change needs a new sandbox runner (pool, Docker connection). */
+export function affectsSandbox(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('strategyLab.sandbox');
+}

@@ -1,0 +1,24 @@
+/** Where a strategy file's runs live, and how it is named in them. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export interface StrategyLocation {
+  uri: vscode.Uri;
+  /** Folder holding `.strategy-lab/` (the workspace folder, or the extension's storage outside a workspace). */
+  root: string;
+  /** Path relative to root, forward slashes: the run history and the panels key on it. */
+  file: string;
+}
+
+export function locate(uri: vscode.Uri, fallbackRoot: vscode.Uri): StrategyLocation {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (folder) return { uri, root: folder.uri.fsPath, file: path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') };
+  return { uri, root: fallbackRoot.fsPath, file: path.basename(uri.fsPath) };
+}
+
+/** The strategy file a command is about: its argument, else the active editor. */
+export function targetUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  const editor = vscode.window.activeTextEditor;
+  return editor && /\.(ts|js)$/.test(editor.document.fileName) ? editor.document.uri : undefined;
+}
