@@ -39,10 +39,14 @@ export function annualise(returns: Float64Array, periodsPerYear: number, riskFre
   const returnAnn = finiteOrNull(Math.pow(1 + g, n) - 1);
 
   // Volatility of the compounded annual return of N i.i.d. period returns with
-  // mean growth 1 + g and variance s²: Var(∏ Xᵢ) = (s² + (1+g)²)^N − (1+g)^(2N).
+  // mean growth a = 1 + g and variance s²: Var(∏ Xᵢ) = (s² + a²)^N − a^(2N).
+  // Evaluated as a^(2N) · expm1(N · log1p(s² / a²)): the direct difference of two
+  // numbers near a^(2N) (≈1e20 for N = 252) loses every digit when s² is small and
+  // turns zero variance into noise instead of 0.
   const variance = sampleVariance(returns);
+  const a = 1 + g;
   const volatilityAnn = variance === null ? null
-    : finiteOrNull(Math.sqrt(Math.pow(variance + (1 + g) ** 2, n) - Math.pow(1 + g, 2 * n)));
+    : finiteOrNull(Math.pow(a, n) * Math.sqrt(Math.expm1(n * Math.log1p(variance / (a * a)))));
 
   // Downside deviation: root mean square of the negative returns, positives counted as 0.
   const downside = new Float64Array(returns.length);

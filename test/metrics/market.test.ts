@@ -1,0 +1,46 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { alphaPct, beta } from '../../core/metrics/market';
+
+const near = (actual: number | null, expected: number, tol = 1e-12) =>
+  assert.ok(actual !== null && Math.abs(actual - expected) < tol, `expected ${expected}, got ${actual}`);
+/** Values from a start and bar-to-bar log returns. */
+const fromLogReturns = (start: number, logReturns: number[]) => {
+  const out = [start];
+  for (const r of logReturns) out.push(out[out.length - 1] * Math.exp(r));
+  return out;
+};
+
+describe('beta', () => {
+  test('hand case: market log returns [0.1, −0.1, 0.3], equity [0.2, 0, 0.1] → 0.02 / 0.08 = 0.25', () => {
+    // means: market 0.1, equity 0.1; deviations: market [0, −0.2, 0.2], equity [0.1, −0.1, 0]
+    // Σ dm·de = 0 + 0.02 + 0 = 0.02; Σ dm² = 0 + 0.04 + 0.04 = 0.08
+    near(beta(fromLogReturns(1000, [0.2, 0, 0.1]), fromLogReturns(50, [0.1, -0.1, 0.3])), 0.25);
+  });
+
+  test('equity = benchmark² (twice the log returns) has beta 2; constant equity has beta 0', () => {
+    const market = [100, 110, 99, 108.9];
+    near(beta(market.map((m) => (m * m) / 100), market), 2);
+    near(beta([500, 500, 500, 500], market), 0);
+  });
+
+  test('null: fewer than two returns, a flat benchmark, a non-positive value', () => {
+    assert.equal(beta([100, 110], [10, 11]), null);
+    assert.equal(beta([100, 110, 120], [10, 10, 10]), null);
+    assert.equal(beta([100, 0, 120], [10, 11, 12]), null);
+    assert.equal(beta([100, 110, 120], [10, -1, 12]), null);
+  });
+});
+
+describe('alpha', () => {
+  test('R − rf − β(R_bh − rf): 18.5921 − 2 × 8.9 = 0.7921; with rf 1 %: 17.5921 − 2 × 7.9 = 1.7921', () => {
+    near(alphaPct(18.5921, 8.9, 2, 0), 0.7921);
+    near(alphaPct(18.5921, 8.9, 2, 1), 1.7921);
+  });
+
+  test('null when beta, the return or the buy-and-hold return is null', () => {
+    assert.equal(alphaPct(10, 5, null, 0), null);
+    assert.equal(alphaPct(null, 5, 1, 0), null);
+    assert.equal(alphaPct(10, null, 1, 0), null);
+  });
+});
