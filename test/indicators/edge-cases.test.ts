@@ -191,8 +191,8 @@ test('Cross: first bar never crosses, touch-and-bounce is not a cross, undefined
   assert.equal(cross.value, 'above');
   assert.equal(cross.crossedAbove, true);
   assert.equal(cross.update(8, 5), undefined, 'staying above is not a new cross');
-  assert.throws(() => cross.update(NaN, 5), /Cross\.update: a must be a finite number, got NaN/);
-  assert.throws(() => cross.update(5, Infinity), /Cross\.update: b must be a finite number, got Infinity/);
+  assert.throws(() => cross.update(NaN, 5), /Cross\.update: a must be a finite number or undefined, got NaN/);
+  assert.throws(() => cross.update(5, Infinity), /Cross\.update: b must be a finite number or undefined, got Infinity/);
   assert.equal(cross.update(4, 5), 'below', 'state survived the rejected input');
 });
 

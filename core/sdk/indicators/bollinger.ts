@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { checkPeriod, checkPositive } from './errors';
+import { checkPeriod, checkPositive, isFiniteNumber } from './errors';
 import { WindowMoments } from './moments';
 
 /** One Bollinger Bands reading. */
@@ -61,7 +61,7 @@ export class BollingerBands extends IndicatorBase<number | undefined, BollingerB
    * @throws IndicatorError on NaN or ±Infinity.
    */
   update(value: number | undefined): BollingerBandsValue | undefined {
-    if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
+    if (!isFiniteNumber(value)) return this.skipOrThrow(value);
     const w = this.window;
     w.push(value);
     if (!w.full) return undefined;

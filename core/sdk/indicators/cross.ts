@@ -1,4 +1,4 @@
-import { IndicatorError, invalidInput, isFiniteNumber } from './errors';
+import { IndicatorError, isFiniteNumber } from './errors';
 
 /** Direction of a crossing: `'above'` when a moved above b, `'below'` when it moved below. */
 export type CrossDirection = 'above' | 'below';
@@ -20,7 +20,7 @@ export function crossedAbove(
   a: number | undefined,
   b: number | undefined,
 ): boolean {
-  checkCrossArgs('crossedAbove', prevA, prevB, a, b);
+  checkArgs('crossedAbove', PURE_ARGS, [prevA, prevB, a, b]);
   if (prevA === undefined || prevB === undefined || a === undefined || b === undefined) return false;
   return prevA <= prevB && a > b;
 }
@@ -41,19 +41,20 @@ export function crossedBelow(
   a: number | undefined,
   b: number | undefined,
 ): boolean {
-  checkCrossArgs('crossedBelow', prevA, prevB, a, b);
+  checkArgs('crossedBelow', PURE_ARGS, [prevA, prevB, a, b]);
   if (prevA === undefined || prevB === undefined || a === undefined || b === undefined) return false;
   return prevA >= prevB && a < b;
 }
 
-const CROSS_ARGS = ['prevA', 'prevB', 'a', 'b'];
+const PURE_ARGS = ['prevA', 'prevB', 'a', 'b'];
+const CLASS_ARGS = ['a', 'b'];
 
-/** Throws unless every argument is a finite number or undefined. */
-function checkCrossArgs(owner: string, ...args: (number | undefined)[]): void {
+/** Throws unless every argument is a finite number or undefined (a warming-up indicator). */
+function checkArgs(owner: string, names: readonly string[], args: readonly unknown[]): void {
   for (let i = 0; i < args.length; i++) {
     const x = args[i];
     if (x !== undefined && !isFiniteNumber(x)) {
-      throw new IndicatorError(`${owner}: ${CROSS_ARGS[i]} must be a finite number or undefined, got ${String(x)}.`);
+      throw new IndicatorError(`${owner}: ${names[i]} must be a finite number or undefined, got ${String(x)}.`);
     }
   }
 }
@@ -91,8 +92,8 @@ export class Cross {
    */
   update(a: number | undefined, b: number | undefined): CrossDirection | undefined {
     if (!isFiniteNumber(a) || !isFiniteNumber(b)) {
-      if ((a === undefined || isFiniteNumber(a)) && (b === undefined || isFiniteNumber(b))) return (this.last = undefined);
-      throw invalidInput('Cross', isFiniteNumber(a) || a === undefined ? 'b' : 'a', isFiniteNumber(a) || a === undefined ? b : a);
+      checkArgs('Cross.update', CLASS_ARGS, [a, b]); // throws on NaN/Infinity, state untouched
+      return (this.last = undefined); // an input is still warming up
     }
     const side = a > b ? 1 : a < b ? -1 : 0;
     let result: CrossDirection | undefined;

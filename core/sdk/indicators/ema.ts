@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { checkPeriod } from './errors';
+import { checkPeriod, isFiniteNumber } from './errors';
 import { emaAlpha, SeededSmoother } from './smoothing';
 
 /**
@@ -38,7 +38,7 @@ export class EMA extends IndicatorBase<number | undefined, number> {
    * @throws IndicatorError on NaN or ±Infinity.
    */
   update(value: number | undefined): number | undefined {
-    if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
+    if (!isFiniteNumber(value)) return this.skipOrThrow(value);
     const avg = this.smoother.push(value);
     return avg === avg ? (this.current = avg) : undefined;
   }

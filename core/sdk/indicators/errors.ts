@@ -28,8 +28,8 @@ export function checkPositive(owner: string, param: string, value: unknown, exam
 }
 
 /**
- * The error for a non-finite input. Kept out of the `update` methods (which only test
- * `x - x !== 0`) so their hot path stays small enough to inline.
+ * The error for a non-finite input. Built only after `isFiniteNumber` failed, outside
+ * the `update` methods, so their hot path stays small enough to inline.
  */
 export function invalidInput(owner: string, field: string, value: unknown): IndicatorError {
   const hint =

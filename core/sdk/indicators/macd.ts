@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { checkPeriod, IndicatorError } from './errors';
+import { IndicatorError, checkPeriod, isFiniteNumber } from './errors';
 import { emaAlpha, SeededSmoother } from './smoothing';
 
 /** One MACD reading. */
@@ -74,7 +74,7 @@ export class MACD extends IndicatorBase<number | undefined, MACDValue> {
    * @throws IndicatorError on NaN or ±Infinity.
    */
   update(value: number | undefined): MACDValue | undefined {
-    if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
+    if (!isFiniteNumber(value)) return this.skipOrThrow(value);
     const fast = this.fast.push(value);
     const slow = this.slow.push(value);
     if (slow !== slow) return undefined;

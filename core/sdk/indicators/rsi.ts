@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { checkPeriod } from './errors';
+import { checkPeriod, isFiniteNumber } from './errors';
 import { SeededSmoother, wilderAlpha } from './smoothing';
 
 /**
@@ -49,7 +49,7 @@ export class RSI extends IndicatorBase<number | undefined, number> {
    * @throws IndicatorError on NaN or ±Infinity.
    */
   update(value: number | undefined): number | undefined {
-    if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
+    if (!isFiniteNumber(value)) return this.skipOrThrow(value);
     const change = value - this.previous;
     this.previous = value;
     if (change !== change) return undefined; // first bar: no change yet

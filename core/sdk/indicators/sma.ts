@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { checkPeriod } from './errors';
+import { checkPeriod, isFiniteNumber } from './errors';
 import { WindowMoments } from './moments';
 
 /**
@@ -42,7 +42,7 @@ export class SMA extends IndicatorBase<number | undefined, number> {
    * @throws IndicatorError on NaN or ±Infinity.
    */
   update(value: number | undefined): number | undefined {
-    if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
+    if (!isFiniteNumber(value)) return this.skipOrThrow(value);
     const w = this.window;
     w.push(value);
     return w.full ? (this.current = w.mean) : undefined;

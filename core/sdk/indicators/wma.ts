@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { checkPeriod } from './errors';
+import { checkPeriod, isFiniteNumber } from './errors';
 import { Ring } from './ring';
 
 /**
@@ -35,7 +35,7 @@ export class WMA extends IndicatorBase<number | undefined, number> {
    * @throws IndicatorError on NaN or ±Infinity.
    */
   update(value: number | undefined): number | undefined {
-    if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
+    if (!isFiniteNumber(value)) return this.skipOrThrow(value);
     const w = this.window;
     const filling = w.count < this.period;
     const out = w.push(value);
