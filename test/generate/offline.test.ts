@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generateOffline, GenerateError, readRequestFromSource, checkStrategySource } from '../../core/generate/index';
 import { compileStrategy } from '../../core/strategy/compile';
 import { loadStrategy } from '../../core/strategy/load';
-import { simulate } from '../../core/engine/simulate';
+import { runBacktest } from '../../core/engine/backtest';
 import { sampleSeries } from '../../core/data/sample';
 import { sliceSeries } from '../../core/data/series';
 import { PHRASINGS, UNSUPPORTED } from './phrasings';
@@ -45,12 +45,11 @@ for (const p of PHRASINGS) {
       const full = sampleSeries(s, facts.timeframe as never);
       return facts.timeframe === '1d' || facts.timeframe === '1wk' ? full : sliceSeries(full, -Infinity, full.time[Math.min(full.length, INTRADAY_BARS) - 1]);
     });
-    const run = simulate(cls, series, {});
-    assert.ok(run.grid.length > 0, 'backtest ran over the sample');
-    const fills = run.broker.fills;
-    if (fills.length > 0) tradedCount++;
-    assert.ok(fills.length === 0 || fills[0].side === (direction === 'long' ? 'buy' : 'sell'), 'the first trade goes the requested way');
-    for (const lot of run.broker.closedLots) assert.ok(direction === 'long' ? lot.shares > 0 : lot.shares < 0, 'every position goes the requested way');
+    const run = runBacktest(cls, series);
+    assert.ok(run.run.bars > 0, 'backtest ran over the sample');
+    assert.deepEqual(run.run.symbols, p.symbols);
+    if (run.trades.length > 0) tradedCount++;
+    for (const t of run.trades) assert.equal(t.side, direction, 'every trade goes the requested way');
   });
 }
 

@@ -99,3 +99,16 @@ test('settings: defaults, valid values and out-of-range fallbacks', () => {
 test('redactKey removes the key and key-like tokens', () => {
   assert.equal(redactKey('key sk-abc123456789 and MYKEY here', 'MYKEY'), 'key [key] and [key] here');
 });
+
+test('parser: pathological inputs finish (no catastrophic regex backtracking) and over-long ideas are refused', { timeout: 20_000 }, () => {
+  const inputs = [
+    `stop ${'1'.repeat(990)} `,
+    `2 ${'3 '.repeat(490)}atr stop`,
+    `buy when ${'5 day '.repeat(160)}ema above 3`,
+    `buy when ${'rsi and '.repeat(120)}`,
+    `on ${'5-'.repeat(490)}minute bars`,
+  ];
+  for (const idea of inputs) assert.equal(parseIdea(idea).ok, false);
+  const long = parseIdea(`Buy AAPL when RSI is below 30 ${'x'.repeat(2000)}`);
+  assert.ok(!long.ok && long.notUnderstood[0].includes('characters long'));
+});

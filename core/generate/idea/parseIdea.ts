@@ -13,6 +13,8 @@ import { extractRisk, extractSize, extractTickers, extractTimeframe, TICKER_TOKE
 
 export const DEFAULT_SYMBOL = 'SPY';
 export const DEFAULT_TIMEFRAME: Timeframe = '1d';
+/** Longer text is not an idea but a document: refuse it rather than read it slowly. */
+export const MAX_IDEA_LENGTH = 1000;
 
 export type ParseResult =
   | { ok: true; spec: StrategySpec; understood: string[]; notes: string[] }
@@ -53,6 +55,9 @@ export function parseIdea(request: string): ParseResult {
   const understood: string[] = [];
   const notUnderstood: string[] = [];
   const notes: string[] = [];
+  if (request.length > MAX_IDEA_LENGTH) {
+    return { ok: false, understood, notUnderstood: [`the idea is ${request.length} characters long; describe it in at most ${MAX_IDEA_LENGTH} (a sentence or two)`] };
+  }
 
   const tickers = extractTickers(request.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"));
   let text = tickers.text.toLowerCase();

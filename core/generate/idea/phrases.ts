@@ -41,7 +41,8 @@ export function extractTickers(text: string): Extracted<string[]> {
   return { value: symbols, text: marked.replace(TOKEN_LIST_RE, TICKER_TOKEN), phrases: phrases.length ? [`tickers ${symbols.join(', ')}`] : [] };
 }
 
-const NUM = String.raw`(\d+(?:\.\d+)?)`;
+/** A whole number: the guards keep matching linear on long digit runs (no start inside a number, no split of one). */
+const NUM = String.raw`(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])`;
 const PCT = String.raw`${NUM}\s*(?:%|percent\b|pct\b)`;
 const LEAD = String.raw`(?:\b(?:with|and|using|use|plus|set|place|put)\s+)?(?:an?\s+)?`;
 
@@ -56,7 +57,7 @@ const RISK_PATTERNS: RiskPattern[] = [
     apply: (m, r) => { r.trailingStopPct = Number(m[1] ?? m[2]); },
   },
   {
-    re: new RegExp(String.raw`${LEAD}(?:${NUM}\s*(?:x|times)?\s*(?:the\s+)?(?:(\d+)[- ](?:day|bar|period)\s+)?atr\s+stop(?:[- ]loss)?|stop(?:[- ]loss)?\s+(?:of|at)\s+${NUM}\s*(?:x|times)?\s*(?:the\s+)?(?:(\d+)[- ](?:day|bar|period)\s+)?atrs?)`, 'g'),
+    re: new RegExp(String.raw`${LEAD}(?:${NUM}\s*(?:x|times)?\s*(?:the\s+)?(?:(?<!\d)(\d+)[- ](?:day|bar|period)\s+)?atr\s+stop(?:[- ]loss)?|stop(?:[- ]loss)?\s+(?:of|at)\s+${NUM}\s*(?:x|times)?\s*(?:the\s+)?(?:(?<!\d)(\d+)[- ](?:day|bar|period)\s+)?atrs?)`, 'g'),
     apply: (m, r) => { r.atrStop = { multiple: Number(m[1] ?? m[3]), period: Number(m[2] ?? m[4] ?? 14) }; },
   },
   {

@@ -107,7 +107,9 @@ class ModelCall {
           throw error;
         }
         const delayMs = retryDelay(err, this.settings.retryBaseMs, retry);
-        this.emit({ type: 'retrying', attempt, reason: error.message, delayMs });
+        const status = (err as { status?: unknown }).status;
+        const reason = error.kind === 'rate-limited' ? 'rate limited (429).' : `server error (${typeof status === 'number' ? status : '5xx'}).`;
+        this.emit({ type: 'retrying', attempt, reason, delayMs });
         await sleep(delayMs, this.signal);
       }
     }
