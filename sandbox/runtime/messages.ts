@@ -1,8 +1,10 @@
-/** Messages from the strategy worker to the supervisor (in-process, structured clone). */
-import type { ErrorPayload } from '../../core/sandbox/protocol';
+/** Messages between the supervisor and the strategy worker (in-process, structured clone). */
+import type { BarSeries } from '../../core/data/series';
+import type { ErrorPayload, SandboxBacktestOptions } from '../../core/sandbox/protocol';
 
 export type WorkerMessage =
-  | { t: 'ready' }
+  | { t: 'loaded' }
+  | { t: 'warm' }
   | { t: 'log'; time: number | null; message: string }
   | { t: 'result'; json: string }
   | ({ t: 'error' } & ErrorPayload);
@@ -11,6 +13,8 @@ export type WorkerMessage =
 export interface WorkerJob {
   js: string;
   fileName: string;
-  options: import('../../core/sandbox/protocol').SandboxBacktestOptions;
-  series: import('../../core/data/series').BarSeries[];
+  options: SandboxBacktestOptions;
+  series: BarSeries[];
 }
+
+export type SupervisorMessage = { t: 'warmup' } | { t: 'job'; job: WorkerJob };

@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { decodeJob, encodeFrame, FRAME_ERROR, FRAME_LOG, FRAME_RESULT, jobLength, type ErrorPayload, type Job } from '../../core/sandbox/protocol';
 import { READY_MARKER } from '../../core/sandbox/protocol';
-import type { WorkerJob, WorkerMessage } from './messages';
+import type { SupervisorMessage, WorkerJob, WorkerMessage } from './messages';
 
 /** Console text without a newline is flushed as a line once it reaches this size. */
 const MAX_PARTIAL_LINE = 64 * 1024;
@@ -52,7 +52,11 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   };
 
   worker.on('message', (m: WorkerMessage) => {
-    if (m.t === 'ready') process.stderr.write(READY_MARKER);
+    // Idle after boot: warm the engine's JIT, then tell the host this container is ready.
+    if (m.t === 'loaded') {
+      if (!job) worker.postMessage({ t: 'warmup' } satisfies SupervisorMessage);
+      else process.stderr.write(READY_MARKER);
+    } else if (m.t === 'warm') process.stderr.write(READY_MARKER);
     else if (m.t === 'log') log(m.time, String(m.message));
     else if (m.t === 'result') finish(FRAME_RESULT, m.json);
     else if (m.t === 'error') fail({ kind: m.kind, name: m.name, message: m.message });
@@ -85,7 +89,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     const { key: _key, timeMs: _t, maxLogBytes: _m, series, ...rest } = job;
     const workerJob: WorkerJob = { ...rest, series };
     const buffers = new Set(series.map((s) => s.time.buffer as ArrayBuffer));
-    worker.postMessage(workerJob, [...buffers]);
+    worker.postMessage({ t: 'job', job: workerJob } satisfies SupervisorMessage, [...buffers]);
   });
   // The host went away (or a warm container is being discarded): nobody will read a result.
   process.stdin.on('end', () => process.exit(0));

@@ -1,28 +1,41 @@
 /**
- * The strategy worker: loads the engine at boot, waits for exactly one job,
- * closes the realm's doors (harden.ts), then runs the strategy. It talks to the
- * supervisor only through `post`, captured before any strategy code exists.
+ * The strategy worker: loads the engine at boot, optionally warms it up while
+ * idle, waits for exactly one job, closes the realm's doors (harden.ts), then
+ * runs the strategy. It talks to the supervisor only through `post`, captured
+ * before any strategy code exists.
  */
 import { parentPort } from 'node:worker_threads';
+import { runBacktest } from '../../core/engine/backtest';
 import { hardenRealm } from './harden';
 import { loadSandboxedStrategy } from './load';
-import { runBacktest } from '../../core/engine/backtest';
-import type { WorkerJob, WorkerMessage } from './messages';
+import type { SupervisorMessage, WorkerJob, WorkerMessage } from './messages';
+import { warmUpEngine } from './warmup';
 
 export function runWorker(): void {
   const port = parentPort!;
   const post: (m: WorkerMessage) => void = port.postMessage.bind(port);
   const stringify = JSON.stringify;
-  port.once('message', (job: WorkerJob) => {
-    hardenRealm({ onConsole: (message) => post({ t: 'log', time: null, message }) });
-    try {
-      const cls = loadSandboxedStrategy(job.js, job.fileName);
-      const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => post({ t: 'log', time: line.time, message: line.message }) });
-      post({ t: 'result', json: stringify(result) });
-    } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      post({ t: 'error', kind: 'strategy', name: String(e.name), message: String(e.message) });
+  let started = false;
+  port.on('message', (m: SupervisorMessage) => {
+    if (m.t === 'warmup') {
+      if (!started) warmUpEngine();
+      post({ t: 'warm' });
+    } else if (m.t === 'job' && !started) {
+      started = true;
+      runJob(m.job, post, stringify);
     }
   });
-  post({ t: 'ready' });
+  post({ t: 'loaded' });
+}
+
+function runJob(job: WorkerJob, post: (m: WorkerMessage) => void, stringify: typeof JSON.stringify): void {
+  hardenRealm({ onConsole: (message) => post({ t: 'log', time: null, message }) });
+  try {
+    const cls = loadSandboxedStrategy(job.js, job.fileName);
+    const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => post({ t: 'log', time: line.time, message: line.message }) });
+    post({ t: 'result', json: stringify(result) });
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    post({ t: 'error', kind: 'strategy', name: String(e.name), message: String(e.message) });
+  }
 }
