@@ -112,3 +112,12 @@ test('parser: pathological inputs finish (no catastrophic regex backtracking) an
   const long = parseIdea(`Buy AAPL when RSI is below 30 ${'x'.repeat(2000)}`);
   assert.ok(!long.ok && long.notUnderstood[0].includes('characters long'));
 });
+
+test('parser: an action with no condition is reported, unless a stop makes it an exit', () => {
+  const bare = parseIdea('Buy AAPL when RSI is below 30, sell when');
+  assert.ok(!bare.ok && bare.notUnderstood.some((t) => t.includes('an exit with no condition')));
+  const byStop = parseIdea('Buy AAPL when RSI is below 30, exit with a 5% trailing stop');
+  assert.ok(byStop.ok);
+  assert.equal(byStop.spec.risk.trailingStopPct, 5);
+  assert.equal(byStop.spec.exit, undefined);
+});

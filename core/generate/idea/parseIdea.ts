@@ -122,6 +122,10 @@ export function parseIdea(request: string): ParseResult {
     notUnderstood.push(clause);
   }
   if (pendingCondition !== undefined) notUnderstood.push(`${pendingCondition} (a condition with no buy/sell/short action)`);
+  // "…, exit with a 5% trailing stop" is an exit by its stop; a bare "sell" with nothing to go on is not.
+  if (pendingAction && !(pendingAction.role === 'exit' && hasAnyRisk(risk.value))) {
+    notUnderstood.push(`${pendingAction.role === 'exit' ? 'an exit' : 'an entry'} with no condition (say when, e.g. "sell when RSI rises above 70")`);
+  }
   if (entries.length === 0 && notUnderstood.length === 0) {
     notUnderstood.push('no entry rule: say when to buy or short, e.g. "buy when RSI drops below 30"');
   }
@@ -175,6 +179,9 @@ function combine(rules: Rule[]): Rule {
 }
 
 function hasRisk(spec: StrategySpec): boolean {
-  const r = spec.risk;
+  return hasAnyRisk(spec.risk);
+}
+
+function hasAnyRisk(r: StrategySpec['risk']): boolean {
   return r.stopLossPct !== undefined || r.takeProfitPct !== undefined || r.trailingStopPct !== undefined || r.atrStop !== undefined;
 }
