@@ -32,10 +32,16 @@ export class WindowMoments {
       this.s1 -= e;
       this.s2 -= e * e;
     }
-    if (w.wrapped) {
-      this.shift = w.sum() / this.size;
-      [this.s1, this.s2] = w.shiftedMoments(this.shift);
-    }
+    if (w.wrapped) this.rebase();
+  }
+
+  /** Once per lap: shift to the window mean and re-add both sums exactly. */
+  private rebase(): void {
+    const w = this.window;
+    this.shift = w.sum() / this.size;
+    const [s1, s2] = w.shiftedMoments(this.shift);
+    this.s1 = s1;
+    this.s2 = s2;
   }
 
   /** True once `size` values have been pushed. */
