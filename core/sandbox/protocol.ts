@@ -156,7 +156,9 @@ export interface Frame {
  * something other than the supervisor wrote there.
  */
 export class FrameDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  // Chunks are kept as a list and joined once per frame, so a large result costs one copy, not one per chunk.
+  private chunks: Buffer[] = [];
+  private length = 0;
 
   constructor(
     private readonly key: Uint8Array,
@@ -164,26 +166,36 @@ export class FrameDecoder {
   ) {}
 
   push(chunk: Buffer): Frame[] {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
     const frames: Frame[] = [];
-    let at = 0;
-    while (this.pending.length - at >= FRAME_HEADER) {
-      const length = this.pending.readUInt32LE(at);
-      const type = this.pending.readUInt8(at + 4);
+    while (this.length >= FRAME_HEADER) {
+      const head = this.peek(FRAME_HEADER);
+      const payloadLength = head.readUInt32LE(0);
+      const type = head.readUInt8(4);
       if (type !== FRAME_LOG && type !== FRAME_RESULT && type !== FRAME_ERROR) throw new ProtocolViolation(`unknown frame type ${type}`);
-      if (!Buffer.from(this.key).equals(this.pending.subarray(at + 5, at + FRAME_HEADER))) throw new ProtocolViolation('a frame without the job key');
-      if (length > this.maxPayload) throw new ProtocolViolation(`a frame of ${length} bytes, over the ${this.maxPayload}-byte cap`, true);
-      if (this.pending.length - at < FRAME_HEADER + length) break;
-      frames.push({ type: type as FrameType, payload: this.pending.toString('utf8', at + FRAME_HEADER, at + FRAME_HEADER + length) });
-      at += FRAME_HEADER + length;
+      if (!Buffer.from(this.key).equals(head.subarray(5, FRAME_HEADER))) throw new ProtocolViolation('a frame without the job key');
+      if (payloadLength > this.maxPayload) throw new ProtocolViolation(`a frame of ${payloadLength} bytes, over the ${this.maxPayload}-byte cap`, true);
+      const total = FRAME_HEADER + payloadLength;
+      if (this.length < total) break;
+      const all = this.peek(this.length);
+      frames.push({ type: type as FrameType, payload: all.toString('utf8', FRAME_HEADER, total) });
+      const rest = all.subarray(total);
+      this.chunks = rest.length ? [rest] : [];
+      this.length = rest.length;
     }
-    this.pending = at === 0 ? this.pending : this.pending.subarray(at);
     return frames;
+  }
+
+  /** The first `n` buffered bytes as one buffer (joins chunks as needed). */
+  private peek(n: number): Buffer {
+    if (this.chunks[0].length < n) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0];
   }
 
   /** Bytes received that do not form a complete frame yet. */
   get buffered(): number {
-    return this.pending.length;
+    return this.length;
   }
 }
 

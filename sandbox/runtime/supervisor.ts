@@ -74,14 +74,22 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   pipeConsole(worker.stdout, log);
   pipeConsole(worker.stderr, log);
 
-  let input = Buffer.alloc(0);
+  // Chunks are collected and joined once, when the whole job has arrived (a large job would otherwise be copied per chunk).
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let total: number | undefined;
   process.stdin.on('data', (chunk: Buffer) => {
     if (job) return;
-    input = input.length ? Buffer.concat([input, chunk]) : chunk;
-    const total = jobLength(input);
-    if (total === undefined || input.length < total) return;
-    job = decodeJob(input.subarray(0, total));
-    input = Buffer.alloc(0);
+    chunks.push(chunk);
+    received += chunk.length;
+    if (total === undefined) {
+      const head = chunks.length > 1 ? Buffer.concat(chunks.splice(0), received) : chunk;
+      if (chunks.length === 0) chunks.push(head);
+      total = jobLength(head);
+      if (total === undefined) return;
+    }
+    if (received < total) return;
+    job = decodeJob(Buffer.concat(chunks.splice(0), received).subarray(0, total));
     const timer = setTimeout(() => {
       fail({ kind: 'timeout', name: 'TimeoutError', message: `The backtest ran longer than the ${formatSeconds(job!.timeMs)} time limit and was stopped. Look for an endless loop, or raise the sandbox time limit.` });
     }, job.timeMs);

@@ -22,7 +22,7 @@ class WarmupStrategy extends BaseStrategy {
   }
 }
 
-export function warmUpEngine(rounds = 4, bars = 5000): void {
+export function warmUpEngine(rounds = 3, bars = 3000): void {
   const s = createSeries('WARM', bars);
   for (let i = 0; i < bars; i++) {
     const c = 100 + 10 * Math.sin(i / 9) + i / 100;

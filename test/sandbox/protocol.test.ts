@@ -41,6 +41,17 @@ test('frames decode across arbitrary chunk boundaries', () => {
   assert.equal(decoder.buffered, 0);
 });
 
+test('a large frame split into many chunks decodes once, with the following frame intact', () => {
+  const big = JSON.stringify({ equity: Array.from({ length: 100_000 }, (_, i) => ({ t: i, e: i * 1.5 })) });
+  const stream = Buffer.concat([encodeFrame(FRAME_RESULT, key, big), encodeFrame(FRAME_LOG, key, '{"time":null,"message":"after"}')]);
+  const decoder = new FrameDecoder(key, 64 * 1024 * 1024);
+  const frames = [];
+  for (let i = 0; i < stream.length; i += 65_536) frames.push(...decoder.push(stream.subarray(i, i + 65_536)));
+  assert.equal(frames.length, 2);
+  assert.equal(frames[0].payload, big);
+  assert.equal(frames[1].payload, '{"time":null,"message":"after"}');
+});
+
 test('bytes without the job key, raw text, or oversized frames are violations', () => {
   const other = new Uint8Array(16).fill(9);
   assert.throws(() => new FrameDecoder(key, 1024).push(encodeFrame(FRAME_RESULT, other, '{}')), /without the job key/);

@@ -120,6 +120,13 @@ describe('process mode (weaker isolation)', () => {
     assert.deepEqual(logs, ['hello from TEST']);
   });
 
+  test('a job of 50,000 bars (megabytes of columns over the pipe) arrives intact', async () => {
+    const series = bars(50_000);
+    const result = await runner.run({ compiled: await compiled(strategySource(`if (bar.index === 49_999) this.log('last close', bar.close);`)), series: [series], onLog: (l) => assert.equal(l.message, `last close ${series.close[49_999]}`) });
+    assert.equal(result.run.bars, 50_000);
+    assert.equal(result.equity.length, 50_000);
+  });
+
   test('the same JavaScript-level closures apply (no fs, no process.exit)', async () => {
     const err1 = await runner.run({ compiled: await compiled(`import fs from 'fs';\n${strategySource('fs;')}`), series: [bars(5)] }).catch((e) => e);
     assert.equal(err1.kind, 'strategy');
