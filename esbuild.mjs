@@ -37,7 +37,10 @@ for (const entry of entries) {
     outdir: 'dist',
     platform,
     format: entry.format ?? 'cjs',
-    external: entry.external ?? [],
+    // Native addons of optional ssh2 speed-ups (used only for ssh:// Docker hosts) stay out of the
+    // bundle; ssh2 loads them in try/catch and falls back to pure JavaScript.
+    // esbuild (strategy compilation) runs its own native binary: it cannot be bundled.
+    external: [...(entry.external ?? []), '*.node', 'cpu-features', 'esbuild'],
     target: platform === 'browser' ? 'es2022' : 'node20',
   };
   if (watch) {

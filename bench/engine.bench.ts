@@ -15,6 +15,21 @@ import { Rng } from '../core/data/prng';
 import { runBacktest, simulate } from '../core/engine/backtest';
 import type { StrategyClass } from '../core/strategy/load';
 
+/** The issue's example, verbatim but for 10 % sizing: the one-symbol scenario. */
+class AaplRsiReversion extends BaseStrategy {
+  static override config = { symbols: ['SYN0'], timeframe: '1m' as const };
+  override params = { period: 14, buyBelow: 35, sellAbove: 65 };
+  private rsi = new RSI(this.params.period);
+
+  onBar(bar: Bar) {
+    const value = this.rsi.update(bar.close);
+    if (value === undefined) return;
+    if (value < this.params.buyBelow && !this.position(bar.symbol)) this.buy(bar.symbol, { percent: 10 });
+    else if (value > this.params.sellAbove && this.position(bar.symbol)) this.close(bar.symbol);
+  }
+}
+
+/** The same rules over several symbols, one RSI per symbol. */
 class RsiReversion extends BaseStrategy {
   static override config = { symbols: ['SYN0'], timeframe: '1m' as const };
   override params = { period: 14, buyBelow: 35, sellAbove: 65 };
@@ -105,7 +120,7 @@ function scenario(name: string): void {
   const [symbols, bars] = name === 'one' ? [1, 1_000_000] : [10, 100_000];
   const series = Array.from({ length: symbols }, (_, i) => syntheticSeries(`SYN${i}`, bars));
   const total = symbols * bars;
-  const cls = RsiReversion as unknown as StrategyClass;
+  const cls = (symbols === 1 ? AaplRsiReversion : RsiReversion) as unknown as StrategyClass;
   const loop = time(() => simulate(cls, series, { cash: 100_000 }));
   const full = time(() => runBacktest(cls, series, { cash: 100_000 }));
   const hand = time(() => handLoop(series, 100_000));
@@ -130,7 +145,7 @@ if (process.argv[2] === '--scenario') {
 } else {
   const fmt = (n: number) => `${(n / 1e6).toFixed(2)} M bars/s`;
   for (const name of ['one', 'ten']) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename ?? process.argv[1], '--scenario', name], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...process.execArgv, import.meta.filename ?? process.argv[1], '--scenario', name], { encoding: 'utf8' });
     if (r.status !== 0) {
       console.error(r.stderr);
       process.exit(1);

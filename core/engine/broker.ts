@@ -219,6 +219,7 @@ export class BacktestBroker implements Broker {
    * the position's protective exits.
    */
   openBar(symbolIndex: number, bar: number, step: number): void {
+    if (this.pending.length === 0 && this.books[symbolIndex].protection === undefined) return;
     const s = this.series[symbolIndex];
     const open = s.open[bar];
     const high = s.high[bar];
@@ -239,7 +240,7 @@ export class BacktestBroker implements Broker {
 
   /** With fill: 'close', market orders placed on this step fill at this bar's close. */
   closeBar(symbolIndex: number, bar: number, step: number): void {
-    if (this.settings.fill !== 'close' || this.pending.length === 0) return;
+    if (this.pending.length === 0) return;
     const s = this.series[symbolIndex];
     const queue = this.pending.filter((o) => o.symbolIndex === symbolIndex && o.type === 'market' && o.placedStep === step);
     for (const order of queue) {
@@ -460,15 +461,13 @@ function triggerPrice(order: BrokerOrder, open: number, high: number, low: numbe
   }
 }
 
+const POSITIVE_FIELDS = ['shares', 'cash', 'percent', 'limit', 'stop', 'stopLossPct', 'takeProfitPct', 'stopLoss', 'takeProfit', 'trailingStopPct'] as const;
+
 function validateRequest(r: OrderRequest): string | undefined {
-  const sizes = [r.shares, r.cash, r.percent].filter((v) => v !== undefined).length;
-  if (sizes > 1) return 'give at most one of shares, cash, percent';
+  if (Number(r.shares !== undefined) + Number(r.cash !== undefined) + Number(r.percent !== undefined) > 1) return 'give at most one of shares, cash, percent';
   if (r.limit !== undefined && r.stop !== undefined) return 'give either limit or stop, not both (stop-limit orders are not supported)';
-  const positive: [string, number | undefined][] = [
-    ['shares', r.shares], ['cash', r.cash], ['percent', r.percent], ['limit', r.limit], ['stop', r.stop],
-    ['stopLossPct', r.stopLossPct], ['takeProfitPct', r.takeProfitPct], ['stopLoss', r.stopLoss], ['takeProfit', r.takeProfit], ['trailingStopPct', r.trailingStopPct],
-  ];
-  for (const [name, value] of positive) {
+  for (const name of POSITIVE_FIELDS) {
+    const value = r[name];
     if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) return `${name} must be a positive finite number, got ${String(value)}`;
   }
   if (r.percent !== undefined && r.percent > 100) return `percent must be at most 100 (no leverage), got ${r.percent}`;

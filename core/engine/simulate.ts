@@ -123,6 +123,10 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
     const cursor = new Int32Array(k);
     const hasBar = new Uint8Array(k);
     const isCancelled = options.isCancelled;
+    const fillAtClose = settings.fill === 'close';
+    // Symbols on one shared calendar (the common case) skip the per-symbol time matching.
+    const aligned = series.every((s) => s.length === n);
+    if (aligned) hasBar.fill(1);
     for (let step = 0; step < n; step++) {
       const t = grid[step];
       broker.step = step;
@@ -130,12 +134,13 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
       if (isCancelled !== undefined && (step & 1023) === 0 && isCancelled()) throw new CancelledError();
       // 1. fills at this bar, per symbol
       for (let i = 0; i < k; i++) {
-        const s = series[i];
-        const c = cursor[i];
-        hasBar[i] = c < s.length && s.time[c] === t ? 1 : 0;
-        if (hasBar[i]) broker.openBar(i, c, step);
+        if (!aligned) {
+          const c = cursor[i];
+          hasBar[i] = c < series[i].length && series[i].time[c] === t ? 1 : 0;
+        }
+        if (hasBar[i]) broker.openBar(i, cursor[i], step);
       }
-      // 2. closes become the last prices
+      // 2. closes become the last prices (after every symbol's fills: sizing must not see this bar's closes)
       for (let i = 0; i < k; i++) if (hasBar[i]) broker.setLastPrice(i, series[i].close[cursor[i]]);
       // 3. the strategy sees each bar of this timestamp
       for (let i = 0; i < k; i++) {
@@ -146,11 +151,11 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
         const bar: Bar = { symbol: s.symbol, time: t, open: s.open[c], high: s.high[c], low: s.low[c], close: s.close[c], volume: s.volume[c], index: c };
         strategy.onBar(bar);
       }
-      // 4. fill: 'close'
-      for (let i = 0; i < k; i++) if (hasBar[i]) broker.closeBar(i, cursor[i], step);
+      // 4. fill: 'close' — after every onBar, since any symbol's bar may place orders for another
+      if (fillAtClose) for (let i = 0; i < k; i++) if (hasBar[i]) broker.closeBar(i, cursor[i], step);
       // 5. mark to market
       equity[step] = broker.equity();
-      for (let i = 0; i < k; i++) if (hasBar[i]) cursor[i]++;
+      for (let i = 0; i < k; i++) cursor[i] += hasBar[i];
     }
     currentSymbol = null;
     phase = 'onEnd';

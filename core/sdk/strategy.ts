@@ -2,8 +2,6 @@ import type { Broker } from './broker';
 import { brokerOf, currentOverrides } from './internal';
 import type { Bar, Fill, Order, OrderOptions, Position, StrategyConfig, StrategyParams } from './types';
 
-const paramsStore = new WeakMap<object, StrategyParams>();
-
 /**
  * Base class of every strategy. Extend it, set `static config`, put tunable
  * numbers in `params`, and implement `onBar`.
@@ -109,19 +107,24 @@ export abstract class BaseStrategy {
 // this setter. Declared as a plain property above so the `.d.ts` stays simple.
 Object.defineProperty(BaseStrategy.prototype, 'params', {
   configurable: false,
-  enumerable: true,
+  enumerable: false,
   get(this: object): StrategyParams {
-    let params = paramsStore.get(this);
-    if (!params) {
-      params = { ...currentOverrides() } as StrategyParams;
-      paramsStore.set(this, params);
-    }
-    return params;
+    return ownParams(this, {});
   },
   set(this: object, value: StrategyParams) {
-    paramsStore.set(this, { ...value, ...currentOverrides() } as StrategyParams);
+    ownParams(this, value);
   },
 });
+
+/**
+ * Stores the merged params as an own data property, shadowing the accessor:
+ * `this.params.x` in onBar is then a plain property load (it runs every bar).
+ */
+function ownParams(target: object, value: StrategyParams): StrategyParams {
+  const merged = { ...value, ...currentOverrides() } as StrategyParams;
+  Object.defineProperty(target, 'params', { value: merged, writable: true, enumerable: true, configurable: true });
+  return merged;
+}
 
 function formatLogValue(value: unknown): string {
   if (typeof value === 'string') return value;

@@ -1,0 +1,16 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatTime, parseTime } from '../../core/engine/time';
+
+test('formatTime: dates for midnight UTC, ISO date-times otherwise, matching toISOString', () => {
+  assert.equal(formatTime(Date.UTC(2021, 0, 4)), '2021-01-04');
+  const samples = [Date.UTC(2013, 9, 4, 9, 30), Date.UTC(2013, 9, 4, 23, 59, 59), Date.UTC(1999, 11, 31, 0, 0, 1), Date.UTC(2020, 1, 29, 12, 0, 0, 250), Date.UTC(1969, 11, 31, 13, 5, 7)];
+  for (const ms of samples) {
+    const iso = new Date(ms).toISOString();
+    assert.equal(formatTime(ms), ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso);
+    assert.equal(parseTime(formatTime(ms)), ms);
+  }
+  // alternating days must not reuse a stale cached date
+  assert.equal(formatTime(Date.UTC(2021, 0, 5, 10)), '2021-01-05T10:00:00Z');
+  assert.equal(formatTime(Date.UTC(2021, 0, 4, 10)), '2021-01-04T10:00:00Z');
+});
