@@ -38,8 +38,19 @@ export function barSpacingDays(time: ArrayLike<number>): number | null {
 export function weekendShare(time: ArrayLike<number>): number {
   const n = time.length;
   if (n === 0) return 0;
+  const dayMs = DAY_MS; // a local: imported bindings are getters under tsx, too slow per point
   let count = 0;
-  for (let i = 0; i < n; i++) if (isWeekend(time[i])) count++;
+  let day = NaN;
+  let weekend = false;
+  for (let i = 0; i < n; i++) {
+    // Bars of one day share its weekday: look it up once per day, not per intraday bar.
+    const d = Math.floor(time[i] / dayMs);
+    if (d !== day) {
+      day = d;
+      weekend = isWeekend(time[i]);
+    }
+    if (weekend) count++;
+  }
   return count / n;
 }
 
@@ -71,13 +82,19 @@ function periodKey(period: PeriodKind): (ms: number) => number {
  */
 export function periodReturns(time: ArrayLike<number>, equity: ArrayLike<number>, period: PeriodKind): Float64Array {
   const n = time.length;
-  const key = periodKey(period);
   const closes: number[] = [];
+  // Daily keys inline: this loop runs once per equity point (millions for minute data).
+  const key = period === 'day' ? null : periodKey(period);
+  const dayMs = DAY_MS; // a local: imported bindings are getters under tsx, too slow per point
+  let current = NaN;
   for (let i = 0; i < n; i++) {
-    const k = key(time[i]);
-    // The bar is the last of its period when the next bar is in another period (or there is none).
-    if (i === n - 1 || key(time[i + 1]) !== k) closes.push(equity[i]);
+    const k = key === null ? Math.floor(time[i] / dayMs) : key(time[i]);
+    if (k !== current) {
+      if (i > 0) closes.push(equity[i - 1]); // the previous bar closed its period
+      current = k;
+    }
   }
+  if (n > 0) closes.push(equity[n - 1]);
   const returns = new Float64Array(Math.max(0, closes.length - 1));
   for (let i = 1; i < closes.length; i++) returns[i - 1] = closes[i] / closes[i - 1] - 1;
   return returns;
