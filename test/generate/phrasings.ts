@@ -111,6 +111,10 @@ export const PHRASINGS: Phrasing[] = [
   { idea: 'Buy BRK-B when price is above the 50-day SMA and the 50-day SMA is above the 200-day SMA, sell when price closes below the 50-day SMA', symbols: ['BRK-B'], indicators: ['SMA'], numbers: [50, 200] },
   { idea: 'Buy TLT when RSI(2) is below 10 with a position size of 50%, sell when RSI(2) is above 90', symbols: ['TLT'], indicators: ['RSI'], numbers: [2, 10, 90, 50], orderOptions: ['percent'] },
   { idea: 'Buy when RSI drops below 30, sell when it rises above 70', symbols: ['SPY'], indicators: ['RSI'], numbers: [30, 70] },
+  { idea: 'Buy NVDA when MACD crosses above zero, sell when MACD crosses below zero', symbols: ['NVDA'], indicators: ['MACD'], numbers: [0, 12, 26, 9], calls: ['crossedAbove', 'crossedBelow'] },
+  { idea: 'Buy SPY when the stock closes above its 200-day moving average and sell when it closes below it', symbols: ['SPY'], indicators: ['SMA'], numbers: [200] },
+  { idea: 'Enter long AAPL when the 20-day EMA crosses the 50-day EMA from below, with a 4% trailing stop', symbols: ['AAPL'], indicators: ['EMA'], numbers: [20, 50, 4], calls: ['crossedAbove'], orderOptions: ['trailingStopPct'] },
+  { idea: 'Buy AAPL if the RSI(14) is less than 30 and sell if it is greater than 70', symbols: ['AAPL'], indicators: ['RSI'], numbers: [14, 30, 70] },
 ];
 
 /** Ideas the offline generator must refuse, with a part it must name as not understood. */

@@ -143,6 +143,8 @@ export function parseComparison(atom: string, ctx: ConditionContext): Comparison
       throw err;
     }
   }
+  // "the 20-day EMA crosses the 50-day EMA from below" → "… crosses above …".
+  atom = atom.replace(/^(.*?\bcross(?:es|ed)?)\s+(?!above|below|over|under|up|down)(.*?)\s+from\s+(below|above|underneath)$/, (_m, head: string, rest: string, from: string) => `${head} ${from === 'above' ? 'below' : 'above'} ${rest}`);
   const found = findOperator(atom);
   if (!found) return undefined;
   const { op, index, length } = found;
@@ -166,7 +168,8 @@ export function parseComparison(atom: string, ctx: ConditionContext): Comparison
     return remember({ kind: 'compare', left, op, right: lo, upper: hi, text: atom.replace(' ~ ', ' and ') }, ctx);
   }
 
-  const right = rightText ? parseOperand(rightText, () => ctx.subject) : ctx.lastRight;
+  // On the right, "it" is the level of the previous clause: "…closes above its 200-day average, sell when it closes below it".
+  const right = rightText ? parseOperand(rightText, () => ctx.lastRight ?? ctx.subject) : ctx.lastRight;
   if (!right) return undefined;
   const left = leftOperand(leftText, ctx, right.kind === 'number');
   if (!left) return undefined;

@@ -86,6 +86,7 @@ export function parseOperand(raw: string, pronoun?: PronounResolver): Operand | 
   let text = raw.trim().replace(/[.!?]+$/, '').trim();
   const number = /^(-?\d+(?:\.\d+)?)\s*(?:%|percent)?$/.exec(text);
   if (number) return { kind: 'number', value: Number(number[1]) };
+  if (/^(?:the\s+)?(?:zero|zero line|0 line)$/.test(text)) return { kind: 'number', value: 0 };
   if (/^(?:it|its value|that)$/.test(text) && pronoun) return pronoun();
   text = text.replace(ARTICLES, '').replace(new RegExp(`^${TICKER_TOKEN}(?:'s)?\\s+(?=\\S)`), '').trim();
   if (VOLUME_WORDS.test(text)) return { kind: 'price', field: 'volume' };
