@@ -98,6 +98,8 @@ test('invalid periods throw with the rule and a correct example', () => {
     [() => new BollingerBands(0), /BollingerBands: period/],
     [() => new BollingerBands(20, 0), /BollingerBands: stdDev must be a finite number > 0, got 0/],
     [() => new BollingerBands(20, -2), /stdDev must be a finite number > 0, got -2/],
+    // The technicalindicators habit of an options object gets pointed at the positional form.
+    [() => new BollingerBands({ period: 20, stdDev: 2 } as unknown as number), /BollingerBands: period .* got \{"period":20,"stdDev":2\}\. Parameters are positional numbers, not an options object\. Example: new BollingerBands\(20, 2\)\./],
     [() => new VWAP({ utcOffsetHours: 30 }), /VWAP: utcOffsetHours must be .* between -24 and 24, got 30/],
   ];
   for (const [make, message] of cases) assert.throws(make, (e: Error) => e instanceof IndicatorError && message.test(e.message));
@@ -150,6 +152,9 @@ test('undefined input (an upstream indicator warming up) is skipped without adva
   const chained = closes.map((c) => smooth.update(rsi.update(c)));
   assert.equal(chained.findIndex((x) => x !== undefined), rsi.warmup + smooth.warmup);
   assert.throws(() => sma.update(null as unknown as number), /SMA\(3\)\.update: value must be a finite number, got null/);
+  const bar = { high: 2, low: 1, close: 1.5 };
+  assert.throws(() => new RSI().update(bar as unknown as number), /RSI\(14\)\.update: value must be .* pass bar\.close \(or another number\), not the whole bar/);
+  assert.throws(() => new ATR().update(1.5 as unknown as BarLike), /ATR\(14\)\.update: expected a bar like \{ high, low, close \}, got 1\.5\. Pass the bar itself: update\(bar\)\./);
 });
 
 test('reset() makes an indicator behave as if new', () => {

@@ -12,8 +12,9 @@ export class IndicatorError extends Error {
  */
 export function checkPeriod(owner: string, param: string, value: unknown, example: string, min = 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    const hint = typeof value === 'object' && value !== null ? ' Parameters are positional numbers, not an options object.' : '';
     throw new IndicatorError(
-      `${owner}: ${param} must be a whole number >= ${min}, got ${describe(value)}. Example: ${example}.`,
+      `${owner}: ${param} must be a whole number >= ${min}, got ${describe(value)}.${hint} Example: ${example}.`,
     );
   }
   return value;
@@ -35,7 +36,9 @@ export function invalidInput(owner: string, field: string, value: unknown): Indi
   const hint =
     value === undefined || value === null
       ? 'the value is missing'
-      : 'skip bars with missing prices (or fill them) before calling update()';
+      : typeof value === 'object' && 'close' in value
+        ? 'this indicator takes a price: pass bar.close (or another number), not the whole bar'
+        : 'skip bars with missing prices (or fill them) before calling update()';
   return new IndicatorError(
     `${owner}.update: ${field} must be a finite number, got ${describe(value)}; ${hint}. The indicator's state was not changed.`,
   );
@@ -48,6 +51,14 @@ export function isFiniteNumber(x: unknown): x is number {
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) {
+    try {
+      const text = JSON.stringify(value);
+      return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
   return String(value);
 }
 
