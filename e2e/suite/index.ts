@@ -1,0 +1,122 @@
+/**
+ * Integration suite inside a real VS Code extension host: the module @vscode/test-electron's
+ * `extensionTestsPath` expects (it exports run()). scripts/e2e.sh runs it in the VS Code server of
+ * code-server; `runTests({ extensionDevelopmentPath, extensionTestsPath })` runs it in desktop VS Code.
+ * The workspace is e2e/fixtures/ws (a good and a broken strategy, sample data, Docker sandbox).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunRecord } from '../../core/history/types';
+import type { StrategyLabApi } from '../../client/extension';
+
+const EXTENSION_ID = 'strategy-lab.strategy-lab';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function run(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the e2e workspace is open');
+  const uri = (name: string) => vscode.Uri.joinPath(folder.uri, name);
+  let passed = 0;
+  const check = async (name: string, fn: () => Promise<void>) => {
+    const t0 = Date.now();
+    try {
+      await fn();
+      passed++;
+      console.log(`ok - ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      console.error(`not ok - ${name}: ${(e as Error).stack ?? e}`);
+      throw e;
+    }
+  };
+
+  let api: StrategyLabApi | undefined;
+  await check('the extension activates on a workspace with a strategy file', async () => {
+    const ext = vscode.extensions.getExtension<StrategyLabApi>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed`);
+    api = await ext.activate();
+    assert.ok(ext.isActive);
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['strategyLab.runBacktest', 'strategyLab.runBacktestWithOptions', 'strategyLab.openResults', 'strategyLab.showRunHistory', 'strategyLab.compareRuns', 'strategyLab.clearDataCache', 'strategyLab.buildSandboxImage', 'strategyLab.sandboxDoctor', 'strategyLab.generateStrategy', 'strategyLab.setApiKey']) {
+      assert.ok(commands.includes(id), `command ${id} is registered`);
+    }
+  });
+
+  await check('the language server publishes diagnostics for a broken strategy, none for a good one', async () => {
+    const broken = await vscode.workspace.openTextDocument(uri('broken.strategy.ts'));
+    await vscode.window.showTextDocument(broken);
+    const ours = (u: vscode.Uri) => vscode.languages.getDiagnostics(u).filter((d) => d.source === 'strategy-lab');
+    const found = await waitFor('strategy-lab diagnostics on broken.strategy.ts', () => (ours(broken.uri).length ? ours(broken.uri) : undefined));
+    const error = found.find((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.ok(error, JSON.stringify(found.map((d) => d.message)));
+    assert.equal(error.range.start.line, 7, `on the buy(...) line: ${error.message}`);
+    const good = await vscode.workspace.openTextDocument(uri('rsi.strategy.ts'));
+    await vscode.window.showTextDocument(good);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(ours(good.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), []);
+  });
+
+  const lensTitles = async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri('rsi.strategy.ts'))).map((l) => l.command?.title);
+  await check('the code lens above the strategy class offers Backtest and Backtest with options', async () => {
+    const titles = await lensTitles();
+    assert.ok(titles.includes('▶ Backtest') && titles.includes('Backtest with options…'), JSON.stringify(titles));
+  });
+
+  let record: RunRecord | undefined;
+  await check('Run Backtest runs in the Docker sandbox and saves the run', async () => {
+    record = await vscode.commands.executeCommand<RunRecord | undefined>('strategyLab.runBacktest', uri('rsi.strategy.ts'));
+    assert.ok(record, 'the command returns the saved run (see the Strategy Lab output channel if not)');
+    assert.equal(record.sandbox.mode, 'docker');
+    const file = path.join(folder.uri.fsPath, '.strategy-lab', 'runs', `${record.id}.json`);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
+    assert.equal(saved.strategy.name, 'E2eRsiReversion');
+    assert.equal(saved.strategy.file, 'rsi.strategy.ts');
+    assert.match(saved.strategy.source, /class E2eRsiReversion/);
+    assert.equal(saved.data.source, 'sample');
+    assert.equal(saved.data.start, '2018-01-02');
+    assert.equal(saved.result.equity.length, saved.data.bars);
+    assert.ok(saved.result.metrics.tradeCount > 0, 'the strategy trades on the sample');
+    assert.equal(saved.result.trades.length, saved.result.metrics.tradeCount);
+    assert.ok(saved.logs.some((l) => /buy signal: RSI/.test(l.message)), 'strategy log lines came back from the sandbox');
+    assert.equal(saved.evaluation, null);
+    console.log(`run ${saved.id}: ${saved.data.bars} bars, ${saved.result.metrics.tradeCount} trades, return ${saved.result.metrics.returnPct?.toFixed(2)} %, ${saved.sandbox.durationMs} ms in the sandbox`);
+  });
+
+  await check('the results panel of the strategy shows that run', async () => {
+    const model = await waitFor('the results panel model', () => api?.panelModel('rsi.strategy.ts'));
+    assert.equal(model.run?.id, record?.id);
+    assert.equal(model.status.state, 'done');
+    assert.equal(model.error, null);
+    assert.ok(model.logs.length > 0);
+  });
+
+  await check('after a run the code lens also offers Results', async () => {
+    const titles = await waitFor('a Results lens', async () => { const t = await lensTitles(); return t.includes('Results') ? t : undefined; }, 10_000);
+    assert.deepEqual(titles, ['▶ Backtest', 'Backtest with options…', 'Results']);
+  });
+
+  await check('a strategy that throws is reported, not saved', async () => {
+    const bad = uri('throws.strategy.ts');
+    const source = fs.readFileSync(uri('rsi.strategy.ts').fsPath, 'utf8').replace('E2eRsiReversion', 'E2eThrows').replace('const value = ', 'if (bar.index === 30) throw new Error("deliberate failure at bar 30");\n    const value = ');
+    await vscode.workspace.fs.writeFile(bad, Buffer.from(source, 'utf8'));
+    const before = fs.readdirSync(path.join(folder.uri.fsPath, '.strategy-lab', 'runs')).length;
+    const result = await vscode.commands.executeCommand<RunRecord | undefined>('strategyLab.runBacktest', bad);
+    assert.equal(result, undefined);
+    const model = await waitFor('the error in the panel', () => api?.panelModel('throws.strategy.ts')?.error ?? undefined);
+    assert.match(model.message, /deliberate failure at bar 30/);
+    assert.equal(fs.readdirSync(path.join(folder.uri.fsPath, '.strategy-lab', 'runs')).length, before, 'nothing saved');
+    await vscode.workspace.fs.delete(bad);
+  });
+
+  console.log(`${passed} passed, 0 failed`);
+}

@@ -1,0 +1,82 @@
+// The real workbench, driven like a user: open the strategy, see the code lens, click "▶ Backtest",
+// and read the results webview (VS Code's webview iframe > the panel's own iframe).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { WS, launch, newestRun, shot, workbenchUrl } from './browser.mjs';
+
+let page, close;
+const problems = [];
+
+async function quickOpen(file) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+before(async () => {
+  // the ext-host suite ran first in the same workspace: start from no history
+  fs.rmSync(path.join(WS, '.strategy-lab'), { recursive: true, force: true });
+  ({ page, close } = await launch());
+  const t0 = Date.now();
+  await page.goto(workbenchUrl());
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.statusbar-item', { hasText: 'Strategy Lab' }).first().waitFor({ timeout: 90_000 });
+  console.log(`workbench ready + extension activated in ${Date.now() - t0} ms`);
+});
+
+after(async () => { await close?.(); });
+
+test('the code lens sits above the strategy class and diagnostics are underlined in the broken file', { timeout: 120_000 }, async () => {
+  await quickOpen('broken.strategy.ts');
+  await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+  await quickOpen('rsi.strategy.ts');
+  await page.locator('.contentWidgets .codelens-decoration a', { hasText: '▶ Backtest' }).waitFor({ timeout: 60_000 });
+  await page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Backtest with options…' }).waitFor();
+  await page.screenshot({ path: shot('ui-codelens.png') });
+});
+
+test('clicking "▶ Backtest" runs in the sandbox and the results webview shows the saved run', { timeout: 420_000 }, async () => {
+  await page.locator('.contentWidgets .codelens-decoration a', { hasText: '▶ Backtest' }).click();
+  const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await panel.locator('#run-header h1').waitFor({ timeout: 360_000 });
+  const run = newestRun();
+  assert.ok(run, 'a run was saved under .strategy-lab/runs');
+  assert.equal(run.sandbox.mode, 'docker');
+  assert.equal(await panel.locator('#run-header h1').textContent(), run.strategy.name);
+  assert.equal(await panel.locator('table.metrics tr[data-metric]').count(), 32, 'every metric in the table');
+  assert.equal(await panel.locator('tr.trade').count(), Math.min(run.result.trades.length, 1000));
+  assert.match(await panel.locator('#cards [data-metric="tradeCount"] .card-value').textContent(), new RegExp(`^${run.result.metrics.tradeCount}$`));
+  assert.match(await panel.locator('#log-lines').textContent(), /buy signal: RSI/);
+  assert.match(await panel.locator('#no-evaluators').textContent(), /No evaluators run/);
+  await panel.locator('#chart-price canvas').first().waitFor();
+  await page.waitForTimeout(500);
+  const painted = await panel.locator('#chart-price').evaluate((el) => {
+    let colours = new Set();
+    for (const c of el.querySelectorAll('canvas')) {
+      if (!c.width) continue;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 16) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    }
+    return colours.size;
+  });
+  assert.ok(painted > 20, `price chart has drawn content (${painted} colours)`);
+  await page.screenshot({ path: shot('ui-results.png') });
+  // sorting works inside VS Code too
+  await panel.locator('button[data-column="pnl"]').click();
+  const pnls = await panel.locator('tr.trade').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-n'))));
+  const values = pnls.map((n) => run.result.trades[n - 1].pnl);
+  assert.deepEqual(values, [...values].sort((a, b) => b - a));
+  await page.screenshot({ path: shot('ui-results-sorted.png') });
+});
+
+test('the status bar shows the last result', async () => {
+  const run = newestRun();
+  const item = page.locator('.statusbar-item', { hasText: run.strategy.name }).first();
+  await item.waitFor({ timeout: 10_000 });
+  assert.match(await item.textContent(), /%/);
+});
