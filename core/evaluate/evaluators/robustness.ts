@@ -1,0 +1,129 @@
+/**
+ * Robustness: does the result survive small changes? (1) Out-of-sample: the
+ * strategy runs separately on the first part and the last part of the data
+ * (default 70 % / 30 %), and the Sharpe ratios are compared. (2) Parameter
+ * sensitivity: each numeric param is moved ±20 % (whole numbers stay whole
+ * and move at least 1) and the change in return is measured.
+ */
+import { buildTimeGrid } from '../../engine/grid';
+import type { BacktestResult } from '../../engine/types';
+import type { EvalContext } from '../context';
+import { fmt } from '../context';
+import { seriesBefore, seriesFrom, type RerunJob, type RerunOutcome, type RerunStats } from '../reruns';
+import { errored, scored, skipped, type EvaluatorResult, type Finding } from '../types';
+
+export const ROBUSTNESS = { id: 'robustness', name: 'Robustness', kind: 'deterministic' } as const;
+
+const IN_SAMPLE = 'in-sample';
+const OUT_OF_SAMPLE = 'out-of-sample';
+
+/** The param values a ±shift tries: whole numbers stay whole and move at least 1; the result never flips sign. */
+export function shiftedValues(value: number, shiftPct: number): number[] {
+  const f = shiftPct / 100;
+  let lo = value * (1 - f);
+  let hi = value * (1 + f);
+  if (Number.isInteger(value)) {
+    lo = Math.min(Math.round(lo), value - 1);
+    hi = Math.max(Math.round(hi), value + 1);
+    if (value > 0 && lo < 1) lo = value > 1 ? 1 : NaN;
+  }
+  return [lo, hi].filter((v) => Number.isFinite(v) && v !== value && Math.sign(v) === Math.sign(value));
+}
+
+/** Numeric params of the original run, the first `maxParams` of them. */
+function numericParams(result: BacktestResult, max: number): [string, number][] {
+  return Object.entries(result.run.params)
+    .filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] !== 0 && Number.isFinite(e[1]))
+    .slice(0, max);
+}
+
+export function robustnessJobs(ctx: EvalContext): RerunJob[] {
+  if (!ctx.result) return [];
+  const grid = buildTimeGrid(ctx.series);
+  const split = Math.round(grid.length * (1 - ctx.settings.robustness.outOfSampleFraction));
+  const jobs: RerunJob[] = [];
+  if (split >= 2 && grid.length - split >= 2) {
+    jobs.push({ label: IN_SAMPLE, series: seriesBefore(ctx.series, grid[split]) });
+    jobs.push({ label: OUT_OF_SAMPLE, series: seriesFrom(ctx.series, grid[split]) });
+  }
+  for (const [name, value] of numericParams(ctx.result, ctx.settings.robustness.maxParams)) {
+    for (const v of shiftedValues(value, ctx.settings.robustness.paramShiftPct)) {
+      jobs.push({ label: `param ${name}=${v}`, series: ctx.series, params: { [name]: v } });
+    }
+  }
+  return jobs;
+}
+
+export function evaluateRobustness(ctx: EvalContext, outcomes: RerunOutcome[], stats: RerunStats): EvaluatorResult {
+  const base = ctx.result;
+  if (!base) return skipped(ROBUSTNESS, 'Skipped: the backtest did not complete.');
+  if (outcomes.length === 0) return skipped(ROBUSTNESS, 'Skipped: too few bars to split and no numeric params to shift.');
+  const s = ctx.settings.robustness;
+  const reasons: string[] = [];
+  const findings: Finding[] = [];
+  const details: Record<string, unknown> = { reruns: stats.runs, elapsedMs: stats.elapsedMs, mode: stats.mode };
+  const parts: number[] = [];
+
+  const byLabel = new Map(outcomes.map((o) => [o.label, o]));
+  const is = byLabel.get(IN_SAMPLE);
+  const oos = byLabel.get(OUT_OF_SAMPLE);
+  if (is?.ok && oos?.ok) {
+    const a = is.result.metrics;
+    const b = oos.result.metrics;
+    const sa = a.sharpeRatio ?? 0;
+    const sb = b.sharpeRatio ?? 0;
+    // Degradation relative to the in-sample Sharpe (floored so a near-zero Sharpe does not blow it up).
+    const degradation = Math.max(0, sa - sb) / Math.max(Math.abs(sa), 0.25);
+    const score = Math.max(0, 1 - degradation);
+    parts.push(score);
+    details.outOfSample = {
+      split: `${Math.round((1 - s.outOfSampleFraction) * 100)}/${Math.round(s.outOfSampleFraction * 100)}`,
+      inSample: { start: is.result.run.start, end: is.result.run.end, sharpe: a.sharpeRatio, returnPct: a.returnPct, trades: a.tradeCount },
+      outOfSample: { start: oos.result.run.start, end: oos.result.run.end, sharpe: b.sharpeRatio, returnPct: b.returnPct, trades: b.tradeCount },
+      score,
+    };
+    reasons.push(
+      `Out of sample (last ${Math.round(s.outOfSampleFraction * 100)}%, from ${oos.result.run.start}): Sharpe ${fmt(b.sharpeRatio)} and return ${fmt(b.returnPct)}% vs in sample Sharpe ${fmt(a.sharpeRatio)} and return ${fmt(a.returnPct)}%${score < 0.5 ? ': the edge does not carry over' : ''}.`,
+    );
+  } else if (is || oos) {
+    reasons.push(`The out-of-sample split could not run: ${[is, oos].filter((o) => o && !o.ok).map((o) => (o as { error: string }).error).join('; ')}`);
+  }
+
+  const shifts = outcomes.filter((o) => o.label.startsWith('param '));
+  if (shifts.length) {
+    const baseReturn = base.metrics.returnPct ?? 0;
+    const denominator = Math.max(Math.abs(baseReturn), s.returnFloorPct);
+    const perParam = new Map<string, { worst: number; returns: Record<string, number | null> }>();
+    for (const o of shifts) {
+      const [, name, value] = /^param (\w+)=(.+)$/.exec(o.label)!;
+      const entry = perParam.get(name) ?? { worst: 0, returns: {} };
+      if (o.ok) {
+        const r = o.result.metrics.returnPct ?? 0;
+        entry.returns[value] = r;
+        entry.worst = Math.max(entry.worst, Math.abs(r - baseReturn) / denominator);
+      } else {
+        entry.returns[value] = null;
+        entry.worst = Infinity;
+      }
+      perParam.set(name, entry);
+    }
+    let worstName = '';
+    let worst = 0;
+    for (const [name, e] of perParam) if (e.worst >= worst) [worst, worstName] = [e.worst, name];
+    const score = Math.max(0, 1 - worst / s.maxReturnChange);
+    parts.push(score);
+    details.sensitivity = { shiftPct: s.paramShiftPct, baseReturnPct: baseReturn, params: Object.fromEntries([...perParam].map(([k, v]) => [k, { ...v.returns, relativeChange: Number.isFinite(v.worst) ? v.worst : null }])), score };
+    const e = perParam.get(worstName)!;
+    const tried = Object.entries(e.returns).map(([v, r]) => `${worstName}=${v}: ${r === null ? 'failed' : `${fmt(r)}%`}`).join(', ');
+    reasons.push(`Moving each of ${perParam.size} numeric param(s) ±${s.paramShiftPct}%: the most sensitive is ${worstName} (${tried}; return ${fmt(baseReturn)}% as written).`);
+    if (score < 0.5) {
+      findings.push({ message: `Fragile parameter: moving ${worstName} by ±${s.paramShiftPct}% changes the return a lot (${tried} vs ${fmt(baseReturn)}%).`, severity: 'warning', anchor: { kind: 'param', name: worstName } });
+    }
+  } else if (Object.keys(base.run.params).length === 0) {
+    reasons.push('No numeric params to shift: put periods and thresholds in `params` so they can be tested and tuned.');
+  }
+
+  if (parts.length === 0) return errored(ROBUSTNESS, reasons.join(' ') || 'Every robustness re-run failed.', details);
+  const score = parts.reduce((a, b) => a + b, 0) / parts.length;
+  return scored(ROBUSTNESS, score, score >= 0.5, reasons, details, findings);
+}

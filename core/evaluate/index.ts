@@ -1,0 +1,11 @@
+/** Evaluation pipeline and refine loop (no vscode import): see docs/evaluate.md. */
+export { evaluateStrategy, readSpec, type EvaluateInput } from './pipeline';
+export { refine, feedbackFor, type RefineOptions, type RefineResult, type RefineIteration, type RefineEvent } from './refine';
+export { adjustSpec, type Adjustment } from './adjust';
+export { findingsToDiagnostics, type FindingDiagnostic } from './code/diagnostics';
+export { readCodeFacts, type CodeFacts } from './code/facts';
+export { chatClientFrom, type ChatClient, type LlmConfig } from './llm/client';
+export { DEFAULT_EVALUATE_SETTINGS, resolveEvaluateSettings, type EvaluateSettings, type EvaluateSettingsInput } from './settings';
+export { overallScore, CRITICAL } from './score';
+export { formatReport } from './format';
+export * from './types';

@@ -1,0 +1,176 @@
+/**
+ * The refine loop: generate → validate → backtest → evaluate → feed the
+ * findings back → regenerate, up to N iterations, keeping every iteration's
+ * code and scores and returning the best. With the OpenAI(-compatible)
+ * provider the findings go back to the model; offline, deterministic spec
+ * adjustments (adjust.ts) are applied and listed.
+ */
+import type { BarSeries } from '../data/series';
+import type { BacktestOptions } from '../engine/types';
+import { stripRequestHeader, withRequestHeader } from '../generate/header';
+import { generateWithOpenAI } from '../generate/llm/openaiProvider';
+import { generateOffline } from '../generate/offline/generateOffline';
+import { writeStrategy } from '../generate/offline/writeStrategy';
+import type { StrategySpec } from '../generate/spec';
+import type { GenerateEvent, LlmSettings, ProviderName } from '../generate/types';
+import type { SandboxMode } from '../run/runStrategy';
+import type { Timeframe } from '../sdk/types';
+import { readStrategyInfo } from '../strategy/config';
+import { adjustSpec } from './adjust';
+import { findingsToDiagnostics } from './code/diagnostics';
+import type { ChatClient } from './llm/client';
+import { evaluateStrategy } from './pipeline';
+import type { EvaluateSettingsInput } from './settings';
+import type { EvaluationReport } from './types';
+
+export interface RefineOptions {
+  idea: string;
+  /** Most generations, the first included (≥ 1). */
+  iterations: number;
+  /** Resolved provider (the generator CLI's `resolveProvider(choice, apiKey)`). */
+  provider: ProviderName;
+  apiKey?: string;
+  llm?: Partial<LlmSettings>;
+  /** Bars for the generated strategy's symbols and timeframe. */
+  loadSeries: (symbols: string[], timeframe: Timeframe) => Promise<BarSeries[]>;
+  mode: SandboxMode;
+  options?: BacktestOptions;
+  settings?: EvaluateSettingsInput;
+  /** The LLM evaluators' client (none → they are skipped). */
+  judge?: ChatClient;
+  /** Stop early once the overall score reaches this and nothing failed. Default 0.9. */
+  goodEnough?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: RefineEvent) => void;
+}
+
+export type RefineEvent =
+  | { type: 'generating'; iteration: number; feedback: boolean }
+  | { type: 'generate-progress'; iteration: number; event: GenerateEvent }
+  | { type: 'evaluating'; iteration: number }
+  | { type: 'scored'; iteration: number; score: number | null; summary: string }
+  | { type: 'stopped'; iteration: number; reason: string };
+
+export interface RefineIteration {
+  iteration: number;
+  source: string;
+  provider: ProviderName;
+  /** What this iteration changed and why (offline), or the feedback it was generated from (LLM). */
+  changes: string[];
+  feedback?: string;
+  report: EvaluationReport | null;
+  score: number | null;
+  /** Why the iteration produced no report (generation or data failed). */
+  error?: string;
+}
+
+export interface RefineResult {
+  best: RefineIteration;
+  iterations: RefineIteration[];
+  /** Why the loop ended. */
+  stoppedBecause: string;
+}
+
+export async function refine(o: RefineOptions): Promise<RefineResult> {
+  if (!(Number.isInteger(o.iterations) && o.iterations >= 1)) throw new RangeError(`--refine needs a whole number of iterations ≥ 1, got ${o.iterations}.`);
+  const emit = o.onEvent ?? (() => {});
+  const goodEnough = o.goodEnough ?? 0.9;
+  const done: RefineIteration[] = [];
+  let spec: StrategySpec | undefined;
+  let stoppedBecause = `ran all ${o.iterations} iteration(s)`;
+
+  for (let i = 1; i <= o.iterations; i++) {
+    o.signal?.throwIfAborted();
+    const previous = done[done.length - 1];
+    let source: string;
+    let changes: string[] = [];
+    let feedback: string | undefined;
+    if (o.provider === 'offline') {
+      if (!previous) {
+        const first = generateOffline(o.idea);
+        spec = first.spec!;
+        source = first.source;
+      } else {
+        if (!previous.report || !spec) {
+          stoppedBecause = `iteration ${previous.iteration} could not be evaluated (${previous.error}); the offline generator has nothing to adjust`;
+          break;
+        }
+        const adjusted = adjustSpec(spec, previous.report);
+        if (adjusted.changes.length === 0) {
+          stoppedBecause = `nothing left to adjust offline after iteration ${previous.iteration}`;
+          break;
+        }
+        spec = adjusted.spec;
+        changes = adjusted.changes;
+        source = writeStrategy(spec);
+      }
+    } else {
+      feedback = previous ? feedbackFor(previous) : undefined;
+      emit({ type: 'generating', iteration: i, feedback: feedback !== undefined });
+      try {
+        const generated = await generateWithOpenAI({
+          idea: feedback ? `${o.idea}\n\n${feedback}` : o.idea,
+          apiKey: o.apiKey,
+          settings: o.llm,
+          signal: o.signal,
+          onEvent: (event) => emit({ type: 'generate-progress', iteration: i, event }),
+        });
+        // The header keeps the user's request only, not the feedback we added to it.
+        source = withRequestHeader(o.idea, stripRequestHeader(generated.source));
+      } catch (err) {
+        if (o.signal?.aborted) throw err;
+        done.push({ iteration: i, source: previous?.source ?? '', provider: o.provider, changes: [], feedback, report: null, score: null, error: (err as Error).message });
+        continue;
+      }
+      if (feedback) changes = [`regenerated with the findings of iteration ${previous!.iteration}`];
+    }
+    if (o.provider === 'offline') emit({ type: 'generating', iteration: i, feedback: changes.length > 0 });
+
+    emit({ type: 'evaluating', iteration: i });
+    const iteration: RefineIteration = { iteration: i, source, provider: o.provider, changes, ...(feedback ? { feedback } : {}), report: null, score: null };
+    try {
+      const info = readStrategyInfo(source);
+      const symbols = info.config?.symbols;
+      if (!symbols?.length) throw new Error(`the generated code has no readable config.symbols (${info.problem ?? 'empty'})`);
+      const series = await o.loadSeries(symbols, (info.config?.timeframe ?? '1d') as Timeframe);
+      iteration.report = await evaluateStrategy({ source, series, options: o.options, mode: o.mode, settings: o.settings, llm: o.judge, signal: o.signal });
+      iteration.score = iteration.report.overallScore;
+    } catch (err) {
+      if (o.signal?.aborted) throw err;
+      iteration.error = (err as Error).message;
+    }
+    done.push(iteration);
+    emit({ type: 'scored', iteration: i, score: iteration.score, summary: iteration.report?.summary ?? `failed: ${iteration.error}` });
+    const r = iteration.report;
+    if (r && (r.overallScore ?? 0) >= goodEnough && r.evaluators.every((e) => e.status !== 'failed')) {
+      stoppedBecause = `iteration ${i} scored ${r.overallScore!.toFixed(2)} with nothing failed`;
+      break;
+    }
+  }
+  emit({ type: 'stopped', iteration: done.length, reason: stoppedBecause });
+  return { best: bestOf(done), iterations: done, stoppedBecause };
+}
+
+/** Highest overall score; ties go to the earlier iteration (fewer changes from what was asked). */
+function bestOf(iterations: RefineIteration[]): RefineIteration {
+  let best = iterations[0];
+  for (const it of iterations) if ((it.score ?? -1) > (best.score ?? -1)) best = it;
+  return best;
+}
+
+/** The previous iteration's problems in words the model can act on. */
+export function feedbackFor(previous: RefineIteration): string {
+  const lines: string[] = ['Your previous version of this strategy was backtested and evaluated. Fix these problems and keep everything the request asks for:'];
+  if (!previous.report) lines.push(`- It could not be evaluated: ${previous.error}`);
+  else {
+    for (const e of previous.report.evaluators) {
+      if (e.status !== 'failed') continue;
+      lines.push(`- ${e.name} failed: ${e.reasons.slice(0, 3).join(' ')}`);
+    }
+    for (const d of findingsToDiagnostics(previous.source, previous.report.findings)) lines.push(`- line ${d.line}: ${d.message}`);
+    const trades = previous.report.evaluators.find((e) => e.id === 'risk')?.details?.checks as { name: string; value: number | null }[] | undefined;
+    if (trades?.find((c) => c.name === 'trades')?.value === 0) lines.push('- Zero trades: the entry thresholds are probably too strict for this data; loosen them within the spirit of the request.');
+  }
+  lines.push('', 'The previous code:', '```ts', previous.source.trim(), '```');
+  return lines.join('\n');
+}
