@@ -76,7 +76,7 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
   for (const method of opts.methods ?? ['dockerfile', 'offline']) {
     onProgress(`Building ${tag} (${method === 'dockerfile' ? 'sandbox/Dockerfile, node:20-slim base' : "offline: FROM scratch with this machine's Node"})…`);
     try {
-      const context = method === 'dockerfile' ? dockerfileContext(dockerfile, runtime) : offlineContext(runtime);
+      const context = (method === 'dockerfile' ? dockerfileContext(dockerfile, runtime) : offlineContext(runtime)) as unknown as NodeJS.ReadableStream;
       await runBuild(docker, context, tag, onProgress, method === 'dockerfile' ? (opts.dockerfileTimeoutMs ?? 120_000) : 600_000);
       onProgress(`Built ${tag}.`);
       await pruneOldImages(docker, tag, onProgress);

@@ -4,9 +4,11 @@
  * file system, capabilities, network, processes, limits. Used by
  * `strategy-lab sandbox doctor` and by the container-boundary tests.
  */
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { startContainer } from './container';
 import type { SandboxLimits } from './limits';
+import { packageRoot } from './runtime-bundle';
 
 export interface ProbeReport {
   uid: number;
@@ -23,7 +25,8 @@ export interface ProbeReport {
   spawn: string;
   memoryLimitBytes: number | null;
   pidsLimit: number | null;
-  hostFile: string;
+  /** true, or the error code of reading a file that exists on the host (this package's package.json). */
+  hostFile: true | string;
 }
 
 /** Runs inside the container as `node -e`. Prints one JSON line. */
@@ -43,15 +46,15 @@ const out = {
   memoryLimitBytes: read('/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes'),
   pidsLimit: read('/sys/fs/cgroup/pids.max', '/sys/fs/cgroup/pids/pids.max'),
   spawn: (() => { const r = cp.spawnSync('/bin/sh', ['-c', 'id']); return r.error ? r.error.code : 'ran: ' + r.stdout; })(),
-  hostFile: code(() => fs.readFileSync('/work/notes/preamble.md')),
+  hostFile: code(() => fs.readFileSync(process.argv[1])),
 };
 const tcp = new Promise((done) => { const s = net.connect({ host: '1.1.1.1', port: 53, timeout: 1500 }); s.on('connect', () => { s.destroy(); done('connected'); }); s.on('error', (e) => done(e.code)); s.on('timeout', () => { s.destroy(); done('timeout'); }); });
 const lookup = new Promise((done) => dns.lookup('registry.npmjs.org', (e) => done(e ? e.code : 'resolved')));
 Promise.all([tcp, lookup]).then(([t, d]) => { out.tcp = t; out.dns = d; process.stdout.write(JSON.stringify(out) + '\n'); });
 `;
 
-export async function runProbe(docker: Docker, image: string, limits: SandboxLimits): Promise<ProbeReport> {
-  const channel = await startContainer(docker, image, limits, ['-e', PROBE_SCRIPT]);
+export async function runProbe(docker: Docker, image: string, limits: SandboxLimits, hostFile = join(packageRoot(), 'package.json')): Promise<ProbeReport> {
+  const channel = await startContainer(docker, image, limits, ['-e', PROBE_SCRIPT, hostFile]);
   try {
     let text = '';
     channel.stdout.on('data', (c: Buffer) => (text += c.toString('utf8')));

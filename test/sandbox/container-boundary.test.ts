@@ -9,7 +9,7 @@ import type Docker from 'dockerode';
 import { containerSpec, startContainer } from '../../core/sandbox/container';
 import { ensureImage } from '../../core/sandbox/image';
 import { resolveLimits, type SandboxLimits } from '../../core/sandbox/limits';
-import { probeProblems, runProbe } from '../../core/sandbox/probe';
+import { probeProblems, runProbe, type ProbeReport } from '../../core/sandbox/probe';
 import { defaultRuntimePath } from '../../core/sandbox/runtime-bundle';
 import { assertNoContainersLeft, requireDocker, runtimeBundle } from './helpers';
 
@@ -68,11 +68,12 @@ describe('the sandbox container', () => {
     assert.equal(report.tmpBytes, 4 * 1024 * 1024);
     assert.notEqual(report.tcp, 'connected');
     assert.notEqual(report.dns, 'resolved');
+    assert.equal(report.hostFile, 'ENOENT', 'a file that exists on the host is not visible inside');
   });
 
   test('the probe check reports a broken restriction (it can fail)', () => {
     const limits = resolveLimits();
-    const bad = { uid: 0, gid: 0, rootfsWrite: true, tmpWrite: true, tmpBytes: 1, capEff: '00000000a80425fb', noNewPrivs: '0', interfaces: ['lo', 'eth0'], tcp: 'connected', dns: 'resolved', spawn: 'ran: uid=0', memoryLimitBytes: null, pidsLimit: null, hostFile: true } as const;
+    const bad: ProbeReport = { uid: 0, gid: 0, rootfsWrite: true, tmpWrite: true, tmpBytes: 1, capEff: '00000000a80425fb', noNewPrivs: '0', interfaces: ['lo', 'eth0'], tcp: 'connected', dns: 'resolved', spawn: 'ran: uid=0', memoryLimitBytes: null, pidsLimit: null, hostFile: true };
     assert.equal(probeProblems(bad, limits).length, 11);
   });
 
