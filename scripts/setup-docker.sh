@@ -54,7 +54,9 @@ else
   log "starting dockerd in the background (log: $DAEMON_LOG)"
   # A stale pid file from a killed daemon stops the next one from starting.
   if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then as_root rm -f /var/run/docker.pid; fi
-  as_root nohup dockerd --host "unix://$SOCK" >>"$DAEMON_LOG" 2>&1 </dev/null &
+  # setsid: the daemon must outlive the shell (and process group) that started it.
+  if command -v setsid >/dev/null 2>&1; then DETACH=(setsid); else DETACH=(); fi
+  as_root "${DETACH[@]}" nohup dockerd --host "unix://$SOCK" >>"$DAEMON_LOG" 2>&1 </dev/null &
 fi
 
 for _ in $(seq 1 "$((WAIT_SECONDS * 4))"); do

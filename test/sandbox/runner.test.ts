@@ -3,7 +3,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createConnection, createServer, type Server } from 'node:net';
+import { resolve } from 'node:path';
 import type Docker from 'dockerode';
+import { loadCsv } from '../../core/data/csv';
+import { sliceSeries } from '../../core/data/series';
 import { containerSpec, LABEL_OWNER_PID, listSandboxContainers } from '../../core/sandbox/container';
 import { SandboxError } from '../../core/sandbox/errors';
 import { resolveLimits } from '../../core/sandbox/limits';
@@ -43,6 +46,36 @@ describe('SandboxRunner (Docker)', () => {
       assert.equal(runner.warmCount, 1);
     } finally {
       await runner.dispose();
+    }
+    await assertNoContainersLeft(docker);
+  });
+
+  test('the sandboxed result equals the in-process result exactly (RSI on 3 years of SPY)', async () => {
+    const spy = await loadCsv(resolve(__dirname, '..', '..', '..', 'shared', 'data', 'SPY_daily_1998_2021_lean.csv'), { symbol: 'SPY' });
+    const series = [sliceSeries(spy, Date.UTC(2018, 0, 1), Date.UTC(2020, 11, 31))];
+    const rsi = await compiled(`import { BaseStrategy, type Bar } from 'strategy-lab';
+import { RSI } from 'strategy-lab/indicators';
+export default class SpyRsi extends BaseStrategy {
+  static config = { symbols: ['SPY'], timeframe: '1d' as const };
+  params = { period: 14, buyBelow: 35, sellAbove: 65 };
+  private rsi = new RSI(this.params.period);
+  onBar(bar: Bar) {
+    const v = this.rsi.update(bar.close);
+    if (v === undefined) return;
+    if (v < this.params.buyBelow && !this.position(bar.symbol)) { this.log('buy', bar.close); this.buy(bar.symbol); }
+    else if (v > this.params.sellAbove && this.position(bar.symbol)) this.close(bar.symbol);
+  }
+}`);
+    const options = { cash: 25_000, commission: 0.001, params: { period: 10 } };
+    const direct = new SandboxRunner({ mode: 'none' });
+    const directLogs: unknown[] = [];
+    const expected = JSON.parse(JSON.stringify(await direct.run({ compiled: rsi, series, options, onLog: (l) => directLogs.push(l) })));
+    assert.ok(expected.trades.length > 3, 'the strategy trades');
+    for (const mode of ['docker', 'process'] as const) {
+      const logs: unknown[] = [];
+      const got = await runInSandbox({ compiled: rsi, series, options, mode, onLog: (l) => logs.push(l), settings: { limits: HOSTILE_LIMITS } });
+      assert.deepEqual(got, expected, `${mode} result`);
+      assert.deepEqual(logs, directLogs, `${mode} logs`);
     }
     await assertNoContainersLeft(docker);
   });
