@@ -3,7 +3,7 @@
  * language server uses), so both providers are held to exactly what the
  * editor shows. Only errors block a file; warnings are passed on as notes.
  */
-import { validateStrategySource, type StrategyDiagnostic } from '../validate/index';
+import { projectFileName, StrategyValidator, type StrategyDiagnostic } from '../validate/index';
 
 export interface CodeProblem {
   /** Validator rule code, e.g. `SL002`. */
@@ -21,15 +21,17 @@ export interface CheckReport {
 }
 
 /**
- * A fresh name per check: the validator's document registry caches parsed
- * files by name and version, and a removed-then-re-added name starts again at
- * version 1, so reusing one name could return the previous file's result.
+ * One validator and one file name kept for all generated code: each check
+ * replaces the file's text (a new version), so TypeScript re-checks only that
+ * file and reuses the parsed lib and SDK. (Removing and re-adding a name would
+ * restart its version and could return the previous text's result.)
  */
-let counter = 0;
+let validator: StrategyValidator | undefined;
+const FILE_NAME = projectFileName('/__generate__/generated.strategy.ts');
 
-export function checkStrategySource(source: string, fileName = 'generated.strategy.ts'): CheckReport {
-  const base = fileName.replace(/^.*[\\/]/, '');
-  const result = validateStrategySource(source, `/__generate__/${++counter}/${base}`);
+export function checkStrategySource(source: string): CheckReport {
+  validator ??= new StrategyValidator();
+  const result = validator.validate(FILE_NAME, source);
   const problems = result.diagnostics.map(
     (d): CodeProblem => ({ code: d.code, severity: d.severity, line: d.range.start.line + 1, message: d.message }),
   );

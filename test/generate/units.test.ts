@@ -121,3 +121,13 @@ test('parser: an action with no condition is reported, unless a stop makes it an
   assert.equal(byStop.spec.risk.trailingStopPct, 5);
   assert.equal(byStop.spec.exit, undefined);
 });
+
+test('checkStrategySource: each check sees its own text (no stale result from the previous one)', async () => {
+  const { checkStrategySource } = await import('../../core/generate/check');
+  const good = "import { BaseStrategy, type Bar } from 'strategy-lab';\nexport default class X extends BaseStrategy {\n  static config = { symbols: ['AAPL'], timeframe: '1d' as const };\n  onBar(bar: Bar): void { this.buy(bar.symbol); }\n}\n";
+  const bad = good.replace('this.buy(bar.symbol)', 'this.foo()');
+  assert.deepEqual([good, bad, good, bad, bad, good].map((s) => checkStrategySource(s).errors.length), [0, 1, 0, 1, 1, 0]);
+  const [problem] = checkStrategySource(bad).errors;
+  assert.equal(problem.code, 'SL002');
+  assert.equal(problem.line, 4);
+});
