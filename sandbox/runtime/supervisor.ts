@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { decodeJob, encodeFrame, FRAME_ERROR, FRAME_LOG, FRAME_RESULT, jobLength, type ErrorPayload, type Job } from '../../core/sandbox/protocol';
 import { READY_MARKER } from '../../core/sandbox/protocol';
-import type { SupervisorMessage, WorkerJob, WorkerMessage } from './messages';
+import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 
 /** Console text without a newline is flushed as a line once it reaches this size. */
 const MAX_PARTIAL_LINE = 64 * 1024;
@@ -39,13 +39,9 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   const fail = (error: ErrorPayload): void => finish(FRAME_ERROR, JSON.stringify(error));
   const log = (time: number | null, message: string): void => {
     if (done || !job) return;
-    logBytes += Buffer.byteLength(message) + 16;
+    logBytes += logCost(message);
     if (logBytes > job.maxLogBytes) {
-      fail({
-        kind: 'output-limit',
-        name: 'OutputLimitError',
-        message: `The strategy wrote more than ${Math.round(job.maxLogBytes / 1024)} KB of log output and was stopped. Log less (for example only when a signal fires), or raise the sandbox log limit.`,
-      });
+      fail(outputLimitError(job.maxLogBytes));
       return;
     }
     send(FRAME_LOG, JSON.stringify({ time, message }));
@@ -94,7 +90,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
       fail({ kind: 'timeout', name: 'TimeoutError', message: `The backtest ran longer than the ${formatSeconds(job!.timeMs)} time limit and was stopped. Look for an endless loop, or raise the sandbox time limit.` });
     }, job.timeMs);
     timer.unref();
-    const { key: _key, timeMs: _t, maxLogBytes: _m, series, ...rest } = job;
+    const { key: _key, timeMs: _t, series, ...rest } = job;
     const workerJob: WorkerJob = { ...rest, series };
     const buffers = new Set(series.map((s) => s.time.buffer as ArrayBuffer));
     worker.postMessage({ t: 'job', job: workerJob } satisfies SupervisorMessage, [...buffers]);

@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { runBacktest } from '../../core/engine/backtest';
 import { hardenRealm } from './harden';
 import { loadSandboxedStrategy } from './load';
-import type { SupervisorMessage, WorkerJob, WorkerMessage } from './messages';
+import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
 
 export function runWorker(): void {
@@ -29,13 +29,29 @@ export function runWorker(): void {
 }
 
 function runJob(job: WorkerJob, post: (m: WorkerMessage) => void, stringify: typeof JSON.stringify): void {
-  hardenRealm({ onConsole: (message) => post({ t: 'log', time: null, message }) });
+  const log = logSink(job.maxLogBytes, post);
+  hardenRealm({ onConsole: (message) => log(null, message) });
   try {
     const cls = loadSandboxedStrategy(job.js, job.fileName);
-    const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => post({ t: 'log', time: line.time, message: line.message }) });
+    const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => log(line.time, line.message) });
     post({ t: 'result', json: stringify(result) });
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     post({ t: 'error', kind: 'strategy', name: String(e.name), message: String(e.message) });
   }
+}
+
+/**
+ * Forwards log lines until the budget is spent, then reports once and drops the
+ * rest: a strategy logging in a tight loop cannot queue more messages than the
+ * budget while the supervisor stops it.
+ */
+function logSink(maxLogBytes: number, post: (m: WorkerMessage) => void): (time: number | null, message: string) => void {
+  let spent = 0;
+  return (time, message) => {
+    if (spent > maxLogBytes) return;
+    const text = String(message);
+    spent += logCost(text);
+    post(spent > maxLogBytes ? { t: 'error', ...outputLimitError(maxLogBytes) } : { t: 'log', time, message: text });
+  };
 }

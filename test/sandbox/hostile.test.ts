@@ -152,9 +152,12 @@ describe('hostile strategies in the Docker sandbox', () => {
     assert.ok(logs.length < 1000, `only the allowed amount reached the host (${logs.length} lines)`);
   });
 
-  test('flooding this.log is cut off the same way', async () => {
-    const { error } = await run(strategySource(`for (let i = 0; ; i++) this.log('spam', i, 'y'.repeat(1000));`));
-    assertError(error, 'output-limit', /log output/);
+  test('flooding this.log is cut off the same way, with long or tiny lines', async () => {
+    const long = await run(strategySource(`for (let i = 0; ; i++) this.log('spam', i, 'y'.repeat(1000));`));
+    assertError(long.error, 'output-limit', /log output/);
+    const tiny = await run(strategySource(`(globalThis as any).Buffer = { byteLength: () => 0 }; for (let i = 0; ; i++) this.log(i);`));
+    assertError(tiny.error, 'output-limit', /log output/);
+    assert.ok(tiny.logs.length < 256 * 1024 / 16, `${tiny.logs.length} lines reached the host`);
   });
 
   test('printing fake result JSON (and fake frames) only produces log lines', async () => {
