@@ -162,7 +162,7 @@ export class SandboxRunner {
     this.disposed = true;
     await this.pool?.dispose();
     for (const channel of [...this.live]) this.release(channel);
-    while (this.cleanups.size) await Promise.all([...this.cleanups]);
+    await this.idle();
   }
 
   private client(): Docker {
@@ -173,6 +173,11 @@ export class SandboxRunner {
   private async track(started: Promise<SandboxChannel>): Promise<SandboxChannel> {
     const channel = await started;
     this.live.add(channel);
+    if (this.disposed) {
+      // dispose() ran while this container was starting: remove it too.
+      this.release(channel);
+      throw new SandboxError('cancelled', 'The sandbox runner was disposed while the run was starting.');
+    }
     return channel;
   }
 
