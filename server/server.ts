@@ -29,7 +29,7 @@ export interface ServerSettings {
 }
 
 export const DEFAULT_GLOB = '**/*.strategy.ts';
-export const DEFAULT_DEBOUNCE_MS = 15;
+export const DEFAULT_DEBOUNCE_MS = 10;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

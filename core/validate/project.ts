@@ -79,7 +79,7 @@ export class StrategyProject {
   setFile(fileName: string, text: string): void {
     const existing = this.files.get(fileName);
     if (existing?.text === text) return;
-    this.files.set(fileName, { text, version: this.nextScriptVersion++, snapshot: ts.ScriptSnapshot.fromString(text) });
+    this.files.set(fileName, { text, version: this.nextScriptVersion++, snapshot: new EditSnapshot(text, existing?.snapshot as EditSnapshot | undefined) });
     this.projectVersion++;
   }
 
@@ -99,6 +99,41 @@ export class StrategyProject {
     const program = this.service.getProgram();
     if (!program) throw new Error('TypeScript produced no program for the strategy files.');
     return program;
+  }
+}
+
+/**
+ * A file's text that knows how it differs from the previous version, so
+ * TypeScript re-parses only the edited region (incremental parsing) instead
+ * of the whole file on every keystroke.
+ */
+class EditSnapshot implements ts.IScriptSnapshot {
+  constructor(
+    private readonly text: string,
+    private previous?: EditSnapshot,
+  ) {
+    // Only one step back is ever asked for: never keep a chain of old texts alive.
+    if (previous) previous.previous = undefined;
+  }
+
+  getText(start: number, end: number): string {
+    return this.text.substring(start, end);
+  }
+
+  getLength(): number {
+    return this.text.length;
+  }
+
+  getChangeRange(oldSnapshot: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
+    if (oldSnapshot !== this.previous || !this.previous) return undefined;
+    const before = this.previous.text;
+    const after = this.text;
+    let prefix = 0;
+    const max = Math.min(before.length, after.length);
+    while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+    return ts.createTextChangeRange(ts.createTextSpanFromBounds(prefix, before.length - suffix), after.length - suffix - prefix);
   }
 }
 

@@ -1,0 +1,102 @@
+/**
+ * Edit-to-diagnostics latency over LSP: the built dist/server.js over stdio,
+ * a one-character edit, time until publishDiagnostics for that version
+ * arrives (debounce, type check against the SDK and every rule included).
+ * Targets: p95 < 50 ms on a 300-line strategy, < 150 ms on 1,500 lines.
+ */
+import { startServer } from '../test/server/lspClient';
+
+function strategyOfLines(lines: number): string {
+  const head = [
+    "import { BaseStrategy, type Bar } from 'strategy-lab';",
+    "import { RSI, SMA, EMA, ATR, BollingerBands } from 'strategy-lab/indicators';",
+    '',
+    '/** Synthetic strategy for the latency benchmark: many small helpers, like a grown strategy. */',
+    'export default class Big extends BaseStrategy {',
+    "  static config = { symbols: ['AAPL', 'MSFT'], timeframe: '1d' };",
+    '  params = { period: 14, fast: 10, slow: 30, band: 2, stopPct: 3 };',
+    '  private rsi = new RSI(this.params.period);',
+    '  private fast = new SMA(this.params.fast);',
+    '  private slow = new EMA(this.params.slow);',
+    '  private atr = new ATR(14);',
+    '  private bands = new BollingerBands(20, this.params.band);',
+    '  private closes: number[] = [];',
+    '',
+    '  onBar(bar: Bar): void {',
+    '    this.closes.push(bar.close);',
+    '    const r = this.rsi.update(bar.close);',
+    '    const f = this.fast.update(bar.close);',
+    '    const s = this.slow.update(bar.close);',
+    '    const a = this.atr.update(bar);',
+    '    const b = this.bands.update(bar.close);',
+    '    if (r === undefined || f === undefined || s === undefined || a === undefined || b === undefined) return;',
+    '    if (this.signal0(bar, r, f, s) && !this.position(bar.symbol)) this.buy(bar.symbol, { stopLossPct: this.params.stopPct });',
+    '    else if (bar.close > b.upper && this.position(bar.symbol)) this.close(bar.symbol);',
+    '  }',
+    '',
+  ];
+  const body: string[] = [];
+  for (let i = 0; head.length + body.length + 8 + 1 <= lines; i++) {
+    body.push(
+      `  private signal${i}(bar: Bar, r: number, f: number, s: number): boolean {`,
+      `    const window = this.closes.slice(-${(i % 20) + 2});`,
+      '    const mean = window.reduce((sum, x) => sum + x, 0) / Math.max(1, window.length);',
+      `    const spread = Math.abs(f - s) / Math.max(1e-9, mean) * ${i + 1};`,
+      `    if (r < ${20 + (i % 30)} && spread > 0.0${(i % 9) + 1}) return bar.close > mean;`,
+      `    return ${i % 2 === 0 ? 'f > s' : 'this.position(bar.symbol) > 0 && r > 50'};`,
+      '  }',
+      '',
+    );
+  }
+  while (head.length + body.length + 1 < lines) body.push('  // (padding to the exact line count)');
+  return [...head, ...body, '}', ''].join('\n');
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function measure(lines: number, edits: number, targetP95: number): Promise<void> {
+  const lsp = await startServer();
+  try {
+    const text = strategyOfLines(lines);
+    const uri = `file:///bench/big-${lines}.strategy.ts`;
+    const t0 = performance.now();
+    const first = await lsp.open(uri, text);
+    const firstMs = performance.now() - t0;
+    const errors = first.diagnostics.filter((d) => d.severity === 1);
+    if (errors.length) throw new Error(`benchmark strategy has errors: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+    // Edit the threshold in the middle helper: `r < 2x` ↔ `r < 3x`, one character each time.
+    const lineNo = text.split('\n').findIndex((l, i) => i > text.split('\n').length / 2 && /if \(r < \d/.test(l));
+    const column = text.split('\n')[lineNo].indexOf('r < ') + 4;
+    const samples: number[] = [];
+    for (let v = 2; v < edits + 2; v++) {
+      const published = lsp.nextDiagnostics(uri, v);
+      const start = performance.now();
+      lsp.change(uri, v, [{ range: { start: { line: lineNo, character: column }, end: { line: lineNo, character: column + 1 } }, text: v % 2 ? '2' : '3' }]);
+      await published;
+      samples.push(performance.now() - start);
+    }
+    samples.sort((a, b) => a - b);
+    const median = percentile(samples, 50);
+    const p95 = percentile(samples, 95);
+    console.log(
+      `${String(text.split('\n').length - 1).padStart(5)} lines: first diagnostics ${firstMs.toFixed(0)} ms (cold); ` +
+        `edit→diagnostics over ${samples.length} edits: median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms; ` +
+        `p95/target ${(p95 / targetP95).toFixed(2)} (target ${targetP95} ms) ${p95 < targetP95 ? 'OK' : 'OVER'}`,
+    );
+  } finally {
+    await lsp.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log('LSP latency: one-character edit → publishDiagnostics (debounce 10 ms + type check + rules), dist/server.js over stdio');
+  await measure(300, 60, 50);
+  await measure(1500, 40, 150);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
