@@ -32,7 +32,8 @@ export function count(n: number): string {
 
 /** 12.345 → "12.35" (and -0 → "0"). */
 export function fmt(n: number | null | undefined, digits = 2): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return String(n);
+  if (n === null || n === undefined) return 'n/a';
+  if (!Number.isFinite(n)) return String(n);
   const s = n.toFixed(digits);
   return /^-0(\.0+)?$/.test(s) ? s.slice(1) : s;
 }

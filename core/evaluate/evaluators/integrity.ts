@@ -32,7 +32,7 @@ export function evaluateIntegrity(ctx: EvalContext): EvaluatorResult {
   const failed = checks.filter((c) => !c.ok);
   const reasons = failed.length
     ? failed.map((c) => `${c.name}: ${c.problem}`)
-    : [`All ${checks.length} consistency checks hold (${checks.map((c) => `${c.name.toLowerCase()}: ${count(c.checked)} checked`).join('; ')}).`];
+    : [`All ${checks.length} consistency checks hold (${checks.map((c) => `${c.name}: ${count(c.checked)} checked`).join('; ')}).`];
   return scored(INTEGRITY, (checks.length - failed.length) / checks.length, failed.length === 0, reasons, {
     checks: checks.map((c) => ({ name: c.name, ok: c.ok, checked: c.checked, ...(c.problem ? { problem: c.problem } : {}) })),
   });

@@ -38,7 +38,7 @@ function numericParams(result: BacktestResult, max: number): [string, number][] 
 }
 
 export function robustnessJobs(ctx: EvalContext): RerunJob[] {
-  if (!ctx.result) return [];
+  if (!ctx.result || ctx.result.trades.length === 0) return [];
   const grid = buildTimeGrid(ctx.series);
   const split = Math.round(grid.length * (1 - ctx.settings.robustness.outOfSampleFraction));
   const jobs: RerunJob[] = [];
@@ -57,6 +57,7 @@ export function robustnessJobs(ctx: EvalContext): RerunJob[] {
 export function evaluateRobustness(ctx: EvalContext, outcomes: RerunOutcome[], stats: RerunStats): EvaluatorResult {
   const base = ctx.result;
   if (!base) return skipped(ROBUSTNESS, 'Skipped: the backtest did not complete.');
+  if (base.trades.length === 0) return skipped(ROBUSTNESS, 'Skipped: the strategy made no trade, so there is no result to test for robustness.');
   if (outcomes.length === 0) return skipped(ROBUSTNESS, 'Skipped: too few bars to split and no numeric params to shift.');
   const s = ctx.settings.robustness;
   const reasons: string[] = [];
