@@ -32,10 +32,17 @@ export function writeStrategy(spec: StrategySpec): string {
       const body = rule.rules.map((r) => renderRule(r, role, true)).join(rule.kind === 'and' ? ' && ' : ' || ');
       return nested ? `(${body})` : body;
     }
-    return renderComparison(rule, role, params, operand);
+    const expr = renderComparison(rule, role, params, operand);
+    // A between-test is two comparisons: keep them together inside and/or chains.
+    return nested && rule.op === 'between' ? `(${expr})` : expr;
   };
-  const entryExpr = renderRule(spec.entry, 'entry');
-  const exitExpr = spec.exit ? renderRule(spec.exit, 'exit') : undefined;
+  /** Top-level terms, so a long condition can go one term per line. */
+  const renderTop = (rule: Rule, role: Role): { terms: string[]; joiner: string } =>
+    rule.kind === 'compare'
+      ? { terms: [renderRule(rule, role)], joiner: '' }
+      : { terms: rule.rules.map((r) => renderRule(r, role, true)), joiner: rule.kind === 'and' ? '&&' : '||' };
+  const entryExpr = renderTop(spec.entry, 'entry');
+  const exitExpr = spec.exit ? renderTop(spec.exit, 'exit') : undefined;
 
   const risk = spec.risk;
   const orderOptions: string[] = [];
@@ -91,10 +98,10 @@ export function writeStrategy(spec: StrategySpec): string {
   }
   out();
   out(`    // Entry: ${describeRule(spec.entry)}`);
-  out(`    const entry = ${entryExpr};`);
+  out(assignment('entry', entryExpr));
   if (exitExpr) {
     out(`    // Exit: ${describeRule(spec.exit!)}`);
-    out(`    const exit = ${exitExpr};`);
+    out(assignment('exit', exitExpr));
   }
   out();
   out('    const held = this.position(bar.symbol);');
@@ -123,6 +130,15 @@ export function writeStrategy(spec: StrategySpec): string {
   out('  }');
   out('}');
   return lines.join('\n') + '\n';
+}
+
+const MAX_LINE = 110;
+
+/** `const name = a && b;`, or one term per line when that is too long to read. */
+function assignment(name: string, { terms, joiner }: { terms: string[]; joiner: string }): string {
+  const oneLine = `    const ${name} = ${terms.join(` ${joiner} `)};`;
+  if (oneLine.length <= MAX_LINE || terms.length === 1) return oneLine;
+  return `    const ${name} =\n${terms.map((t, i) => `      ${t}${i < terms.length - 1 ? ` ${joiner}` : ';'}`).join('\n')}`;
 }
 
 /** Every indicator the rules and stops read, in order of first mention, without duplicates. */
