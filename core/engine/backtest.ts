@@ -111,7 +111,8 @@ function toTrade(lot: ClosedLot): { trade: Trade; stat: TradeStat } {
 /**
  * Buy-and-hold benchmark on the grid: for one symbol its close; for several,
  * an equal-weight index (mean of each close divided by its first close), with
- * closes carried forward over a symbol's missing bars.
+ * closes carried forward over a symbol's missing bars and a symbol that starts
+ * later counted as cash until its first bar (docs/metrics.md).
  */
 export function buyAndHold(series: BarSeries[], grid: Float64Array): Float64Array {
   const out = new Float64Array(grid.length);
@@ -123,16 +124,13 @@ export function buyAndHold(series: BarSeries[], grid: Float64Array): Float64Arra
   const last = new Float64Array(series.length).fill(NaN);
   for (let step = 0; step < grid.length; step++) {
     let sum = 0;
-    let count = 0;
     for (let i = 0; i < series.length; i++) {
       const s = series[i];
       if (cursor[i] < s.length && s.time[cursor[i]] === grid[step]) last[i] = s.close[cursor[i]++];
-      if (!Number.isNaN(last[i])) {
-        sum += last[i] / s.close[0];
-        count++;
-      }
+      // A symbol that has not started yet counts as cash (value 1), so the index does not jump when it joins.
+      sum += Number.isNaN(last[i]) ? 1 : last[i] / s.close[0];
     }
-    out[step] = count ? sum / count : 1;
+    out[step] = sum / series.length;
   }
   return out;
 }

@@ -317,3 +317,16 @@ describe('strategy lifecycle and errors', () => {
     assert.deepEqual(a.broker.closedLots, b.broker.closedLots);
   });
 });
+
+describe('buy-and-hold benchmark', () => {
+  test('one symbol: its closes; several: an equal-weight index where a late starter counts as cash', async () => {
+    const { buyAndHold } = await import('../../core/engine/backtest');
+    const { buildTimeGrid } = await import('../../core/engine/grid');
+    const a = seriesFromCloses('AAA', [10, 20, 30]);
+    assert.deepEqual(Array.from(buyAndHold([a], a.time)), [10, 20, 30]);
+    const b = seriesOf('BBB', [{ t: '2020-01-02', o: 5, h: 5, l: 5, c: 5 }, { t: '2020-01-03', o: 10, h: 10, l: 10, c: 10 }]);
+    const grid = buildTimeGrid([a, b]);
+    // day 1: (1 + 1)/2; day 2: (2 + 1)/2; day 3: (3 + 2)/2
+    assert.deepEqual(Array.from(buyAndHold([a, b], grid)), [1, 1.5, 2.5]);
+  });
+});
