@@ -1,5 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { runSandboxCommand } from '../../core/cli/commands/sandbox';
 import { requireDocker, runtimeBundle } from './helpers';
 
@@ -39,4 +41,11 @@ test('sandbox doctor names the problem and the fix when the engine is not there'
 test('unknown sub-commands and conflicting flags are usage errors', async () => {
   await assert.rejects(runSandboxCommand(['frobnicate'], capture().io), /Unknown sandbox command/);
   await assert.rejects(runSandboxCommand(['build', '--offline', '--dockerfile'], capture().io), /at most one/);
+});
+
+test('scripts/setup-docker.sh is idempotent: with the engine up it only checks the socket', () => {
+  const script = resolve(__dirname, '..', '..', 'scripts', 'setup-docker.sh');
+  const r = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, DOCKER_SETUP_LOG: '/tmp/strategy-lab-docker-setup-test.log' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /already answering/);
 });
