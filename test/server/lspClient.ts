@@ -8,6 +8,8 @@ import {
   createProtocolConnection,
   StreamMessageReader,
   StreamMessageWriter,
+  IPCMessageReader,
+  IPCMessageWriter,
   InitializeRequest,
   InitializedNotification,
   DidOpenTextDocumentNotification,
@@ -65,12 +67,19 @@ export interface LspSession {
   published: PublishDiagnosticsParams[];
 }
 
-export async function startServer(initializationOptions: Record<string, unknown> = {}): Promise<LspSession> {
+/** Starts dist/server.js over stdio (as tests and the bench use it) or node IPC (as the VS Code client does). */
+export async function startServer(initializationOptions: Record<string, unknown> = {}, transport: 'stdio' | 'ipc' = 'stdio'): Promise<LspSession> {
   await ensureServerBuilt();
-  const child = spawn(process.execPath, [serverPath, '--stdio'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child =
+    transport === 'stdio'
+      ? spawn(process.execPath, [serverPath, '--stdio'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [serverPath, '--node-ipc'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const connection =
+    transport === 'stdio'
+      ? createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!))
+      : createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   const published: PublishDiagnosticsParams[] = [];
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {

@@ -13,6 +13,16 @@ test('a custom strategyGlob from the initialization options selects files withou
   }
 });
 
+test('the server also speaks LSP over node IPC (the transport the VS Code client uses)', async () => {
+  const lsp = await startServer({}, 'ipc');
+  try {
+    const result = await lsp.open('file:///w/ipc.strategy.ts', "import { BaseStrategy } from 'strategy-lab';\nexport default class A extends BaseStrategy {\n  static config = { symbols: ['AAPL'], timeframe: '1d' };\n}\n");
+    assert.deepEqual(result.diagnostics.map((d) => d.code), ['SL020']);
+  } finally {
+    await lsp.stop();
+  }
+});
+
 test('globs and URIs', () => {
   const glob = globToRegExp('**/*.strategy.ts');
   assert.ok(isStrategyDocument('file:///a/b/rsi.strategy.ts', '', glob));

@@ -66,3 +66,11 @@ test('the build hook writes dist-style strategy-lab.d.ts equal to the in-memory 
   assert.equal(run.status, 0, run.stderr);
   assert.equal(readFileSync(join(out, 'strategy-lab.d.ts'), 'utf8'), getSdkDeclarations().text);
 });
+
+test('a written strategy-lab.d.ts reads back into the same modules (packaged server without the SDK source)', async () => {
+  const { parseSdkDeclarationsFile } = await import('../../core/sdk/declarations/index');
+  const sdk = getSdkDeclarations();
+  const back = parseSdkDeclarationsFile(sdk.text, 'dist/sdk/strategy-lab.d.ts');
+  assert.deepEqual(back.modules, sdk.modules);
+  assert.throws(() => parseSdkDeclarationsFile('// empty\n', 'x.d.ts'), /x\.d\.ts has no declarations for 'strategy-lab'\. Rebuild it\./);
+});

@@ -122,10 +122,16 @@ function moduleBlock(
     imports.set(earlier, set);
   };
 
-  for (const file of files) {
-    const source = parse(file, emitted.files.get(file)!);
+  const sources = files.map((file) => parse(file, emitted.files.get(file)!));
+  const unused = unreferencedPrivateDeclarations(sources, exportsByDecl);
+  for (const source of sources) {
+    const file = source.fileName;
     const edits: Edit[] = [];
     for (const statement of source.statements) {
+      if (unused.has(statement)) {
+        edits.push(removal(statement));
+        continue;
+      }
       const spec = specifierOf(statement);
       if (ts.isImportDeclaration(statement) && spec && isRelative(spec)) {
         const target = resolveReference(file, spec, emitted);
@@ -188,6 +194,40 @@ function moduleBlock(
     .map((line) => (line.length ? `  ${line}` : line))
     .join('\n');
   return `declare module '${moduleName}' {\n${indented}\n}\n`;
+}
+
+/**
+ * Declarations a module keeps private and nothing public reaches (helpers one
+ * SDK file exports to another): dropped, so the `.d.ts` shows only the surface.
+ */
+function unreferencedPrivateDeclarations(sources: ts.SourceFile[], exportsByDecl: Map<string, string[]>): Set<ts.Statement> {
+  const candidates = new Map<ts.Statement, string[]>();
+  const kept: ts.Statement[] = [];
+  for (const source of sources) {
+    for (const statement of source.statements) {
+      const names = declaredNames(statement).map((n) => n.text);
+      const isPublic = names.some((n) => exportsByDecl.has(`${source.fileName}#${n}`));
+      if (names.length && !isPublic && !ts.isImportDeclaration(statement)) candidates.set(statement, names);
+      else kept.push(statement);
+    }
+  }
+  const referenced = new Set<string>();
+  const collect = (node: ts.Node) => {
+    if (ts.isIdentifier(node)) referenced.add(node.text);
+    ts.forEachChild(node, collect);
+  };
+  kept.forEach(collect);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [statement, names] of candidates) {
+      if (names.some((n) => referenced.has(n))) {
+        candidates.delete(statement);
+        collect(statement);
+        changed = true;
+      }
+    }
+  }
+  return new Set(candidates.keys());
 }
 
 function publicExportName(exports: PublicExport[], file: string, localName: string): string | undefined {

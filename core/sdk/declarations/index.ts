@@ -47,7 +47,7 @@ function loadSdkDeclarations(): SdkDeclarations {
   if (!prebuilt) {
     throw new Error(`Cannot find the strategy SDK: neither its source (core/sdk/index.ts) nor a prebuilt ${SDK_DTS_FILE} is next to ${__dirname}. Run the build (it writes dist/sdk/${SDK_DTS_FILE}).`);
   }
-  return fromCombinedText(readFileSync(prebuilt, 'utf8'), prebuilt);
+  return parseSdkDeclarationsFile(readFileSync(prebuilt, 'utf8'), prebuilt);
 }
 
 /** core/sdk when running from source (tsx) or from a bundle in dist/ of a checkout. */
@@ -77,7 +77,8 @@ function combine(modules: SdkDeclarations['modules']): string {
   return HEADER + SDK_MODULE_NAMES.map((n) => modules[n]).join('\n');
 }
 
-function fromCombinedText(text: string, origin: string): SdkDeclarations {
+/** Reads a written `strategy-lab.d.ts` back into its modules (what a packaged server does). */
+export function parseSdkDeclarationsFile(text: string, origin: string): SdkDeclarations {
   const modules: SdkDeclarations['modules'] = {};
   for (const name of SDK_MODULE_NAMES) {
     const start = text.indexOf(`declare module '${name}' {`);
