@@ -23,11 +23,9 @@ export async function generateStrategy(idea: string, options: GenerateOptions = 
   }
   const provider = resolveProvider(options.provider, options.apiKey);
   if (provider === 'offline') {
+    // Instant and local: no progress events to report.
     if (options.signal?.aborted) throw new GenerateError('cancelled', 'Generation cancelled.');
-    options.onEvent?.({ type: 'attempt', attempt: 1, maxAttempts: 1 });
-    const result = generateOffline(trimmed);
-    options.onEvent?.({ type: 'valid', attempt: 1 });
-    return result;
+    return generateOffline(trimmed);
   }
   return generateWithOpenAI({ idea: trimmed, apiKey: options.apiKey, settings: options.llm, signal: options.signal, onEvent: options.onEvent });
 }

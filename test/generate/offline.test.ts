@@ -69,6 +69,7 @@ for (const u of UNSUPPORTED) {
         assert.match(err.message, /Understood:/);
         assert.ok(err.details?.notUnderstood?.some((t) => t.includes(u.notUnderstood)), `names "${u.notUnderstood}": ${err.message}`);
         if (u.understood) assert.ok(err.message.includes(u.understood), `lists what it understood: ${err.message}`);
+        assert.ok(!err.message.includes('@sym'), 'tickers are shown as written, not as internal tokens');
         return true;
       },
     );

@@ -123,5 +123,6 @@ export const UNSUPPORTED: { idea: string; notUnderstood: string; understood?: st
   { idea: 'Buy AAPL when RSI drops below 30 and Elon tweets about it, sell when RSI rises above 70', notUnderstood: 'elon tweets about it', understood: 'entry: rsi drops below 30' },
   { idea: 'Buy SPY when the Ichimoku cloud turns green', notUnderstood: 'the ichimoku cloud turns green' },
   { idea: 'Make me rich', notUnderstood: 'make me rich' },
+  { idea: 'Buy SPY and QQQ when the VIX spikes', notUnderstood: 'the VIX spikes', understood: 'SPY, QQQ' },
   { idea: 'Buy QQQ when RSI is below 30, sell after earnings', notUnderstood: 'earnings' },
 ];

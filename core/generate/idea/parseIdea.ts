@@ -129,7 +129,7 @@ export function parseIdea(request: string): ParseResult {
   if (entries.length === 0 && notUnderstood.length === 0) {
     notUnderstood.push('no entry rule: say when to buy or short, e.g. "buy when RSI drops below 30"');
   }
-  if (notUnderstood.length) return { ok: false, understood, notUnderstood };
+  if (notUnderstood.length) return { ok: false, understood: understood.map(tickers.restore), notUnderstood: notUnderstood.map(tickers.restore) };
 
   const symbols = tickers.value.length ? tickers.value : [DEFAULT_SYMBOL];
   if (!tickers.value.length) notes.push(`No ticker named: trading ${DEFAULT_SYMBOL}. Write tickers in capitals (e.g. AAPL) to choose.`);
@@ -144,7 +144,7 @@ export function parseIdea(request: string): ParseResult {
     sizePercent: size.value ?? (symbols.length > 1 ? Math.floor(100 / symbols.length) : undefined),
   };
   if (!spec.exit && !hasRisk(spec)) notes.push('No exit rule or stop: positions are held until the end of the data.');
-  return { ok: true, spec, understood, notes };
+  return { ok: true, spec, understood: understood.map(tickers.restore), notes };
 }
 
 /** Clauses: split on sentence ends, commas, semicolons, "then", and "and"/"but" before an action verb. */

@@ -7,8 +7,8 @@
 import type { Timeframe } from '../../sdk/types';
 import type { RiskSpec } from '../spec';
 
-/** Stands in for a ticker (or a list of tickers) in the working text. */
-export const TICKER_TOKEN = '@sym';
+/** Regex source of the stand-in for a ticker (or a list of tickers) in the working text: `@sym0`, `@sym1`, … */
+export const TICKER_TOKEN = String.raw`@sym\d+`;
 
 /** All-caps words that are not tickers. */
 const NOT_TICKERS = new Set([
@@ -17,7 +17,7 @@ const NOT_TICKERS = new Set([
 ]);
 
 const TICKER_RE = /(?<![\w$@%+-])\$?[A-Z]{1,5}(?:[.-][A-Z]{1,4})?(?![\w(])|\$[a-z]{1,5}\b/g;
-const TOKEN_LIST_RE = new RegExp(String.raw`${TICKER_TOKEN}(?:\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*/\s*)${TICKER_TOKEN})+`, 'g');
+const TOKEN_LIST_RE = new RegExp(String.raw`@sym(\d+)(?:\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*/\s*)${TICKER_TOKEN})+`, 'g');
 
 export interface Extracted<T> {
   value: T;
@@ -27,21 +27,29 @@ export interface Extracted<T> {
   phrases: string[];
 }
 
-/** Finds tickers (all-caps words such as AAPL, BRK.B, BTC-USD, or $tsla) and replaces each list of them with one TICKER_TOKEN. */
-export function extractTickers(text: string): Extracted<string[]> {
+/**
+ * Finds tickers (all-caps words such as AAPL, BRK.B, BTC-USD, or $tsla) and
+ * replaces each list of them with one token; `restore` puts the words back
+ * into any piece of the working text (for messages).
+ */
+export function extractTickers(text: string): Extracted<string[]> & { restore: (working: string) => string } {
   const symbols: string[] = [];
-  const phrases: string[] = [];
+  const originals: string[] = [];
   const marked = text.replace(TICKER_RE, (word) => {
     const symbol = word.replace(/^\$/, '').toUpperCase();
     if (!word.startsWith('$') && NOT_TICKERS.has(symbol)) return word;
     if (!symbols.includes(symbol)) symbols.push(symbol);
-    phrases.push(word);
-    return TICKER_TOKEN;
+    originals.push(word);
+    return `@sym${originals.length - 1}`;
   });
-  return { value: symbols, text: marked.replace(TOKEN_LIST_RE, TICKER_TOKEN), phrases: phrases.length ? [`tickers ${symbols.join(', ')}`] : [] };
+  const restore = (working: string) => working.replace(/@sym(\d+)/g, (_m, i: string) => originals[Number(i)] ?? _m);
+  const collapsed = marked.replace(TOKEN_LIST_RE, (list, first: string) => {
+    originals[Number(first)] = restore(list);
+    return `@sym${first}`;
+  });
+  return { value: symbols, text: collapsed, phrases: symbols.length ? [`tickers ${symbols.join(', ')}`] : [], restore };
 }
 
-/** A whole number: the guards keep matching linear on long digit runs (no start inside a number, no split of one). */
 const NUM = String.raw`(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])`;
 const PCT = String.raw`${NUM}\s*(?:%|percent\b|pct\b)`;
 const LEAD = String.raw`(?:\b(?:with|and|using|use|plus|set|place|put)\s+)?(?:an?\s+)?`;
