@@ -6,13 +6,21 @@
  */
 import { runBacktestCommand } from './commands/backtest';
 import { runDataCommand } from './commands/data';
+import { runEvaluateCommand } from './commands/evaluate';
+import { runGenerateCommand } from './commands/generate';
+import { runSandboxCommand } from './commands/sandbox';
+import { runValidateCommand } from './commands/validate';
 import { CliError, processIo, type CliIo } from './io';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  generate: { run: (argv, io) => runGenerateCommand(argv, io), summary: 'turn a trading idea in plain English into a strategy file' },
+  validate: { run: runValidateCommand, summary: 'check a strategy file against the BaseStrategy rules (exit 1 on errors)' },
   backtest: { run: runBacktestCommand, summary: 'run a strategy file on market data and print its metrics' },
+  evaluate: { run: (argv, io) => runEvaluateCommand(argv, io), summary: 'backtest a strategy and score whether to trust it' },
   data: { run: runDataCommand, summary: 'fetch market data into the cache, list or clear it' },
+  sandbox: { run: runSandboxCommand, summary: 'build the sandbox image, or check the Docker setup (doctor)' },
 };
 
 const VERSION = '0.1.0';
