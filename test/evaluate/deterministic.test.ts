@@ -1,0 +1,267 @@
+/** Each deterministic evaluator on strategies built to pass it and to fail it. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RSI } from 'technicalindicators';
+import { evaluateAlignment } from '../../core/evaluate/evaluators/alignment';
+import { evaluateConformance } from '../../core/evaluate/evaluators/conformance';
+import { evaluateIntegrity } from '../../core/evaluate/evaluators/integrity';
+import { evaluateRisk } from '../../core/evaluate/evaluators/risk';
+import { evaluateRobustness, robustnessJobs, shiftedValues } from '../../core/evaluate/evaluators/robustness';
+import { evaluateValidation } from '../../core/evaluate/evaluators/validation';
+import { evaluateStrategy } from '../../core/evaluate/pipeline';
+import { overallScore } from '../../core/evaluate/score';
+import { DEFAULT_EVALUATE_SETTINGS, resolveEvaluateSettings } from '../../core/evaluate/settings';
+import type { EvaluatorResult } from '../../core/evaluate/types';
+import type { BacktestResult } from '../../core/engine/types';
+import { generateOffline } from '../../core/generate/index';
+import { byId, contextFor, example, fixture, realAapl, rerun, sampleAapl } from './helpers';
+
+const RSI_IDEA = 'Buy AAPL when RSI drops below 35, sell when it rises above 65';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  problem?: string;
+}
+const checksOf = (r: EvaluatorResult) => r.details!.checks as Check[];
+
+describe('code validation', () => {
+  it('passes a clean strategy with score 1', async () => {
+    const ctx = await contextFor(example('rsi-reversion'), [sampleAapl()]);
+    const r = evaluateValidation(ctx);
+    assert.equal(r.status, 'passed');
+    assert.equal(r.score, 1);
+  });
+
+  it('fails on a validator error, with the rule code and its line as a finding', async () => {
+    const source = example('rsi-reversion').replace('this.buy(bar.symbol)', 'this.purchase(bar.symbol)');
+    const ctx = await contextFor(example('rsi-reversion'), [sampleAapl()]);
+    const r = evaluateValidation({ ...ctx, source });
+    assert.equal(r.status, 'failed');
+    assert.equal(r.score, 0);
+    assert.match(r.reasons.join('\n'), /SL0\d\d .*purchase/);
+    const line = source.split('\n').findIndex((l) => l.includes('purchase')) + 1;
+    assert.ok(r.findings?.some((f) => f.anchor.kind === 'line' && f.anchor.line === line && f.severity === 'error'));
+  });
+});
+
+describe('execution', () => {
+  it('fails a strategy that throws at run time, and the numbers checks are skipped', async () => {
+    const report = await evaluateStrategy({ source: fixture('throws'), series: [sampleAapl()], mode: 'none', settings: { lookahead: { cutPoints: 2 } } });
+    const e = byId(report, 'execution');
+    assert.equal(e.status, 'failed');
+    assert.match(e.reasons[0], /StrategyRuntimeError.*window overflow/);
+    assert.equal(byId(report, 'integrity').status, 'skipped');
+    assert.equal(byId(report, 'lookahead').status, 'skipped');
+    assert.deepEqual(report.criticalFailures, ['execution']);
+    assert.ok(e.findings?.some((f) => f.anchor.kind === 'method' && f.anchor.name === 'onBar'));
+  });
+
+  it('passes a run that completes', async () => {
+    const report = await evaluateStrategy({ source: example('rsi-reversion'), series: [sampleAapl()], mode: 'none', settings: { lookahead: { cutPoints: 2 }, robustness: { maxParams: 1 } } });
+    const e = byId(report, 'execution');
+    assert.equal(e.status, 'passed');
+    assert.equal(e.details?.bars, sampleAapl().length);
+  });
+});
+
+describe('result integrity', () => {
+  it('holds for a real run on real AAPL data', async () => {
+    const ctx = await contextFor(example('rsi-reversion'), [await realAapl()], { options: { commission: 0.001, slippageBps: 5 } });
+    const r = evaluateIntegrity(ctx);
+    assert.equal(r.status, 'passed', r.reasons.join('\n'));
+    assert.equal(checksOf(r).length, 6);
+    assert.ok(ctx.result!.fills.length > 10, 'the run must have fills for the checks to mean anything');
+  });
+
+  const tampered: [string, string, (r: BacktestResult) => void, RegExp][] = [
+    ['a fill price outside its bar', 'Fill prices inside their bars', (r) => void ((r.fills[2] as { price: number }).price *= 1.5), /outside that bar's low–high range/],
+    ['an equity point off by 50', 'Equity = cash + positions', (r) => void (r.equity[100].equity += 50), /first differs at bar 100/],
+    ['a doctored Sharpe ratio', 'Metrics recomputed agree', (r) => void (r.metrics.sharpeRatio! += 0.5), /sharpeRatio: reported/],
+    ['a trade dated before the data', 'Trades inside the data', (r) => void (r.trades[0].entryTime = '1990-01-02'), /outside the data/],
+    ['a NaN return', 'No NaN or Infinity', (r) => void (r.metrics.returnPct = NaN), /metrics\.returnPct = NaN/],
+    ['a trade whose P&L does not match its prices', 'Trade P&L adds up', (r) => void (r.trades[1].pnl += 100), /trade 2 .* reports P&L/],
+  ];
+  for (const [what, check, tamper, problem] of tampered) {
+    it(`fails on ${what}`, async () => {
+      const ctx = await contextFor(example('rsi-reversion'), [sampleAapl()]);
+      const result = structuredClone(ctx.result!);
+      tamper(result);
+      const r = evaluateIntegrity({ ...ctx, result });
+      assert.equal(r.status, 'failed');
+      const c = checksOf(r).find((x) => x.name === check)!;
+      assert.equal(c.ok, false, `${check} should fail`);
+      assert.match(c.problem!, problem);
+      assert.ok(r.score! < 1);
+    });
+  }
+});
+
+describe('risk', () => {
+  it('passes the RSI example on the sample within every limit', async () => {
+    const r = evaluateRisk(await contextFor(example('rsi-reversion'), [sampleAapl()]));
+    assert.equal(r.status, 'passed', r.reasons.join('\n'));
+    assert.equal(r.score, 1);
+  });
+
+  it('fails buy-and-hold on real AAPL: one trade and a drawdown far beyond 35%', async () => {
+    const r = evaluateRisk(await contextFor(fixture('buy-and-hold'), [await realAapl()]));
+    assert.equal(r.status, 'failed');
+    const checks = checksOf(r) as (Check & { value: number })[];
+    assert.equal(checks.find((c) => c.name === 'trades')!.ok, false);
+    const dd = checks.find((c) => c.name === 'max drawdown')!;
+    assert.equal(dd.ok, false);
+    assert.ok(dd.value > 35);
+    assert.match(r.reasons.join('\n'), /Max drawdown −\d+\.\d\d% is deeper than the −35% limit/);
+  });
+
+  it('measures leverage: a short held while the stock rises exceeds 1×', async () => {
+    const source = fixture('buy-and-hold').replace('this.buy(bar.symbol)', 'this.sell(bar.symbol)');
+    const r = evaluateRisk(await contextFor(source, [sampleAapl()]));
+    const lev = (checksOf(r) as (Check & { value: number })[]).find((c) => c.name === 'leverage')!;
+    assert.equal(lev.ok, false);
+    assert.ok(lev.value > DEFAULT_EVALUATE_SETTINGS.risk.maxLeverage);
+  });
+
+  it('says when the entry never fired, pointed at the entry', async () => {
+    const g = generateOffline('Buy AAPL when RSI drops below 3, sell when it rises above 97');
+    const r = evaluateRisk(await contextFor(g.source, [sampleAapl()]));
+    const f = r.findings!.find((x) => x.anchor.kind === 'rule' && x.anchor.role === 'entry')!;
+    assert.match(f.message, new RegExp(`never fired in ${sampleAapl().length.toLocaleString('en-US')} bars`));
+  });
+
+  it('honours thresholds from settings', async () => {
+    const ctx = await contextFor(example('rsi-reversion'), [sampleAapl()], { settings: { risk: { maxDrawdownPct: 1 } } });
+    assert.equal(evaluateRisk(ctx).status, 'failed');
+  });
+});
+
+describe('robustness', () => {
+  it('passes buy-and-hold: out of sample holds up and the warm-up param barely matters', async () => {
+    const ctx = await contextFor(fixture('buy-and-hold'), [sampleAapl()]);
+    const jobs = robustnessJobs(ctx);
+    assert.equal(jobs.length, 4); // in/out of sample + warmupBars 8 and 12
+    const { outcomes, stats } = await rerun(ctx, jobs);
+    const r = evaluateRobustness(ctx, outcomes, stats);
+    assert.equal(r.status, 'passed', r.reasons.join('\n'));
+    assert.ok(r.score! > 0.8);
+    assert.equal(r.details?.reruns, 4);
+  });
+
+  it('fails a hand-picked entry/exit: the edge does not carry over and the params are fragile', async () => {
+    const ctx = await contextFor(fixture('curve-fit'), [sampleAapl()]);
+    const { outcomes, stats } = await rerun(ctx, robustnessJobs(ctx));
+    const r = evaluateRobustness(ctx, outcomes, stats);
+    assert.equal(r.status, 'failed', r.reasons.join('\n'));
+    assert.match(r.reasons[0], /the edge does not carry over/);
+    assert.ok(r.findings?.some((f) => f.anchor.kind === 'param' && /entryBar|exitBar/.test(f.anchor.name)));
+  });
+
+  it('shifts params ±20%, whole numbers by at least 1, never through zero', () => {
+    assert.deepEqual(shiftedValues(14, 20), [11, 17]);
+    assert.deepEqual(shiftedValues(2, 20), [1, 3]);
+    assert.deepEqual(shiftedValues(1, 20), [2]); // 0 would switch the param off
+    assert.deepEqual(shiftedValues(0.5, 20), [0.4, 0.6]);
+  });
+});
+
+describe('request alignment (on the AST)', () => {
+  it('passes when ticker, indicator, period and thresholds are all in the code', async () => {
+    const r = evaluateAlignment(await contextFor(example('rsi-reversion'), [sampleAapl()]));
+    assert.equal(r.status, 'passed', r.reasons.join('\n'));
+  });
+
+  it('fails a different ticker, period and threshold, with findings on config and indicator', async () => {
+    const ctx = await contextFor(example('rsi-reversion'), [sampleAapl()], { request: 'Buy MSFT when RSI(10) drops below 30, sell when it rises above 65' });
+    const r = evaluateAlignment(ctx);
+    assert.equal(r.status, 'failed');
+    const text = r.reasons.join('\n');
+    assert.match(text, /ticker MSFT/);
+    assert.match(text, /indicator RSI\(10\).*the code has RSI\(14\)/);
+    assert.match(text, /entry threshold 30/);
+    assert.doesNotMatch(text, /exit threshold 65/);
+    assert.ok(r.findings!.some((f) => f.anchor.kind === 'config'));
+    assert.ok(r.findings!.some((f) => f.anchor.kind === 'indicator' && f.anchor.className === 'RSI'));
+    assert.equal(r.score, 2 / 5);
+  });
+
+  it('does not count a number that is only in a comment or a string', async () => {
+    const source = example('rsi-reversion')
+      .replace('buyBelow: 35', 'buyBelow: 40')
+      .replace('onBar(bar: Bar) {', "onBar(bar: Bar) {\n    // buy below 35 as requested\n    const note = 'threshold 35';\n    void note;");
+    const r = evaluateAlignment(await contextFor(source, [sampleAapl()]));
+    assert.equal(r.status, 'failed');
+    assert.match(r.reasons.join('\n'), /entry threshold 35 .*no comparison uses 35/);
+  });
+
+  it('is skipped, not faked, without a request', async () => {
+    const source = example('rsi-reversion').replace(/^\/\/ Request:.*\n/, '');
+    const r = evaluateAlignment(await contextFor(source, [sampleAapl()]));
+    assert.equal(r.status, 'skipped');
+    assert.equal(r.score, null);
+  });
+});
+
+describe('spec conformance and per-trade reasons', () => {
+  it('passes the generated strategy, and each reason quotes the RSI at the signal bar', async () => {
+    const g = generateOffline(RSI_IDEA);
+    const series = sampleAapl();
+    const ctx = await contextFor(g.source, [series]);
+    const { result, reasons } = evaluateConformance(ctx);
+    assert.equal(result.status, 'passed', result.reasons.join('\n'));
+    assert.ok(ctx.result!.trades.length >= 5);
+    assert.equal(reasons.length, ctx.result!.trades.length);
+    // Independent RSI (technicalindicators) at each signal date, against the number in the sentence.
+    const closes = Array.from(series.close);
+    const reference = RSI.calculate({ values: closes, period: 14 });
+    const dates = Array.from(series.time, (t) => new Date(t).toISOString().slice(0, 10));
+    for (const { text } of reasons) {
+      const m = /^Entered (\d{4}-\d{2}-\d{2}) because RSI\(14\)=(\d+\.\d\d) < 35; filled next open at (\d+\.\d\d)/.exec(text);
+      assert.ok(m, text);
+      const i = dates.indexOf(m[1]);
+      assert.ok(Math.abs(reference[i - 14] - Number(m[2])) < 0.02, `${text} vs reference ${reference[i - 14]}`);
+      assert.ok(Math.abs(series.open[i + 1] - Number(m[3])) < 0.006, 'filled at the next open');
+    }
+  });
+
+  it('lists the trades that break the requested rule', async () => {
+    // Code buys below 45, the request asked for below 35.
+    const source = example('rsi-reversion').replace('buyBelow: 35', 'buyBelow: 45');
+    const ctx = await contextFor(source, [sampleAapl()]);
+    const { result } = evaluateConformance(ctx);
+    assert.equal(result.status, 'failed');
+    const violations = result.details!.violations as { message: string }[];
+    assert.ok(violations.length > 0);
+    for (const v of violations) {
+      const rsi = Number(/RSI\(14\)=(\d+\.\d+) ≥ 35/.exec(v.message)?.[1]);
+      assert.ok(rsi >= 35 && rsi < 45, v.message);
+    }
+    assert.ok(result.score! < 1 && result.score! > 0);
+  });
+});
+
+describe('overall score and settings', () => {
+  const r = (id: EvaluatorResult['id'], score: number | null, kind: 'deterministic' | 'llm' = 'deterministic'): EvaluatorResult => ({
+    id, name: id, kind, status: score === null ? 'skipped' : score >= 0.5 ? 'passed' : 'failed', score, passed: score === null ? null : score >= 0.5, reasons: ['no LLM configured'],
+  });
+
+  it('is a weighted mean over the evaluators that ran, and says how many', () => {
+    const o = overallScore([r('integrity', 1), r('risk', 0), r('intent', null, 'llm')], { ...DEFAULT_EVALUATE_SETTINGS.weights, integrity: 3, risk: 1 });
+    assert.equal(o.overallScore, 0.75);
+    assert.equal(o.basedOn, 2);
+    assert.equal(o.of, 3);
+    assert.match(o.summary, /from 2 of 3 evaluators \(1 LLM evaluator skipped: no LLM configured\)/);
+  });
+
+  it('names critical failures', () => {
+    const o = overallScore([r('lookahead', 0), r('risk', 1)], DEFAULT_EVALUATE_SETTINGS.weights);
+    assert.deepEqual(o.criticalFailures, ['lookahead']);
+    assert.match(o.summary, /Do not trust these numbers: lookahead failed/);
+  });
+
+  it('rejects bad settings with their names', () => {
+    assert.throws(() => resolveEvaluateSettings({ weights: { risk: -1 } as never }), /weights\.risk must be a number ≥ 0/);
+    assert.throws(() => resolveEvaluateSettings({ robustness: { outOfSampleFraction: 1.5 } }), /robustness\.outOfSampleFraction/);
+    assert.equal(resolveEvaluateSettings({ risk: { minTrades: 9 } }).risk.maxDrawdownPct, DEFAULT_EVALUATE_SETTINGS.risk.maxDrawdownPct);
+  });
+});
