@@ -48,7 +48,7 @@ async function time(fn: () => Promise<unknown>, runs: number, before?: () => Pro
 }
 
 async function main() {
-  await buildRuntimeBundle(root);
+  await buildRuntimeBundle(root, undefined, true); // the same bytes as `npm run bench`'s production build
   const spy = await loadCsv(dataFile, { symbol: 'SPY' });
   const last = spy.time[spy.length - 1];
   const windows: { name: string; series: BarSeries; runs: number }[] = [

@@ -135,7 +135,7 @@ export class SandboxRunner {
       const tag = await this.prepare();
       if (req.signal?.aborted) throw new SandboxError('cancelled', 'The backtest was cancelled.');
       const warm = this.poolKey === limitsKey(limits) ? this.pool?.take() : undefined;
-      channel = warm ?? (await this.track(startContainer(this.client(), tag, limits)));
+      channel = warm ?? (await this.startCold(tag, limits));
     } else {
       throw new RangeError(`Unknown sandbox mode '${String(mode)}': use ${SANDBOX_MODES.join(', ')}.`);
     }
@@ -163,6 +163,17 @@ export class SandboxRunner {
     await this.pool?.dispose();
     for (const channel of [...this.live]) this.release(channel);
     await this.idle();
+  }
+
+  /** A container for one run; if the image vanished meanwhile (pruned, engine reset), builds it again once. */
+  private async startCold(tag: string, limits: SandboxLimits): Promise<SandboxChannel> {
+    try {
+      return await this.track(startContainer(this.client(), tag, limits));
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      this.prepared = undefined;
+      return this.track(startContainer(this.client(), await this.prepare(), limits));
+    }
   }
 
   private client(): Docker {

@@ -39,21 +39,26 @@ export function contentHash(...parts: (string | Buffer)[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/** Builds only the runtime entry (tests and `sandbox build` use it when the full build has not run). */
-export async function buildRuntimeBundle(root = packageRoot(), outfile = defaultRuntimePath(root)): Promise<string> {
+/**
+ * Builds only the runtime entry, with the same options as esbuild.mjs (so the
+ * bytes, and with them the image tag, match what `npm run build` produces).
+ * Tests and benchmarks use it so they do not depend on the other entries building.
+ */
+export async function buildRuntimeBundle(root = packageRoot(), outfile = defaultRuntimePath(root), production = false): Promise<string> {
   const esbuild = await import('esbuild');
   await esbuild.build({
-    entryPoints: [join(root, 'sandbox', 'runtime', 'main.ts')],
-    outfile,
+    entryPoints: [{ in: join(root, 'sandbox', 'runtime', 'main.ts'), out: 'sandbox/runtime' }],
+    outdir: dirname(dirname(outfile)),
     bundle: true,
-    platform: 'node',
-    format: 'cjs',
+    sourcemap: !production,
+    minify: production,
     target: 'node20',
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
     logLevel: 'warning',
     tsconfig: join(root, 'tsconfig.json'),
+    legalComments: 'none',
+    platform: 'node',
+    format: 'cjs',
+    external: [],
   });
   return outfile;
 }

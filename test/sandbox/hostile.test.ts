@@ -58,6 +58,11 @@ describe('hostile strategies in the Docker sandbox', () => {
     assert.deepEqual(messages(logs), [`third ${bars(20).close[3]}`, 'via console']);
   });
 
+  test('the runtime bundle is strict mode (stack frames then expose no receivers or functions to strategy code)', async () => {
+    const { readFileSync } = await import('node:fs');
+    assert.match(readFileSync(await runtimeBundle(), 'utf8'), /^"use strict";/);
+  });
+
   test('reading host files: require, process.binding, getBuiltinModule and import() are all closed', async () => {
     const probes = `
       const attempts: Record<string, () => unknown> = {
