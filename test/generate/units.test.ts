@@ -131,3 +131,18 @@ test('checkStrategySource: each check sees its own text (no stale result from th
   assert.equal(problem.code, 'SL002');
   assert.equal(problem.line, 4);
 });
+
+test('parser: numbers the SDK or broker would reject are refused before any file is written', () => {
+  const cases: [string, RegExp][] = [
+    ['Buy AAPL when RSI(0) is below 30', /RSI\(0\): period 0 must be a whole number/],
+    ['Buy AAPL when RSI(2.5) is below 30', /period 2\.5 must be a whole number/],
+    ['Buy AAPL when MACD(26,12,9) crosses above its signal', /fast period 26 must be less than slow period 12/],
+    ['Buy AAPL when RSI is below 30, use 150% of equity', /position size 150% .*no leverage/],
+    ['Buy AAPL when RSI is below 30 with a 100% stop loss', /stop-loss 100% must be/],
+  ];
+  for (const [idea, message] of cases) {
+    const r = parseIdea(idea);
+    assert.ok(!r.ok, idea);
+    assert.ok(!r.ok && r.notUnderstood.some((t) => message.test(t)), `${idea}: ${!r.ok && r.notUnderstood.join(' | ')}`);
+  }
+});

@@ -8,6 +8,7 @@
  */
 import type { Timeframe } from '../../sdk/types';
 import type { Direction, Rule, StrategySpec } from '../spec';
+import { specProblems } from './checkSpec';
 import { parseCondition, type ConditionContext, type Role } from './condition';
 import { extractRisk, extractSize, extractTickers, extractTimeframe, TICKER_TOKEN } from './phrases';
 
@@ -143,6 +144,8 @@ export function parseIdea(request: string): ParseResult {
     risk: risk.value,
     sizePercent: size.value ?? (symbols.length > 1 ? Math.floor(100 / symbols.length) : undefined),
   };
+  const problems = specProblems(spec);
+  if (problems.length) return { ok: false, understood: understood.map(tickers.restore), notUnderstood: problems };
   if (!spec.exit && !hasRisk(spec)) notes.push('No exit rule or stop: positions are held until the end of the data.');
   return { ok: true, spec, understood: understood.map(tickers.restore), notes };
 }
