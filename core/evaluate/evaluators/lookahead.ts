@@ -71,7 +71,7 @@ export function evaluateLookahead(ctx: EvalContext, outcomes: RerunOutcome[], st
   details.orders = full.orders.length;
   const ran = outcomes.length - failedRuns.length;
   if (differences.length === 0) {
-    reasons.unshift(`Orders before each of ${ran - 1} cut points are identical to the full run, and a second full run repeats it exactly (${count(stats.runs)} re-runs in ${(stats.elapsedMs / 1000).toFixed(1)} s).`);
+    reasons.unshift(`Orders before each of ${ran - 1} cut point(s) are identical to the full run, and a second full run repeats it exactly (${count(stats.runs)} re-runs in ${(stats.elapsedMs / 1000).toFixed(1)} s).`);
     return scored(LOOKAHEAD, failedRuns.length ? 0.5 : 1, failedRuns.length === 0, reasons, details);
   }
   differences.sort((a, b) => a.bar - b.bar);
