@@ -8,14 +8,20 @@ import { runBacktest } from '../../core/engine/backtest';
 import { createSeries } from '../../core/data/series';
 import { BaseStrategy } from '../../core/sdk/strategy';
 import type { Bar } from '../../core/sdk/types';
+import { EMA, RSI, SMA } from '../../core/sdk/indicators/index';
 import type { StrategyClass } from '../../core/strategy/load';
 
 class WarmupStrategy extends BaseStrategy {
   static override config = { symbols: ['WARM'], timeframe: '1d' as const };
-  private last = 0;
+  // The indicators strategies use most, so their update paths are optimised too.
+  private rsi = new RSI(14);
+  private fast = new EMA(12);
+  private slow = new SMA(26);
   onBar(bar: Bar): void {
-    const up = bar.close > this.last;
-    this.last = bar.close;
+    const r = this.rsi.update(bar.close);
+    const f = this.fast.update(bar.close);
+    const sl = this.slow.update(bar.close);
+    const up = r !== undefined && f !== undefined && sl !== undefined && (r < 50 || f > sl);
     if (bar.index % 17 === 0) this.log('warm-up', bar.index);
     if (up && !this.position(bar.symbol)) this.buy(bar.symbol);
     else if (!up && this.position(bar.symbol)) this.close(bar.symbol);
