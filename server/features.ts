@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { CompletionItemKind, MarkupKind, type CompletionItem, type Hover, type MarkupContent } from 'vscode-languageserver';
+import { CompletionItemKind, MarkupKind, type CompletionItem, type Hover, type MarkupContent, type SignatureHelp } from 'vscode-languageserver';
 import { configFields, sdkLookup, staticConfigMember, timeframes, type StrategyProject } from '../core/validate/index';
 
 /** Hover from the TypeScript service, whose docs come from the SDK's `.d.ts`; config fields get StrategyConfig's docs. */
@@ -19,6 +19,26 @@ export function hoverAt(project: StrategyProject, fileName: string, offset: numb
 
 function markdown(value: string): MarkupContent {
   return { kind: MarkupKind.Markdown, value };
+}
+
+/** Signature help inside a call (`this.buy(` shows symbol and OrderOptions with their docs). */
+export function signatureHelpAt(project: StrategyProject, fileName: string, offset: number): SignatureHelp | null {
+  const items = project.service.getSignatureHelpItems(fileName, offset, {});
+  if (!items) return null;
+  return {
+    activeSignature: items.selectedItemIndex,
+    activeParameter: items.argumentIndex,
+    signatures: items.items.map((item) => {
+      const parameters = item.parameters.map((p) => ({ label: ts.displayPartsToString(p.displayParts), documentation: ts.displayPartsToString(p.documentation) || undefined }));
+      const label = [
+        ts.displayPartsToString(item.prefixDisplayParts),
+        parameters.map((p) => p.label).join(ts.displayPartsToString(item.separatorDisplayParts)),
+        ts.displayPartsToString(item.suffixDisplayParts),
+      ].join('');
+      const documentation = ts.displayPartsToString(item.documentation);
+      return { label, documentation: documentation ? markdown(documentation) : undefined, parameters };
+    }),
+  };
 }
 
 export interface CompletionData {

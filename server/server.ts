@@ -17,7 +17,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { StrategyValidator, type StrategyDiagnostic, type ValidationResult } from '../core/validate/index';
 import { fileNameForUri, globToRegExp, isStrategyDocument } from './documents';
-import { completionsAt, hoverAt, resolveCompletion } from './features';
+import { completionsAt, hoverAt, resolveCompletion, signatureHelpAt } from './features';
 import { ValidationScheduler } from './scheduler';
 
 /** Settings the client passes as initializationOptions (and later as `strategyLab` configuration). */
@@ -89,16 +89,21 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['.', "'", '"', '{', ','], resolveProvider: true },
+      signatureHelpProvider: { triggerCharacters: ['(', ','] },
     },
     serverInfo: { name: 'strategy-lab' },
   };
 });
 
+/** Parsed once at start-up so the first opened strategy does not pay for lib and SDK parsing. */
+const WARM_UP_SOURCE = "import { BaseStrategy, type Bar } from 'strategy-lab';\nimport { SMA } from 'strategy-lab/indicators';\nexport default class WarmUp extends BaseStrategy {\n  static config = { symbols: ['SPY'], timeframe: '1d' };\n  private sma = new SMA(5);\n  onBar(bar: Bar) { if ((this.sma.update(bar.close) ?? 0) > bar.close) this.buy(bar.symbol); }\n}\n";
+
 connection.onInitialized(() => {
-  // Warm up lib + SDK parsing off the first keystroke's clock.
   setImmediate(() => {
     try {
-      getValidator();
+      const warmUp = '/__strategy-lab__/warm-up.strategy.ts';
+      getValidator().validate(warmUp, WARM_UP_SOURCE);
+      getValidator().project.removeFile(warmUp);
     } catch (error) {
       connection.console.error(`Strategy Lab validator could not start: ${(error as Error).message}`);
     }
@@ -172,6 +177,12 @@ connection.onCompletion((params) => {
 });
 
 connection.onCompletionResolve((item) => resolveCompletion(getValidator().project, item));
+
+connection.onSignatureHelp((params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document || !isStrategy(document)) return null;
+  return signatureHelpAt(getValidator().project, fileNameForUri(document.uri), document.offsetAt(params.position));
+});
 
 documents.listen(connection);
 connection.listen();

@@ -7,6 +7,8 @@ import {
   CompletionRequest,
   CompletionResolveRequest,
   HoverRequest,
+  SignatureHelpRequest,
+  type SignatureHelp,
   type CodeAction,
   type CompletionItem,
   type CompletionList,
@@ -175,6 +177,19 @@ test('completion: this. offers the SDK methods with docs, params entries, indica
   const timeframes = (await complete(configDoc, configText, "timeframe: ''", 12, "'")).map((i) => i.label);
   assert.deepEqual(timeframes, ['1m', '2m', '5m', '15m', '30m', '1h', '4h', '1d', '1wk']);
   for (const d of [doc, paramsDoc, importDoc, configDoc]) lsp.close(d);
+});
+
+test('inside this.buy( the order options are completed and the signature is shown with docs', async () => {
+  const text = STRATEGY.replace('this.buy(bar.symbol);', 'this.buy(bar.symbol, {  });');
+  const doc = uri('buy.strategy.ts');
+  await lsp.open(doc, text);
+  const options = (await complete(doc, text, '{  })', 2)).map((i) => i.label);
+  for (const name of ['shares', 'cash', 'percent', 'limit', 'stop', 'stopLossPct', 'takeProfitPct', 'trailingStopPct']) assert.ok(options.includes(name), `offers ${name}: ${options.join(', ')}`);
+  const help = (await lsp.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri: doc }, position: positionOf(text, '{  })', 2) })) as SignatureHelp;
+  assert.equal(help.signatures[0].label, 'buy(symbol: string, options?: OrderOptions): Order');
+  assert.equal(help.activeParameter, 1);
+  assert.match((help.signatures[0].documentation as MarkupContent).value, /Market order unless/);
+  lsp.close(doc);
 });
 
 test('ordinary TypeScript files are left alone; the glob and SDK imports decide', async () => {
