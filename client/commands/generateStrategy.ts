@@ -47,7 +47,8 @@ async function generateCommand(context: vscode.ExtensionContext, givenIdea?: str
 
   const config = vscode.workspace.getConfiguration('strategyLab', folder.uri);
   const settings = readGenerateSettings((key, fallback) => config.get(key, fallback));
-  const apiKey = await context.secrets.get(API_KEY_SECRET);
+  // Secret Storage first; OPENAI_API_KEY from the environment VS Code was started in as a fallback.
+  const apiKey = (await context.secrets.get(API_KEY_SECRET)) ?? (process.env.OPENAI_API_KEY?.trim() || undefined);
 
   let result: GeneratedStrategy;
   try {
