@@ -1,7 +1,7 @@
 /** Test helper: the built language server (dist/server.js) over stdio, driven by vscode-languageserver-protocol. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import {
@@ -23,7 +23,15 @@ import {
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 
-export const repoRoot = resolve(__dirname, '..', '..');
+/** The folder with package.json above this file (found by walking up: the bench bundler redefines __dirname as bench/). */
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'server'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`No repository root (package.json + server/) above ${from}.`);
+  }
+}
+
+export const repoRoot = findRepoRoot(__dirname);
 export const serverPath = join(repoRoot, 'dist', 'server.js');
 
 function newestMtime(dir: string): number {
