@@ -13,6 +13,12 @@ export interface EvalContext {
   request: string | undefined;
   /** The request read as a structured spec by the generator's idea parser, when it could be. */
   spec: StrategySpec | undefined;
+  /**
+   * The spec the code was written from, when known (the offline generator's,
+   * or the refine loop's adjusted one): the trades are checked against it.
+   * Defaults to `spec`.
+   */
+  codeSpec?: StrategySpec;
   /** Why there is no spec (no request, or the parser did not understand all of it). */
   specProblem?: string;
   series: BarSeries[];

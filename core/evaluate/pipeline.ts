@@ -8,6 +8,7 @@ import type { BarSeries } from '../data/series';
 import type { BacktestOptions, BacktestResult } from '../engine/types';
 import { readRequestFromSource } from '../generate/header';
 import { parseIdea } from '../generate/idea/parseIdea';
+import type { StrategySpec } from '../generate/spec';
 import { runStrategy, type SandboxMode } from '../run/runStrategy';
 import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
 import type { EvalContext } from './context';
@@ -40,6 +41,8 @@ export interface EvaluateInput {
   result?: BacktestResult;
   /** The error the caller's run ended with, when it failed (then `result` is omitted). */
   runError?: unknown;
+  /** The spec the code was written from (offline generator, refine loop); trades are checked against it. Default: the request's. */
+  spec?: StrategySpec;
   /** Already compiled code (saves a compile). */
   compiled?: CompiledStrategy;
   settings?: EvaluateSettingsInput;
@@ -87,7 +90,7 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
     }
   }
 
-  const ctx: EvalContext = { source: input.source, fileName, request, spec, specProblem, series: input.series, options, mode: input.mode, compiled, result, settings, signal: input.signal };
+  const ctx: EvalContext = { source: input.source, fileName, request, spec, codeSpec: input.spec, specProblem, series: input.series, options, mode: input.mode, compiled, result, settings, signal: input.signal };
   const results: EvaluatorResult[] = [];
   progress('validating the code');
   results.push(evaluateValidation(ctx));

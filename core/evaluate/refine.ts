@@ -133,7 +133,7 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
       const symbols = info.config?.symbols;
       if (!symbols?.length) throw new Error(`the generated code has no readable config.symbols (${info.problem ?? 'empty'})`);
       const series = await o.loadSeries(symbols, (info.config?.timeframe ?? '1d') as Timeframe);
-      iteration.report = await evaluateStrategy({ source, series, options: o.options, mode: o.mode, settings: o.settings, llm: o.judge, signal: o.signal });
+      iteration.report = await evaluateStrategy({ source, series, options: o.options, mode: o.mode, settings: o.settings, llm: o.judge, signal: o.signal, spec: o.provider === 'offline' ? spec : undefined });
       iteration.score = iteration.report.overallScore;
     } catch (err) {
       if (o.signal?.aborted) throw err;

@@ -38,7 +38,7 @@ const STOP_WORDS: Record<string, string> = {
 export function evaluateConformance(ctx: EvalContext): ConformanceOutcome {
   const r = ctx.result;
   if (!r) return { result: skipped(CONFORMANCE, 'Skipped: the backtest did not complete.'), reasons: [] };
-  const spec = ctx.spec;
+  const spec = ctx.codeSpec ?? ctx.spec;
   const fillWords = r.run.options.fill === 'close' ? 'filled at the close' : 'filled next open';
   const signalOffset = r.run.options.fill === 'close' ? 0 : 1;
   const bySymbol = new Map(ctx.series.map((s) => [s.symbol, s]));

@@ -45,7 +45,9 @@ export function evaluateRisk(ctx: EvalContext): EvaluatorResult {
   if (!failed.length) reasons.push(`Within every risk limit: ${checks.map((c) => `${c.name} ${show(c)} (${c.limit})`).join(', ')}.`);
   const findings = activityFindings(ctx);
   for (const f of findings) reasons.push(f.message);
-  return scored(RISK, (checks.length - failed.length) / checks.length, failed.length === 0, reasons, {
+  // With no trade the other checks hold vacuously: score what was shown, i.e. nothing.
+  const score = m.tradeCount === 0 ? 0 : (checks.length - failed.length) / checks.length;
+  return scored(RISK, score, failed.length === 0, reasons, {
     checks: checks.map((c) => ({ ...c })),
     maxLeverageTime: r.equity[maxLeverageBar]?.time ?? null,
   }, findings);

@@ -57,7 +57,8 @@ export function robustnessJobs(ctx: EvalContext): RerunJob[] {
 export function evaluateRobustness(ctx: EvalContext, outcomes: RerunOutcome[], stats: RerunStats): EvaluatorResult {
   const base = ctx.result;
   if (!base) return skipped(ROBUSTNESS, 'Skipped: the backtest did not complete.');
-  if (base.trades.length === 0) return skipped(ROBUSTNESS, 'Skipped: the strategy made no trade, so there is no result to test for robustness.');
+  // No trade is no evidence: nothing here can be called robust.
+  if (base.trades.length === 0) return scored(ROBUSTNESS, 0, false, ['The strategy made no trade, so there is no result that could hold up out of sample or under other params.'], { reruns: 0 });
   if (outcomes.length === 0) return skipped(ROBUSTNESS, 'Skipped: too few bars to split and no numeric params to shift.');
   const s = ctx.settings.robustness;
   const reasons: string[] = [];
