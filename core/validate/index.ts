@@ -1,4 +1,3 @@
-import ts from 'typescript';
 import { checkConfig } from './checks/config';
 import { checkLookAhead, checkUnboundedLoops } from './checks/hazards';
 import { checkIsolation } from './checks/isolation';
@@ -103,6 +102,3 @@ export function validateStrategySource(source: string, fileName = 'strategy.ts')
     shared.project.removeFile(name);
   }
 }
-
-/** For tests and tools that need the TypeScript module the validator uses. */
-export { ts };

@@ -62,6 +62,11 @@ test('SL041 does not flag names the strategy declares itself', () => {
   assert.deepEqual(codes(wrap('  onBar(bar: Bar) {\n    const f: Function | undefined = undefined;\n    this.log(f, bar.close);\n  }')), [], 'Function as a type is harmless');
 });
 
+test('SL050 flags bar.index + k only where it picks an element', () => {
+  assert.deepEqual(codes(wrap('  private xs: number[] = [];\n  onBar(bar: Bar) {\n    this.log(this.xs.at(bar.index + 1), this.xs[(bar.index + 2)]);\n  }')), ['SL050', 'SL050']);
+  assert.deepEqual(codes(wrap('  private xs: number[] = [];\n  onBar(bar: Bar) {\n    const seen = bar.index + 1;\n    this.log(seen, this.xs.slice(0, bar.index + 1));\n  }')), [], 'a count and a slice end are not look-ahead');
+});
+
 test('SL050 ignores past offsets and indices of other things', () => {
   assert.deepEqual(codes(wrap('  private xs: number[] = [];\n  onBar(bar: Bar) {\n    const i = 3;\n    this.log(this.xs[i + 1], this.xs[bar.index - 1], bar.time > 5);\n  }')), []);
 });

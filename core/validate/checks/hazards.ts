@@ -5,7 +5,7 @@ import { unwrap, type RuleContext } from '../context';
 export function checkLookAhead(ctx: RuleContext): void {
   const visit = (node: ts.Node) => {
     if (ts.isBinaryExpression(node)) {
-      if (node.operatorToken.kind === ts.SyntaxKind.PlusToken && (isFutureOffset(ctx, node.left, node.right) || isFutureOffset(ctx, node.right, node.left))) {
+      if (node.operatorToken.kind === ts.SyntaxKind.PlusToken && isIndexUse(node) && (isFutureOffset(ctx, node.left, node.right) || isFutureOffset(ctx, node.right, node.left))) {
         ctx.report('SL050', 'futureIndex', node, [node.getText(ctx.file)]);
       } else if (isComparison(node.operatorToken.kind) && (isDateCondition(ctx, node.left, node.right) || isDateCondition(ctx, node.right, node.left))) {
         ctx.report('SL050', 'hardCodedDate', node, [node.getText(ctx.file)]);
@@ -14,6 +14,21 @@ export function checkLookAhead(ctx: RuleContext): void {
     ts.forEachChild(node, visit);
   };
   visit(ctx.file);
+}
+
+/**
+ * Only where the sum picks an element: `xs[bar.index + 1]`, `xs.at(bar.index + 1)`.
+ * `bar.index + 1` as a count of bars seen, or as the exclusive end of `slice`, is fine.
+ */
+function isIndexUse(node: ts.Expression): boolean {
+  let child: ts.Node = node;
+  let parent = node.parent;
+  while (parent && ts.isParenthesizedExpression(parent)) {
+    child = parent;
+    parent = parent.parent;
+  }
+  if (ts.isElementAccessExpression(parent)) return parent.argumentExpression === child;
+  return ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression) && parent.expression.name.text === 'at' && parent.arguments[0] === child;
 }
 
 /** `bar.index + 1`: an index past the bar being processed. */
