@@ -5,13 +5,18 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { evaluateStrategy } from '../core/evaluate/index';
+import { chatClientFrom } from '../core/evaluate/llm/client';
+import { readGenerateSettings } from '../core/generate/settings';
 import { describeError } from '../core/history/describeError';
-import { runBacktestJob, type SandboxRun, type Stage } from '../core/history/pipeline';
+import { summarizeEvaluation } from '../core/history/evaluation';
+import { runBacktestJob, type EvaluationRequest, type SandboxRun, type Stage } from '../core/history/pipeline';
 import { STAGES } from '../core/history/stages';
 import { RunStore } from '../core/history/store';
 import type { RunOptions, RunRecord } from '../core/history/types';
 import { formatMetric } from '../core/report/metricCatalog';
 import { SandboxRunner } from '../core/sandbox/runner';
+import { API_KEY_SECRET } from './commands/generateStrategy';
 import type { Log } from './output';
 import type { ResultsPanels } from './resultsPanel';
 import { readSettings, type ExtensionSandboxMode } from './settings';
@@ -128,6 +133,7 @@ export class BacktestController implements vscode.Disposable {
             onWarning: (m) => this.log.warn(m),
           },
           sandbox: { mode, run: sandboxRun },
+          ...(settings.evaluate ? { evaluate: (input: EvaluationRequest, signal?: AbortSignal) => this.evaluate(input, signal, (m) => progress.report({ message: `Evaluators: ${m}…` })) } : {}),
           signal: controller.signal,
           onStage: (stage) => {
             progress.report({ message: STAGE_TEXT[stage], increment: 100 / STAGES.length });
@@ -158,6 +164,25 @@ export class BacktestController implements vscode.Disposable {
     } finally {
       this.current = undefined;
       void vscode.commands.executeCommand('setContext', 'strategyLab.running', false);
+    }
+  }
+
+  /**
+   * The evaluation pipeline (core/evaluate) on the finished run; its re-runs go through the same sandbox
+   * mode. LLM evaluators run only with an API key (SecretStorage or OPENAI_API_KEY), else they are skipped.
+   * An evaluation that fails costs the run nothing: it is saved without one, and the log says why.
+   */
+  private async evaluate(input: EvaluationRequest, signal: AbortSignal | undefined, onProgress: (m: string) => void) {
+    try {
+      const llmSettings = readGenerateSettings((key, fallback) => vscode.workspace.getConfiguration('strategyLab').get(key, fallback));
+      const apiKey = llmSettings.provider === 'offline' ? undefined : (await this.context.secrets.get(API_KEY_SECRET)) || process.env.OPENAI_API_KEY || undefined;
+      const report = await evaluateStrategy({ ...input, signal, onProgress, llm: chatClientFrom({ apiKey, settings: llmSettings.llm }) });
+      this.log.info(`Evaluation: ${report.summary} (${report.elapsedMs} ms).`);
+      return summarizeEvaluation(report);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      this.log.error('The evaluators failed; the run is saved without an evaluation', err);
+      return null;
     }
   }
 

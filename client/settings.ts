@@ -16,6 +16,8 @@ export interface Settings {
   data: { source: SourceId; csvPath: string; adjusted: boolean };
   defaults: Required<Pick<RunOptions, 'cash' | 'commission' | 'slippageBps' | 'fill'>>;
   strategyGlob: string;
+  /** Run the evaluators after every backtest. */
+  evaluate: boolean;
 }
 
 export function readSettings(scope?: vscode.Uri): Settings {
@@ -44,6 +46,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
       fill: c.get<'next-open' | 'close'>('backtest.fill', 'next-open'),
     },
     strategyGlob: c.get<string>('strategyGlob', '**/*.strategy.ts'),
+    evaluate: c.get<boolean>('evaluate.afterBacktest', true),
   };
 }
 

@@ -12,7 +12,8 @@ await esbuild.build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode'],
+  // as esbuild.mjs: native addons of optional ssh2 speed-ups and esbuild's own binary stay outside
+  external: ['vscode', '*.node', 'cpu-features', 'esbuild'],
   sourcemap: 'inline',
   logLevel: 'warning',
 });

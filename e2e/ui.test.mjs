@@ -52,7 +52,8 @@ test('clicking "▶ Backtest" runs in the sandbox and the results webview shows 
   assert.equal(await panel.locator('tr.trade').count(), Math.min(run.result.trades.length, 1000));
   assert.match(await panel.locator('#cards [data-metric="tradeCount"] .card-value').textContent(), new RegExp(`^${run.result.metrics.tradeCount}$`));
   assert.match(await panel.locator('#log-lines').textContent(), /buy signal: RSI/);
-  assert.match(await panel.locator('#no-evaluators').textContent(), /No evaluators run/);
+  assert.equal(await panel.locator('#evaluators li.evaluator').count(), run.evaluation.evaluators.length, 'every evaluator listed');
+  assert.deepEqual(await panel.locator('#evaluators .badge').allTextContents(), run.evaluation.evaluators.map((e) => e.status));
   await panel.locator('#chart-price canvas').first().waitFor();
   await page.waitForTimeout(500);
   const painted = await panel.locator('#chart-price').evaluate((el) => {

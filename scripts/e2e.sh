@@ -76,7 +76,7 @@ cat > "$RUN/ud/User/settings.json" <<'JSON'
 { "workbench.startupEditor": "none", "workbench.tips.enabled": false, "security.workspace.trust.enabled": false,
   "telemetry.telemetryLevel": "off", "update.mode": "none", "extensions.autoUpdate": false,
   "extensions.autoCheckUpdates": false, "workbench.enableExperiments": false, "chat.disableAIFeatures": true,
-  "typescript.disableAutomaticTypeAcquisition": true }
+  "typescript.disableAutomaticTypeAcquisition": true, "git.openRepositoryInParentFolders": "never" }
 JSON
 SERVER_ARGS=(--accept-server-license-terms --server-data-dir "$RUN/sd" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ext")
 # The packaged .vsix must install; the tests then load the extension from the repo (extensionDevelopmentPath),

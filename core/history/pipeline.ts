@@ -32,6 +32,18 @@ export type SandboxRun = (request: {
   signal?: AbortSignal;
 }) => Promise<BacktestResult>;
 
+/** What the evaluation step gets: the run exactly as it happened. */
+export interface EvaluationRequest {
+  source: string;
+  fileName: string;
+  request?: string;
+  result: BacktestResult;
+  series: BarSeries[];
+  options: Omit<BacktestOptions, 'onLog' | 'isCancelled'>;
+  compiled: CompiledStrategy;
+  mode: SandboxMode;
+}
+
 export interface BacktestJob {
   /** The strategy source as it is in the editor (saved or not). */
   source: string;
@@ -41,8 +53,8 @@ export interface BacktestJob {
   /** Data settings: csv path, cache folder, injected providers. */
   data?: Omit<ResolveOptions, 'source' | 'from' | 'to' | 'signal'>;
   sandbox: { mode: SandboxMode; run: SandboxRun };
-  /** The evaluation pipeline, when there is one; without it the run has no evaluation. */
-  evaluate?: (input: { source: string; request?: string; result: BacktestResult; series: BarSeries[] }, signal?: AbortSignal) => Promise<EvaluationSummary | null>;
+  /** The evaluation pipeline, when there is one; without it the run has no evaluation (never a made-up one). */
+  evaluate?: (input: EvaluationRequest, signal?: AbortSignal) => Promise<EvaluationSummary | null>;
   onStage?: (stage: Stage) => void;
   onLog?: (line: RunLogLine) => void;
   signal?: AbortSignal;
@@ -77,7 +89,8 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
     job.onLog?.(entry);
   };
   const started = performance.now();
-  const result = await job.sandbox.run({ compiled, series, options: backtestOptions(job.options), onLog, signal: job.signal });
+  const options = backtestOptions(job.options);
+  const result = await job.sandbox.run({ compiled, series, options, onLog, signal: job.signal });
   const durationMs = Math.round(performance.now() - started);
 
   stage('metrics');
@@ -93,7 +106,9 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
   });
 
   stage('evaluators');
-  if (job.evaluate) record.evaluation = await job.evaluate({ source: job.source, request: job.request, result, series }, job.signal);
+  if (job.evaluate) {
+    record.evaluation = await job.evaluate({ source: job.source, fileName, request: job.request, result, series, options, compiled, mode: job.sandbox.mode }, job.signal);
+  }
   return record;
 }
 

@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../core/history/types';
+import { LABEL_OWNER_PID, listSandboxContainers } from '../../core/sandbox/container';
+import { createDockerClient } from '../../core/sandbox/docker-client';
 import type { StrategyLabApi } from '../../client/extension';
 
 const EXTENSION_ID = 'strategy-lab.strategy-lab';
@@ -88,7 +90,9 @@ export async function run(): Promise<void> {
     assert.ok(saved.result.metrics.tradeCount > 0, 'the strategy trades on the sample');
     assert.equal(saved.result.trades.length, saved.result.metrics.tradeCount);
     assert.ok(saved.logs.some((l) => /buy signal: RSI/.test(l.message)), 'strategy log lines came back from the sandbox');
-    assert.equal(saved.evaluation, null);
+    assert.ok(saved.evaluation && saved.evaluation.evaluators.length >= 8, 'the evaluators ran after the backtest');
+    assert.ok(saved.evaluation.evaluators.filter((e) => e.kind === 'llm').every((e) => e.status === 'skipped'), 'no API key here: LLM reviews are skipped, never faked');
+    console.log(`evaluation: ${saved.evaluation.evaluators.map((e) => `${e.id}=${e.status}`).join(', ')}; overall ${saved.evaluation.overallScore}`);
     console.log(`run ${saved.id}: ${saved.data.bars} bars, ${saved.result.metrics.tradeCount} trades, return ${saved.result.metrics.returnPct?.toFixed(2)} %, ${saved.sandbox.durationMs} ms in the sandbox`);
   });
 
@@ -116,6 +120,39 @@ export async function run(): Promise<void> {
     assert.match(model.message, /deliberate failure at bar 30/);
     assert.equal(fs.readdirSync(path.join(folder.uri.fsPath, '.strategy-lab', 'runs')).length, before, 'nothing saved');
     await vscode.workspace.fs.delete(bad);
+  });
+
+  await check('Cancel stops a long backtest at once: the container is gone and nothing is saved', async () => {
+    const slow = uri('slow.strategy.ts');
+    const source = fs.readFileSync(uri('rsi.strategy.ts').fsPath, 'utf8').replace('E2eRsiReversion', 'E2eSlow')
+      .replace('const value = ', 'const until = Date.now() + 50; while (Date.now() < until) { /* 50 ms per bar: ~65 s in all */ }\n    const value = ');
+    await vscode.workspace.fs.writeFile(slow, Buffer.from(source, 'utf8'));
+    const runs = path.join(folder.uri.fsPath, '.strategy-lab', 'runs');
+    const before = fs.readdirSync(runs).length;
+    const docker = createDockerClient();
+    // this extension host's containers only (other processes may use the same engine)
+    const mine = async () => (await listSandboxContainers(docker)).filter((c) => c.Labels[LABEL_OWNER_PID] === String(process.pid)).map((c) => c.Id);
+    // No warm pool for this check, so the only container is the one running the job.
+    const config = vscode.workspace.getConfiguration('strategyLab');
+    await config.update('sandbox.poolSize', 0, vscode.ConfigurationTarget.Workspace);
+    await waitFor('the warm container to go', async () => ((await mine()).length === 0 ? true : undefined), 10_000);
+    const pending = vscode.commands.executeCommand<RunRecord | undefined>('strategyLab.runBacktest', slow);
+    await waitFor('the slow run to reach the sandbox', () => api?.panelModel('slow.strategy.ts')?.status.stage === 'sandbox' || undefined, 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const jobContainers = await mine();
+    const t0 = Date.now();
+    await vscode.commands.executeCommand('strategyLab.cancelBacktest');
+    const result = await pending;
+    const stoppedMs = Date.now() - t0;
+    assert.equal(result, undefined);
+    assert.ok(stoppedMs < 1500, `the run ended ${stoppedMs} ms after Cancel`);
+    assert.equal(api?.panelModel('slow.strategy.ts')?.status.state, 'cancelled');
+    assert.equal(fs.readdirSync(runs).length, before, 'nothing saved');
+    assert.equal(jobContainers.length, 1, 'one container ran the job');
+    await waitFor('the job container to be removed', async () => ((await mine()).length === 0 ? true : undefined), 2000);
+    await config.update('sandbox.poolSize', undefined, vscode.ConfigurationTarget.Workspace);
+    console.log(`cancelled ${stoppedMs} ms after the click; the job container is gone`);
+    await vscode.workspace.fs.delete(slow);
   });
 
   console.log(`${passed} passed, 0 failed`);

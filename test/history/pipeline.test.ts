@@ -50,6 +50,10 @@ test('evaluation results are attached when an evaluation pipeline is given', asy
     evaluate: async ({ result }) => ({ overallScore: null, basedOn: 0, evaluators: [{ id: 'trades', kind: 'deterministic', status: 'skipped', score: null, reasons: [`${result.trades.length} trades`] }] }),
   });
   assert.equal(record.evaluation?.evaluators[0].reasons[0], `${record.result.trades.length} trades`);
+  // the evaluation sees the run's own options, mode and compiled code
+  const seen: unknown[] = [];
+  await runBacktestJob({ ...(await job()), evaluate: async (input) => { seen.push([input.options.cash, input.mode, input.fileName, typeof input.compiled.js]); return null; } });
+  assert.deepEqual(seen, [[5000, 'none', 'rsi-reversion.strategy.ts', 'string']]);
 });
 
 test('an aborted run stops before the sandbox and says it was cancelled', async () => {
@@ -87,4 +91,21 @@ test('Docker being down reads as such, with process mode and the doctor offered'
   assert.equal(shown.title, 'Docker is not running');
   assert.match(shown.message, /no Docker engine socket at unix:\/\/\/nowhere/);
   assert.deepEqual(shown.actions?.map((a) => a.id), ['rerun', 'runProcessMode', 'sandboxDoctor']);
+});
+
+test('a real evaluation report becomes the saved evaluation (in-process re-runs: trusted example code only)', async () => {
+  const { evaluateStrategy } = await import('../../core/evaluate/index');
+  const { summarizeEvaluation } = await import('../../core/history/evaluation');
+  const record = await runBacktestJob({
+    ...(await job()),
+    evaluate: async (input, signal) => summarizeEvaluation(await evaluateStrategy({ ...input, signal })),
+  });
+  const evaluation = record.evaluation!;
+  assert.ok(evaluation.evaluators.length >= 8, `${evaluation.evaluators.length} evaluators`);
+  const llm = evaluation.evaluators.filter((e) => e.kind === 'llm');
+  assert.ok(llm.length > 0 && llm.every((e) => e.status === 'skipped' && e.score === null), 'no LLM configured: LLM evaluators are skipped, not scored');
+  const ran = evaluation.evaluators.filter((e) => e.score !== null);
+  assert.equal(evaluation.basedOn, ran.length);
+  assert.ok(evaluation.overallScore !== null && evaluation.overallScore >= 0 && evaluation.overallScore <= 1);
+  assert.equal(evaluation.evaluators.find((e) => e.id === 'lookahead')?.status, 'passed', 'the RSI example does not look ahead');
 });
