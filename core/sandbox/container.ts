@@ -11,6 +11,7 @@ import { heapBudget, type SandboxLimits } from './limits';
 import { SANDBOX_UID } from './offline-rootfs';
 
 export const LABEL = 'strategy-lab.sandbox';
+const CPU_PERIOD_US = 10_000;
 export const LABEL_OWNER_PID = 'strategy-lab.owner-pid';
 export const LABEL_OWNER_HOST = 'strategy-lab.owner-host';
 
@@ -40,7 +41,10 @@ export function containerSpec(image: string, limits: SandboxLimits, ownerPid = p
       SecurityOpt: ['no-new-privileges'],
       Memory: memory,
       MemorySwap: memory, // no swap on top of the limit
-      NanoCpus: Math.round(limits.cpus * 1e9),
+      // CPU limit as a quota per 10 ms period (not NanoCpus' 100 ms): a run that spends its quota early
+      // (worker + GC threads in parallel) waits at most a few ms for the next period, not up to 100 ms.
+      CpuPeriod: CPU_PERIOD_US,
+      CpuQuota: Math.round(limits.cpus * CPU_PERIOD_US),
       PidsLimit: limits.pids,
       Ulimits: [{ Name: 'nofile', Soft: 256, Hard: 256 }],
       IpcMode: 'private',

@@ -61,7 +61,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
     const problems = probeProblems(report, limits);
     checks.push(problems.length
       ? { name: 'container restrictions', ok: false, detail: problems.join('; '), fix: 'Use a Docker engine that supports these HostConfig settings (Linux cgroups with memory and pids controllers).' }
-      : { name: 'container restrictions', ok: true, detail: `uid ${report.uid}, read-only root, ${limits.tmpfsMb} MB /tmp, no capabilities, no-new-privileges, network none (TCP ${report.tcp}, DNS ${report.dns}), ${limits.memoryMb} MB, ${limits.pids} pids, ${limits.cpus} CPU` });
+      : { name: 'container restrictions', ok: true, detail: `uid ${report.uid}, read-only root, ${limits.tmpfsMb} MB /tmp, no capabilities, no-new-privileges, network none (TCP ${report.tcp}, DNS ${report.dns}), ${limits.memoryMb} MB, ${limits.pids} pids, ${report.cpuQuota} CPU` });
   } catch (err) {
     checks.push({ name: 'container restrictions', ok: false, detail: (err as Error).message, fix: 'See the Docker engine log; the image may not run on this engine.' });
   }

@@ -25,6 +25,8 @@ export interface ProbeReport {
   spawn: string;
   memoryLimitBytes: number | null;
   pidsLimit: number | null;
+  /** CPU cores the quota allows, or null when unlimited. */
+  cpuQuota: number | null;
   /** true, or the error code of reading a file that exists on the host (this package's package.json). */
   hostFile: true | string;
 }
@@ -45,6 +47,7 @@ const out = {
   interfaces: Object.keys(os.networkInterfaces()),
   memoryLimitBytes: read('/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes'),
   pidsLimit: read('/sys/fs/cgroup/pids.max', '/sys/fs/cgroup/pids/pids.max'),
+  cpuQuota: (() => { try { const [q, p] = fs.readFileSync('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(' '); return q === 'max' ? null : Number(q) / Number(p); } catch {} const q = read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us'), p = read('/sys/fs/cgroup/cpu/cpu.cfs_period_us'); return q && q > 0 && p ? q / p : null; })(),
   spawn: (() => { const r = cp.spawnSync('/bin/sh', ['-c', 'id']); return r.error ? r.error.code : 'ran: ' + r.stdout; })(),
   hostFile: code(() => fs.readFileSync(process.argv[1])),
 };
@@ -86,5 +89,6 @@ export function probeProblems(r: ProbeReport, limits: SandboxLimits): string[] {
   if (r.hostFile === true) problems.push('a host file was readable');
   if (r.memoryLimitBytes === null || r.memoryLimitBytes > limits.memoryMb * 1024 * 1024) problems.push(`no memory limit of ${limits.memoryMb} MB (saw ${r.memoryLimitBytes ?? 'none'})`);
   if (r.pidsLimit === null || r.pidsLimit > limits.pids) problems.push(`no process limit of ${limits.pids} (saw ${r.pidsLimit ?? 'none'})`);
+  if (r.cpuQuota === null || r.cpuQuota > limits.cpus * 1.001) problems.push(`no CPU limit of ${limits.cpus} (saw ${r.cpuQuota ?? 'none'})`);
   return problems;
 }

@@ -50,7 +50,7 @@ describe('the sandbox container', () => {
     assert.deepEqual(hc.SecurityOpt, ['no-new-privileges']);
     assert.equal(hc.Memory, 512 * 1024 * 1024);
     assert.equal(hc.MemorySwap, hc.Memory);
-    assert.equal(hc.NanoCpus, 1e9);
+    assert.equal(hc.CpuQuota! / hc.CpuPeriod!, 1, 'one CPU');
     assert.equal(hc.PidsLimit, 64);
     assert.match(hc.Tmpfs!['/tmp'], /size=16m/);
     assert.notEqual(spec.User, '0');
@@ -59,12 +59,13 @@ describe('the sandbox container', () => {
   });
 
   test('from the inside: non-root, read-only root, small /tmp, no capabilities, no network, no shell, limits applied', async () => {
-    const limits = resolveLimits({ memoryMb: 256, pids: 48, tmpfsMb: 4 });
+    const limits = resolveLimits({ memoryMb: 256, pids: 48, tmpfsMb: 4, cpus: 0.5 });
     const report = await runProbe(docker, image, limits);
     assert.deepEqual(probeProblems(report, limits), []);
     assert.equal(report.rootfsWrite, 'EROFS');
     assert.equal(report.memoryLimitBytes, 256 * 1024 * 1024);
     assert.equal(report.pidsLimit, 48);
+    assert.equal(report.cpuQuota, 0.5);
     assert.equal(report.tmpBytes, 4 * 1024 * 1024);
     assert.notEqual(report.tcp, 'connected');
     assert.notEqual(report.dns, 'resolved');
@@ -73,8 +74,8 @@ describe('the sandbox container', () => {
 
   test('the probe check reports a broken restriction (it can fail)', () => {
     const limits = resolveLimits();
-    const bad: ProbeReport = { uid: 0, gid: 0, rootfsWrite: true, tmpWrite: true, tmpBytes: 1, capEff: '00000000a80425fb', noNewPrivs: '0', interfaces: ['lo', 'eth0'], tcp: 'connected', dns: 'resolved', spawn: 'ran: uid=0', memoryLimitBytes: null, pidsLimit: null, hostFile: true };
-    assert.equal(probeProblems(bad, limits).length, 11);
+    const bad: ProbeReport = { uid: 0, gid: 0, rootfsWrite: true, tmpWrite: true, tmpBytes: 1, capEff: '00000000a80425fb', noNewPrivs: '0', interfaces: ['lo', 'eth0'], tcp: 'connected', dns: 'resolved', spawn: 'ran: uid=0', memoryLimitBytes: null, pidsLimit: null, cpuQuota: null, hostFile: true };
+    assert.equal(probeProblems(bad, limits).length, 12);
   });
 
   test('filling /tmp stops at the tmpfs size', async () => {
