@@ -179,9 +179,9 @@ interface Result {
 function measure(row: Row): Result {
   return {
     name: row.name,
-    oursMs: time(row.ours, 5),
+    oursMs: time(row.ours, 9),
     referenceMs: row.reference ? time(row.reference, 2) : undefined,
-    handMs: row.hand ? time(row.hand, 5) : undefined,
+    handMs: row.hand ? time(row.hand, 9) : undefined,
   };
 }
 
@@ -206,6 +206,6 @@ if (child !== undefined) {
     });
   }
   console.log(`Indicator updates over ${N.toLocaleString('en-US')} synthetic bars (seeded random walk); one child process per row;`);
-  console.log('best of 5 runs (ours, hand loop) / best of 2 (technicalindicators batch .calculate on plain arrays).');
+  console.log('best of 9 runs (ours, hand loop) / best of 2 (technicalindicators batch .calculate on plain arrays).');
   console.table(table);
 }
