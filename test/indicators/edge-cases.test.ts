@@ -230,3 +230,31 @@ test('VWAP: the day boundary follows utcOffsetHours; zero-volume session start i
   assert.equal(noVolume.update(bar(day, 10, 0)), undefined);
   assert.equal(noVolume.update(bar(day + h, 12, 50)), 12);
 });
+
+test('default parameters and warm-up lengths are the ones docs/indicators.md lists', () => {
+  const rows: [string, { warmup: number }, number][] = [
+    ['RSI()', new RSI(), 14],
+    ['MACD()', new MACD(), 33],
+    ['BollingerBands()', new BollingerBands(), 19],
+    ['ATR()', new ATR(), 14],
+    ['Stochastic()', new Stochastic(), 15],
+    ['ADX()', new ADX(), 27],
+    ['OBV()', new OBV(), 0],
+    ['VWAP()', new VWAP(), 0],
+    ['SMA(20)', new SMA(20), 19],
+    ['EMA(20)', new EMA(20), 19],
+    ['WMA(20)', new WMA(20), 19],
+    ['Highest(20)', new Highest(20), 19],
+    ['Lowest(20)', new Lowest(20), 19],
+  ];
+  for (const [name, ind, warmup] of rows) assert.equal(ind.warmup, warmup, name);
+  const macd = new MACD();
+  assert.deepEqual([macd.fastPeriod, macd.slowPeriod, macd.signalPeriod], [12, 26, 9]);
+  const bb = new BollingerBands();
+  assert.deepEqual([bb.period, bb.stdDev], [20, 2]);
+  const stoch = new Stochastic();
+  assert.deepEqual([stoch.period, stoch.signalPeriod], [14, 3]);
+  assert.deepEqual([new RSI().period, new ATR().period, new ADX().period], [14, 14, 14]);
+  const vwap = new VWAP();
+  assert.deepEqual([vwap.resetDaily, vwap.utcOffsetHours], [true, 0]);
+});
