@@ -19,6 +19,13 @@ export interface EvalContext {
    * Defaults to `spec`.
    */
   codeSpec?: StrategySpec;
+  /**
+   * For request alignment only: the spec of the request with the words the
+   * parser did not understand left out (`ignoredWords`), when the whole
+   * request does not parse. Trades are never checked against it: a dropped
+   * "or" alternative would make it stricter than what was asked.
+   */
+  partialSpec?: { spec: StrategySpec; ignoredWords: string[] };
   /** Why there is no spec (no request, or the parser did not understand all of it). */
   specProblem?: string;
   series: BarSeries[];

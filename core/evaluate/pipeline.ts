@@ -59,7 +59,7 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
   const progress = input.onProgress ?? (() => {});
   const fileName = input.fileName ?? 'strategy.ts';
   const request = input.request?.trim() || readRequestFromSource(input.source)?.trim() || undefined;
-  const { spec, specProblem } = readSpec(request);
+  const { spec, specProblem, partialSpec } = readSpec(request);
   const options = input.options ?? {};
 
   const facts: ExecutionFacts = {};
@@ -90,7 +90,7 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
     }
   }
 
-  const ctx: EvalContext = { source: input.source, fileName, request, spec, codeSpec: input.spec, specProblem, series: input.series, options, mode: input.mode, compiled, result, settings, signal: input.signal };
+  const ctx: EvalContext = { source: input.source, fileName, request, spec, codeSpec: input.spec, specProblem, partialSpec, series: input.series, options, mode: input.mode, compiled, result, settings, signal: input.signal };
   const results: EvaluatorResult[] = [];
   progress('validating the code');
   results.push(evaluateValidation(ctx));
@@ -125,11 +125,16 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
 }
 
 /** The request as a structured spec, through the generator's own parser. */
-export function readSpec(request: string | undefined): Pick<EvalContext, 'spec' | 'specProblem'> {
+export function readSpec(request: string | undefined): Pick<EvalContext, 'spec' | 'specProblem' | 'partialSpec'> {
   if (!request) return { spec: undefined, specProblem: 'no request (give --request, or keep the `// Request:` header)' };
   const parsed = parseIdea(request);
   if (parsed.ok) return { spec: parsed.spec, specProblem: undefined };
-  return { spec: undefined, specProblem: `the request could not be read as rules (not understood: ${parsed.notUnderstood.map((t) => `"${t}"`).join(', ')})` };
+  const specProblem = `the request could not be read as rules (not understood: ${parsed.notUnderstood.map((t) => `"${t}"`).join(', ')})`;
+  // Leave out what was not understood and try again: alignment can still check the rest.
+  let rest = request;
+  for (const words of parsed.notUnderstood) rest = rest.replace(new RegExp(`\\b${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')}\\b`, 'i'), ' ');
+  const retry = rest !== request ? parseIdea(rest.replace(/\s+/g, ' ').replace(/\s+([,.])/g, '$1').trim()) : undefined;
+  return { spec: undefined, specProblem, ...(retry?.ok ? { partialSpec: { spec: retry.spec, ignoredWords: parsed.notUnderstood } } : {}) };
 }
 
 export type { EvaluatorId };

@@ -23,16 +23,19 @@ export interface AlignmentItem {
 
 export function evaluateAlignment(ctx: EvalContext): EvaluatorResult {
   if (!ctx.request) return skipped(ALIGNMENT, 'Skipped: no request (give --request, or keep the `// Request:` header the generator writes).');
-  if (!ctx.spec) return skipped(ALIGNMENT, `Skipped: ${ctx.specProblem ?? 'the request could not be read as rules'}.`);
+  const spec = ctx.spec ?? ctx.partialSpec?.spec;
+  if (!spec) return skipped(ALIGNMENT, `Skipped: ${ctx.specProblem ?? 'the request could not be read as rules'}.`);
   const facts = readCodeFacts(ctx.source, ctx.fileName);
-  const items = alignmentItems(ctx.request, ctx.spec, facts);
+  const items = alignmentItems(ctx.request, spec, facts);
   if (items.length === 0) return skipped(ALIGNMENT, 'Skipped: the request names no ticker, indicator or number to look for.');
   const missing = items.filter((i) => !i.found);
   const reasons = missing.length
     ? missing.map((i) => `Not in the code: ${i.what}${i.detail ? ` (${i.detail})` : ''}.`)
     : [`Everything the request names is in the code: ${items.map((i) => i.what).join(', ')}.`];
   const findings: Finding[] = missing.map((i) => ({ message: `Request alignment: the request asks for ${i.what}${i.detail ? `, but ${i.detail}` : ', which the code does not have'}.`, severity: 'warning', anchor: i.anchor }));
-  return scored(ALIGNMENT, (items.length - missing.length) / items.length, missing.length === 0, reasons, { items }, findings);
+  const ignored = ctx.spec ? undefined : ctx.partialSpec?.ignoredWords;
+  if (ignored) reasons.push(`Not checked (the request parser did not understand it): ${ignored.map((w) => `"${w}"`).join(', ')}.`);
+  return scored(ALIGNMENT, (items.length - missing.length) / items.length, missing.length === 0, reasons, { items, ...(ignored ? { ignoredWords: ignored } : {}) }, findings);
 }
 
 /** The checks, limited to what the request itself names (defaults the parser filled in are not held against the code). */

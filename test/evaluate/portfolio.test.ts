@@ -1,0 +1,25 @@
+/** Two symbols, protective exits and sized orders: the whole pipeline on the breakout example. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sampleSeries } from '../../core/data/sample';
+import { evaluateStrategy } from '../../core/evaluate/pipeline';
+import { byId, example } from './helpers';
+
+describe('a two-symbol strategy with stops', () => {
+  it('keeps integrity and look-ahead on a portfolio, checks its stops against the request, and explains stop exits', async () => {
+    const source = example('breakout-with-stop');
+    const series = [sampleSeries('SPY'), sampleSeries('QQQ')];
+    const report = await evaluateStrategy({ source, series, mode: 'none', settings: { lookahead: { cutPoints: 3 }, robustness: { maxParams: 2 } } });
+    const integrity = byId(report, 'integrity');
+    assert.equal(integrity.status, 'passed', integrity.reasons.join('\n'));
+    assert.equal(byId(report, 'lookahead').status, 'passed', byId(report, 'lookahead').reasons.join('\n'));
+    const alignment = byId(report, 'alignment');
+    const items = (alignment.details!.items as { what: string; found: boolean }[]).map((i) => `${i.what}:${i.found}`);
+    for (const want of ['ticker SPY:true', 'ticker QQQ:true', 'stop-loss 2%:true', 'take-profit 6%:true', 'position size 40%:true']) assert.ok(items.includes(want), `${want} in ${items.join(', ')}`);
+    // The parser does not read "each": the rest is still checked, and the report says what was left out.
+    assert.match(alignment.reasons.join('\n'), /Not checked \(the request parser did not understand it\): "each"/);
+    assert.equal(byId(report, 'conformance').status, 'skipped');
+    assert.ok(report.tradeReasons.length > 2);
+    assert.ok(report.tradeReasons.some((t) => /exited \d{4}-\d{2}-\d{2} by its (stop-loss|take-profit) at \d/.test(t.text)), 'stop exits are explained');
+  });
+});
