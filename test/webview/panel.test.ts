@@ -217,23 +217,23 @@ describe('webview (VS Code host simulated by acquireVsCodeApi)', () => {
     await page.screenshot({ path: artifact('webview-error.png') });
   });
 
-  test('evaluator results: pass, fail and skipped, with reasons and the overall score', async () => {
-    // UI input only: these verdicts exercise the list, they are not the evaluation pipeline's output.
-    const evaluation = {
-      overallScore: 0.62, basedOn: 2,
-      evaluators: [
-        { id: 'execution', kind: 'deterministic' as const, status: 'passed' as const, score: 1, reasons: ['Ran to completion in the sandbox.'] },
-        { id: 'risk', kind: 'deterministic' as const, status: 'failed' as const, score: 0.24, reasons: ['Max drawdown beyond the -25 % threshold.'] },
-        { id: 'intent', kind: 'llm' as const, status: 'skipped' as const, score: null, reasons: ['No LLM configured.'] },
-      ],
-    };
-    await post({ type: 'model', model: { run: { ...run, evaluation }, compareWith: null, status: { state: 'done' }, error: null, logs: [] } });
-    const items = page.locator('#evaluators li.evaluator');
-    assert.equal(await items.count(), 3);
-    assert.deepEqual(await page.locator('#evaluators .badge').allTextContents(), ['passed', 'failed', 'skipped']);
-    assert.match(await page.locator('#evaluators').textContent() ?? '', /Overall score 62 \/ 100, based on 2 of 3 evaluators/);
-    assert.match(await page.locator('[data-evaluator="risk"] .reasons').textContent() ?? '', /Max drawdown/);
-    assert.equal(await page.locator('[data-metric="overallScore"] .card-value').textContent(), '62');
+  test('evaluator results from the real evaluation pipeline: status, score, reasons and the overall score', async () => {
+    const evaluated = await realRun({ evaluate: true });
+    const evaluation = evaluated.evaluation!;
+    await post({ type: 'model', model: { run: evaluated, compareWith: null, status: { state: 'done' }, error: null, logs: [] } });
+    await page.locator('#evaluators li.evaluator').first().waitFor();
+    assert.equal(await page.locator('#evaluators li.evaluator').count(), evaluation.evaluators.length);
+    assert.deepEqual(await page.locator('#evaluators .badge').allTextContents(), evaluation.evaluators.map((e) => e.status));
+    assert.ok(evaluation.evaluators.some((e) => e.status === 'skipped'), 'LLM reviews are skipped without an LLM');
+    for (const e of evaluation.evaluators) {
+      const item = page.locator(`[data-evaluator="${e.id}"]`);
+      assert.equal(await item.locator('.score').textContent(), e.score === null ? '—' : String(Math.round(e.score * 100)), e.id);
+      if (e.reasons.length) assert.equal(await item.locator('.reasons li').first().textContent(), e.reasons[0]);
+    }
+    const overall = Math.round(evaluation.overallScore! * 100);
+    assert.match(await page.locator('#evaluators').textContent() ?? '', new RegExp(`Overall score ${overall} / 100, based on ${evaluation.basedOn} of ${evaluation.evaluators.length} evaluators`));
+    assert.equal(await page.locator('[data-metric="overallScore"] .card-value').textContent(), String(overall));
+    await page.locator('#evaluators').screenshot({ path: artifact('webview-evaluators.png') });
   });
 
   test('compare view: metric differences and both equity curves', async () => {

@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadCsv } from '../../core/data/csv';
 import { sliceSeries, type BarSeries } from '../../core/data/series';
+import { evaluateStrategy } from '../../core/evaluate/index';
+import { summarizeEvaluation } from '../../core/history/evaluation';
 import { createRunRecord } from '../../core/history/record';
 import type { RunLogLine, RunRecord } from '../../core/history/types';
 import { runInThisProcess } from '../../core/run/runStrategy';
@@ -21,6 +23,8 @@ export interface RealRunOptions {
   params?: Record<string, number>;
   commission?: number;
   createdAt?: Date;
+  /** Run the evaluation pipeline too (re-runs in this process: the example is trusted code). */
+  evaluate?: boolean;
 }
 
 let aapl: Promise<BarSeries> | undefined;
@@ -36,6 +40,9 @@ export async function realRun(opts: RealRunOptions = {}): Promise<RunRecord> {
   const options = { cash: 10_000, commission: opts.commission ?? 0.001, ...(opts.params ? { params: opts.params } : {}) };
   const started = performance.now();
   const result = runInThisProcess({ compiled, series, options, mode: 'none', onLog: (l) => logs.push({ time: l.time === null ? null : new Date(l.time).toISOString().slice(0, 10), message: l.message }) });
+  const evaluation = opts.evaluate
+    ? summarizeEvaluation(await evaluateStrategy({ source, fileName: 'rsi-reversion.strategy.ts', series, options, mode: 'none', result, compiled }))
+    : null;
   return createRunRecord({
     result,
     series,
@@ -44,6 +51,7 @@ export async function realRun(opts: RealRunOptions = {}): Promise<RunRecord> {
     options: { ...options, from, to, source: 'csv' },
     sandbox: { mode: 'none', durationMs: Math.round(performance.now() - started) },
     logs,
+    evaluation,
     createdAt: opts.createdAt,
   });
 }
