@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { cutPoints, evaluateLookahead, firstDifference, lookaheadJobs } from '../../core/evaluate/evaluators/lookahead';
 import { evaluateStrategy } from '../../core/evaluate/pipeline';
+import type { OrderRecord } from '../../core/engine/types';
 import { byId, contextFor, example, fixture, realAapl, rerun, sampleAapl } from './helpers';
 
 const clearCache = () => delete (globalThis as { __evaluateFixtureCloses?: unknown }).__evaluateFixtureCloses;
@@ -41,7 +42,7 @@ describe('look-ahead check', () => {
     const d = firstDifference(ctx.result!, leaky.result, Number(/\d+/.exec(leaky.label)![0]));
     assert.ok(d && d.bar >= first);
     // Before that bar both runs agree order for order.
-    const before = (orders: typeof ctx.result.orders) => orders.filter((o) => o.placedBar < first).map((o) => `${o.side}@${o.placedBar}`);
+    const before = (orders: OrderRecord[]) => orders.filter((o) => o.placedBar < first).map((o) => `${o.side}@${o.placedBar}`);
     assert.deepEqual(before(leaky.result.orders), before(ctx.result!.orders));
     assert.ok(r.findings?.some((f) => f.severity === 'error' && f.anchor.kind === 'method' && f.anchor.name === 'onBar'));
   });
