@@ -265,3 +265,11 @@ describe('overall score and settings', () => {
     assert.equal(resolveEvaluateSettings({ risk: { minTrades: 9 } }).risk.maxDrawdownPct, DEFAULT_EVALUATE_SETTINGS.risk.maxDrawdownPct);
   });
 });
+
+describe('cancellation', () => {
+  it('stops with the abort error instead of reporting a failed run', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(evaluateStrategy({ source: example('rsi-reversion'), series: [sampleAapl()], mode: 'none', signal: controller.signal }), (e: Error) => e.name === 'AbortError');
+  });
+});
