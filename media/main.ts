@@ -120,7 +120,7 @@ function render(): void {
     queueMicrotask(() => { charts = renderCompareChart(chartEl, run, b, readTheme()); });
   } else if (run) {
     app.append(renderHeader(run, actionBar()), renderCards(run), renderCharts(),
-      renderTrades(run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo),
+      renderTrades(run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo, tradeReasons()),
       renderMetricsTable(run), renderEvaluators(run.evaluation));
   } else if (model.status.state !== 'running' && !model.error) {
     app.append(h('p', { class: 'muted empty', attrs: { id: 'empty' }, text: 'No backtest yet. Click "▶ Backtest" above a strategy class, or run "Strategy Lab: Run Backtest".' }));
@@ -133,11 +133,16 @@ function render(): void {
   requestAnimationFrame(() => window.scrollTo(0, ui.scrollY));
 }
 
+/** Trade number (1-based, as in the table) → why it happened, from the evaluation. */
+function tradeReasons(): Map<number, string> {
+  return new Map((model.run?.evaluation?.tradeReasons ?? []).map((r) => [r.trade + 1, r.text]));
+}
+
 function rerenderTrades(): void {
   const old = document.getElementById('trades');
   if (!old || !model.run) return;
   const focusedColumn = (document.activeElement as HTMLElement | null)?.getAttribute('data-column');
-  old.replaceWith(renderTrades(model.run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo));
+  old.replaceWith(renderTrades(model.run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo, tradeReasons()));
   if (focusedColumn) (document.querySelector(`button[data-column="${focusedColumn}"]`) as HTMLElement | null)?.focus();
 }
 

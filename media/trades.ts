@@ -58,16 +58,18 @@ export function sortTrades(trades: Trade[], sort: TradeSort): { trade: Trade; n:
   return rows;
 }
 
-export function renderTrades(trades: Trade[], sort: TradeSort, onSort: (sort: TradeSort) => void, onJump: (trade: Trade, n: number) => void): HTMLElement {
+/** @param reasons why each trade happened (trade number → sentence), from the evaluation, when there is one */
+export function renderTrades(trades: Trade[], sort: TradeSort, onSort: (sort: TradeSort) => void, onJump: (trade: Trade, n: number) => void, reasons: ReadonlyMap<number, string> = new Map()): HTMLElement {
   if (trades.length === 0) {
     return section('trades', 'Trades', h('p', { class: 'muted', text: 'No trades: the strategy never entered a position in this date range.' }));
   }
+  const why = reasons.size > 0;
   const head = h('tr', {}, ...COLUMNS.map((col) => {
     const active = sort.column === col.id;
     const next: TradeSort = { column: col.id, descending: active ? !sort.descending : col.numeric };
     return h('th', { class: col.numeric ? 'num' : '', attrs: { scope: 'col', 'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none' } },
       h('button', { class: 'sort', text: `${col.label}${active ? (sort.descending ? ' ▼' : ' ▲') : ''}`, attrs: { 'data-column': col.id, type: 'button' }, on: { click: () => onSort(next) } }));
-  }));
+  }), why ? h('th', { text: 'Why', attrs: { scope: 'col' } }) : null);
   const sorted = sortTrades(trades, sort);
   const body = h('tbody');
   for (const { trade, n } of sorted.slice(0, MAX_TRADE_ROWS)) {
@@ -82,7 +84,8 @@ export function renderTrades(trades: Trade[], sort: TradeSort, onSort: (sort: Tr
           else if (e.key === 'ArrowUp') { e.preventDefault(); (row.previousElementSibling as HTMLElement | null)?.focus(); }
         },
       },
-    }, ...COLUMNS.map((col) => h('td', { class: col.numeric ? 'num' : '', text: col.show(trade, n) })));
+    }, ...COLUMNS.map((col) => h('td', { class: col.numeric ? 'num' : '', text: col.show(trade, n) })),
+    why ? h('td', { class: 'why', text: reasons.get(n) ?? '', title: reasons.get(n) ?? '' }) : null);
     body.append(row);
   }
   const note = trades.length > MAX_TRADE_ROWS

@@ -15,5 +15,6 @@ export function summarizeEvaluation(report: EvaluationReport): EvaluationSummary
       reasons: e.reasons,
       ...(e.details ? { details: e.details } : {}),
     })),
+    ...(report.tradeReasons.length ? { tradeReasons: report.tradeReasons } : {}),
   };
 }

@@ -46,6 +46,8 @@ export interface EvaluationSummary {
   overallScore: number | null;
   /** How many evaluators the overall score is based on. */
   basedOn: number;
+  /** Why each trade happened, in words (index into result.trades), when the request could be read as rules. */
+  tradeReasons?: { trade: number; text: string }[];
 }
 
 /** What the user chose for this run (on top of the strategy's own config). */

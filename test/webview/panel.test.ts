@@ -234,6 +234,12 @@ describe('webview (VS Code host simulated by acquireVsCodeApi)', () => {
     assert.match(await page.locator('#evaluators').textContent() ?? '', new RegExp(`Overall score ${overall} / 100, based on ${evaluation.basedOn} of ${evaluation.evaluators.length} evaluators`));
     assert.equal(await page.locator('[data-metric="overallScore"] .card-value').textContent(), String(overall));
     await page.locator('#evaluators').screenshot({ path: artifact('webview-evaluators.png') });
+    // per-trade reasons from the spec conformance check sit in the trades table
+    const reasons = evaluation.tradeReasons ?? [];
+    assert.ok(reasons.length > 0, 'the request reads as rules, so every trade has a reason');
+    for (const r of reasons.slice(0, 3)) {
+      assert.equal(await page.locator(`tr.trade[data-n="${r.trade + 1}"] td.why`).textContent(), r.text);
+    }
   });
 
   test('compare view: metric differences and both equity curves', async () => {
