@@ -6,9 +6,11 @@ interface Pending {
 }
 
 /**
- * Runs one validation per document at a time: each change restarts a short
- * debounce, and cancels the run in flight for that document (it stops at its
- * next phase boundary and publishes nothing).
+ * Runs one validation per document at a time. A change to a document that is
+ * idle validates at once (the common case: one edit, then a pause); a change
+ * that arrives while a run is pending or in flight cancels it (the run stops at
+ * its next phase boundary and publishes nothing) and waits out a short
+ * debounce, so a burst of keystrokes costs one validation, not one each.
  */
 export class ValidationScheduler {
   private readonly pending = new Map<string, Pending>();
@@ -25,6 +27,7 @@ export class ValidationScheduler {
   }
 
   schedule(uri: string): void {
+    const busy = this.pending.has(uri);
     this.cancel(uri);
     const entry: Pending = { token: { isCancellationRequested: false } };
     entry.timer = setTimeout(() => {
@@ -39,7 +42,7 @@ export class ValidationScheduler {
       ).finally(() => {
         if (this.pending.get(uri) === entry) this.pending.delete(uri);
       });
-    }, this.debounceMs);
+    }, busy ? this.debounceMs : 0);
     this.pending.set(uri, entry);
   }
 

@@ -24,7 +24,7 @@ import { ValidationScheduler } from './scheduler';
 export interface ServerSettings {
   /** Which files are strategies besides those importing the SDK. Default `**\/*.strategy.ts`. */
   strategyGlob?: string;
-  /** Quiet time after a keystroke before validating. Small: the budget from edit to diagnostics is 50 ms. */
+  /** Quiet time within a burst of edits before validating again (an edit to an idle document validates at once). */
   debounceMs?: number;
 }
 

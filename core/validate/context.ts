@@ -17,6 +17,28 @@ export interface StrategyShape {
   separateDefaultExport: ts.Statement | ts.ExportSpecifier | undefined;
 }
 
+/**
+ * Called for every node of the file in one shared walk (types excluded: they
+ * have no run-time effect), so adding a rule does not add a pass over the file.
+ * `finish` runs after the walk.
+ */
+export type NodeVisitor = ((node: ts.Node) => void) & { finish?: () => void };
+
+/** A rule: reports directly, and/or returns a visitor for the shared walk. */
+export type Check = (ctx: RuleContext) => NodeVisitor | void | undefined;
+
+/** Runs `checks`, then one walk over the file feeding every visitor they returned. */
+export function runChecks(ctx: RuleContext, checks: readonly Check[]): void {
+  const visitors = checks.map((check) => check(ctx)).filter((v): v is NodeVisitor => typeof v === 'function');
+  const visit = (node: ts.Node): void => {
+    for (const visitor of visitors) visitor(node);
+    if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  if (visitors.length) visit(ctx.file);
+  for (const visitor of visitors) visitor.finish?.();
+}
+
 /** Everything a rule sees; rules only read it and call `report`. */
 export interface RuleContext {
   file: ts.SourceFile;

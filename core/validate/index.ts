@@ -3,7 +3,7 @@ import { checkLookAhead, checkUnboundedLoops } from './checks/hazards';
 import { checkIsolation } from './checks/isolation';
 import { checkParams } from './checks/params';
 import { checkLifecycleNames, checkOnBar, checkStrategyClass } from './checks/structure';
-import { createContext, type RuleContext } from './context';
+import { createContext, runChecks, type Check } from './context';
 import { projectFileName, StrategyProject } from './project';
 import { syntaxDiagnostics, typeDiagnostics } from './typecheck';
 import { ValidationCancelled, type CancellationToken, type StrategyDiagnostic, type ValidationResult } from './types';
@@ -15,7 +15,7 @@ export { sdkLookup, type SdkLookup } from './context';
 export { configFields, timeframes, staticConfigMember } from './checks/config';
 
 /** The rule checks in the order they run (after SL001/SL002). */
-const CHECKS: ((ctx: RuleContext) => void)[] = [
+const CHECKS: readonly Check[] = [
   checkStrategyClass,
   checkOnBar,
   checkLifecycleNames,
@@ -73,8 +73,7 @@ export class StrategyValidator {
     const ruleDiagnostics: StrategyDiagnostic[] = [];
     // On a file that does not parse, structural rules would flicker while the user types: wait for SL001 to clear.
     if (syntactic.length === 0) {
-      const ctx = createContext(file, program, ruleDiagnostics);
-      for (const check of CHECKS) check(ctx);
+      runChecks(createContext(file, program, ruleDiagnostics), CHECKS);
     }
     diagnostics.push(...typeDiagnostics(file, semantic, ruleDiagnostics), ...ruleDiagnostics);
     diagnostics.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code));

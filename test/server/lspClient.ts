@@ -78,10 +78,12 @@ export interface LspSession {
 /** Starts dist/server.js over stdio (as tests and the bench use it) or node IPC (as the VS Code client does). */
 export async function startServer(initializationOptions: Record<string, unknown> = {}, transport: 'stdio' | 'ipc' = 'stdio'): Promise<LspSession> {
   await ensureServerBuilt();
+  // e.g. STRATEGY_LAB_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under a test or the bench.
+  const nodeArgs = (process.env.STRATEGY_LAB_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child =
     transport === 'stdio'
-      ? spawn(process.execPath, [serverPath, '--stdio'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn(process.execPath, [serverPath, '--node-ipc'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+      ? spawn(process.execPath, [...nodeArgs, serverPath, '--stdio'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [...nodeArgs, serverPath, '--node-ipc'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const connection =

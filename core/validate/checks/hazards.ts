@@ -1,9 +1,9 @@
 import ts from 'typescript';
-import { unwrap, type RuleContext } from '../context';
+import { unwrap, type NodeVisitor, type RuleContext } from '../context';
 
-/** SL050: look-ahead the static check can see. */
-export function checkLookAhead(ctx: RuleContext): void {
-  const visit = (node: ts.Node) => {
+/** SL050: look-ahead the static check can see (a visitor of the shared walk). */
+export function checkLookAhead(ctx: RuleContext): NodeVisitor {
+  return (node) => {
     if (ts.isBinaryExpression(node)) {
       if (node.operatorToken.kind === ts.SyntaxKind.PlusToken && isIndexUse(node) && (isFutureOffset(ctx, node.left, node.right) || isFutureOffset(ctx, node.right, node.left))) {
         ctx.report('SL050', 'futureIndex', node, [node.getText(ctx.file)]);
@@ -11,9 +11,7 @@ export function checkLookAhead(ctx: RuleContext): void {
         ctx.report('SL050', 'hardCodedDate', node, [node.getText(ctx.file)]);
       }
     }
-    ts.forEachChild(node, visit);
   };
-  visit(ctx.file);
 }
 
 /**
@@ -71,14 +69,12 @@ function isDateLiteral(node: ts.Expression): boolean {
   return false;
 }
 
-/** SL051: `while (true)` and friends with nothing that leaves the loop. */
-export function checkUnboundedLoops(ctx: RuleContext): void {
-  const visit = (node: ts.Node) => {
+/** SL051: `while (true)` and friends with nothing that leaves the loop (a visitor of the shared walk). */
+export function checkUnboundedLoops(ctx: RuleContext): NodeVisitor {
+  return (node) => {
     if ((ts.isWhileStatement(node) || ts.isDoStatement(node)) && isAlwaysTrue(node.expression)) report(ctx, node);
     else if (ts.isForStatement(node) && (!node.condition || isAlwaysTrue(node.condition))) report(ctx, node);
-    ts.forEachChild(node, visit);
   };
-  visit(ctx.file);
 }
 
 function report(ctx: RuleContext, loop: ts.IterationStatement): void {

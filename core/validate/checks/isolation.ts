@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { builtinModules } from 'node:module';
-import type { RuleContext } from '../context';
+import type { NodeVisitor, RuleContext } from '../context';
 import { removeStatement } from '../edits';
 import { SDK_MODULE_NAMES } from '../../sdk/declarations/index';
 
@@ -35,8 +35,8 @@ const FORBIDDEN_GLOBALS = new Map<string, string>(Object.entries({
   __filename: 'strategies have no file system',
 }));
 
-/** SL040/SL041 on imports; SL041/SL042 on globals. */
-export function checkIsolation(ctx: RuleContext): void {
+/** SL040/SL041 on imports; SL041/SL042 on globals (a visitor of the shared walk). */
+export function checkIsolation(ctx: RuleContext): NodeVisitor {
   const { file } = ctx;
   for (const statement of file.statements) {
     let spec: ts.Expression | undefined;
@@ -49,7 +49,7 @@ export function checkIsolation(ctx: RuleContext): void {
     if (name.startsWith('node:') || NODE_BUILTINS.has(name) || NODE_BUILTINS.has(name.split('/')[0])) ctx.report('SL041', 'builtinModule', spec, [name], fix);
     else ctx.report('SL040', 'forbidden', spec, [name], fix);
   }
-  const visit = (node: ts.Node) => {
+  return (node) => {
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       ctx.report('SL041', 'dynamicImport', node, []);
     } else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
@@ -61,10 +61,7 @@ export function checkIsolation(ctx: RuleContext): void {
     } else if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && !node.arguments?.length && ctx.isLibGlobal(node.expression)) {
       ctx.report('SL042', 'clock', node, [ts.isNewExpression(node) ? '`new Date()`' : '`Date()`']);
     }
-    if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return; // types have no run-time effect
-    ts.forEachChild(node, visit);
   };
-  visit(file);
 }
 
 function checkIdentifier(ctx: RuleContext, id: ts.Identifier): void {

@@ -1,25 +1,29 @@
 import ts from 'typescript';
-import { isStatic, memberName, unwrap, type RuleContext } from '../context';
+import { isStatic, memberName, unwrap, type NodeVisitor, type RuleContext } from '../context';
 
 /** SL060: every parameter is read, and the ones read are numbers or booleans the optimizer can tune. */
-export function checkParams(ctx: RuleContext): void {
-  const { shape, checker, file } = ctx;
+export function checkParams(ctx: RuleContext): NodeVisitor | undefined {
+  const { shape, checker } = ctx;
   const cls = shape.main;
-  if (!cls) return;
+  if (!cls) return undefined;
   const member = cls.members.find((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && !isStatic(m) && memberName(m) === 'params');
   const literal = member?.initializer && unwrap(member.initializer);
-  if (!literal || !ts.isObjectLiteralExpression(literal)) return;
-  const usage = paramUsage(file);
-  for (const prop of literal.properties) {
-    const name = memberName(prop);
-    if (!name || !prop.name) continue;
-    if (!usage.all && !usage.names.has(name)) {
-      ctx.report('SL060', 'unused', prop.name, [name]);
-      continue;
+  if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
+  const usage = { names: new Set<string>(), all: false };
+  const visitor: NodeVisitor = (node) => recordParamUse(node, usage);
+  visitor.finish = () => {
+    for (const prop of literal.properties) {
+      const name = memberName(prop);
+      if (!name || !prop.name) continue;
+      if (!usage.all && !usage.names.has(name)) {
+        ctx.report('SL060', 'unused', prop.name, [name]);
+        continue;
+      }
+      const type = checker.getTypeAtLocation(ts.isPropertyAssignment(prop) ? prop.initializer : prop.name);
+      if (!isTunable(type)) ctx.report('SL060', 'notNumeric', prop.name, [name, describe(checker, type)]);
     }
-    const type = checker.getTypeAtLocation(ts.isPropertyAssignment(prop) ? prop.initializer : prop.name);
-    if (!isTunable(type)) ctx.report('SL060', 'notNumeric', prop.name, [name, describe(checker, type)]);
-  }
+  };
+  return visitor;
 }
 
 function isTunable(type: ts.Type): boolean {
@@ -35,26 +39,18 @@ function describe(checker: ts.TypeChecker, type: ts.Type): string {
 }
 
 /** Names read through `this.params`; `all` when `this.params` escapes whole (spread, passed along, dynamic key). */
-function paramUsage(file: ts.SourceFile): { names: Set<string>; all: boolean } {
-  const names = new Set<string>();
-  let all = false;
-  const visit = (node: ts.Node) => {
-    if (isThisParams(node)) {
-      const parent = node.parent;
-      if (ts.isPropertyAccessExpression(parent) && parent.expression === node) names.add(parent.name.text);
-      else if (ts.isElementAccessExpression(parent) && parent.expression === node && ts.isStringLiteralLike(parent.argumentExpression)) names.add(parent.argumentExpression.text);
-      else if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isObjectBindingPattern(parent.name)) {
-        for (const el of parent.name.elements) {
-          const key = el.propertyName ?? el.name;
-          if (el.dotDotDotToken || !ts.isIdentifier(key)) all = true;
-          else names.add(key.text);
-        }
-      } else if (!(ts.isPropertyDeclaration(parent) || (ts.isBinaryExpression(parent) && parent.left === node))) all = true;
+function recordParamUse(node: ts.Node, usage: { names: Set<string>; all: boolean }): void {
+  if (!isThisParams(node)) return;
+  const parent = node.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.expression === node) usage.names.add(parent.name.text);
+  else if (ts.isElementAccessExpression(parent) && parent.expression === node && ts.isStringLiteralLike(parent.argumentExpression)) usage.names.add(parent.argumentExpression.text);
+  else if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isObjectBindingPattern(parent.name)) {
+    for (const el of parent.name.elements) {
+      const key = el.propertyName ?? el.name;
+      if (el.dotDotDotToken || !ts.isIdentifier(key)) usage.all = true;
+      else usage.names.add(key.text);
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  return { names, all };
+  } else if (!(ts.isBinaryExpression(parent) && parent.left === node)) usage.all = true;
 }
 
 function isThisParams(node: ts.Node): node is ts.PropertyAccessExpression {
