@@ -52,7 +52,7 @@ export class BollingerBands extends IndicatorBase<number | undefined, BollingerB
     this.period = checkPeriod('BollingerBands', 'period', period, 'new BollingerBands(20, 2)');
     this.stdDev = checkPositive('BollingerBands', 'stdDev', stdDev, 'new BollingerBands(20, 2)');
     this.warmup = this.period - 1;
-    this.window = new WindowMoments(this.period);
+    this.window = new WindowMoments(this.period, true);
   }
 
   /**

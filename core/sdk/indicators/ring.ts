@@ -1,9 +1,9 @@
 /**
- * Fixed-size ring buffer over a Float64Array: the window behind SMA, WMA and
- * Bollinger Bands. `push` returns the value that left the window, so callers can keep
- * O(1) running sums; `wrapped` tells them when a full lap has passed, which is when
- * they re-add the window from scratch so float error cannot accumulate over millions
- * of bars (amortised O(1): one O(size) pass per `size` pushes).
+ * Fixed-size ring buffer over a Float64Array: the window behind WMA. `push` returns the
+ * value that left the window, so the caller can keep O(1) running sums; `wrapped` tells
+ * it when a full lap has passed, which is when it re-adds the window from scratch so
+ * float error cannot accumulate over millions of bars (amortised O(1): one O(size) pass
+ * per `size` pushes).
  */
 export class Ring {
   /** Window length. */
@@ -54,18 +54,6 @@ export class Ring {
     let s = 0;
     for (let k = 0; k < this.count; k++) s += (k + 1) * this.at(k);
     return s;
-  }
-
-  /** Σ (x − shift) and Σ (x − shift)² over the window, exactly re-added. */
-  shiftedMoments(shift: number): [number, number] {
-    let s1 = 0;
-    let s2 = 0;
-    for (let k = 0; k < this.count; k++) {
-      const d = this.at(k) - shift;
-      s1 += d;
-      s2 += d * d;
-    }
-    return [s1, s2];
   }
 
   /** Empties the window. */

@@ -33,7 +33,7 @@ export class SMA extends IndicatorBase<number | undefined, number> {
     super();
     this.period = checkPeriod('SMA', 'period', period, 'new SMA(20)');
     this.warmup = this.period - 1;
-    this.window = new WindowMoments(this.period);
+    this.window = new WindowMoments(this.period, false);
   }
 
   /**
