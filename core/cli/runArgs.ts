@@ -1,0 +1,71 @@
+/** Arguments shared by the commands that run a strategy (backtest, evaluate): the file, the data, the sandbox. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { BarSeries } from '../data/series';
+import { loadRunData, DATA_SOURCES, type DataSourceName } from '../run/data';
+import { SANDBOX_MODES, type SandboxMode } from '../run/runStrategy';
+import type { Timeframe } from '../sdk/types';
+import { readStrategyInfo, type StaticStrategyInfo } from '../strategy/config';
+import { CliError, type CliIo } from './io';
+
+export const DATA_OPTIONS = {
+  data: { type: 'string' },
+  source: { type: 'string' },
+  symbol: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  sandbox: { type: 'string' },
+} as const;
+
+export const DATA_USAGE = `[--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sandbox docker|process|none]`;
+
+export interface StrategyFile {
+  file: string;
+  source: string;
+  info: StaticStrategyInfo;
+}
+
+export async function readStrategyFile(positionals: string[], usage: string): Promise<StrategyFile> {
+  if (positionals.length !== 1) throw new CliError(`Give exactly one strategy file.\n${usage}`, 2);
+  const file = resolve(positionals[0]);
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch {
+    throw new CliError(`Strategy file not found: ${positionals[0]}. Check the path, or create one with \`strategy-lab generate "<idea>"\`.`);
+  }
+  return { file, source, info: readStrategyInfo(source, file) };
+}
+
+export function sandboxArg(value: string | undefined): SandboxMode {
+  const mode = (value ?? 'docker') as SandboxMode;
+  if (!SANDBOX_MODES.includes(mode)) throw new CliError(`--sandbox must be one of ${SANDBOX_MODES.join(', ')}, got '${value}'.`, 2);
+  return mode;
+}
+
+export function describeMode(mode: SandboxMode): string {
+  return mode === 'docker' ? 'the Docker sandbox' : mode === 'process' ? 'process mode (weaker isolation than Docker)' : 'this process (no sandbox: trusted code only)';
+}
+
+/** The bars for a run: `--data` (CSV file or folder) or `--source`, the strategy's symbols unless `--symbol`, `--from`/`--to`. */
+export async function loadData(
+  values: { data?: string; source?: string; symbol?: string; from?: string; to?: string },
+  info: StaticStrategyInfo,
+  io: CliIo,
+): Promise<{ series: BarSeries[]; label: string }> {
+  if (values.data && values.source && values.source !== 'csv') throw new CliError('Give either --data file.csv or --source, not both.', 2);
+  const source = (values.data ? 'csv' : values.source ?? 'sample') as DataSourceName;
+  if (!DATA_SOURCES.includes(source)) throw new CliError(`--source must be one of ${DATA_SOURCES.join(', ')}, got '${values.source}'.`, 2);
+  const symbols = values.symbol ? [values.symbol] : info.config?.symbols;
+  if (!symbols?.length) throw new CliError(`Cannot read the strategy's symbols (${info.problem ?? 'config.symbols is empty'}): pass --symbol TICKER.`, 2);
+  return loadRunData({
+    source,
+    csvPath: values.data ? resolve(values.data) : undefined,
+    symbols,
+    timeframe: (info.config?.timeframe ?? '1d') as Timeframe,
+    from: values.from,
+    to: values.to,
+    signal: io.signal,
+    onWarning: (m) => io.stderr(`warning: ${m}\n`),
+  });
+}
