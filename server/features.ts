@@ -137,9 +137,8 @@ type ConfigContext = { kind: 'name'; field?: string; present: string[] } | { kin
 function configContext(project: StrategyProject, fileName: string, offset: number): ConfigContext | undefined {
   const file = project.program().getSourceFile(fileName);
   if (!file) return undefined;
-  let node: ts.Node | undefined = findToken(file, offset);
   let literal: ts.ObjectLiteralExpression | undefined;
-  for (let n = node; n; n = n.parent) {
+  for (let n: ts.Node | undefined = findToken(file, offset); n; n = n.parent) {
     if (ts.isObjectLiteralExpression(n) && ts.isPropertyDeclaration(unwrapParents(n)) && ts.isClassLike(unwrapParents(n).parent)) {
       const member = unwrapParents(n) as ts.PropertyDeclaration;
       if (staticConfigMember(member.parent as ts.ClassLikeDeclaration) === member) literal = n;
@@ -156,7 +155,6 @@ function configContext(project: StrategyProject, fileName: string, offset: numbe
     if (name === 'timeframe' && ts.isStringLiteralLike(value) && offset > value.getStart(file) && offset < value.getEnd()) return { kind: 'timeframe' };
     return undefined;
   }
-  node = property ?? node;
   if (property && ts.isShorthandPropertyAssignment(property)) return { kind: 'name', field: property.name.text, present: present.filter((p) => p !== property.name.text) };
   return { kind: 'name', present };
 }

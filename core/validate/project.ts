@@ -24,8 +24,6 @@ export const STRATEGY_COMPILER_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   noEmit: true,
   isolatedModules: true,
-  allowJs: false,
-  noResolve: false,
 };
 
 const registry = ts.createDocumentRegistry();
@@ -60,7 +58,7 @@ export class StrategyProject {
       getScriptFileNames: () => [...this.files.keys(), SDK_DTS_PATH],
       getScriptVersion: (fileName) => String(this.files.get(fileName)?.version ?? 0),
       getScriptSnapshot: snapshotOf,
-      getScriptKind: (fileName) => (fileName.endsWith('.d.ts') ? ts.ScriptKind.TS : ts.ScriptKind.TS),
+      getScriptKind: () => ts.ScriptKind.TS,
       getCurrentDirectory: () => '/',
       getCompilationSettings: () => STRATEGY_COMPILER_OPTIONS,
       getDefaultLibFileName: () => join(libDir, STRATEGY_LIB),

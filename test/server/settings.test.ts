@@ -13,6 +13,17 @@ test('a custom strategyGlob from the initialization options selects files withou
   }
 });
 
+test('a changed strategyLab.strategyGlob setting applies to documents opened afterwards', async () => {
+  const lsp = await startServer();
+  try {
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: { strategyLab: { strategyGlob: '**/*.algo.ts' } } });
+    const result = await lsp.open('file:///w/later.algo.ts', 'export const nothing = 1;\n');
+    assert.deepEqual(result.diagnostics.map((d) => d.code), ['SL010']);
+  } finally {
+    await lsp.stop();
+  }
+});
+
 test('the server also speaks LSP over node IPC (the transport the VS Code client uses)', async () => {
   const lsp = await startServer({}, 'ipc');
   try {
