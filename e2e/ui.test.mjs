@@ -22,6 +22,8 @@ before(async () => {
   // the ext-host suite ran first in the same workspace: start from no history
   fs.rmSync(path.join(WS, '.strategy-lab'), { recursive: true, force: true });
   ({ page, close } = await launch());
+  // console messages of every frame, the results webview's included
+  page.on('console', (msg) => { if (/Refused to|Content Security Policy/i.test(msg.text())) problems.push(msg.text()); });
   const t0 = Date.now();
   await page.goto(workbenchUrl());
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -73,6 +75,10 @@ test('clicking "▶ Backtest" runs in the sandbox and the results webview shows 
   const values = pnls.map((n) => run.result.trades[n - 1].pnl);
   assert.deepEqual(values, [...values].sort((a, b) => b - a));
   await page.screenshot({ path: shot('ui-results-sorted.png') });
+});
+
+test('the results webview broke no Content Security Policy rule', () => {
+  assert.deepEqual(problems, []);
 });
 
 test('the status bar shows the last result', async () => {
