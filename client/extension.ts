@@ -12,6 +12,7 @@ import { comparePick, exportRun, pickRun, type HistoryScope } from './history';
 import { askRunOptions } from './options';
 import { createLog, type Log } from './output';
 import { ResultsPanels, type ResultsPanel } from './resultsPanel';
+import { RunsView, type RunItem } from './runsView';
 import { buildSandboxImage, clearDataCache, sandboxDoctor } from './sandboxCommands';
 import { affectsSandbox } from './settings';
 import { targetUri } from './workspace';
@@ -45,9 +46,11 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     const where = controller.location(doc.uri);
     return (await controller.store(where.root).latestFor(where.file)) !== undefined;
   });
+  const runsView = new RunsView(log);
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider([{ language: 'typescript', scheme: 'file' }, { language: 'typescript', scheme: 'untitled' }], lens),
-    controller.onDidSaveRun(() => lens.refresh()),
+    vscode.window.registerTreeDataProvider('strategyLab.runs', runsView),
+    controller.onDidSaveRun(() => { lens.refresh(); runsView.refresh(); }),
   );
 
   const showRun = (run: RunRecord, uri: vscode.Uri | undefined, compareWith: RunRecord | null = null) => {
@@ -149,6 +152,32 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     const scope = scopeFor()!;
     const run = await loadRun(typeof runId === 'string' ? runId : undefined, scope, 'Export the report of which run?');
     return run ? exportRun(run, 'html', scope, context.extensionUri, log) : undefined;
+  });
+  command('strategyLab.refreshRuns', () => runsView.refresh());
+  command('strategyLab.compareWithRun', async (item) => {
+    const it = item as RunItem;
+    const scope = { root: it.root, store: controller.store(it.root) };
+    const pair = await comparePick(scope, log, await scope.store.load(it.run.id));
+    if (pair) showRun(pair[0], fileUri(scope, pair[0].strategy.file), pair[1]);
+  });
+  command('strategyLab.exportRunCsv', async (item) => {
+    const it = item as RunItem;
+    const scope = { root: it.root, store: controller.store(it.root) };
+    await exportRun(await scope.store.load(it.run.id), 'csv', scope, context.extensionUri, log);
+  });
+  command('strategyLab.exportRunHtml', async (item) => {
+    const it = item as RunItem;
+    const scope = { root: it.root, store: controller.store(it.root) };
+    await exportRun(await scope.store.load(it.run.id), 'html', scope, context.extensionUri, log);
+  });
+  command('strategyLab.deleteRun', async (item) => {
+    const it = item as RunItem;
+    const answer = await vscode.window.showWarningMessage(`Delete the run of ${it.run.strategyName} from ${it.run.createdAt.slice(0, 16).replace('T', ' ')}?`, { modal: true }, 'Delete');
+    if (answer !== 'Delete') return;
+    await controller.store(it.root).delete(it.run.id);
+    log.info(`Deleted run ${it.run.id}.`);
+    runsView.refresh();
+    lens.refresh();
   });
   command('strategyLab.cancelBacktest', () => controller.cancel());
   command('strategyLab.clearDataCache', () => clearDataCache(context.globalStorageUri, log));

@@ -81,6 +81,17 @@ test('the results webview broke no Content Security Policy rule', () => {
   assert.deepEqual(problems, []);
 });
 
+test('the Explorer lists the saved run under "Strategy Lab Runs"', async () => {
+  const run = newestRun();
+  const header = page.locator('.pane-header', { hasText: 'Strategy Lab Runs' });
+  await header.waitFor({ timeout: 10_000 });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  const row = page.locator('.monaco-list-row', { hasText: `${run.strategy.name} · ` }).first();
+  await row.waitFor({ timeout: 10_000 });
+  assert.match(await row.textContent(), new RegExp(`${run.result.metrics.tradeCount} trades`));
+  await page.screenshot({ path: shot('ui-runs-view.png') });
+});
+
 test('the status bar shows the last result', async () => {
   const run = newestRun();
   const item = page.locator('.statusbar-item', { hasText: run.strategy.name }).first();
