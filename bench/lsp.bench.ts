@@ -103,7 +103,7 @@ async function measure(lines: number, edits: number, targetP95: number): Promise
       `${String(text.split('\n').length - 1).padStart(5)} lines: first diagnostics ${firstMs.toFixed(0)} ms (cold); ` +
         `edit→diagnostics over ${samples.length} edits: median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms; ` +
         `p95/target ${(p95 / targetP95).toFixed(2)} (target ${targetP95} ms) ${p95 < targetP95 ? 'OK' : 'OVER'}; ` +
-        `server CPU per edit ${cpuPerEdit} (CPU time: less sensitive to machine load than wall time)`,
+        `server CPU per edit ${cpuPerEdit} (all threads, GC included)`,
     );
   } finally {
     await lsp.stop();
