@@ -30,7 +30,7 @@ export const RULES = {
     title: 'Syntax error',
     catches: 'Code TypeScript cannot parse.',
     variants: {
-      syntax: { message: (text: string) => `Syntax error: ${text}. Fix it before anything else; later checks may be wrong until it parses.` },
+      syntax: { message: (text: string) => `Syntax error: ${text}. Fix it first: the other strategy checks resume once the file parses.` },
     },
   }),
   SL002: rule({
