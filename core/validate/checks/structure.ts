@@ -102,7 +102,6 @@ const FOREIGN_NAMES: Record<string, string> = {
   handledata: 'onBar',
   initialize: 'onStart',
   oninit: 'onStart',
-  onstop: 'onEnd',
   onfinish: 'onEnd',
   onorderfilled: 'onFill',
   onorderevent: 'onFill',
