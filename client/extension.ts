@@ -11,7 +11,7 @@ import { StrategyCodeLens } from './codeLens';
 import { comparePick, exportRun, pickRun, type HistoryScope } from './history';
 import { askRunOptions } from './options';
 import { createLog, type Log } from './output';
-import { ResultsPanels, type ResultsPanel } from './resultsPanel';
+import { ResultsPanels, VIEW_TYPE, type ResultsPanel } from './resultsPanel';
 import { RunsView, type RunItem } from './runsView';
 import { buildSandboxImage, clearDataCache, sandboxDoctor } from './sandboxCommands';
 import { affectsSandbox } from './settings';
@@ -46,6 +46,15 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     const where = controller.location(doc.uri);
     return (await controller.store(where.root).latestFor(where.file)) !== undefined;
   });
+  // Results panels come back after a window reload, with the run they showed.
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+    deserializeWebviewPanel: async (panel, state) => {
+      const restored = panels.restore(panel, state);
+      const run = restored.model.run;
+      if (run) panelUris.set(restored.key, fileUri(scopeFor()!, run.strategy.file));
+    },
+  }));
+
   const runsView = new RunsView(log);
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider([{ language: 'typescript', scheme: 'file' }, { language: 'typescript', scheme: 'untitled' }], lens),

@@ -8,6 +8,9 @@ import type { RunLogLine, RunRecord } from '../core/history/types';
 import { buildPanelHtml, newNonce } from '../core/report/shell';
 import { emptyModel, type FromWebview, type PanelError, type RunStatus, type ToWebview, type ViewModel } from '../media/protocol';
 
+/** The webview type; the serializer and the activation event use it. */
+export const VIEW_TYPE = 'strategyLab.results';
+
 export type PanelActionHandler = (panel: ResultsPanel, action: string, runId: string | undefined) => void;
 
 /** Log lines are batched: a strategy logging every bar must not flood the webview with messages. */
@@ -82,13 +85,34 @@ export class ResultsPanels implements vscode.Disposable {
   open(key: string, title: string): ResultsPanel {
     const existing = this.panels.get(key);
     if (existing) { existing.reveal(); return existing; }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    return this.attach(key, panel);
+  }
+
+  /**
+   * A panel VS Code kept across a window reload (webview serializer): same page, and the model it last
+   * showed, from the state the webview saved. A run that was going when the window closed is not going now.
+   */
+  restore(panel: vscode.WebviewPanel, state: unknown): ResultsPanel {
+    const saved = (state as { model?: ViewModel } | undefined)?.model;
+    const key = saved?.run ? (saved.compareWith ? `compare:${saved.run.id}:${saved.compareWith.id}` : saved.run.strategy.file) : `restored:${Date.now()}`;
+    panel.webview.options = this.webviewOptions();
+    const results = this.attach(key, panel);
+    if (saved) {
+      Object.assign(results.model, saved);
+      if (saved.status?.state === 'running') results.model.status = { state: 'cancelled' };
+    }
+    return results;
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media')] };
+  }
+
+  private attach(key: string, panel: vscode.WebviewPanel): ResultsPanel {
     const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
-    const panel = vscode.window.createWebviewPanel('strategyLab.results', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [media],
-    });
     panel.webview.html = buildPanelHtml({
-      title,
+      title: panel.title,
       nonce: newNonce(),
       cspSource: panel.webview.cspSource,
       script: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'main.js')).toString() },
