@@ -98,3 +98,15 @@ test('the status bar shows the last result', async () => {
   await item.waitFor({ timeout: 10_000 });
   assert.match(await item.textContent(), /%/);
 });
+
+test('after a window reload the results panel comes back with its run', { timeout: 120_000 }, async () => {
+  const run = newestRun();
+  await page.waitForTimeout(1500); // the workbench saves its editor state (and the webview's) shortly after changes
+  await page.reload();
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await panel.locator('#run-header h1').waitFor({ timeout: 60_000 });
+  assert.equal(await panel.locator('#run-header h1').textContent(), run.strategy.name);
+  assert.match(await panel.locator('#run-header').textContent(), new RegExp(run.id));
+  await page.screenshot({ path: shot('ui-after-reload.png') });
+});
