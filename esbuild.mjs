@@ -1,6 +1,7 @@
 // Builds every bundle into dist/. Entries whose source does not exist yet are skipped with a note.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -53,3 +54,17 @@ for (const entry of entries) {
 }
 if (watch) console.log('esbuild: watching…');
 else console.log('esbuild: built dist/');
+
+// The SDK's .d.ts (one source: core/sdk) for the packaged language server and LLM prompt.
+if (existsSync('core/sdk/dts.ts')) {
+  const dts = spawnSync(process.execPath, ['--import', 'tsx', 'core/sdk/dts.ts', '--out', 'dist/sdk'], { stdio: 'inherit' });
+  if (dts.status !== 0) process.exit(dts.status ?? 1);
+}
+
+// A packaged extension has no node_modules: the validator's type check needs TypeScript's lib files beside the server.
+if (production) {
+  mkdirSync('dist/typescript-lib', { recursive: true });
+  for (const f of readdirSync('node_modules/typescript/lib')) {
+    if (/^lib\..*\.d\.ts$/.test(f)) copyFileSync(`node_modules/typescript/lib/${f}`, `dist/typescript-lib/${f}`);
+  }
+}

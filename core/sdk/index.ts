@@ -11,6 +11,7 @@ export type {
   OrderType,
   Position,
   StrategyConfig,
+  StrategyConfigInput,
   StrategyParams,
   Timeframe,
 } from './types';

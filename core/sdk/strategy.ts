@@ -1,6 +1,6 @@
 import type { Broker } from './broker';
 import { brokerOf, currentOverrides } from './internal';
-import type { Bar, Fill, Order, OrderOptions, Position, StrategyConfig, StrategyParams } from './types';
+import type { Bar, Fill, Order, OrderOptions, Position, StrategyConfigInput, StrategyParams } from './types';
 
 /**
  * Base class of every strategy. Extend it, set `static config`, put tunable
@@ -22,7 +22,7 @@ import type { Bar, Fill, Order, OrderOptions, Position, StrategyConfig, Strategy
  */
 export abstract class BaseStrategy {
   /** Symbols and timeframe the strategy trades. Required. */
-  static config: StrategyConfig;
+  static config: StrategyConfigInput;
 
   /** Tunable numbers and switches, read as `this.params.name`. */
   declare params: StrategyParams;

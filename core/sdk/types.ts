@@ -19,6 +19,14 @@ export interface StrategyConfig {
   end?: string;
 }
 
+/**
+ * What a strategy writes as `static config`. `timeframe` also accepts a plain
+ * string so that `{ timeframe: '1d' }` type-checks without `as const` (TypeScript
+ * widens literals in class properties); unknown values are reported by the
+ * validator (SL030) and refused at load time.
+ */
+export type StrategyConfigInput = Omit<StrategyConfig, 'timeframe'> & { timeframe: Timeframe | (string & {}) };
+
 /** Tunable numbers and switches. Numeric and boolean values can be optimized. */
 export type StrategyParams = Record<string, number | boolean>;
 
