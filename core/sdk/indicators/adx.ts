@@ -1,6 +1,6 @@
 import { trueRange } from './atr';
 import { IndicatorBase } from './base';
-import { checkPeriod, invalidBar, isFiniteNumber } from './errors';
+import { checkPeriod, invalidBar } from './errors';
 import { SeededSmoother, wilderAlpha } from './smoothing';
 import type { BarLike } from './types';
 
@@ -73,7 +73,9 @@ export class ADX extends IndicatorBase<BarLike, ADXValue> {
     const high = bar?.high;
     const low = bar?.low;
     const close = bar?.close;
-    if (!isFiniteNumber(high) || !isFiniteNumber(low) || !isFiniteNumber(close)) throw invalidBar(this.label, bar, FIELDS);
+    if (typeof high !== 'number' || typeof low !== 'number' || typeof close !== 'number' || high - high + (low - low) + (close - close) !== 0) {
+      throw invalidBar(this.label, bar, FIELDS); // NaN/±Infinity make the sum NaN
+    }
     const previousClose = this.previousClose;
     const up = high - this.previousHigh;
     const down = this.previousLow - low;

@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { checkPeriod, invalidBar, isFiniteNumber } from './errors';
+import { checkPeriod, invalidBar } from './errors';
 import { SeededSmoother, wilderAlpha } from './smoothing';
 import type { BarLike } from './types';
 
@@ -61,7 +61,9 @@ export class ATR extends IndicatorBase<BarLike, number> {
     const high = bar?.high;
     const low = bar?.low;
     const close = bar?.close;
-    if (!isFiniteNumber(high) || !isFiniteNumber(low) || !isFiniteNumber(close)) throw invalidBar(this.label, bar, FIELDS);
+    if (typeof high !== 'number' || typeof low !== 'number' || typeof close !== 'number' || high - high + (low - low) + (close - close) !== 0) {
+      throw invalidBar(this.label, bar, FIELDS); // NaN/±Infinity make the sum NaN
+    }
     const previous = this.previousClose;
     this.previousClose = close;
     if (previous !== previous) return undefined;

@@ -20,9 +20,8 @@ export function crossedAbove(
   a: number | undefined,
   b: number | undefined,
 ): boolean {
-  checkArgs('crossedAbove', PURE_ARGS, [prevA, prevB, a, b]);
-  if (prevA === undefined || prevB === undefined || a === undefined || b === undefined) return false;
-  return prevA <= prevB && a > b;
+  if (!allFinite(prevA, prevB, a, b)) return checkArgs('crossedAbove', PURE_ARGS, [prevA, prevB, a, b]);
+  return prevA <= prevB! && a! > b!; // all four checked by allFinite
 }
 
 /**
@@ -41,22 +40,33 @@ export function crossedBelow(
   a: number | undefined,
   b: number | undefined,
 ): boolean {
-  checkArgs('crossedBelow', PURE_ARGS, [prevA, prevB, a, b]);
-  if (prevA === undefined || prevB === undefined || a === undefined || b === undefined) return false;
-  return prevA >= prevB && a < b;
+  if (!allFinite(prevA, prevB, a, b)) return checkArgs('crossedBelow', PURE_ARGS, [prevA, prevB, a, b]);
+  return prevA >= prevB! && a! < b!; // all four checked by allFinite
 }
 
 const PURE_ARGS = ['prevA', 'prevB', 'a', 'b'];
 const CLASS_ARGS = ['a', 'b'];
 
-/** Throws unless every argument is a finite number or undefined (a warming-up indicator). */
-function checkArgs(owner: string, names: readonly string[], args: readonly unknown[]): void {
+/** The hot-path test, kept in this module so it inlines: all four are finite numbers. */
+function allFinite(w: unknown, x: unknown, y: unknown, z: unknown): w is number {
+  return (
+    typeof w === 'number' && typeof x === 'number' && typeof y === 'number' && typeof z === 'number' &&
+    w - w + (x - x) + (y - y) + (z - z) === 0
+  );
+}
+
+/**
+ * Slow path once the fast test failed: throws on any argument that is neither a finite
+ * number nor undefined; otherwise some input is still warming up, so no crossing (false).
+ */
+function checkArgs(owner: string, names: readonly string[], args: readonly unknown[]): false {
   for (let i = 0; i < args.length; i++) {
     const x = args[i];
     if (x !== undefined && !isFiniteNumber(x)) {
       throw new IndicatorError(`${owner}: ${names[i]} must be a finite number or undefined, got ${String(x)}.`);
     }
   }
+  return false;
 }
 
 /**
@@ -91,7 +101,7 @@ export class Cross {
    * @throws IndicatorError on NaN or ±Infinity.
    */
   update(a: number | undefined, b: number | undefined): CrossDirection | undefined {
-    if (!isFiniteNumber(a) || !isFiniteNumber(b)) {
+    if (typeof a !== 'number' || typeof b !== 'number' || a - a + (b - b) !== 0) {
       checkArgs('Cross.update', CLASS_ARGS, [a, b]); // throws on NaN/Infinity, state untouched
       return (this.last = undefined); // an input is still warming up
     }

@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { invalidBar, isFiniteNumber } from './errors';
+import { invalidBar } from './errors';
 import type { BarLike } from './types';
 
 const FIELDS = ['close', 'volume'] as const;
@@ -33,7 +33,9 @@ export class OBV extends IndicatorBase<BarLike, number> {
   update(bar: BarLike): number {
     const close = bar?.close;
     const volume = bar?.volume;
-    if (!isFiniteNumber(close) || !isFiniteNumber(volume)) throw invalidBar(this.label, bar, FIELDS);
+    if (typeof close !== 'number' || typeof volume !== 'number' || close - close + (volume - volume) !== 0) {
+      throw invalidBar(this.label, bar, FIELDS); // NaN/±Infinity make the sum NaN
+    }
     const previous = this.previousClose;
     if (close > previous) this.total += volume;
     else if (close < previous) this.total -= volume;

@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { checkPeriod, isFiniteNumber } from './errors';
+import { checkPeriod } from './errors';
 import { WindowMoments } from './moments';
 
 /**
@@ -42,7 +42,8 @@ export class SMA extends IndicatorBase<number | undefined, number> {
    * @throws IndicatorError on NaN or ±Infinity.
    */
   update(value: number | undefined): number | undefined {
-    if (!isFiniteNumber(value)) return this.skipOrThrow(value);
+    // Inline finite test: a call into another module is not inlined under tsx (3× slower).
+    if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
     const w = this.window;
     w.push(value);
     return w.full ? (this.current = w.mean) : undefined;

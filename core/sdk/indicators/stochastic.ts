@@ -1,6 +1,6 @@
 import { IndicatorBase } from './base';
 import { MonotonicDeque } from './deque';
-import { checkPeriod, invalidBar, isFiniteNumber } from './errors';
+import { checkPeriod, invalidBar } from './errors';
 import { SMA } from './sma';
 import type { BarLike } from './types';
 
@@ -66,7 +66,9 @@ export class Stochastic extends IndicatorBase<BarLike, StochasticValue> {
     const high = bar?.high;
     const low = bar?.low;
     const close = bar?.close;
-    if (!isFiniteNumber(high) || !isFiniteNumber(low) || !isFiniteNumber(close)) throw invalidBar(this.label, bar, FIELDS);
+    if (typeof high !== 'number' || typeof low !== 'number' || typeof close !== 'number' || high - high + (low - low) + (close - close) !== 0) {
+      throw invalidBar(this.label, bar, FIELDS); // NaN/±Infinity make the sum NaN
+    }
     const highest = this.highs.push(high);
     const lowest = this.lows.push(low);
     if (this.highs.pushed < this.period) return undefined;

@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { IndicatorError, invalidBar, isFiniteNumber } from './errors';
+import { IndicatorError, invalidBar } from './errors';
 import type { BarLike } from './types';
 
 const FIELDS = ['high', 'low', 'close', 'volume'] as const;
@@ -77,12 +77,15 @@ export class VWAP extends IndicatorBase<BarLike, number> {
     const low = bar?.low;
     const close = bar?.close;
     const volume = bar?.volume;
-    if (!isFiniteNumber(high) || !isFiniteNumber(low) || !isFiniteNumber(close) || !isFiniteNumber(volume)) {
+    if (
+      typeof high !== 'number' || typeof low !== 'number' || typeof close !== 'number' || typeof volume !== 'number' ||
+      high - high + (low - low) + (close - close) + (volume - volume) !== 0
+    ) {
       throw invalidBar(this.label, bar, FIELDS);
     }
     if (this.resetDaily) {
       const time = bar.time;
-      if (!isFiniteNumber(time)) {
+      if (typeof time !== 'number' || time - time !== 0) {
         throw new IndicatorError(
           `VWAP.update: bar.time must be ms since epoch to find the session day, got ${String(time)}. Pass the SDK bar itself, or use new VWAP({ resetDaily: false }) for a VWAP that never resets.`,
         );

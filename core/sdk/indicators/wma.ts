@@ -1,5 +1,5 @@
 import { IndicatorBase } from './base';
-import { checkPeriod, isFiniteNumber } from './errors';
+import { checkPeriod } from './errors';
 import { Ring } from './ring';
 
 /**
@@ -35,7 +35,8 @@ export class WMA extends IndicatorBase<number | undefined, number> {
    * @throws IndicatorError on NaN or ±Infinity.
    */
   update(value: number | undefined): number | undefined {
-    if (!isFiniteNumber(value)) return this.skipOrThrow(value);
+    // Inline finite test: a call into another module is not inlined under tsx (3× slower).
+    if (typeof value !== 'number' || value - value !== 0) return this.skipOrThrow(value);
     const w = this.window;
     const filling = w.count < this.period;
     const out = w.push(value);
