@@ -13,7 +13,8 @@ import { summarizeEvaluation } from '../core/history/evaluation';
 import { runBacktestJob, type EvaluationRequest, type SandboxRun, type Stage } from '../core/history/pipeline';
 import { STAGES } from '../core/history/stages';
 import { RunStore } from '../core/history/store';
-import type { RunOptions, RunRecord } from '../core/history/types';
+import { summarize } from '../core/history/record';
+import type { RunOptions, RunRecord, RunSummary } from '../core/history/types';
 import { formatMetric } from '../core/report/metricCatalog';
 import { SandboxRunner } from '../core/sandbox/runner';
 import { API_KEY_SECRET } from './commands/generateStrategy';
@@ -145,7 +146,7 @@ export class BacktestController implements vscode.Disposable {
       });
       await this.store(where.root).save(record);
       panel.showRun(record);
-      this.doneStatus(record, where.uri);
+      this.showLastResult(summarize(record), where.uri);
       this.log.info(`Saved run ${record.id}: return ${formatMetric(record.result.metrics.returnPct, '%')}, ${record.result.metrics.tradeCount} trades, ${record.sandbox.durationMs} ms in the sandbox.`);
       this.saved.fire(record);
       return record;
@@ -193,11 +194,11 @@ export class BacktestController implements vscode.Disposable {
     this.status.show();
   }
 
-  private doneStatus(run: RunRecord, uri: vscode.Uri): void {
-    const m = run.result.metrics;
-    const score = run.evaluation?.overallScore;
-    this.status.text = `$(graph-line) ${run.strategy.name}: ${formatMetric(m.returnPct, '%')} · score ${score === null || score === undefined ? 'n/a' : Math.round(score * 100)}`;
-    this.status.tooltip = `Last backtest: return ${formatMetric(m.returnPct, '%')}, Sharpe ${formatMetric(m.sharpeRatio, 'ratio')}, max drawdown ${formatMetric(m.maxDrawdownPct, '%')}, ${m.tradeCount} trades. Click to open the results.`;
+  /** The status bar shows this run as the last result (after a run, and at start-up from the history). */
+  showLastResult(run: RunSummary, uri: vscode.Uri): void {
+    const score = run.overallScore === null ? 'n/a' : String(Math.round(run.overallScore * 100));
+    this.status.text = `$(graph-line) ${run.strategyName}: ${formatMetric(run.returnPct, '%')} · score ${score}`;
+    this.status.tooltip = `Last backtest (${run.createdAt.slice(0, 16).replace('T', ' ')}): return ${formatMetric(run.returnPct, '%')}, Sharpe ${formatMetric(run.sharpeRatio, 'ratio')}, max drawdown ${formatMetric(run.maxDrawdownPct, '%')}, ${run.tradeCount} trades, score ${score}. Click to open the results.`;
     this.status.command = { title: 'Open Results', command: 'strategyLab.openRun', arguments: [uri, run.id] };
     this.status.show();
   }

@@ -135,6 +135,14 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     }
   }));
 
+  /** At start-up the status bar shows the newest saved run of the workspace, if any. */
+  async function showLatestRun(): Promise<void> {
+    const scope = scopeFor();
+    if (!scope || controller.running) return;
+    const latest = (await scope.store.list()).runs[0];
+    if (latest && !controller.running) controller.showLastResult(latest, fileUri(scope, latest.file));
+  }
+
   command('strategyLab.runBacktest', (arg) => runFor(arg, false));
   command('strategyLab.runBacktestWithOptions', (arg) => runFor(arg, true));
   command('strategyLab.openResults', (arg) => openResults(arg));
@@ -199,6 +207,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
 
   startCompanions(context, log);
   controller.warmUp();
+  showLatestRun().catch((err) => log.warn(`Could not read the run history: ${(err as Error).message}`));
   log.info('Strategy Lab ready.');
   return { panelModel: (file) => panels.get(file)?.model };
 }

@@ -99,7 +99,7 @@ test('the status bar shows the last result', async () => {
   assert.match(await item.textContent(), /%/);
 });
 
-test('after a window reload the results panel comes back with its run', { timeout: 120_000 }, async () => {
+test('after a window reload the results panel comes back with its run, and the status bar with the last result', { timeout: 120_000 }, async () => {
   const run = newestRun();
   await page.waitForTimeout(1500); // the workbench saves its editor state (and the webview's) shortly after changes
   await page.reload();
@@ -108,5 +108,6 @@ test('after a window reload the results panel comes back with its run', { timeou
   await panel.locator('#run-header h1').waitFor({ timeout: 60_000 });
   assert.equal(await panel.locator('#run-header h1').textContent(), run.strategy.name);
   assert.match(await panel.locator('#run-header').textContent(), new RegExp(run.id));
+  await page.locator('.statusbar-item', { hasText: `${run.strategy.name}:` }).first().waitFor({ timeout: 20_000 });
   await page.screenshot({ path: shot('ui-after-reload.png') });
 });
