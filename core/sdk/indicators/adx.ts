@@ -1,7 +1,7 @@
-import { trueRange } from './atr';
 import { IndicatorBase } from './base';
 import { checkPeriod, invalidBar } from './errors';
 import { SeededSmoother, wilderAlpha } from './smoothing';
+import { TrueRange } from './truerange';
 import type { BarLike } from './types';
 
 const FIELDS = ['high', 'low', 'close'] as const;
@@ -46,11 +46,11 @@ export class ADX extends IndicatorBase<BarLike, ADXValue> {
   readonly warmup: number;
   private readonly plusDM: SeededSmoother;
   private readonly minusDM: SeededSmoother;
-  private readonly range: SeededSmoother;
+  private readonly smoothedRange: SeededSmoother;
+  private readonly trueRange = new TrueRange();
   private readonly dx: SeededSmoother;
   private previousHigh = NaN;
   private previousLow = NaN;
-  private previousClose = NaN;
 
   /** @param period smoothing length, a whole number >= 1; default 14. */
   constructor(period = 14) {
@@ -60,7 +60,7 @@ export class ADX extends IndicatorBase<BarLike, ADXValue> {
     const alpha = wilderAlpha(this.period);
     this.plusDM = new SeededSmoother(this.period, alpha);
     this.minusDM = new SeededSmoother(this.period, alpha);
-    this.range = new SeededSmoother(this.period, alpha);
+    this.smoothedRange = new SeededSmoother(this.period, alpha);
     this.dx = new SeededSmoother(this.period, alpha);
   }
 
@@ -76,16 +76,15 @@ export class ADX extends IndicatorBase<BarLike, ADXValue> {
     if (typeof high !== 'number' || typeof low !== 'number' || typeof close !== 'number' || high - high + (low - low) + (close - close) !== 0) {
       throw invalidBar(this.label, bar, FIELDS); // NaN/±Infinity make the sum NaN
     }
-    const previousClose = this.previousClose;
+    const range = this.trueRange.push(high, low, close);
     const up = high - this.previousHigh;
     const down = this.previousLow - low;
     this.previousHigh = high;
     this.previousLow = low;
-    this.previousClose = close;
-    if (previousClose !== previousClose) return undefined; // first bar: nothing to compare with
+    if (range !== range) return undefined; // first bar: nothing to compare with
     const plus = this.plusDM.push(up > down && up > 0 ? up : 0);
     const minus = this.minusDM.push(down > up && down > 0 ? down : 0);
-    const tr = this.range.push(trueRange(high, low, previousClose));
+    const tr = this.smoothedRange.push(range);
     if (tr !== tr) return undefined;
     const pdi = tr === 0 ? 0 : (plus * 100) / tr;
     const mdi = tr === 0 ? 0 : (minus * 100) / tr;
@@ -97,11 +96,11 @@ export class ADX extends IndicatorBase<BarLike, ADXValue> {
   protected clear(): void {
     this.plusDM.clear();
     this.minusDM.clear();
-    this.range.clear();
+    this.smoothedRange.clear();
+    this.trueRange.clear();
     this.dx.clear();
     this.previousHigh = NaN;
     this.previousLow = NaN;
-    this.previousClose = NaN;
   }
 
   protected get label(): string {

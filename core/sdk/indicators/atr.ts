@@ -1,20 +1,10 @@
 import { IndicatorBase } from './base';
 import { checkPeriod, invalidBar } from './errors';
 import { SeededSmoother, wilderAlpha } from './smoothing';
+import { TrueRange } from './truerange';
 import type { BarLike } from './types';
 
 const FIELDS = ['high', 'low', 'close'] as const;
-
-/**
- * True range of a bar given the previous close: the largest of high − low,
- * |high − prevClose| and |low − prevClose|. Shared by ATR and ADX.
- */
-export function trueRange(high: number, low: number, previousClose: number): number {
-  const hl = high - low;
-  const hc = high > previousClose ? high - previousClose : previousClose - high;
-  const lc = low > previousClose ? low - previousClose : previousClose - low;
-  return hl > hc ? (hl > lc ? hl : lc) : hc > lc ? hc : lc;
-}
 
 /**
  * Average True Range (Wilder): Wilder's smoothing of the true range.
@@ -42,7 +32,7 @@ export class ATR extends IndicatorBase<BarLike, number> {
   /** `period`: updates that return `undefined` before the first value. */
   readonly warmup: number;
   private readonly smoother: SeededSmoother;
-  private previousClose = NaN;
+  private readonly range = new TrueRange();
 
   /** @param period smoothing length, a whole number >= 1; default 14. */
   constructor(period = 14) {
@@ -64,16 +54,15 @@ export class ATR extends IndicatorBase<BarLike, number> {
     if (typeof high !== 'number' || typeof low !== 'number' || typeof close !== 'number' || high - high + (low - low) + (close - close) !== 0) {
       throw invalidBar(this.label, bar, FIELDS); // NaN/±Infinity make the sum NaN
     }
-    const previous = this.previousClose;
-    this.previousClose = close;
-    if (previous !== previous) return undefined;
-    const atr = this.smoother.push(trueRange(high, low, previous));
+    const tr = this.range.push(high, low, close);
+    if (tr !== tr) return undefined; // first bar: no previous close
+    const atr = this.smoother.push(tr);
     return atr === atr ? (this.current = atr) : undefined;
   }
 
   protected clear(): void {
     this.smoother.clear();
-    this.previousClose = NaN;
+    this.range.clear();
   }
 
   protected get label(): string {
