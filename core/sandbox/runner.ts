@@ -59,6 +59,14 @@ export interface SandboxRunRequest {
   signal?: AbortSignal;
 }
 
+/** A warm container that is not ready by then is discarded (the run falls back to a cold start). */
+const READY_TIMEOUT_MS = 60_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+}
+
 export class SandboxRunner {
   private docker: Docker | undefined;
   private prepared: Promise<string> | undefined;
@@ -78,11 +86,16 @@ export class SandboxRunner {
   }
 
   /**
-   * Docker mode: checks the engine, removes containers left by dead processes,
+   * Docker mode (a no-op in the other modes): checks the engine, removes containers left by dead processes,
    * builds the image if needed, and fills the warm pool. Safe to call often.
    * Returns the image tag.
    */
   prepare(): Promise<string> {
+    if (this.mode !== 'docker') return Promise.resolve('');
+    return this.prepareDocker();
+  }
+
+  private prepareDocker(): Promise<string> {
     this.prepared ??= this.doPrepare().catch((err) => {
       this.prepared = undefined; // let the next attempt retry (e.g. after Docker was started)
       throw err;
@@ -102,7 +115,7 @@ export class SandboxRunner {
       this.pool = new WarmPool(async () => {
         const channel = await this.track(startContainer(docker, tag, limits));
         try {
-          await channel.ready;
+          await withTimeout(channel.ready, READY_TIMEOUT_MS, `the warm container did not become ready within ${READY_TIMEOUT_MS / 1000} s`);
         } catch (err) {
           this.release(channel);
           throw err;
@@ -132,7 +145,7 @@ export class SandboxRunner {
       channel = startProcessSandbox(this.runtimePath, limits);
       this.live.add(channel);
     } else if (mode === 'docker') {
-      const tag = await this.prepare();
+      const tag = await this.prepareDocker();
       if (req.signal?.aborted) throw new SandboxError('cancelled', 'The backtest was cancelled.');
       const warm = this.poolKey === limitsKey(limits) ? this.pool?.take() : undefined;
       channel = warm ?? (await this.startCold(tag, limits));
@@ -172,7 +185,7 @@ export class SandboxRunner {
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
       this.prepared = undefined;
-      return this.track(startContainer(this.client(), await this.prepare(), limits));
+      return this.track(startContainer(this.client(), await this.prepareDocker(), limits));
     }
   }
 

@@ -34,6 +34,11 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     if (done) return;
     done = true;
     void worker.terminate();
+    if (!job) {
+      // The worker died before any job (a broken runtime): exit so the host discards this container.
+      process.stderr.write(`strategy-lab sandbox: the worker failed before the job: ${payload}\n`, () => process.exit(70));
+      return;
+    }
     send(type, payload, () => process.exit(0));
   };
   const fail = (error: ErrorPayload): void => finish(FRAME_ERROR, JSON.stringify(error));

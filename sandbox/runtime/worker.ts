@@ -18,7 +18,12 @@ export function runWorker(): void {
   let started = false;
   port.on('message', (m: SupervisorMessage) => {
     if (m.t === 'warmup') {
-      if (!started) warmUpEngine();
+      // Warm-up is an optimisation: if it fails, the container is still ready for its job.
+      try {
+        if (!started) warmUpEngine();
+      } catch {
+        // ignore
+      }
       post({ t: 'warm' });
     } else if (m.t === 'job' && !started) {
       started = true;
