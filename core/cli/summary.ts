@@ -1,7 +1,7 @@
 import type { BacktestResult } from '../engine/types';
 import type { Metrics } from '../metrics/types';
 
-type Row = [label: string, key: keyof Metrics, unit: '%' | 'days' | '' | '$'];
+type Row = [label: string, key: keyof Metrics, unit: '%' | 'days' | '' | '$' | 'count'];
 
 const ROWS: Row[] = [
   ['Start', 'start', ''],
@@ -24,7 +24,7 @@ const ROWS: Row[] = [
   ['Avg drawdown', 'avgDrawdownPct', '%'],
   ['Max drawdown duration', 'maxDrawdownDurationDays', 'days'],
   ['Avg drawdown duration', 'avgDrawdownDurationDays', 'days'],
-  ['Trades', 'tradeCount', ''],
+  ['Trades', 'tradeCount', 'count'],
   ['Win rate', 'winRatePct', '%'],
   ['Best trade', 'bestTradePct', '%'],
   ['Worst trade', 'worstTradePct', '%'],
@@ -41,7 +41,7 @@ const ROWS: Row[] = [
 function formatValue(value: unknown, unit: Row[2]): string {
   if (value === null || value === undefined) return 'n/a';
   if (typeof value !== 'number') return String(value);
-  const digits = unit === 'days' ? 1 : 2;
+  const digits = unit === 'count' ? 0 : unit === 'days' ? 1 : 2;
   const text = value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return unit === '%' ? `${text} %` : unit === 'days' ? `${text} days` : unit === '$' ? text : text;
 }

@@ -5,12 +5,12 @@
 import type { BarSeries } from '../data/series';
 import { runBacktest } from '../engine/backtest';
 import type { BacktestOptions, BacktestResult, LogLine } from '../engine/types';
+import { runInSandbox, SANDBOX_MODES, type SandboxMode, type SandboxRunner, type SandboxSettings } from '../sandbox/runner';
 import type { CompiledStrategy } from '../strategy/compile';
 import { loadStrategy } from '../strategy/load';
 
 /** docker: the container sandbox (default); process: a restricted child process (weaker); none: this process (trusted code, tests). */
-export type SandboxMode = 'docker' | 'process' | 'none';
-export const SANDBOX_MODES: readonly SandboxMode[] = ['docker', 'process', 'none'];
+export { SANDBOX_MODES, type SandboxMode };
 
 export interface RunRequest {
   compiled: CompiledStrategy;
@@ -19,15 +19,23 @@ export interface RunRequest {
   mode: SandboxMode;
   signal?: AbortSignal;
   onLog?: (line: LogLine) => void;
+  /** A long-lived runner (warm container pool) kept by the caller; without one, a fresh runner is used and disposed. */
+  runner?: SandboxRunner;
+  /** Settings for the fresh runner (Docker host, image, limits). */
+  settings?: SandboxSettings;
 }
 
 export async function runStrategy(request: RunRequest): Promise<BacktestResult> {
   if (request.mode === 'none') return runInThisProcess(request);
-  throw new Error(`Sandbox mode '${request.mode}' is not available yet.`);
+  const { compiled, series, options, mode, signal, onLog } = request;
+  // Functions cannot cross into the sandbox: logs stream back through onLog, cancellation through the signal.
+  const { onLog: optionLog, isCancelled: _ignored, ...plain } = options ?? {};
+  const job = { compiled, series, options: plain, mode, signal, onLog: onLog ?? optionLog };
+  return request.runner ? request.runner.run(job) : runInSandbox({ ...job, settings: request.settings });
 }
 
 /** No isolation: only for trusted code (tests, benchmarks, `--sandbox none`). */
-export function runInThisProcess({ compiled, series, options, signal, onLog }: RunRequest): BacktestResult {
+export function runInThisProcess({ compiled, series, options, signal, onLog }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal' | 'onLog'>): BacktestResult {
   signal?.throwIfAborted();
   const cls = loadStrategy(compiled.js, compiled.fileName);
   return runBacktest(cls, series, { ...options, onLog: onLog ?? options?.onLog, isCancelled: signal ? () => signal.aborted : options?.isCancelled });
