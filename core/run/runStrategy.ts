@@ -26,8 +26,8 @@ export interface RunRequest {
 }
 
 export async function runStrategy(request: RunRequest): Promise<BacktestResult> {
-  if (request.mode === 'none') return runInThisProcess(request);
   const { compiled, series, options, mode, signal, onLog } = request;
+  if (mode === 'none') return runInThisProcess({ compiled, series, options, signal, onLog });
   // Functions cannot cross into the sandbox: logs stream back through onLog, cancellation through the signal.
   const { onLog: optionLog, isCancelled: _ignored, ...plain } = options ?? {};
   const job = { compiled, series, options: plain, mode, signal, onLog: onLog ?? optionLog };
@@ -35,7 +35,7 @@ export async function runStrategy(request: RunRequest): Promise<BacktestResult> 
 }
 
 /** No isolation: only for trusted code (tests, benchmarks, `--sandbox none`). */
-export function runInThisProcess({ compiled, series, options, signal, onLog }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal' | 'onLog'>): BacktestResult {
+export function runInThisProcess({ compiled, series, options, signal, onLog }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal' | 'onLog'> & { mode?: 'none' }): BacktestResult {
   signal?.throwIfAborted();
   const cls = loadStrategy(compiled.js, compiled.fileName);
   return runBacktest(cls, series, { ...options, onLog: onLog ?? options?.onLog, isCancelled: signal ? () => signal.aborted : options?.isCancelled });
