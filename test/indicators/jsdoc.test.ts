@@ -60,3 +60,14 @@ test('every indicator class documents its warm-up and has a numeric `warmup`', (
     assert.ok(warmup, `${c.name} has no warmup property`);
   }
 });
+
+test('the SDK declaration emitter turns the indicators into one clean `strategy-lab/indicators` block', async () => {
+  const { generateSdkDeclarations } = await import('../../core/sdk/declarations/index');
+  const sdk = generateSdkDeclarations(resolve(repoRoot, 'core/sdk'));
+  assert.deepEqual(sdk.problems, []);
+  const block = sdk.modules['strategy-lab/indicators'] ?? '';
+  for (const symbol of exportsOf) {
+    assert.match(block, new RegExp(`export (declare )?(abstract )?(class|interface|type|function) ${symbol.name}\\b`), `${symbol.name} missing from the .d.ts`);
+  }
+  assert.match(block, /Warm-up: `period` bars return `undefined`/, 'JSDoc survives into the .d.ts');
+});
