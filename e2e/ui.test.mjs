@@ -9,6 +9,37 @@ import { WS, launch, newestRun, shot, workbenchUrl } from './browser.mjs';
 let page, close;
 const problems = [];
 
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>' + title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+/** Answers the next quick-input step: picks the row with `text`, or types `text` into an input box. */
+async function answer(text, { pick = false } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  if (pick) await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+}
+
+/** The first frame (any webview) that shows `selector`: several result/compare panels may be open. */
+async function frameWith(selector, timeout = 60_000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeout) {
+    for (const f of page.frames()) {
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview frame shows ${selector} after ${timeout} ms`);
+}
+
 async function quickOpen(file) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
@@ -99,13 +130,52 @@ test('the status bar shows the last result', async () => {
   assert.match(await item.textContent(), /%/);
 });
 
+test('Run Backtest with Options asks source, dates, cash and commission, and the run uses them', { timeout: 240_000 }, async () => {
+  const before = newestRun();
+  await quickOpen('rsi.strategy.ts');
+  await runCommand('Strategy Lab: Run Backtest with Options…');
+  await answer('sample', { pick: true });
+  await answer('2019-01-01');
+  await answer('2020-12-31');
+  await answer('25000');
+  await answer('0.002');
+  const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const t0 = Date.now();
+  let run;
+  while (Date.now() - t0 < 180_000) {
+    run = newestRun();
+    if (run && run.id !== before.id) break;
+    await page.waitForTimeout(250);
+  }
+  assert.notEqual(run.id, before.id, 'a second run was saved');
+  assert.deepEqual({ from: run.options.from, to: run.options.to, cash: run.options.cash, commission: run.options.commission, source: run.options.source },
+    { from: '2019-01-01', to: '2020-12-31', cash: 25000, commission: 0.002, source: 'sample' });
+  assert.equal(run.result.run.options.cash, 25000);
+  assert.equal(run.data.start, '2019-01-02');
+  await panel.locator('#run-header', { hasText: run.id }).waitFor({ timeout: 30_000 });
+});
+
+test('Compare Runs shows both runs side by side', { timeout: 120_000 }, async () => {
+  await runCommand('Strategy Lab: Compare Runs…');
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');          // A: the newest run
+  await page.waitForTimeout(400);
+  await rows.first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');          // B: the only other one
+  // the compare panel is a second webview
+  const cells = await (await frameWith('#compare-table', 20_000)).locator('#compare-table tr[data-metric="returnPct"] td').allTextContents();
+  assert.equal(cells.length, 3, 'A, B and B − A');
+  assert.notEqual(cells[0], cells[1], 'two different runs');
+  await page.screenshot({ path: shot('ui-compare.png') });
+});
+
 test('after a window reload the results panel comes back with its run, and the status bar with the last result', { timeout: 120_000 }, async () => {
   const run = newestRun();
   await page.waitForTimeout(1500); // the workbench saves its editor state (and the webview's) shortly after changes
   await page.reload();
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  await panel.locator('#run-header h1').waitFor({ timeout: 60_000 });
+  const panel = await frameWith('#run-header h1');
   assert.equal(await panel.locator('#run-header h1').textContent(), run.strategy.name);
   assert.match(await panel.locator('#run-header').textContent(), new RegExp(run.id));
   await page.locator('.statusbar-item', { hasText: `${run.strategy.name}:` }).first().waitFor({ timeout: 20_000 });
