@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { BarCache } from '../core/data/cache';
 import { assertDockerReachable, createDockerClient } from '../core/sandbox/docker-client';
-import { formatDoctor, runDoctor } from '../core/sandbox/doctor';
+import { formatDoctor, runDoctor, type DoctorCheck } from '../core/sandbox/doctor';
 import { ensureImage } from '../core/sandbox/image';
 import type { BacktestController } from './backtest';
 import type { Log } from './output';
@@ -33,7 +33,8 @@ export async function buildSandboxImage(extensionUri: vscode.Uri, backtests: Bac
   });
 }
 
-export async function sandboxDoctor(extensionUri: vscode.Uri, log: Log): Promise<void> {
+/** Runs every sandbox check, logs the report, and returns the checks (the e2e suite reads them). */
+export async function sandboxDoctor(extensionUri: vscode.Uri, log: Log): Promise<DoctorCheck[]> {
   const s = readSettings().sandbox;
   const checks = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Strategy Lab: checking the sandbox…' }, () => runDoctor({
     docker: s.dockerHost ? { host: s.dockerHost } : {},
@@ -46,6 +47,7 @@ export async function sandboxDoctor(extensionUri: vscode.Uri, log: Log): Promise
   const failed = checks.filter((c) => !c.ok);
   if (failed.length === 0) void vscode.window.showInformationMessage(`Sandbox doctor: all ${checks.length} checks passed.`);
   else void vscode.window.showWarningMessage(`Sandbox doctor: ${failed.length} of ${checks.length} checks failed (${failed.map((c) => c.name).join(', ')}). Details in the "Strategy Lab" output.`);
+  return checks;
 }
 
 export async function clearDataCache(storage: vscode.Uri, log: Log): Promise<void> {

@@ -155,5 +155,13 @@ export async function run(): Promise<void> {
     await vscode.workspace.fs.delete(slow);
   });
 
+  await check('Sandbox Doctor checks Docker, the image and the container restrictions: all pass here', async () => {
+    const checks = await vscode.commands.executeCommand<{ name: string; ok: boolean; detail: string }[]>('strategyLab.sandboxDoctor');
+    assert.ok(Array.isArray(checks) && checks.length >= 4, JSON.stringify(checks));
+    // process mode may be unavailable on a machine (it is optional); everything about Docker must hold
+    const failed = checks.filter((c) => !c.ok && !/process/i.test(c.name));
+    assert.deepEqual(failed, [], failed.map((c) => `${c.name}: ${c.detail}`).join('\n'));
+  });
+
   console.log(`${passed} passed, 0 failed`);
 }
