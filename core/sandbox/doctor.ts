@@ -49,7 +49,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   }
 
   let tag = opts.image;
-  if (!tag && runtimeOk) tag = imageTag(readRuntime(opts.runtimePath), dockerfileText());
+  if (!tag && runtimeOk) tag = imageTag(readRuntime(opts.runtimePath), dockerfileText(opts.runtimePath));
   if (!tag || !(await imageExists(docker, tag))) {
     checks.push({ name: 'sandbox image', ok: false, detail: `${tag ?? '(unknown: no runtime)'} is not built`, fix: opts.image ? `Pull or build ${opts.image} on that engine, or clear the image setting.` : 'Run `strategy-lab sandbox build`.' });
     return checks;

@@ -5,7 +5,7 @@
  * this host's Node). Progress lines go to `onProgress`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
 import { SandboxError } from './errors';
 import { dockerfileContext, offlineContext, OFFLINE_DOCKERFILE } from './offline-rootfs';
@@ -38,10 +38,11 @@ export interface ImageInfo {
   method: BuildMethod | 'existing' | 'configured';
 }
 
-export function dockerfileText(root = packageRoot()): string {
-  const path = join(root, 'sandbox', 'Dockerfile');
-  if (!existsSync(path)) throw new SandboxError('image', `sandbox/Dockerfile is missing at ${path}; reinstall Strategy Lab.`);
-  return readFileSync(path, 'utf8');
+/** sandbox/Dockerfile, found next to the runtime bundle's package (dist/sandbox/runtime.js → sandbox/Dockerfile); '' when not shipped. */
+export function dockerfileText(runtimePath: string): string {
+  const candidates = [join(dirname(runtimePath), '..', '..', 'sandbox', 'Dockerfile'), join(packageRoot(), 'sandbox', 'Dockerfile')];
+  const path = candidates.find((p) => existsSync(p));
+  return path ? readFileSync(path, 'utf8') : '';
 }
 
 export function imageTag(runtime: Buffer, dockerfile: string): string {
@@ -68,12 +69,17 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
     return { tag: opts.image, method: 'configured' };
   }
   const runtime = readRuntime(opts.runtimePath);
-  const dockerfile = dockerfileText();
+  const dockerfile = dockerfileText(opts.runtimePath);
   const tag = imageTag(runtime, dockerfile);
   if (!opts.force && (await imageExists(docker, tag))) return { tag, method: 'existing' };
 
   const failures: string[] = [];
   for (const method of opts.methods ?? ['dockerfile', 'offline']) {
+    if (method === 'dockerfile' && !dockerfile) {
+      failures.push('dockerfile: sandbox/Dockerfile is not installed next to the runtime');
+      onProgress('sandbox/Dockerfile is not installed next to the runtime; skipping the Dockerfile build.');
+      continue;
+    }
     onProgress(`Building ${tag} (${method === 'dockerfile' ? 'sandbox/Dockerfile, node:20-slim base' : "offline: FROM scratch with this machine's Node"})…`);
     try {
       const context = (method === 'dockerfile' ? dockerfileContext(dockerfile, runtime) : offlineContext(runtime)) as unknown as NodeJS.ReadableStream;

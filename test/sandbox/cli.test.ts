@@ -24,6 +24,23 @@ test('sandbox build prints the content-hash tag and is idempotent', async () => 
   assert.match(second.out.stdout, /already built/);
 });
 
+test('sandbox build --force tries sandbox/Dockerfile first and, when the base cannot be pulled, falls back to the offline build quickly', async () => {
+  const stamps: [number, string][] = [];
+  const io = { stdout: (t: string) => void stamps.push([Date.now(), `OUT ${t}`]), stderr: (t: string) => void stamps.push([Date.now(), t]) };
+  assert.equal(await runSandboxCommand(['build', '--force'], io), 0);
+  const lines = stamps.map(([, t]) => t);
+  const tried = stamps.find(([, t]) => t.includes('sandbox/Dockerfile, node:20-slim base'));
+  assert.ok(tried, 'the Dockerfile build is tried first');
+  const failed = stamps.find(([, t]) => t.startsWith('The dockerfile build failed'));
+  if (failed) {
+    assert.ok(failed[0] - tried[0] < 15_000, `the failed pull gave up after ${failed[0] - tried[0]} ms`);
+    assert.ok(lines.some((t) => t.includes("offline: FROM scratch with this machine's Node")));
+    assert.match(lines[lines.length - 1], /^OUT strategy-lab-sandbox:[0-9a-f]{16} \(built: offline\)/);
+  } else {
+    assert.match(lines[lines.length - 1], /^OUT strategy-lab-sandbox:[0-9a-f]{16} \(built: dockerfile\)/);
+  }
+});
+
 test('sandbox doctor passes every check on a working engine', async () => {
   const { out, io } = capture();
   const code = await runSandboxCommand(['doctor', '--memory-mb', '128'], io);
