@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readyWhen, type SandboxChannel, type SandboxExit } from './channel';
 import { heapBudget, type SandboxLimits } from './limits';
+import { assertRuntime } from './runtime-bundle';
 
 export const PROCESS_MODE_WARNING =
   'Process mode: the strategy runs in a separate Node process with Node permission flags, not in a container. This is weaker isolation (no network or file-system namespace, same user account). Use Docker for untrusted code.';
@@ -31,6 +32,7 @@ export function processModeArgs(runtimePath: string, limits: SandboxLimits): str
 }
 
 export function startProcessSandbox(runtimePath: string, limits: SandboxLimits): SandboxChannel {
+  assertRuntime(runtimePath);
   const child = spawn(process.execPath, processModeArgs(runtimePath, limits), {
     stdio: ['pipe', 'pipe', 'pipe'],
     // No inherited environment: API keys and tokens of the host stay out.

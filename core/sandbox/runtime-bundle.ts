@@ -22,10 +22,14 @@ export function defaultRuntimePath(root = packageRoot()): string {
   return join(root, 'dist', 'sandbox', 'runtime.js');
 }
 
-export function readRuntime(path: string): Buffer {
+export function assertRuntime(path: string): void {
   if (!existsSync(path)) {
     throw new SandboxError('image', `The sandbox runtime bundle is missing at ${path}. Build it with \`npm run build\` (it bundles sandbox/runtime/main.ts).`);
   }
+}
+
+export function readRuntime(path: string): Buffer {
+  assertRuntime(path);
   return readFileSync(path);
 }
 

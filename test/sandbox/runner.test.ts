@@ -179,6 +179,13 @@ describe('process mode (weaker isolation)', () => {
     assert.ok(Date.now() - started < 1500);
   });
 
+  test('a missing runtime bundle is an actionable error, not a crash', async () => {
+    const broken = new SandboxRunner({ mode: 'process', runtimePath: '/nonexistent/dist/sandbox/runtime.js' });
+    const error = await broken.run({ compiled: await plain(), series: [bars(5)] }).catch((e) => e);
+    assert.equal(error.kind, 'image');
+    assert.match(error.message, /npm run build/);
+  });
+
   test('the permission flags deny file writes and child processes even with full Node access', () => {
     const flags = ['--experimental-permission', `--allow-fs-read=${__filename}`, '--allow-worker'];
     const write = spawnSync(process.execPath, [...flags, '-e', `require('fs').writeFileSync('/tmp/strategy-lab-perm-${process.pid}', 'x')`], { encoding: 'utf8' });
