@@ -37,12 +37,14 @@ function median(xs: number[]): number {
   return s[s.length >> 1];
 }
 
-/** One timed call, after an optional untimed preparation. */
-async function timeOnce(fn: () => Promise<unknown>, before?: () => Promise<void>): Promise<number> {
-  await before?.();
+/** One timed call; `settle` (untimed) runs before and after, so background work (container removal, pool refill) never overlaps another mode's timing. */
+async function timeOnce(fn: () => Promise<unknown>, settle?: () => Promise<void>): Promise<number> {
+  await settle?.();
   const t = performance.now();
   await fn();
-  return performance.now() - t;
+  const ms = performance.now() - t;
+  await settle?.();
+  return ms;
 }
 
 async function main() {

