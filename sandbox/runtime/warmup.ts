@@ -31,7 +31,12 @@ class WarmupStrategy extends BaseStrategy {
   }
 }
 
-export function warmUpEngine(rounds = 30, bars = 3000): void {
+/**
+ * Warms the engine round by round, yielding to the event loop between rounds
+ * and stopping as soon as `interrupted()` says a job has arrived, so a job
+ * never waits for more than one round (a few milliseconds).
+ */
+export async function warmUpEngine(interrupted: () => boolean, rounds = 30, bars = 3000): Promise<void> {
   const s = createSeries('WARM', bars);
   for (let i = 0; i < bars; i++) {
     const c = 100 + 10 * Math.sin(i / 9) + i / 100;
@@ -42,8 +47,9 @@ export function warmUpEngine(rounds = 30, bars = 3000): void {
     s.close[i] = c;
     s.volume[i] = 1e6;
   }
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < rounds && !interrupted(); r++) {
     const result = runBacktest(WarmupStrategy as unknown as StrategyClass, [s], { onLog: () => {} });
     JSON.stringify(result);
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }

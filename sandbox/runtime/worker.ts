@@ -19,12 +19,9 @@ export function runWorker(): void {
   port.on('message', (m: SupervisorMessage) => {
     if (m.t === 'warmup') {
       // Warm-up is an optimisation: if it fails, the container is still ready for its job.
-      try {
-        if (!started) warmUpEngine();
-      } catch {
-        // ignore
-      }
-      post({ t: 'warm' });
+      void warmUpEngine(() => started)
+        .catch(() => {})
+        .then(() => post({ t: 'warm' }));
     } else if (m.t === 'job' && !started) {
       started = true;
       runJob(m.job, post, stringify);
