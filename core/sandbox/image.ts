@@ -120,8 +120,14 @@ async function runBuild(docker: Docker, context: NodeJS.ReadableStream, tag: str
   });
 }
 
-/** Removes images of earlier runtimes (other tags of our repository). Images still in use stay. */
+/**
+ * Removes images of earlier runtimes (other tags of our repository) and our
+ * untagged leftovers of rebuilt tags (dangling, labelled strategy-lab.image).
+ * Images still used by a container stay.
+ */
 export async function pruneOldImages(docker: Docker, keep: string, onProgress: (line: string) => void = () => {}): Promise<void> {
+  const dangling = await docker.listImages({ filters: JSON.stringify({ dangling: ['true'], label: ['strategy-lab.image=1'] }) }).catch(() => []);
+  for (const image of dangling) await docker.getImage(image.Id).remove({ force: false }).catch(() => {});
   const images = await docker.listImages({ filters: JSON.stringify({ reference: [IMAGE_REPOSITORY] }) }).catch(() => []);
   for (const image of images) {
     const tags = (image.RepoTags ?? []).filter((t) => t.startsWith(`${IMAGE_REPOSITORY}:`));
