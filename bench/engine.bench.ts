@@ -104,7 +104,7 @@ function handLoop(series: BarSeries[], cash: number, period = 14): number {
   return equity;
 }
 
-function time<T>(fn: () => T, repeats = 3): { ms: number; value: T } {
+function time<T>(fn: () => T, repeats = 5): { ms: number; value: T } {
   let best = Infinity;
   let value!: T;
   for (let r = 0; r < repeats; r++) {

@@ -6,19 +6,16 @@
 import type { Broker } from './broker';
 import type { StrategyParams } from './types';
 
-const brokers = new WeakMap<object, Broker>();
 let pendingOverrides: Partial<StrategyParams> | undefined;
+let attach: ((strategy: object, broker: Broker) => void) | undefined;
 
-export function bindBroker(strategy: object, broker: Broker): void {
-  brokers.set(strategy, broker);
+/** Called once by BaseStrategy's static block: the only way into its private `#broker` field. */
+export function registerBrokerAttacher(fn: (strategy: object, broker: Broker) => void): void {
+  attach ??= fn;
 }
 
-export function brokerOf(strategy: object): Broker {
-  const broker = brokers.get(strategy);
-  if (!broker) {
-    throw new Error('This strategy is not attached to a broker yet: place orders from onStart/onBar/onEnd, not from the constructor.');
-  }
-  return broker;
+export function bindBroker(strategy: object, broker: Broker): void {
+  attach!(strategy, broker);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Broker } from './broker';
-import { brokerOf, currentOverrides } from './internal';
+import { currentOverrides, registerBrokerAttacher } from './internal';
 import type { Bar, Fill, Order, OrderOptions, Position, StrategyConfigInput, StrategyParams } from './types';
 
 /**
@@ -95,8 +95,22 @@ export abstract class BaseStrategy {
     this.broker.log(values.map(formatLogValue).join(' '));
   }
 
+  // A true private field: strategy code (a subclass) cannot reach the broker's
+  // internals, and the lookup is as cheap as a property load (it runs every bar).
+  #broker: Broker | undefined;
+
+  static {
+    registerBrokerAttacher((strategy, broker) => {
+      (strategy as BaseStrategy).#broker = broker;
+    });
+  }
+
   private get broker(): Broker {
-    return brokerOf(this);
+    const broker = this.#broker;
+    if (broker === undefined) {
+      throw new Error('This strategy is not attached to a broker yet: place orders from onStart/onBar/onEnd, not from the constructor.');
+    }
+    return broker;
   }
 }
 
