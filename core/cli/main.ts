@@ -65,26 +65,35 @@ export function reportError(err: unknown, io: CliIo): number {
     io.stderr(`error: ${err.message}\n`);
     return err.code;
   }
-  const e = err as Error & { code?: string };
+  const e = err as Error & { kind?: string };
   const expected = ['CliError', 'DataError', 'StrategyCompileError', 'StrategyLoadError', 'StrategyRuntimeError', 'CancelledError', 'SandboxError', 'RangeError', 'GenerateError', 'AbortError'];
   if (e && expected.includes(e.name)) {
     io.stderr(`error: ${e.message}\n`);
-    return e.name === 'CancelledError' || e.name === 'AbortError' ? 130 : 1;
+    const cancelled = e.name === 'CancelledError' || e.name === 'AbortError' || (e.name === 'SandboxError' && e.kind === 'cancelled');
+    return cancelled ? 130 : 1;
   }
   io.stderr(`internal error (please report): ${e?.stack ?? String(err)}\n`);
   return 70;
 }
 
-/** The process entry: Ctrl-C cancels the running work (a second Ctrl-C quits at once). */
+/**
+ * The process entry. Ctrl-C aborts the running work (a second Ctrl-C quits at
+ * once): sandboxed runs kill their container, fetches stop. An in-process run
+ * (`--sandbox none`) is synchronous and would not see the abort until it ended,
+ * so there Ctrl-C keeps its default meaning and ends the process at once
+ * (nothing outside the process to clean up).
+ */
 export function runCli(argv = process.argv.slice(2)): void {
   const controller = new AbortController();
-  let interrupted = false;
-  process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('\nCancelling… (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  });
+  if (!runsInThisProcess(argv)) {
+    let interrupted = false;
+    process.on('SIGINT', () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      process.stderr.write('\nCancelling… (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    });
+  }
   main(argv, processIo(controller.signal)).then(
     (code) => exitAfterFlush(code),
     (err) => {
@@ -92,6 +101,10 @@ export function runCli(argv = process.argv.slice(2)): void {
       exitAfterFlush(70);
     },
   );
+}
+
+function runsInThisProcess(argv: string[]): boolean {
+  return argv.some((a, i) => a === '--sandbox=none' || (a === '--sandbox' && argv[i + 1] === 'none'));
 }
 
 /** Exits once stdout/stderr have drained (a large --json result on a pipe must not be cut off). */
