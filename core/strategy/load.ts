@@ -1,3 +1,4 @@
+import { compileFunction } from 'node:vm';
 import * as sdk from '../sdk/index';
 import * as indicators from '../sdk/indicators/index';
 import { BaseStrategy } from '../sdk/strategy';
@@ -19,17 +20,22 @@ export class StrategyLoadError extends Error {
   }
 }
 
-/** Evaluates compiled strategy code and returns its default-exported class. */
+/**
+ * Evaluates compiled strategy code and returns its default-exported class.
+ * Through vm.compileFunction, not `new Function`: it works where string code
+ * generation is disabled (the sandbox) and gives the code no `import()` hook.
+ */
 export function loadStrategy(js: string, fileName = 'strategy.ts'): StrategyClass {
   const module = { exports: {} as Record<string, unknown> };
-  const requireSdk = (name: string): unknown => {
-    if (Object.prototype.hasOwnProperty.call(SDK_MODULES, name)) return SDK_MODULES[name];
-    throw new StrategyLoadError(`${fileName}: import of '${name}' is not allowed. A strategy may import only 'strategy-lab' and 'strategy-lab/indicators'.`);
-  };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('module', 'exports', 'require', `${js}\n//# sourceURL=${fileName.replace(/[\r\n]/g, '')}`);
-  factory(module, module.exports, requireSdk);
+  const factory = compileFunction(js, ['module', 'exports', 'require'], { filename: fileName.replace(/[\r\n]/g, '') });
+  factory.call(undefined, module, module.exports, (name: string) => requireSdkModule(name, fileName));
   return strategyClassFrom(module.exports, fileName);
+}
+
+/** The `require` a strategy gets: the SDK modules, and nothing else. */
+export function requireSdkModule(name: string, fileName: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(SDK_MODULES, name)) return SDK_MODULES[name];
+  throw new StrategyLoadError(`${fileName}: import of '${name}' is not allowed. A strategy may import only 'strategy-lab' and 'strategy-lab/indicators'.`);
 }
 
 /** Picks and checks the strategy class from a module's exports. */

@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runBacktest } from '../../core/engine/backtest';
 import { hardenRealm } from './harden';
-import { loadSandboxedStrategy } from './load';
+import { loadStrategy } from '../../core/strategy/load';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
 
@@ -34,7 +34,7 @@ function runJob(job: WorkerJob, post: (m: WorkerMessage) => void, stringify: typ
   const log = logSink(job.maxLogBytes, post);
   hardenRealm({ onConsole: (message) => log(null, message) });
   try {
-    const cls = loadSandboxedStrategy(job.js, job.fileName);
+    const cls = loadStrategy(job.js, job.fileName);
     const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => log(line.time, line.message) });
     post({ t: 'result', json: stringify(result) });
   } catch (err) {
