@@ -50,20 +50,7 @@ export function createSeries(symbol: string, length: number, withAdjClose = fals
 
 /** The bars with `from <= time <= to` (ms), sharing the underlying buffers. */
 export function sliceSeries(series: BarSeries, from = -Infinity, to = Infinity): BarSeries {
-  const start = lowerBound(series.time, from);
-  const end = upperBound(series.time, to);
-  return {
-    symbol: series.symbol,
-    source: series.source,
-    time: series.time.subarray(start, end),
-    open: series.open.subarray(start, end),
-    high: series.high.subarray(start, end),
-    low: series.low.subarray(start, end),
-    close: series.close.subarray(start, end),
-    volume: series.volume.subarray(start, end),
-    adjClose: series.adjClose?.subarray(start, end),
-    length: Math.max(0, end - start),
-  };
+  return sliceByIndex(series, lowerBound(series.time, from), upperBound(series.time, to));
 }
 
 /** First index whose time is >= t. */

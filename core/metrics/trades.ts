@@ -3,20 +3,12 @@
  * Trade returns are percent numbers in TradeStat and stay percent here.
  */
 import { DAY_MS, finiteOrNull, geometricMeanReturn, mean, ratioOrNull, sampleVariance } from './numeric';
-import type { TradeStat } from './types';
+import type { Metrics, TradeStat } from './types';
 
-export interface TradeStats {
-  winRatePct: number | null;
-  bestTradePct: number | null;
-  worstTradePct: number | null;
-  avgTradePct: number | null;
-  maxTradeDurationDays: number | null;
-  avgTradeDurationDays: number | null;
-  profitFactor: number | null;
-  expectancyPct: number | null;
-  sqn: number | null;
-  kellyCriterion: number | null;
-}
+export type TradeStats = Pick<
+  Metrics,
+  'winRatePct' | 'bestTradePct' | 'worstTradePct' | 'avgTradePct' | 'maxTradeDurationDays' | 'avgTradeDurationDays' | 'profitFactor' | 'expectancyPct' | 'sqn' | 'kellyCriterion'
+>;
 
 export function tradeStats(trades: readonly TradeStat[]): TradeStats {
   const n = trades.length;

@@ -26,11 +26,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export interface BacktestCommandResult {
-  result: BacktestResult;
-  dataLabel: string;
-}
-
 export async function runBacktestCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCli(argv, OPTIONS, USAGE);
   if (values.help) {
