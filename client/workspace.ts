@@ -16,9 +16,14 @@ export function locate(uri: vscode.Uri, fallbackRoot: vscode.Uri): StrategyLocat
   return { uri, root: fallbackRoot.fsPath, file: path.basename(uri.fsPath) };
 }
 
-/** The strategy file a command is about: its argument, else the active editor. */
+/**
+ * The strategy file a command is about: its argument, else the active editor, else a visible
+ * TypeScript editor (the results panel beside it may have the focus).
+ */
 export function targetUri(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
-  const editor = vscode.window.activeTextEditor;
-  return editor && /\.(ts|js)$/.test(editor.document.fileName) ? editor.document.uri : undefined;
+  const isTs = (e: vscode.TextEditor | undefined) => !!e && /\.ts$/.test(e.document.fileName);
+  const active = vscode.window.activeTextEditor;
+  if (isTs(active)) return active!.document.uri;
+  return vscode.window.visibleTextEditors.find(isTs)?.document.uri;
 }

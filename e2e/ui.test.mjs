@@ -37,6 +37,7 @@ async function frameWith(selector, timeout = 60_000) {
     }
     await page.waitForTimeout(250);
   }
+  await page.screenshot({ path: shot(`no-frame-${selector.replace(/[^a-z0-9]+/gi, '_')}.png`) });
   throw new Error(`no webview frame shows ${selector} after ${timeout} ms`);
 }
 
@@ -130,6 +131,22 @@ test('the status bar shows the last result', async () => {
   assert.match(await item.textContent(), /%/);
 });
 
+test('after a window reload the results panel comes back with its run, and the status bar with the last result', { timeout: 120_000 }, async () => {
+  const run = newestRun();
+  await page.waitForTimeout(1500); // the workbench saves its editor state (and the webview's) shortly after changes
+  await page.reload();
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // the restored tab may sit behind another editor in its group: bring it to the front
+  const tab = page.locator('.tabs-container .tab', { hasText: `Results: ${run.strategy.name}` }).first();
+  await tab.waitFor({ timeout: 30_000 });
+  await tab.click();
+  const panel = await frameWith('#run-header h1');
+  assert.equal(await panel.locator('#run-header h1').textContent(), run.strategy.name);
+  assert.match(await panel.locator('#run-header').textContent(), new RegExp(run.id));
+  await page.locator('.statusbar-item', { hasText: `${run.strategy.name}:` }).first().waitFor({ timeout: 20_000 });
+  await page.screenshot({ path: shot('ui-after-reload.png') });
+});
+
 test('Run Backtest with Options asks source, dates, cash and commission, and the run uses them', { timeout: 240_000 }, async () => {
   const before = newestRun();
   await quickOpen('rsi.strategy.ts');
@@ -168,16 +185,4 @@ test('Compare Runs shows both runs side by side', { timeout: 120_000 }, async ()
   assert.equal(cells.length, 3, 'A, B and B − A');
   assert.notEqual(cells[0], cells[1], 'two different runs');
   await page.screenshot({ path: shot('ui-compare.png') });
-});
-
-test('after a window reload the results panel comes back with its run, and the status bar with the last result', { timeout: 120_000 }, async () => {
-  const run = newestRun();
-  await page.waitForTimeout(1500); // the workbench saves its editor state (and the webview's) shortly after changes
-  await page.reload();
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  const panel = await frameWith('#run-header h1');
-  assert.equal(await panel.locator('#run-header h1').textContent(), run.strategy.name);
-  assert.match(await panel.locator('#run-header').textContent(), new RegExp(run.id));
-  await page.locator('.statusbar-item', { hasText: `${run.strategy.name}:` }).first().waitFor({ timeout: 20_000 });
-  await page.screenshot({ path: shot('ui-after-reload.png') });
 });

@@ -103,11 +103,14 @@ export function renderComparison(cmp: RunComparison): HTMLElement {
       h('td', { class: `num ${row.better === 'a' ? 'better' : ''}`, text: formatMetric(row.a, row.info.unit) }),
       h('td', { class: `num ${row.better === 'b' ? 'better' : ''}`, text: formatMetric(row.b, row.info.unit) }),
       h('td', { class: 'num', text: row.delta === null ? '' : `${row.delta > 0 ? '+' : ''}${formatMetric(row.delta, row.info.unit === 'date' ? 'ratio' : row.info.unit)}` })));
-  return h('table', { class: 'metrics compare', attrs: { id: 'compare-table' } },
-    h('thead', {}, h('tr', {},
-      h('th', { text: 'Metric', attrs: { scope: 'col' } }),
-      h('th', { text: `A: ${cmp.a.label}`, attrs: { scope: 'col' } }),
-      h('th', { text: `B: ${cmp.b.label}`, attrs: { scope: 'col' } }),
-      h('th', { text: 'B − A', attrs: { scope: 'col' } }))),
-    h('tbody', {}, ...rows));
+  // Short column heads keep the table narrow; the legend above says which run is which.
+  return h('div', {},
+    h('ul', { class: 'compare-legend' }, h('li', { text: `A: ${cmp.a.label} (${cmp.a.id})` }), h('li', { text: `B: ${cmp.b.label} (${cmp.b.id})` })),
+    h('table', { class: 'metrics compare', attrs: { id: 'compare-table' } },
+      h('thead', {}, h('tr', {},
+        h('th', { text: 'Metric', attrs: { scope: 'col' } }),
+        h('th', { class: 'num', text: 'A', title: cmp.a.label, attrs: { scope: 'col' } }),
+        h('th', { class: 'num', text: 'B', title: cmp.b.label, attrs: { scope: 'col' } }),
+        h('th', { class: 'num', text: 'B − A', attrs: { scope: 'col' } }))),
+      h('tbody', {}, ...rows)));
 }
