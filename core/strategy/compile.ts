@@ -1,4 +1,4 @@
-import { transform } from 'esbuild';
+import ts from 'typescript';
 
 export interface CompiledStrategy {
   /** CommonJS code; imports of the SDK stay as `require('strategy-lab…')`. */
@@ -18,28 +18,37 @@ export class StrategyCompileError extends Error {
   }
 }
 
+const COMPILER_OPTIONS: ts.CompilerOptions = {
+  module: ts.ModuleKind.CommonJS,
+  target: ts.ScriptTarget.ES2022,
+  // [[Set]] semantics for class fields, so BaseStrategy's `params` accessor sees
+  // the subclass's `params = {...}` and parameter overrides apply.
+  useDefineForClassFields: false,
+  esModuleInterop: false,
+  sourceMap: false,
+  removeComments: false,
+};
+
 /**
- * Compiles one strategy file to CommonJS. Class fields use [[Set]] semantics
- * (useDefineForClassFields: false) so BaseStrategy's `params` accessor sees
- * the subclass's `params = {...}` and parameter overrides apply.
+ * Compiles one strategy file to CommonJS with TypeScript's single-file
+ * transpiler (types are checked by the validator, not here). TypeScript, not
+ * esbuild: it is bundled into the extension and the CLI, so a packaged `.vsix`
+ * needs no native binary to compile a strategy.
  */
 export async function compileStrategy(source: string, fileName = 'strategy.ts'): Promise<CompiledStrategy> {
-  try {
-    const out = await transform(source, {
-      loader: fileName.endsWith('.js') ? 'js' : 'ts',
-      format: 'cjs',
-      target: 'es2022',
-      sourcefile: fileName,
-      sourcemap: false,
-      tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
-    });
-    return { js: out.code, fileName };
-  } catch (err) {
-    const first = (err as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
-    if (first) {
-      const where = first.location ? `${fileName}:${first.location.line}:${first.location.column + 1}` : fileName;
-      throw new StrategyCompileError(`${where}: ${first.text}. Fix the syntax error, then run again.`, fileName, first.location?.line, first.location?.column);
+  return compileStrategySync(source, fileName);
+}
+
+export function compileStrategySync(source: string, fileName = 'strategy.ts'): CompiledStrategy {
+  const out = ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName, reportDiagnostics: true });
+  const first = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (first) {
+    const message = ts.flattenDiagnosticMessageText(first.messageText, ' ');
+    if (first.file && first.start !== undefined) {
+      const { line, character } = first.file.getLineAndCharacterOfPosition(first.start);
+      throw new StrategyCompileError(`${fileName}:${line + 1}:${character + 1}: ${message} Fix the syntax error, then run again.`, fileName, line + 1, character + 1);
     }
-    throw err;
+    throw new StrategyCompileError(`${fileName}: ${message} Fix the syntax error, then run again.`, fileName);
   }
+  return { js: out.outputText, fileName };
 }

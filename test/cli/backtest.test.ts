@@ -121,7 +121,7 @@ describe('strategy-lab backtest, bad input', () => {
     writeFileSync(f, "import { BaseStrategy } from 'strategy-lab';\nexport default class X extends BaseStrategy {\n  static config = { symbols: ['AAPL'], timeframe: '1d' };\n  onBar( { }\n}\n");
     const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /broken\.strategy\.ts:5:1: Expected "\)" but found "\}"\. Fix the syntax error/);
+    assert.match(r.stderr, /broken\.strategy\.ts:5:1: ',' expected\. Fix the syntax error, then run again\./);
   });
   test('a runtime exception names the bar', async () => {
     const f = join(dir, 'throws.strategy.ts');
