@@ -107,4 +107,6 @@ cd "$ROOT"
 # HOME -> scratch: Chromium writes ~/.config/chromium and ~/.cache/dconf even with a fresh profile
 HOME=$RUN/home E2E_URL=http://127.0.0.1:$PORT E2E_WS=$RUN/ws E2E_SHOTS=$ROOT/test-artifacts/e2e E2E_EXT_DIR=$ROOT \
   E2E_SUITE=$E2E/suite/index.js TMPDIR=${TMPDIR:-/tmp} \
-  node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec e2e/
+  node --test --test-concurrency=1 --test-timeout=600000 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter="$ROOT/scripts/test-summary-reporter.mjs" --test-reporter-destination=stdout e2e/

@@ -4,7 +4,8 @@
 // Prints "N passed, N failed, N skipped"; exits non-zero on any failure, and in
 // CI (CI=true) also on any skipped or todo test: nothing may be skipped there.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDependencies, ensureDocker } from './ensure.mjs';
 
@@ -38,7 +39,11 @@ if (process.env.SKIP_BUILD !== '1') {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const result = spawnSync(
+// Every run below appends its counts here; the closing line adds them up.
+const summaryFile = join(mkdtempSync(join(tmpdir(), 'sl-test-')), 'summary.jsonl');
+const env = { ...process.env, STRATEGY_LAB_TEST: '1', STRATEGY_LAB_SUMMARY_FILE: summaryFile };
+
+const unit = spawnSync(
   process.execPath,
   [
     '--import', 'tsx',
@@ -48,6 +53,26 @@ const result = spawnSync(
     `--test-reporter=${join(root, 'scripts/test-summary-reporter.mjs')}`, '--test-reporter-destination=stdout',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, STRATEGY_LAB_TEST: '1' } },
+  { cwd: root, stdio: 'inherit', env },
 );
-process.exit(result.status ?? 1);
+let status = unit.status ?? 1;
+
+// The whole suite (no arguments) also runs the extension in a real VS Code (scripts/e2e.sh).
+if (args.length === 0 && process.env.SKIP_E2E !== '1') {
+  console.log('\n=== Extension tests in a real VS Code (scripts/e2e.sh)');
+  const e2e = spawnSync('bash', [join(root, 'scripts', 'e2e.sh')], { cwd: root, stdio: 'inherit', env });
+  if (e2e.status !== 0) status = status || e2e.status || 1;
+} else if (args.length === 0) {
+  console.log('\nSKIP_E2E=1: the real-VS-Code extension tests did not run.');
+}
+
+const runs = readFileSync(summaryFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+if (runs.length > 1) {
+  const total = runs.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  console.log(`\nAll test runs together (${runs.length}):\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+}
+if (process.env.CI === 'true' && process.env.SKIP_E2E === '1') {
+  console.log('CI does not allow skipping the extension tests (SKIP_E2E=1).');
+  status = status || 1;
+}
+process.exit(status);
