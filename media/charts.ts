@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The three result charts (price with trade markers, equity against buy-and-hold,
  * drawdown) and the comparison chart, drawn with TradingView's lightweight-charts.

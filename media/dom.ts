@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Tiny DOM builder. Text always goes through textContent, never innerHTML, so
  * strategy names, log lines and error messages can never inject markup.

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The webview's link to the extension. Inside VS Code it is acquireVsCodeApi();
  * in an exported HTML report (or a plain browser) there is no extension: state

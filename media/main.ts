@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Entry of the results webview (bundled by esbuild to dist/media/main.js, an IIFE).
  * Renders a ViewModel; the extension sends whole models or small updates (status,

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** Headline cards and the grouped metrics table, each value with its definition on hover and focus. */
 import type { RunRecord } from '../core/history/types';
 import type { Metrics } from '../core/metrics/types';

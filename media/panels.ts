@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** The smaller parts of the results panel: run header, status line, error panel, evaluators, log, comparison table. */
 import type { RunComparison } from '../core/history/compare';
 import type { EvaluationSummary, RunLogLine, RunRecord } from '../core/history/types';

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Chart colours come from VS Code's theme variables (through the --sl-* aliases
  * in main.css, which also carry fallbacks for the exported report), so charts

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** The sortable trades table; clicking a row (or Enter on it) jumps the charts to that trade. */
 import type { Trade } from '../core/engine/types';
 import { formatNumber } from '../core/report/metricCatalog';

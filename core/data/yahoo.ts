@@ -64,7 +64,7 @@ export class YahooProvider implements DataProvider {
     const baseFetch = options.fetch ?? globalThis.fetch;
     // Rate limits and server errors become RetryableHttpError before the library sees
     // them (it would print the URL to the console and lose the status).
-    const guardedFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const guardedFetch = async (input: Parameters<typeof fetch>[0] | URL, init?: RequestInit): Promise<Response> => {
       const response = await baseFetch(input, init);
       if (response.status === 429 || response.status >= 500) {
         const text = await response.text().catch(() => '');

@@ -51,7 +51,7 @@ export async function startServer(handler: (req: Recorded) => Reply): Promise<Lo
  * refuses any other host (so a test can never reach the internet by accident).
  */
 export function redirectingFetch(server: LocalServer, allowedOrigin = 'https://query2.finance.yahoo.com'): typeof fetch {
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+  return (async (input: Parameters<typeof fetch>[0] | URL, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
     if (!url.startsWith(`${allowedOrigin}/`)) throw new Error(`test fetch refused a non-local URL: ${url}`);
     return fetch(server.url + url.slice(allowedOrigin.length), init);
