@@ -19,6 +19,7 @@ import { StrategyValidator, type StrategyDiagnostic, type ValidationResult } fro
 import { fileNameForUri, globToRegExp, isStrategyDocument } from './documents';
 import { completionsAt, hoverAt, resolveCompletion, signatureHelpAt } from './features';
 import { ValidationScheduler } from './scheduler';
+import { EVALUATION_FINDINGS, type EvaluationFindingsParams } from './protocol';
 
 /** Settings the client passes as initializationOptions (and later as `strategyLab` configuration). */
 export interface ServerSettings {
@@ -37,6 +38,8 @@ let validator: StrategyValidator | undefined;
 let glob = globToRegExp(DEFAULT_GLOB);
 /** Last published result per URI, with the document version it belongs to (code actions read it). */
 const results = new Map<string, { version: number; result: ValidationResult }>();
+/** Evaluator findings per URI and the exact text they were computed on (see server/protocol.ts). */
+const findings = new Map<string, EvaluationFindingsParams>();
 
 function getValidator(): StrategyValidator {
   validator ??= new StrategyValidator();
@@ -53,13 +56,26 @@ const scheduler = new ValidationScheduler(
     results.set(uri, { version, result });
     return result;
   },
-  (uri, result) => {
-    const entry = results.get(uri);
-    if (documents.get(uri)?.version !== entry?.version) return; // superseded while publishing
-    void connection.sendDiagnostics({ uri, version: entry?.version, diagnostics: result.diagnostics.map(toLspDiagnostic) });
-  },
+  (uri) => publish(uri),
   (uri, error) => connection.console.error(`Validating ${uri} failed: ${(error as Error).stack ?? String(error)}`),
 );
+
+/** Validator diagnostics of the current version, plus evaluator findings while the text is what they were computed on. */
+function publish(uri: string): void {
+  const entry = results.get(uri);
+  const document = documents.get(uri);
+  if (!entry || document?.version !== entry.version) return; // superseded while publishing
+  const diagnostics = entry.result.diagnostics.map(toLspDiagnostic);
+  const found = findings.get(uri);
+  if (found && found.source === document.getText()) diagnostics.push(...found.findings.map(findingToLspDiagnostic));
+  else findings.delete(uri);
+  void connection.sendDiagnostics({ uri, version: entry.version, diagnostics });
+}
+
+connection.onNotification(EVALUATION_FINDINGS, (params: EvaluationFindingsParams) => {
+  findings.set(params.uri, params);
+  publish(params.uri);
+});
 
 function applySettings(settings: ServerSettings | undefined): void {
   if (settings?.strategyGlob) glob = globToRegExp(settings.strategyGlob);
@@ -75,6 +91,10 @@ const SEVERITY: Record<StrategyDiagnostic['severity'], DiagnosticSeverity> = {
 
 function toLspDiagnostic(d: StrategyDiagnostic): Diagnostic {
   return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'strategy-lab', message: d.message };
+}
+
+function findingToLspDiagnostic(f: EvaluationFindingsParams['findings'][number]): Diagnostic {
+  return { range: f.range, severity: SEVERITY[f.severity], source: f.source, message: f.message };
 }
 
 function isStrategy(document: TextDocument): boolean {
@@ -133,6 +153,7 @@ function forget(uri: string): void {
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   }
   results.delete(uri);
+  findings.delete(uri);
 }
 
 documents.onDidOpen((e) => onContent(e.document));

@@ -1,0 +1,20 @@
+/**
+ * Strategy Lab's own LSP messages (beyond the standard protocol), shared by
+ * the server and the extension's language client.
+ */
+import type { FindingDiagnostic } from '../core/evaluate/code/diagnostics';
+
+/**
+ * Client → server: the evaluators' findings on a strategy's lines ("the exit
+ * condition never fired in 1,842 bars"), computed on `source`. The server
+ * publishes them beside the validator's diagnostics while the document's text
+ * is still exactly `source`; after an edit they no longer point at the right
+ * lines, so they are dropped until the next run.
+ */
+export const EVALUATION_FINDINGS = 'strategyLab/evaluationFindings';
+
+export interface EvaluationFindingsParams {
+  uri: string;
+  source: string;
+  findings: FindingDiagnostic[];
+}
