@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { EVALUATION_FINDINGS, type EvaluationFindingsParams } from '../server/protocol';
 
 export const STRATEGY_GLOB_SETTING = 'strategyGlob';
 export const DEFAULT_STRATEGY_GLOB = '**/*.strategy.ts';
@@ -34,4 +35,9 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   context.subscriptions.push({ dispose: () => void client.stop() });
   await client.start();
   return client;
+}
+
+/** Sends the evaluators' findings for a strategy to the language server, which shows them on their lines. */
+export function publishEvaluationFindings(client: LanguageClient, params: EvaluationFindingsParams): Promise<void> {
+  return client.sendNotification(EVALUATION_FINDINGS, params);
 }
