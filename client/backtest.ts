@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { alpacaProvidersFromSecrets } from '../core/data/alpaca';
 import { evaluateStrategy } from '../core/evaluate/index';
 import { chatClientFrom } from '../core/evaluate/llm/client';
 import { readGenerateSettings } from '../core/generate/settings';
@@ -123,6 +124,8 @@ export class BacktestController implements vscode.Disposable {
     try {
       const record = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Backtest ${name}`, cancellable: true }, async (progress, token) => {
         token.onCancellationRequested(() => controller.abort());
+        // Keys saved with "Set Alpaca Keys" (Secret Storage) win over the environment's; they only go into the provider.
+        const providers = options.source === 'alpaca' ? await alpacaProvidersFromSecrets(this.context.secrets) : {};
         return runBacktestJob({
           source: doc.getText(),
           file: where.file,
@@ -131,6 +134,7 @@ export class BacktestController implements vscode.Disposable {
             cacheDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'data-cache').fsPath,
             csvPath: settings.data.csvPath ? path.resolve(where.root, settings.data.csvPath) : path.join(where.root, 'data'),
             adjusted: settings.data.adjusted,
+            providers,
             onWarning: (m) => this.log.warn(m),
           },
           sandbox: { mode, run: sandboxRun },

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { RunRecord } from '../core/history/types';
+import { SET_ALPACA_KEYS_COMMAND, setAlpacaKeys } from './alpacaKeys';
 import { BacktestController } from './backtest';
 import { registerGenerateCommands } from './commands/generateStrategy';
 import { startLanguageClient } from './languageClient';
@@ -200,6 +201,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   command('strategyLab.clearDataCache', () => clearDataCache(context.globalStorageUri, log));
   command('strategyLab.buildSandboxImage', () => buildSandboxImage(context.extensionUri, controller, log));
   command('strategyLab.sandboxDoctor', () => sandboxDoctor(context.extensionUri, log));
+  command(SET_ALPACA_KEYS_COMMAND, () => setAlpacaKeys(context.secrets));
 
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (affectsSandbox(e)) { log.info('Sandbox settings changed: the next run uses a new sandbox.'); void controller.resetSandbox(); }

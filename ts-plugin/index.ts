@@ -15,26 +15,20 @@ import type * as ts from 'typescript/lib/tsserverlibrary';
 import * as path from 'node:path';
 import { importsSdk, projectUsesSdk, type ProjectFile } from './detect';
 
-/** From dist/ts-plugin/index.js to dist/sdk/strategy-lab.d.ts. */
-const DEFAULT_SDK_DTS = path.resolve(__dirname, '..', 'sdk', 'strategy-lab.d.ts');
-
-interface PluginConfig { sdkDts?: string }
+/** From dist/ts-plugin/index.js to dist/sdk/strategy-lab.d.ts (the same in the repo and in the installed extension). */
+// Forward slashes: tsserver's file names use them on every platform.
+const SDK_DTS = path.resolve(__dirname, '..', 'sdk', 'strategy-lab.d.ts').replace(/\\/g, '/');
 
 function init(modules: { typescript: typeof ts }): ts.server.PluginModule {
   const tsm = modules.typescript;
-  let sdkDts = DEFAULT_SDK_DTS;
-  const projects = new Set<ts.server.Project>();
 
   function create(info: ts.server.PluginCreateInfo): ts.LanguageService {
     const project = info.project;
-    const configured = (info.config as PluginConfig | undefined)?.sdkDts;
-    if (configured) sdkDts = configured;
     const log = (m: string) => project.projectService.logger.info(`[strategy-lab-ts-plugin] ${m}`);
-    if (!tsm.sys.fileExists(sdkDts)) {
-      log(`SDK declarations not found at ${sdkDts}: 'strategy-lab' imports stay unresolved (rebuild the extension).`);
+    if (!tsm.sys.fileExists(SDK_DTS)) {
+      log(`SDK declarations not found at ${SDK_DTS}: 'strategy-lab' imports stay unresolved (rebuild the extension).`);
       return info.languageService;
     }
-    projects.add(project);
     const host = info.languageServiceHost;
     const original = host.getScriptFileNames.bind(host);
     // Memo per open file version: the check runs on every request, it must stay cheap.
@@ -55,21 +49,15 @@ function init(modules: { typescript: typeof ts }): ts.server.PluginModule {
     let announced = false;
     host.getScriptFileNames = () => {
       const names = original();
-      if (names.includes(sdkDts) || !projectUsesSdk(names.map(fileOf))) return names;
-      if (!announced) { announced = true; log(`project ${project.getProjectName()} has strategies: adding ${sdkDts}`); }
-      return [...names, sdkDts];
+      if (names.includes(SDK_DTS) || !projectUsesSdk(names.map(fileOf))) return names;
+      if (!announced) { announced = true; log(`project ${project.getProjectName()} has strategies: adding ${SDK_DTS}`); }
+      return [...names, SDK_DTS];
     };
     log(`loaded for ${project.getProjectName()}`);
     return info.languageService;
   }
 
-  return {
-    create,
-    // The extension may tell us where the SDK declarations are (configurePlugin); the next request picks it up.
-    onConfigurationChanged(config: PluginConfig) {
-      if (config?.sdkDts) { sdkDts = config.sdkDts; for (const p of projects) p.markAsDirty(); }
-    },
-  };
+  return { create };
 }
 
 export = init;

@@ -66,7 +66,7 @@ export class AlpacaProvider implements DataProvider {
     checkRequest(request, this.id);
     const { symbol } = request;
     if (!this.keyId || !this.secretKey) {
-      throw new DataError('auth', 'Alpaca needs API keys: set APCA_API_KEY_ID and APCA_API_SECRET_KEY in the environment (a free paper-trading account has them), or use --source yahoo/sample.', { provider: this.id, symbol });
+      throw new DataError('auth', 'Alpaca needs API keys: in VS Code run "Strategy Lab: Set Alpaca Keys", or set APCA_API_KEY_ID and APCA_API_SECRET_KEY in the environment (a free paper-trading account has them); or use the yahoo/sample source.', { provider: this.id, symbol });
     }
     const bars: AlpacaBar[] = [];
     const seenTokens = new Set<string>();
@@ -205,4 +205,31 @@ export class AlpacaProvider implements DataProvider {
   private malformed(symbol: string, what: string): DataError {
     return new DataError('malformed-response', `Alpaca's answer for ${symbol} was not in the expected format (${what}). Try again later; if it persists, the API may have changed.`, { provider: this.id, symbol });
   }
+}
+
+/** An Alpaca key pair as the extension stores it. */
+export interface AlpacaKeys { keyId: string; secretKey: string }
+
+/** SecretStorage names of the pair ("Strategy Lab: Set Alpaca Keys"). */
+export const ALPACA_KEY_ID_SECRET = 'strategyLab.alpaca.keyId';
+export const ALPACA_SECRET_KEY_SECRET = 'strategyLab.alpaca.secretKey';
+
+/** What the keys are read from: vscode.SecretStorage fits (structurally, so this module never imports vscode). */
+export interface SecretSource { get(key: string): PromiseLike<string | undefined> }
+
+/** The stored pair, or undefined when either half is missing (a half pair would only fail later, at Alpaca). */
+export async function readAlpacaKeys(secrets: SecretSource): Promise<AlpacaKeys | undefined> {
+  const keyId = (await secrets.get(ALPACA_KEY_ID_SECRET))?.trim();
+  const secretKey = (await secrets.get(ALPACA_SECRET_KEY_SECRET))?.trim();
+  return keyId && secretKey ? { keyId, secretKey } : undefined;
+}
+
+/**
+ * The `providers` override (core/data/provider.ts `ResolveOptions.providers`) for a run: Alpaca with the stored
+ * keys, which win over the environment's. Nothing stored: no override, and the default provider reads
+ * APCA_API_KEY_ID / APCA_API_SECRET_KEY as before.
+ */
+export async function alpacaProvidersFromSecrets(secrets: SecretSource, options: Omit<AlpacaProviderOptions, 'keyId' | 'secretKey'> = {}): Promise<{ alpaca?: AlpacaProvider }> {
+  const keys = await readAlpacaKeys(secrets);
+  return keys ? { alpaca: new AlpacaProvider({ ...options, ...keys }) } : {};
 }

@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
     api = await ext.activate();
     assert.ok(ext.isActive);
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['strategyLab.runBacktest', 'strategyLab.runBacktestWithOptions', 'strategyLab.openResults', 'strategyLab.showRunHistory', 'strategyLab.compareRuns', 'strategyLab.clearDataCache', 'strategyLab.buildSandboxImage', 'strategyLab.sandboxDoctor', 'strategyLab.generateStrategy', 'strategyLab.setApiKey']) {
+    for (const id of ['strategyLab.runBacktest', 'strategyLab.runBacktestWithOptions', 'strategyLab.openResults', 'strategyLab.showRunHistory', 'strategyLab.compareRuns', 'strategyLab.clearDataCache', 'strategyLab.buildSandboxImage', 'strategyLab.sandboxDoctor', 'strategyLab.generateStrategy', 'strategyLab.setApiKey', 'strategyLab.setAlpacaKeys']) {
       assert.ok(commands.includes(id), `command ${id} is registered`);
     }
   });
@@ -66,6 +66,30 @@ export async function run(): Promise<void> {
     await vscode.window.showTextDocument(good);
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(ours(good.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), []);
+  });
+
+  await check('VS Code\'s built-in TypeScript resolves strategy-lab (our tsserver plugin): no ts errors on a valid strategy', async () => {
+    // Both files are open (previous check). The broken one has a real type error, so a `ts` diagnostic on it
+    // means the TypeScript server has checked the open files, the valid one included.
+    const good = uri('rsi.strategy.ts');
+    const broken = uri('broken.strategy.ts');
+    const tsDiags = (u: vscode.Uri) => vscode.languages.getDiagnostics(u).filter((d) => d.source === 'ts');
+    const onBroken = await waitFor('TypeScript\'s type error on broken.strategy.ts', () => {
+      const found = tsDiags(broken);
+      return found.some((d) => /shares/.test(d.message) || /not assignable/.test(d.message)) ? found : undefined;
+    }, 120_000);
+    assert.deepEqual(onBroken.filter((d) => /Cannot find module/.test(d.message)).map((d) => d.message), [], 'strategy-lab resolves in broken.strategy.ts');
+    // The hover comes from the TypeScript server: the SDK's class, not an unresolved `any`.
+    const hoverAt = await vscode.workspace.openTextDocument(good);
+    const offset = hoverAt.getText().indexOf('extends BaseStrategy') + 'extends '.length;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', good, hoverAt.positionAt(offset + 2));
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /class BaseStrategy/, hoverText);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(tsDiags(good).map((d) => `${d.range.start.line + 1}: ${d.message}`), [], 'no TypeScript diagnostics on the valid strategy');
+    // our language server's diagnostics are still there next to TypeScript's
+    assert.ok(vscode.languages.getDiagnostics(broken).some((d) => d.source === 'strategy-lab'));
+    console.log(`TypeScript on broken.strategy.ts: ${onBroken.map((d) => d.message.split('\n')[0]).join(' | ')}`);
   });
 
   const lensTitles = async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri('rsi.strategy.ts'))).map((l) => l.command?.title);
