@@ -55,6 +55,10 @@ for (const entry of entries) {
 if (watch) console.log('esbuild: watching…');
 else console.log('esbuild: built dist/');
 
+// The TypeScript server plugin: its bundle, and node_modules/strategy-lab-ts-plugin/ so tsserver finds it
+// (see ts-plugin/build.mjs; the .vsix gets the same package from ts-plugin/add-to-vsix.mjs).
+await import('./ts-plugin/build.mjs').then((m) => m.buildTsPlugin({ production }));
+
 // The SDK's .d.ts (one source: core/sdk) for the packaged language server and LLM prompt.
 if (existsSync('core/sdk/dts.ts')) {
   const dts = spawnSync(process.execPath, ['--import', 'tsx', 'core/sdk/dts.ts', '--out', 'dist/sdk'], { stdio: 'inherit' });
