@@ -18,3 +18,16 @@ export interface EvaluationFindingsParams {
   source: string;
   findings: FindingDiagnostic[];
 }
+
+/**
+ * Server → client, after each publishDiagnostics of a validation: `complete: false` for the quick result of a
+ * long file (the edited region type-checked, other type errors carried over from the last complete check),
+ * `complete: true` once the whole file is checked. Tests and the latency bench wait on it.
+ */
+export const VALIDATED = 'strategyLab/validated';
+
+export interface ValidatedParams {
+  uri: string;
+  version: number;
+  complete: boolean;
+}

@@ -19,7 +19,7 @@ import { StrategyValidator, type StrategyDiagnostic, type ValidationResult } fro
 import { fileNameForUri, globToRegExp, isStrategyDocument } from './documents';
 import { completionsAt, hoverAt, resolveCompletion, signatureHelpAt } from './features';
 import { ValidationScheduler } from './scheduler';
-import { EVALUATION_FINDINGS, type EvaluationFindingsParams } from './protocol';
+import { EVALUATION_FINDINGS, VALIDATED, type EvaluationFindingsParams, type ValidatedParams } from './protocol';
 
 /** Settings the client passes as initializationOptions (and later as `strategyLab` configuration). */
 export interface ServerSettings {
@@ -27,17 +27,26 @@ export interface ServerSettings {
   strategyGlob?: string;
   /** Quiet time within a burst of edits before validating again (an edit to an idle document validates at once). */
   debounceMs?: number;
+  /**
+   * From this many lines on, an edit first publishes a quick result (the edited region type-checked, the rest
+   * of the last complete check carried over), then the complete one. Default 200; 0 always, -1 never.
+   */
+  regionCheckMinLines?: number;
 }
 
 export const DEFAULT_GLOB = '**/*.strategy.ts';
 export const DEFAULT_DEBOUNCE_MS = 10;
+export const DEFAULT_REGION_CHECK_MIN_LINES = 200;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let validator: StrategyValidator | undefined;
 let glob = globToRegExp(DEFAULT_GLOB);
+let regionCheckMinLines = DEFAULT_REGION_CHECK_MIN_LINES;
 /** Last published result per URI, with the document version it belongs to (code actions read it). */
 const results = new Map<string, { version: number; result: ValidationResult }>();
+/** The last complete result per URI and the text it was computed on: the base of the next quick result. */
+const complete = new Map<string, { text: string; result: ValidationResult }>();
 /** Evaluator findings per URI and the exact text they were computed on (see server/protocol.ts). */
 const findings = new Map<string, EvaluationFindingsParams>();
 
@@ -52,24 +61,41 @@ const scheduler = new ValidationScheduler(
     const document = documents.get(uri);
     if (!document) throw new Error(`${uri} is no longer open.`);
     const version = document.version;
-    const result = await getValidator().validateAsync(fileNameForUri(uri), token, document.getText());
+    const text = document.getText();
+    const quick = regionCheckMinLines >= 0 && document.lineCount >= regionCheckMinLines;
+    const result = await getValidator().validateAsync(fileNameForUri(uri), token, text, {
+      previous: quick ? complete.get(uri) : undefined,
+      onPartial: (partial) => {
+        if (token.isCancellationRequested) return;
+        results.set(uri, { version, result: partial });
+        if (publish(uri)) validated(uri, version, false);
+      },
+    });
     results.set(uri, { version, result });
+    complete.set(uri, { text, result });
     return result;
   },
-  (uri) => publish(uri),
+  (uri) => {
+    if (publish(uri)) validated(uri, results.get(uri)!.version, true);
+  },
   (uri, error) => connection.console.error(`Validating ${uri} failed: ${(error as Error).stack ?? String(error)}`),
 );
 
+function validated(uri: string, version: number, isComplete: boolean): void {
+  void connection.sendNotification(VALIDATED, { uri, version, complete: isComplete } satisfies ValidatedParams);
+}
+
 /** Validator diagnostics of the current version, plus evaluator findings while the text is what they were computed on. */
-function publish(uri: string): void {
+function publish(uri: string): boolean {
   const entry = results.get(uri);
   const document = documents.get(uri);
-  if (!entry || document?.version !== entry.version) return; // superseded while publishing
+  if (!entry || document?.version !== entry.version) return false; // superseded while publishing
   const diagnostics = entry.result.diagnostics.map(toLspDiagnostic);
   const found = findings.get(uri);
   if (found && found.source === document.getText()) diagnostics.push(...found.findings.map(findingToLspDiagnostic));
   else findings.delete(uri);
   void connection.sendDiagnostics({ uri, version: entry.version, diagnostics });
+  return true;
 }
 
 connection.onNotification(EVALUATION_FINDINGS, (params: EvaluationFindingsParams) => {
@@ -80,6 +106,7 @@ connection.onNotification(EVALUATION_FINDINGS, (params: EvaluationFindingsParams
 function applySettings(settings: ServerSettings | undefined): void {
   if (settings?.strategyGlob) glob = globToRegExp(settings.strategyGlob);
   if (typeof settings?.debounceMs === 'number') scheduler.setDebounce(settings.debounceMs);
+  if (typeof settings?.regionCheckMinLines === 'number') regionCheckMinLines = settings.regionCheckMinLines;
 }
 
 const SEVERITY: Record<StrategyDiagnostic['severity'], DiagnosticSeverity> = {
@@ -153,6 +180,7 @@ function forget(uri: string): void {
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   }
   results.delete(uri);
+  complete.delete(uri);
   findings.delete(uri);
 }
 

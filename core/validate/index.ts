@@ -5,6 +5,7 @@ import { checkParams } from './checks/params';
 import { checkLifecycleNames, checkOnBar, checkStrategyClass } from './checks/structure';
 import { createContext, runChecks, type Check } from './context';
 import { projectFileName, StrategyProject } from './project';
+import { carryOver, regionTypeDiagnostics, textChange } from './region';
 import { syntaxDiagnostics, typeDiagnostics } from './typecheck';
 import { ValidationCancelled, type CancellationToken, type StrategyDiagnostic, type ValidationResult } from './types';
 
@@ -38,7 +39,7 @@ export class StrategyValidator {
 
   /** Validates `fileName` (its text set with `project.setFile`, or passed here), all at once. */
   validate(fileName: string, text?: string): ValidationResult {
-    const phases = this.phases(fileName, text);
+    const phases = this.phases(fileName, text, {});
     let step = phases.next();
     while (!step.done) step = phases.next();
     return step.value;
@@ -46,11 +47,12 @@ export class StrategyValidator {
 
   /**
    * Same as `validate`, but yields to the event loop between phases (parse,
-   * type check, rules) so a server stays responsive, and stops with
+   * rules, type check) so a server stays responsive, and stops with
    * ValidationCancelled once `token` is cancelled (the document changed).
+   * With `options.previous` and `options.onPartial`, a quick result comes first (see ValidateOptions).
    */
-  async validateAsync(fileName: string, token: CancellationToken, text?: string): Promise<ValidationResult> {
-    const phases = this.phases(fileName, text);
+  async validateAsync(fileName: string, token: CancellationToken, text?: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+    const phases = this.phases(fileName, text, options);
     for (;;) {
       if (token.isCancellationRequested) throw new ValidationCancelled();
       const step = phases.next();
@@ -59,31 +61,54 @@ export class StrategyValidator {
     }
   }
 
-  private *phases(fileName: string, text?: string): Generator<void, ValidationResult> {
+  private *phases(fileName: string, text: string | undefined, options: ValidateOptions): Generator<void, ValidationResult> {
     if (text !== undefined) this.project.setFile(fileName, text);
     if (!this.project.hasFile(fileName)) throw new Error(`${fileName} is not open in the validator: pass its text.`);
     const service = this.project.service;
     const syntactic = service.getSyntacticDiagnostics(fileName);
-    yield;
-    const semantic = service.getSemanticDiagnostics(fileName);
     const program = this.project.program();
     const file = program.getSourceFile(fileName)!;
-    const diagnostics = syntaxDiagnostics(file, syntactic);
+    const syntax = syntaxDiagnostics(file, syntactic);
     yield;
     const ruleDiagnostics: StrategyDiagnostic[] = [];
     // On a file that does not parse, structural rules would flicker while the user types: wait for SL001 to clear.
     if (syntactic.length === 0) {
       runChecks(createContext(file, program, ruleDiagnostics), CHECKS);
+      yield;
     }
-    diagnostics.push(...typeDiagnostics(file, semantic, ruleDiagnostics), ...ruleDiagnostics);
-    diagnostics.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code));
-    return {
-      fileName,
-      diagnostics,
-      errorCount: diagnostics.filter((d) => d.severity === 'error').length,
-      warningCount: diagnostics.filter((d) => d.severity === 'warning').length,
-    };
+    const { previous, onPartial } = options;
+    const change = previous && onPartial && syntactic.length === 0 ? textChange(previous.text, file.text) : undefined;
+    const region = change && regionTypeDiagnostics(service, file, change);
+    if (change && region) {
+      const carried = carryOver(previous!.result.diagnostics.filter((d) => d.code === 'SL002'), change, region.spans, file);
+      onPartial!({ ...assemble(fileName, [...syntax, ...typeDiagnostics(file, region.diagnostics, ruleDiagnostics), ...carried, ...ruleDiagnostics]), partial: true });
+      yield;
+    }
+    const semantic = service.getSemanticDiagnostics(fileName);
+    return assemble(fileName, [...syntax, ...typeDiagnostics(file, semantic, ruleDiagnostics), ...ruleDiagnostics]);
   }
+}
+
+/**
+ * Asks for a quick result before the complete one (the language server on long files): the type check covers
+ * only the statements around the edit since `previous`, all rules and syntax are checked in full, and the
+ * type errors `previous` found elsewhere are carried over, moved with the text (core/validate/region.ts).
+ */
+export interface ValidateOptions {
+  /** The last complete result of this file and the exact text it was computed on. */
+  previous?: { text: string; result: ValidationResult };
+  /** Receives the quick result (`partial: true`); not called when TypeScript cannot narrow the check. */
+  onPartial?: (result: ValidationResult) => void;
+}
+
+function assemble(fileName: string, diagnostics: StrategyDiagnostic[]): ValidationResult {
+  diagnostics.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code));
+  return {
+    fileName,
+    diagnostics,
+    errorCount: diagnostics.filter((d) => d.severity === 'error').length,
+    warningCount: diagnostics.filter((d) => d.severity === 'warning').length,
+  };
 }
 
 let shared: StrategyValidator | undefined;

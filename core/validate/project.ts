@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { join } from 'node:path';
 import { getSdkDeclarations, type SdkDeclarations } from '../sdk/declarations/index';
 import { readLibFile, STRATEGY_LIB, typescriptLibDir } from '../sdk/declarations/tsLib';
+import { textChange } from './region';
 
 /** Where the SDK declarations live in the in-memory file system. */
 export const SDK_DTS_PATH = '/__strategy-lab__/strategy-lab.d.ts';
@@ -124,14 +125,8 @@ class EditSnapshot implements ts.IScriptSnapshot {
 
   getChangeRange(oldSnapshot: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
     if (oldSnapshot !== this.previous || !this.previous) return undefined;
-    const before = this.previous.text;
-    const after = this.text;
-    let prefix = 0;
-    const max = Math.min(before.length, after.length);
-    while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-    let suffix = 0;
-    while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
-    return ts.createTextChangeRange(ts.createTextSpanFromBounds(prefix, before.length - suffix), after.length - suffix - prefix);
+    const change = textChange(this.previous.text, this.text) ?? { start: 0, oldEnd: 0, newEnd: 0 };
+    return ts.createTextChangeRange(ts.createTextSpanFromBounds(change.start, change.oldEnd), change.newEnd - change.start);
   }
 }
 

@@ -42,6 +42,11 @@ export interface ValidationResult {
   diagnostics: StrategyDiagnostic[];
   errorCount: number;
   warningCount: number;
+  /**
+   * Set on the language server's quick result: only the edited region was type-checked, other type errors are
+   * the last complete check's (see ValidateOptions). The complete result follows.
+   */
+  partial?: true;
 }
 
 /** Asked between validation phases; a superseded run stops early. */

@@ -22,6 +22,7 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
+import { VALIDATED, type ValidatedParams } from '../../server/protocol';
 
 /** The folder with package.json above this file (found by walking up: the bench bundler redefines __dirname as bench/). */
 function findRepoRoot(from: string): string {
@@ -71,6 +72,11 @@ export interface LspSession {
   nextDiagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   stop(): Promise<void>;
   stderr(): string;
+  /**
+   * The diagnostics of `version` once the server says it validated them (strategyLab/validated): the quick
+   * result of a long file (`complete: false`) or the complete one (`complete: true`, the default).
+   */
+  nextValidated(uri: string, version: number, complete?: boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   /** Every publishDiagnostics received, in order. */
   published: PublishDiagnosticsParams[];
 }
@@ -92,12 +98,24 @@ export async function startServer(initializationOptions: Record<string, unknown>
       : createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   const published: PublishDiagnosticsParams[] = [];
+  const lastPublished = new Map<string, PublishDiagnosticsParams>();
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
     published.push(params);
+    lastPublished.set(params.uri, params);
     for (const w of [...waiters]) {
       if (w.uri === params.uri && (w.version === undefined || w.version === params.version)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(params);
+      }
+    }
+  });
+  const validatedWaiters: { uri: string; version: number; complete: boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  connection.onNotification(VALIDATED, (params: ValidatedParams) => {
+    const last = lastPublished.get(params.uri);
+    for (const w of [...validatedWaiters]) {
+      if (w.uri === params.uri && w.version === params.version && w.complete === params.complete && last?.version === params.version) {
+        validatedWaiters.splice(validatedWaiters.indexOf(w), 1);
+        w.resolve(last);
       }
     }
   });
@@ -117,6 +135,12 @@ export async function startServer(initializationOptions: Record<string, unknown>
       waiters.push({ uri, version, resolve: (p) => (clearTimeout(timer), resolvePromise(p)) });
     });
 
+  const nextValidated = (uri: string, version: number, complete = true, timeoutMs = 20_000) =>
+    new Promise<PublishDiagnosticsParams>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${uri} v${version} was not validated (${complete ? 'complete' : 'quick'}) within ${timeoutMs} ms. Server stderr:\n${stderr}`)), timeoutMs);
+      validatedWaiters.push({ uri, version, complete, resolve: (p) => (clearTimeout(timer), resolvePromise(p)) });
+    });
+
   return {
     connection,
     process: child,
@@ -132,6 +156,7 @@ export async function startServer(initializationOptions: Record<string, unknown>
       void connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
     },
     nextDiagnostics,
+    nextValidated,
     async stop() {
       try {
         await connection.sendRequest(ShutdownRequest.type);
