@@ -70,7 +70,8 @@ function safeName(text: string): string {
 
 export class BarCache {
   private readonly now: () => number;
-  private readonly warn: (message: string) => void;
+  /** Where this cache's warnings go (CacheOptions.onWarning); CachedProvider reports offline use through it. */
+  readonly warn: (message: string) => void;
 
   constructor(readonly dir: string, private readonly options: CacheOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -227,6 +228,11 @@ export async function writeAtomic(path: string, data: Buffer): Promise<void> {
   } catch { /* best effort */ }
 }
 
+/** The provider could not be reached or would not answer now: the cache may stand in (see CachedProvider.offline). */
+function isUnreachable(error: unknown): error is DataError {
+  return isDataError(error, 'network') || isDataError(error, 'rate-limited');
+}
+
 /** Errors that mean "no bars in this part", which a top-up treats as covered-and-empty. */
 function isNoBars(error: unknown): boolean {
   return isDataError(error, 'empty-range') || isDataError(error, 'weekend-range');
@@ -253,36 +259,63 @@ export class CachedProvider implements DataProvider {
     checkRequest(request, this.inner.id); // a bad range must fail here, not look like a cache miss
     const key: CacheKey = { provider: this.inner.id, symbol: request.symbol, interval: request.interval, adjusted: request.adjusted };
     const entry = await this.cache.read(key);
-    let merged: BarSeries;
-    let from = request.start;
-    let to = request.end;
-
     if (entry && request.start >= entry.coveredFrom && request.end <= entry.coveredTo) {
-      merged = entry.series;
-    } else if (!entry) {
-      merged = await this.fetchPart(request, request.start, request.end, signal);
-    } else {
-      const cached = entry.series;
-      from = Math.min(request.start, entry.coveredFrom);
-      to = Math.max(request.end, entry.coveredTo);
-      merged = cached;
-      let stale = false;
-      if (request.start < entry.coveredFrom) {
-        // Ask up to and including the first cached bar, to check the seam.
-        const seam = cached.length ? cached.time[0] + 1 : entry.coveredFrom;
-        const part = await this.fetchPart(request, request.start, Math.max(seam, entry.coveredFrom), signal);
-        stale ||= !seamMatches(cached, 0, part);
-        merged = mergeSeries(merged, part, request.start, entry.coveredFrom);
-      }
-      if (!stale && request.end > entry.coveredTo) {
-        const seam = cached.length ? cached.time[cached.length - 1] : entry.coveredTo;
-        const part = await this.fetchPart(request, Math.min(seam, entry.coveredTo), request.end, signal);
-        stale ||= !seamMatches(cached, cached.length - 1, part);
-        merged = mergeSeries(merged, part, entry.coveredTo, request.end);
-      }
-      if (stale) merged = await this.fetchPart(request, from, to, signal);
+      return this.finish(request, key, entry, entry.series, request.start, request.end);
     }
+    try {
+      if (entry) return await this.topUp(request, key, entry, signal);
+      const fetched = await this.fetchPart(request, request.start, request.end, signal);
+      return await this.finish(request, key, null, fetched, request.start, request.end);
+    } catch (error) {
+      if (!isUnreachable(error)) throw error;
+      if (entry) return this.offline(request, entry, error);
+      throw new DataError(error.code, `${error.message} Nothing is cached for ${request.symbol} ${request.interval} (${this.inner.id}), so there is no offline copy: run once with a connection, or use the sample or a CSV file.`, { provider: this.inner.id, symbol: request.symbol, cause: error });
+    }
+  }
 
+  /** The cached bars extended before/after by what the provider has now. */
+  private async topUp(request: BarRequest, key: CacheKey, entry: CacheEntry, signal?: AbortSignal): Promise<BarSeries> {
+    const cached = entry.series;
+    const from = Math.min(request.start, entry.coveredFrom);
+    const to = Math.max(request.end, entry.coveredTo);
+    let merged = cached;
+    let stale = false;
+    if (request.start < entry.coveredFrom) {
+      // Ask up to and including the first cached bar, to check the seam.
+      const seam = cached.length ? cached.time[0] + 1 : entry.coveredFrom;
+      const part = await this.fetchPart(request, request.start, Math.max(seam, entry.coveredFrom), signal);
+      stale ||= !seamMatches(cached, 0, part);
+      merged = mergeSeries(merged, part, request.start, entry.coveredFrom);
+    }
+    if (!stale && request.end > entry.coveredTo) {
+      const seam = cached.length ? cached.time[cached.length - 1] : entry.coveredTo;
+      const part = await this.fetchPart(request, Math.min(seam, entry.coveredTo), request.end, signal);
+      stale ||= !seamMatches(cached, cached.length - 1, part);
+      merged = mergeSeries(merged, part, entry.coveredTo, request.end);
+    }
+    if (stale) merged = await this.fetchPart(request, from, to, signal);
+    return this.finish(request, key, entry, merged, from, to);
+  }
+
+  /**
+   * The provider cannot be reached: serve what the cache has of the request, and say which range that is.
+   * A cache that has nothing inside the request is no answer: the error says what is cached.
+   */
+  private offline(request: BarRequest, entry: CacheEntry, error: DataError): BarSeries {
+    const part = sliceSeries(entry.series, request.start, request.end - 1);
+    const bars = entry.series;
+    const covered = bars.length ? `${formatInstant(bars.time[0])} … ${formatInstant(bars.time[bars.length - 1])}` : 'no bars';
+    if (part.length === 0) {
+      throw new DataError(error.code, `${error.message} The cache has ${request.symbol} ${request.interval} (${this.inner.id}) only from ${covered}, outside the requested range: pick dates inside it, or connect.`, { provider: this.inner.id, symbol: request.symbol, cause: error });
+    }
+    this.cache.warn(
+      `Offline: ${error.message} Using the cached ${request.symbol} ${request.interval} bars (${this.inner.id}) from ${covered}; ` +
+        `the run gets ${formatInstant(part.time[0])} … ${formatInstant(part.time[part.length - 1])} of the requested ${formatInstant(request.start)} … ${formatInstant(request.end)} (end exclusive).`,
+    );
+    return part;
+  }
+
+  private async finish(request: BarRequest, key: CacheKey, entry: CacheEntry | null, merged: BarSeries, from: number, to: number): Promise<BarSeries> {
     // Store only what is final: bars whose period has ended.
     const finalBefore = Math.min(to, this.now() - INTERVAL_MS[request.interval] + 1);
     if (merged !== entry?.series && finalBefore > from) await this.cache.write(key, merged, from, finalBefore);

@@ -127,7 +127,7 @@ const INTERVAL_WORDS: Readonly<Record<Interval, readonly string[]>> = {
 };
 
 async function csvFileFor(symbol: string, symbolCount: number, csvPath: string | undefined, interval: Interval): Promise<string> {
-  if (!csvPath) throw new DataError('bad-request', 'Source csv needs a CSV file or folder: pass --csv <path>.');
+  if (!csvPath) throw new DataError('bad-request', 'Source csv needs a CSV file or folder: pass --data <file-or-folder> to the CLI, or set strategyLab.data.csvPath in VS Code.');
   let isDir = false;
   try {
     isDir = (await stat(csvPath)).isDirectory();

@@ -28,6 +28,8 @@ export interface RetryOptions {
   attempts?: number;
   /** First wait (ms), doubled each time, with jitter. Default 1000. */
   baseDelayMs?: number;
+  /** How to wait between attempts (tests record the delays instead of sleeping). Default: a timer that the signal cancels. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** Thrown by fetch wrappers for statuses worth retrying (429, 5xx). */
@@ -55,6 +57,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The longest wait between two attempts, whatever Retry-After asks. */
+export const MAX_WAIT_MS = 30_000;
+
 /**
  * Runs `attempt`, retrying RetryableHttpError with exponential backoff (honouring
  * Retry-After up to 30 s); after the last attempt, `exhausted` turns the error into the
@@ -70,7 +75,7 @@ export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOpti
       if (!(error instanceof RetryableHttpError)) throw error;
       if (i >= attempts) throw exhausted(error, attempts);
       const backoff = base * 2 ** (i - 1) * (1 + 0.25 * Math.random());
-      await sleep(Math.min(30_000, Math.max(backoff, error.retryAfterMs ?? 0)), signal);
+      await (options.sleep ?? sleep)(Math.min(MAX_WAIT_MS, Math.max(backoff, error.retryAfterMs ?? 0)), signal);
     }
   }
 }

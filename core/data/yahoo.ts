@@ -182,7 +182,7 @@ function toSeries(chart: ChartObject, request: BarRequest, interval: YahooInterv
   const stamps = chart.timestamp ?? [];
   const quote = chart.indicators?.quote?.[0];
   if (stamps.length && (!quote || !Array.isArray(quote.close) || quote.close.length !== stamps.length)) {
-    throw new DataError('malformed-response', `Yahoo's answer for ${request.symbol} has ${stamps.length} timestamps but ${quote?.close?.length ?? 0} prices.`, { provider: 'yahoo', symbol: request.symbol });
+    throw new DataError('malformed-response', `Yahoo's answer for ${request.symbol} has ${stamps.length} timestamps but ${quote?.close?.length ?? 0} prices: the answer is damaged. Try again; if it persists, Yahoo changed its format (update yahoo-finance2).`, { provider: 'yahoo', symbol: request.symbol });
   }
   const adj = chart.indicators?.adjclose?.[0]?.adjclose;
   const daily = !isIntraday(request.interval);

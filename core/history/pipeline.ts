@@ -73,9 +73,11 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
       'Give the default-exported class a literal `static config = { symbols: [\'AAPL\'], timeframe: \'1d\' }`: it is read without running your code.');
   }
   const source: SourceId = (job.options.source as SourceId | undefined) ?? 'sample';
+  // Data warnings (offline: cached bars only) go to the caller's log and into the record, where the results show them.
+  const dataWarnings: string[] = [];
   const series = await resolveSeries(
     { symbols: info.config.symbols ?? [], timeframe: info.config.timeframe ?? '1d', start: info.config.start, end: info.config.end },
-    { ...job.data, source, from: job.options.from, to: job.options.to, signal: job.signal },
+    { ...job.data, source, from: job.options.from, to: job.options.to, signal: job.signal, onWarning: (m) => { dataWarnings.push(m); job.data?.onWarning?.(m); } },
   );
 
   stage('compile');
@@ -94,7 +96,7 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
   const durationMs = Math.round(performance.now() - started);
 
   stage('metrics');
-  const dataLabel = seriesLabel(series);
+  const dataLabel = [seriesLabel(series), ...dataWarnings].join(' ');
   const record = createRunRecord({
     result,
     series,

@@ -195,24 +195,42 @@ test('racing writes in one process (promise race) keep every range: lock + merge
   assertSameBars(entry!.series, sliceSeries(full, D(2015, 1, 1), D(2024, 1, 1) - 1));
 });
 
-function runWriter(dir: string, from: number, to: number, times: number, goAt: number): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/data/fixtures/cache-writer.ts'), dir, String(from), String(to), String(times), String(goAt)], { cwd: repoRoot });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
+interface Writer {
+  /** Resolves when the writer has loaded and waits for go(). */
+  ready: Promise<void>;
+  go(): void;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>;
+  kill(): void;
+}
+
+function startWriter(dir: string, from: number, to: number, times: number | 'forever'): Writer {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/data/fixtures/cache-writer.ts'), dir, String(from), String(to), String(times)], { cwd: repoRoot });
+  let out = '';
+  let err = '';
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
+  child.stdout.on('data', (d) => {
+    out += d;
+    if (out.startsWith('ready\n')) markReady();
   });
+  child.stderr.on('data', (d) => (err += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) =>
+    child.on('close', (code, signal) => {
+      markReady(); // a writer that died before it was ready must not hang the test
+      resolve({ code, signal, out: out.replace(/^ready\n/, ''), err });
+    }));
+  return { ready, done, go: () => child.stdin.write('go\n'), kill: () => child.kill('SIGKILL') };
 }
 
 test('concurrent writer processes on one key: no corruption, no lost range', async () => {
   const dir = tempDir();
   // Every range contains 2019, so whatever the order, the union is 2015..2023 — but only if
-  // no writer's merge is lost. Each writes once, all at the same instant.
+  // no writer's merge is lost. Each writes once; all are released at the same instant.
   const ranges: [number, number][] = [[2015, 2020], [2017, 2021], [2018, 2022], [2019, 2023]];
-  const goAt = Date.now() + 4000;
-  const results = await Promise.all(ranges.map(([a, b]) => runWriter(dir, a, b, 1, goAt)));
+  const writers = ranges.map(([a, b]) => startWriter(dir, a, b, 1));
+  await Promise.all(writers.map((w) => w.ready));
+  for (const w of writers) w.go();
+  const results = await Promise.all(writers.map((w) => w.done));
   for (const r of results) {
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out.trim(), '1', `every write got the lock: ${r.err}`);
@@ -223,6 +241,35 @@ test('concurrent writer processes on one key: no corruption, no lost range', asy
   assert.equal(entry.coveredTo, D(2023, 1, 1));
   assertSameBars(entry.series, sliceSeries(sampleSeries('SPY'), D(2015, 1, 1), D(2023, 1, 1) - 1));
   assert.deepEqual(readdirSync(join(dir, 'test')), ['SPY~1d~adj.bars']);
+});
+
+test('a writer killed (SIGKILL) in the middle of writing never leaves a corrupt cache file', async () => {
+  const dir = tempDir();
+  const full = sampleSeries('SPY');
+  let killedWhileWriting = 0;
+  for (let round = 0; round < 6; round++) {
+    // Two writers alternate big ranges on one key, so a kill lands inside a write most of the time.
+    const writers = [startWriter(dir, 1990, 2030, 'forever'), startWriter(dir, 2000, 2025, 'forever')];
+    await Promise.all(writers.map((w) => w.ready));
+    for (const w of writers) w.go();
+    await new Promise((r) => setTimeout(r, 150 + round * 70));
+    for (const w of writers) w.kill();
+    const results = await Promise.all(writers.map((w) => w.done));
+    for (const r of results) assert.equal(r.signal, 'SIGKILL', `the writer was still writing when killed: ${r.err}`);
+    if (readdirSync(join(dir, 'test')).some((f) => f.endsWith('.tmp') || f.endsWith('.lock'))) killedWhileWriting++;
+    const warnings: string[] = [];
+    const entry = await new BarCache(dir, { onWarning: (m) => warnings.push(m), lock: { staleMs: 1 } }).read(key);
+    assert.deepEqual(warnings, [], 'the file on disk is whole: no corrupt-file warning');
+    assert.ok(entry, 'a complete earlier write is there');
+    assertSameBars(entry.series, sliceSeries(full, entry.coveredFrom, entry.coveredTo - 1));
+  }
+  // The kills did land mid-write (a temp or lock file left behind) at least once, or the test proved nothing.
+  assert.ok(killedWhileWriting > 0, 'no kill landed during a write: lengthen the writes');
+  // A later writer takes over the dead writer's lock and cleans up.
+  const cache = new BarCache(dir, { lock: { staleMs: 1 } });
+  assert.equal(await cache.write(key, sliceSeries(full, D(2015, 1, 1), D(2016, 1, 1) - 1), D(2015, 1, 1), D(2016, 1, 1)), true);
+  await cache.clear();
+  assert.deepEqual(readdirSync(join(dir, 'test')).filter((f) => !f.endsWith('.lock')), []);
 });
 
 test('a stale lock (dead owner, or too old) is taken over; a live lock makes the write skip, not corrupt', async () => {
@@ -262,4 +309,35 @@ test('list() describes entries; clear() can filter by provider and symbol', asyn
   assert.equal((await cache.list()).length, 2);
   assert.equal(await cache.clear(), 2);
   assert.deepEqual(await cache.list(), []);
+});
+
+test('offline: a top-up that cannot reach the provider serves the cached bars and says which range they cover', async () => {
+  const { provider, inner, req, warnings } = setup();
+  const cachedRange = await provider.fetch(req(D(2020, 1, 1), D(2022, 1, 1)));
+  // The network goes away; the next run asks for more than is cached (up to "now", as runs without an end date do).
+  inner.fetch = async () => { throw new DataError('network', 'Cannot reach the test provider (ENOTFOUND).'); };
+  const got = await provider.fetch(req(D(2021, 1, 1), D(2024, 1, 1)));
+  assertSameBars(got, sliceSeries(cachedRange, D(2021, 1, 1), D(2024, 1, 1)));
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /^Offline: Cannot reach the test provider \(ENOTFOUND\)\. Using the cached SPY 1d bars \(test\) from 2020-01-02 … 2021-12-31; the run gets 2021-01-04 … 2021-12-31 of the requested 2021-01-01 … 2024-01-01 \(end exclusive\)\.$/);
+  // A rate limit that outlasts the retries is treated the same way.
+  inner.fetch = async () => { throw new DataError('rate-limited', 'Rate limited.'); };
+  assert.equal((await provider.fetch(req(D(2021, 6, 1), D(2023, 1, 1)))).length > 100, true);
+  assert.match(warnings[1], /^Offline: Rate limited\. Using the cached SPY 1d bars/);
+});
+
+test('offline with nothing cached, or a cache outside the range: the error says so and what to do', async () => {
+  const { provider, inner, req } = setup();
+  const realFetch = inner.fetch.bind(inner);
+  inner.fetch = async () => { throw new DataError('network', 'Cannot reach the test provider.'); };
+  await assert.rejects(provider.fetch(req(D(2020, 1, 1), D(2021, 1, 1))), (e: unknown) =>
+    e instanceof DataError && e.code === 'network' && /Cannot reach the test provider\. Nothing is cached for SPY 1d \(test\), so there is no offline copy: run once with a connection/.test(e.message));
+  inner.fetch = realFetch;
+  await provider.fetch(req(D(2020, 1, 1), D(2021, 1, 1)));
+  inner.fetch = async () => { throw new DataError('network', 'Cannot reach the test provider.'); };
+  await assert.rejects(provider.fetch(req(D(2023, 1, 1), D(2024, 1, 1))), (e: unknown) =>
+    e instanceof DataError && e.code === 'network' && /The cache has SPY 1d \(test\) only from 2020-01-02 … 2020-12-31, outside the requested range/.test(e.message));
+  // Other errors (a bad key, an unknown symbol) are not hidden behind the cache.
+  inner.fetch = async () => { throw new DataError('auth', 'The key was refused.'); };
+  await assert.rejects(provider.fetch(req(D(2020, 6, 1), D(2022, 1, 1))), (e: unknown) => e instanceof DataError && e.code === 'auth');
 });

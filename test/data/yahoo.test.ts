@@ -149,13 +149,27 @@ test('empty range: a live symbol with no bars in the range (e.g. before its list
   await rejectsWith(provider.fetch(req({ symbol: 'NEWCO' })), 'empty-range', /no 1d bars for NEWCO.*started trading on 2022-03-01/);
 });
 
-test('rate limit: retried with backoff, then succeeds', async () => {
+test('rate limit: retried with exponential backoff (waits doubling, with jitter), then succeeds', async () => {
   let calls = 0;
   const ok = sampleHandler();
-  const { s, provider } = await setup((r) => (++calls <= 2 ? { status: 429, body: 'Too Many Requests' } : ok(r)));
+  const { s } = await setup((r) => (++calls <= 3 ? { status: 429, body: 'Too Many Requests' } : ok(r)));
+  const waits: number[] = [];
+  const provider = new YahooProvider({ fetch: redirectingFetch(s), now: () => NOW, retry: { attempts: 4, baseDelayMs: 100, sleep: async (ms) => { waits.push(ms); } } });
   const got = await provider.fetch(req());
   assert.ok(got.length > 200);
-  assert.equal(s.requests.length, 3);
+  assert.equal(s.requests.length, 4);
+  assert.equal(waits.length, 3, 'one wait between each two attempts');
+  waits.forEach((ms, i) => assert.ok(ms >= 100 * 2 ** i && ms <= 125 * 2 ** i, `wait ${i + 1} is ${ms} ms: 100 ms × 2^${i} plus at most 25 % jitter`));
+});
+
+test('rate limit: Retry-After is honoured when longer than the backoff, and capped at 30 s', async () => {
+  let calls = 0;
+  const ok = sampleHandler();
+  const { s } = await setup((r) => (++calls === 1 ? { status: 429, body: 'slow down', headers: { 'retry-after': '7' } } : calls === 2 ? { status: 429, body: 'slow down', headers: { 'retry-after': '3600' } } : ok(r)));
+  const waits: number[] = [];
+  const provider = new YahooProvider({ fetch: redirectingFetch(s), now: () => NOW, retry: { attempts: 3, baseDelayMs: 10, sleep: async (ms) => { waits.push(ms); } } });
+  await provider.fetch(req());
+  assert.deepEqual(waits, [7000, 30_000]);
 });
 
 test('rate limit that persists: clear message after the configured attempts', async () => {
@@ -174,7 +188,7 @@ test('malformed responses: not JSON, wrong shape, mismatched arrays', async () =
     body.chart.result[0].indicators.quote[0].close.pop();
     return { body };
   }));
-  await rejectsWith(provider.fetch(req()), 'malformed-response', /./);
+  await rejectsWith(provider.fetch(req()), 'malformed-response', /has \d+ timestamps but \d+ prices: the answer is damaged\. Try again/);
 });
 
 test('server errors are retried, then reported; a refused connection is a network error', async () => {

@@ -109,3 +109,22 @@ test('a real evaluation report becomes the saved evaluation (in-process re-runs:
   assert.ok(evaluation.overallScore !== null && evaluation.overallScore >= 0 && evaluation.overallScore <= 1);
   assert.equal(evaluation.evaluators.find((e) => e.id === 'lookahead')?.status, 'passed', 'the RSI example does not look ahead');
 });
+
+test('offline runs say so in the saved record: the cached range the bars come from is in data.note', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { DataError } = await import('../../core/data/errors');
+  const { SampleProvider } = await import('../../core/data/sample');
+  const cacheDir = mkdtempSync(resolve(tmpdir(), 'sl-pipeline-offline-'));
+  const sample = new SampleProvider();
+  let online = true;
+  const yahoo = { id: 'yahoo', fetch: (r: Parameters<SampleProvider['fetch']>[0]) => (online ? sample.fetch(r) : Promise.reject(new DataError('network', 'Cannot reach Yahoo Finance.'))) };
+  const logged: string[] = [];
+  const base = await job({ data: { cacheDir, providers: { yahoo }, onWarning: (m) => logged.push(m) } });
+  await runBacktestJob({ ...base, options: { source: 'yahoo', from: '2018-01-01', to: '2019-12-31' } });
+  online = false;
+  const record = await runBacktestJob({ ...base, options: { source: 'yahoo', from: '2018-06-01', to: '2020-12-31' } });
+  assert.equal(record.data.end, '2019-12-31', 'the run got the cached bars only');
+  assert.match(record.data.note ?? '', /Offline: Cannot reach Yahoo Finance\. Using the cached AAPL 1d bars \(yahoo\) from 2018-01-02 … 2019-12-31/);
+  assert.equal(logged.length, 1, 'and the caller was told');
+});

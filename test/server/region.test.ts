@@ -26,7 +26,7 @@ function strategy(helpers: number): string {
 }
 
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
-const summary = (ds: { range: { start: { line: number } }; message: string; code?: unknown }[]) => ds.map((d) => `${d.range.start.line} ${d.code} ${d.message}`).sort();
+const summary = (ds: { range: { start: { line: number } }; message: unknown; code?: unknown }[]) => ds.map((d) => `${d.range.start.line} ${String(d.code)} ${String(d.message)}`).sort();
 
 test('a 250-line strategy: the quick result comes first with the new error and the earlier one, then the complete result equal to the validator', async () => {
   const uri = 'file:///work/strategies/long.strategy.ts';

@@ -116,7 +116,7 @@ async function fetchCommand(
   if (rest.length !== 1) throw new UsageError(rest.length ? `data fetch takes one symbol, got: ${rest.join(' ')}` : 'data fetch needs a symbol, e.g. `data fetch SPY`.');
   const symbol = rest[0].trim().toUpperCase();
   const source = parseSource(values.source ?? 'yahoo') as SourceId;
-  if (source === 'csv') throw new UsageError('data fetch reads from yahoo, alpaca or sample; to use a CSV file, pass it to the backtest with --csv.');
+  if (source === 'csv') throw new UsageError('data fetch reads from yahoo, alpaca or sample; to use a CSV file, pass it to the backtest with --data <file-or-folder>.');
   const interval = parseInterval(values.interval ?? '1d');
   const now = (deps.now ?? Date.now)();
   const start = values.from ? parseDateBound(values.from, '--from') : source === 'sample' ? -8.64e15 : defaultStart(interval, now);
