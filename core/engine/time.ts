@@ -14,9 +14,18 @@ export function formatTime(ms: number): string {
   const rem = ms - day * DAY_MS;
   if (rem === 0) return cachedDate;
   if (rem % 1000 !== 0) return new Date(ms).toISOString();
-  // Results hold one string per bar: building it from the cached date keeps 1M intraday bars fast.
+  // Results hold one string per bar: the cached date plus a shared time-of-day suffix is one small
+  // string per bar (a 1M-bar intraday result stays fast and compact).
   const secs = rem / 1000;
+  if (secs % 60 === 0) return cachedDate + minuteSuffix(secs / 60);
   return `${cachedDate}T${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}Z`;
+}
+
+/** `THH:MM:00Z` for each minute of the day, built on first use. */
+const MINUTE_SUFFIXES: string[] = [];
+
+function minuteSuffix(minute: number): string {
+  return (MINUTE_SUFFIXES[minute] ??= `T${pad2(Math.floor(minute / 60))}:${pad2(minute % 60)}:00Z`);
 }
 
 let cachedDay = NaN;

@@ -94,6 +94,17 @@ describe('strategy-lab backtest, end to end on real data', () => {
   });
 });
 
+test('deterministic: the same run gives byte-identical --json output, in process and in the Docker sandbox', async () => {
+  const args = ['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--commission', '0.001', '--slippage-bps', '5', '--json'];
+  const a = await runCli([...args, '--sandbox', 'none']);
+  const b = await runCli([...args, '--sandbox', 'none']);
+  const docker = await runCli([...args, '--sandbox', 'docker']);
+  for (const r of [a, b, docker]) assert.equal(r.code, 0, r.stderr);
+  assert.ok(a.stdout.length > 100_000, 'a full result (20+ years of equity points)');
+  assert.equal(b.stdout, a.stdout);
+  assert.equal(docker.stdout, a.stdout);
+});
+
 describe('strategy-lab backtest, bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-cli-bad-'));
   test('a missing strategy file', async () => {

@@ -167,6 +167,31 @@ describe('short selling', () => {
     assert.equal(broker.position('AAA'), undefined);
   });
 
+  test('a short can be sized by cash or by percent of equity', () => {
+    const byCash = run({ 0: (s) => s.sell('AAA', { cash: 500 }) }, { cash: 1000 });
+    assert.equal(byCash.broker.fills[0].side, 'sell');
+    assert.equal(byCash.broker.fills[0].shares, 4, 'floor(500 / 102)');
+    assert.equal(byCash.broker.position('AAA')!.shares, -4);
+    const byPercent = run({ 0: (s) => s.sell('AAA', { percent: 30 }) }, { cash: 1000 });
+    assert.equal(byPercent.broker.fills[0].shares, 2, 'floor(300 / 102)');
+    assert.equal(byPercent.broker.position('AAA')!.shares, -2);
+  });
+
+  test('a sell limit above the market opens a short when the high reaches it', () => {
+    const { broker } = run({ 0: (s) => s.sell('AAA', { shares: 2, limit: 107 }) });
+    assert.equal(broker.fills[0].price, 107, 'bar 2 opens at 104 and trades up to 108');
+    assert.equal(broker.fills[0].time, Date.parse('2021-01-06T00:00:00Z'));
+    assert.equal(broker.position('AAA')!.shares, -2);
+  });
+
+  test('a sell stop below the market opens a short when the low reaches it, at the stop or a worse open', () => {
+    const { broker } = run({ 0: (s) => s.sell('AAA', { shares: 2, stop: 97 }) });
+    assert.equal(broker.fills[0].price, 97);
+    assert.equal(broker.position('AAA')!.shares, -2);
+    const gap = run({ 2: (s) => s.sell('AAA', { shares: 1, stop: 96 }) });
+    assert.equal(gap.broker.fills[0].price, 95, 'bar 3 opens at 95, below the stop: filled at the open');
+  });
+
   test('a short cannot exceed equity (gross exposure ≤ equity)', () => {
     const { broker } = run({ 0: (s) => { s.sell('AAA', { shares: 5 }); s.sell('AAA', { shares: 6 }); } }, { cash: 1000 });
     assert.equal(broker.orders[0].status, 'filled');
@@ -208,6 +233,16 @@ describe('protective exits', () => {
     const lot = broker.closedLots[0];
     assert.equal(lot.exitReason, 'trailing-stop');
     assert.ok(Math.abs(lot.exitPrice - 100.7) < 1e-9);
+  });
+
+  test('a short take-profit sits below the entry', () => {
+    const { broker } = run({ 0: (s) => s.sell('AAA', { shares: 1, takeProfitPct: 5 }) });
+    // short at 102 (bar 1 open), target 96.9: bar 2 low 96 reaches it
+    const lot = broker.closedLots[0];
+    assert.equal(lot.exitReason, 'take-profit');
+    assert.ok(Math.abs(lot.exitPrice - 96.9) < 1e-9);
+    assert.equal(lot.exitTime, Date.parse('2021-01-06T00:00:00Z'));
+    assert.ok(Math.abs(broker.cash() - (10_000 + (102 - 96.9))) < 1e-9, 'a short gains when the price falls');
   });
 
   test('a short stop-loss sits above the entry', () => {
@@ -305,6 +340,30 @@ describe('strategy lifecycle and errors', () => {
     assert.throws(() => run({}, { fill: 'later' as never }), /fill must be 'next-open' or 'close'/);
     assert.throws(() => simulate(scripted({}), []), /No data/);
     assert.throws(() => simulate(scripted({}), [seriesOf('AAA', [])]), /No bars for AAA/);
+  });
+
+  test('a position still open at the end is an open trade marked at the last close, and counted in the final equity', async () => {
+    const { runBacktest } = await import('../../core/engine/backtest');
+    const result = runBacktest(scripted({ 0: (s) => s.buy('AAA', { shares: 3 }) }), [seriesOf('AAA', BARS)], { cash: 1000 });
+    assert.equal(result.trades.length, 1);
+    const [t] = result.trades;
+    assert.equal(t.open, true);
+    assert.equal(t.exitTime, null);
+    assert.equal(t.exitPrice, null);
+    assert.equal(t.exitReason, null);
+    assert.equal(t.entryPrice, 102);
+    assert.ok(Math.abs(t.pnl - 3 * (110 - 102)) < 1e-9, 'marked at the last close, 110');
+    assert.ok(Math.abs(result.metrics.equityFinal - (1000 + 3 * (110 - 102))) < 1e-9);
+  });
+
+  test('the same inputs give byte-identical results (the whole result as JSON)', async () => {
+    const { runBacktest } = await import('../../core/engine/backtest');
+    const s = seriesOf('AAA', BARS);
+    const actions = { 0: (st: BaseStrategy) => st.buy('AAA', { percent: 40, stopLossPct: 3 }), 3: (st: BaseStrategy) => st.sell('AAA', { shares: 1 }) };
+    const json = () => JSON.stringify(runBacktest(scripted(actions), [s], { commission: 0.001, slippageBps: 5 }));
+    const first = json();
+    assert.equal(json(), first);
+    assert.ok(first.length > 500 && /"trades":\[\{/.test(first), 'the result is not empty');
   });
 
   test('the same inputs give identical results', () => {

@@ -10,6 +10,13 @@ test('formatTime: dates for midnight UTC, ISO date-times otherwise, matching toI
     assert.equal(formatTime(ms), ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso);
     assert.equal(parseTime(formatTime(ms)), ms);
   }
+  // Every minute of a day (the shared time-of-day suffixes) and whole seconds between them.
+  for (let m = 0; m < 1440; m++) {
+    for (const ms of [Date.UTC(2013, 9, 4, 0, m), Date.UTC(2013, 9, 4, 0, m, 17)]) {
+      if (ms % 86_400_000 === 0) continue;
+      assert.equal(formatTime(ms), `${new Date(ms).toISOString().slice(0, 19)}Z`);
+    }
+  }
   // alternating days must not reuse a stale cached date
   assert.equal(formatTime(Date.UTC(2021, 0, 5, 10)), '2021-01-05T10:00:00Z');
   assert.equal(formatTime(Date.UTC(2021, 0, 4, 10)), '2021-01-04T10:00:00Z');
