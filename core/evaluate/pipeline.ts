@@ -10,6 +10,7 @@ import { readRequestFromSource } from '../generate/header';
 import { parseIdea } from '../generate/idea/parseIdea';
 import type { StrategySpec } from '../generate/spec';
 import { runStrategy, type SandboxMode } from '../run/runStrategy';
+import type { SandboxRunner } from '../sandbox/runner';
 import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
 import type { EvalContext } from './context';
 import { evaluateAlignment } from './evaluators/alignment';
@@ -37,6 +38,8 @@ export interface EvaluateInput {
   options?: BacktestOptions;
   /** Where the strategy's code runs (the first run when `result` is not given, and every re-run). */
   mode: SandboxMode;
+  /** A long-lived runner (warm pool, the user's sandbox settings) for those runs; without one each run starts a fresh one. */
+  runner?: SandboxRunner;
   /** The backtest to evaluate; when omitted the pipeline runs it. */
   result?: BacktestResult;
   /** The error the caller's run ended with, when it failed (then `result` is omitted). */
@@ -73,7 +76,7 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
       try {
         compiled ??= await compileStrategy(input.source, fileName);
         progress(`running the backtest (${input.mode})`);
-        result = await runStrategy({ compiled, series: input.series, options, mode: input.mode, signal: input.signal, onLog: () => logLines++ });
+        result = await runStrategy({ compiled, series: input.series, options, mode: input.mode, runner: input.runner, signal: input.signal, onLog: () => logLines++ });
         facts.elapsedMs = Math.round(performance.now() - t0);
         facts.logLines = logLines;
       } catch (err) {
@@ -102,7 +105,7 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
   const robust = result && compiled ? robustnessJobs(ctx) : [];
   if (look.length + robust.length) progress(`re-running the strategy ${look.length + robust.length} times (${input.mode})`);
   const batch = compiled && look.length + robust.length
-    ? await runBatch({ compiled, mode: input.mode, options, signal: input.signal, concurrency: settings.concurrency }, [...look, ...robust])
+    ? await runBatch({ compiled, mode: input.mode, runner: input.runner, options, signal: input.signal, concurrency: settings.concurrency }, [...look, ...robust])
     : { outcomes: [], stats: { runs: 0, failed: 0, elapsedMs: 0, mode: input.mode } };
   results.push(evaluateLookahead(ctx, batch.outcomes.slice(0, look.length), { ...batch.stats, runs: look.length }));
   results.push(evaluateRisk(ctx));

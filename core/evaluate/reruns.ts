@@ -8,11 +8,14 @@
 import { lowerBound, sliceByIndex, type BarSeries } from '../data/series';
 import type { BacktestOptions, BacktestResult } from '../engine/types';
 import { runStrategy, type SandboxMode } from '../run/runStrategy';
+import type { SandboxRunner } from '../sandbox/runner';
 import type { CompiledStrategy } from '../strategy/compile';
 
 export interface RerunContext {
   compiled: CompiledStrategy;
   mode: SandboxMode;
+  /** The caller's long-lived runner (warm pool), if it keeps one. */
+  runner?: SandboxRunner;
   /** The options of the original run (cash, commission, …); re-runs add their own params on top. */
   options: BacktestOptions;
   signal?: AbortSignal;
@@ -52,6 +55,7 @@ export async function runBatch(ctx: RerunContext, jobs: RerunJob[]): Promise<{ o
           series: job.series,
           options: { ...ctx.options, params, onLog: undefined },
           mode: ctx.mode,
+          runner: ctx.runner,
           signal: ctx.signal,
           onLog: () => {},
         });
