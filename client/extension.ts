@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { RunRecord } from '../core/history/types';
 import { SET_ALPACA_KEYS_COMMAND, setAlpacaKeys } from './alpacaKeys';
 import { BacktestController } from './backtest';
-import { registerGenerateCommands } from './commands/generateStrategy';
+import { GENERATE_AND_REFINE_COMMAND, generateAndRefine } from './commands/generateAndRefine';
+import { GENERATE_COMMAND, registerGenerateCommands } from './commands/generateStrategy';
 import { startLanguageClient } from './languageClient';
 import { StrategyCodeLens } from './codeLens';
 import { comparePick, exportRun, pickRun, type HistoryScope } from './history';
@@ -120,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
         case 'sandboxDoctor': await vscode.commands.executeCommand('strategyLab.sandboxDoctor'); break;
         case 'buildImage': await vscode.commands.executeCommand('strategyLab.buildSandboxImage'); break;
         case 'showOutput': log.show(); break;
+        case 'generateStrategy': await vscode.commands.executeCommand(GENERATE_COMMAND); break;
         default: log.warn(`Unknown panel action '${action}'.`);
       }
     } catch (err) {
@@ -202,6 +204,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   command('strategyLab.buildSandboxImage', () => buildSandboxImage(context.extensionUri, controller, log));
   command('strategyLab.sandboxDoctor', () => sandboxDoctor(context.extensionUri, log));
   command(SET_ALPACA_KEYS_COMMAND, () => setAlpacaKeys(context.secrets));
+  command(GENERATE_AND_REFINE_COMMAND, (idea, iterations) => generateAndRefine({ context, controller, log }, idea, iterations));
 
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (affectsSandbox(e)) { log.info('Sandbox settings changed: the next run uses a new sandbox.'); void controller.resetSandbox(); }

@@ -59,7 +59,7 @@ const action = (id: string) => host.post({ type: 'action', action: id, ...(model
 
 function actionBar(): HTMLElement | null {
   if (!host.interactive) return null;
-  const buttons: [string, string][] = [['rerun', 'Run again'], ['exportCsv', 'Export trades CSV'], ['exportHtml', 'Export HTML report'], ['compare', 'Compare with…'], ['history', 'Run history'], ['openSource', 'Open strategy']];
+  const buttons: [string, string][] = [['rerun', 'Run again'], ['exportCsv', 'Export trades CSV'], ['exportHtml', 'Export HTML report'], ['compare', 'Compare with…'], ['history', 'Run history'], ['openSource', 'Open strategy'], ['generateStrategy', 'Generate strategy…']];
   return h('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': 'Run actions' } },
     ...buttons.map(([id, label]) => h('button', { text: label, attrs: { type: 'button', 'data-action': id }, on: { click: () => action(id) } })));
 }

@@ -51,7 +51,7 @@ export type ToWebview =
 
 export type FromWebview =
   | { type: 'ready' }
-  | { type: 'action'; action: 'rerun' | 'exportCsv' | 'exportHtml' | 'history' | 'compare' | 'openSource' | string; runId?: string };
+  | { type: 'action'; action: 'rerun' | 'exportCsv' | 'exportHtml' | 'history' | 'compare' | 'openSource' | 'generateStrategy' | string; runId?: string };
 
 export function emptyModel(): ViewModel {
   return { run: null, compareWith: null, status: { state: 'idle' }, error: null, logs: [] };

@@ -34,21 +34,12 @@ async function generateCommand(context: vscode.ExtensionContext, givenIdea?: str
     void vscode.window.showErrorMessage('Strategy Lab: open a folder first; generated strategies are saved in its strategies/ folder.');
     return;
   }
-  const idea =
-    givenIdea ??
-    (await vscode.window.showInputBox({
-      title: 'Strategy Lab: Generate Strategy',
-      prompt: `Describe the trading idea. Examples: ${IDEA_EXAMPLES.slice(0, 3).map((e) => `"${e}"`).join(' · ')}`,
-      placeHolder: IDEA_EXAMPLES[0],
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Describe the idea, e.g. "Buy AAPL when RSI drops below 35, sell when it rises above 65".'),
-    }));
+  const idea = givenIdea ?? (await askIdea('Strategy Lab: Generate Strategy'));
   if (!idea?.trim()) return;
 
   const config = vscode.workspace.getConfiguration('strategyLab', folder.uri);
   const settings = readGenerateSettings((key, fallback) => config.get(key, fallback));
-  // Secret Storage first; OPENAI_API_KEY from the environment VS Code was started in as a fallback.
-  const apiKey = (await context.secrets.get(API_KEY_SECRET)) ?? (process.env.OPENAI_API_KEY?.trim() || undefined);
+  const apiKey = await readApiKey(context);
 
   let result: GeneratedStrategy;
   try {
@@ -80,7 +71,24 @@ async function generateCommand(context: vscode.ExtensionContext, givenIdea?: str
   if (choice === 'Run backtest') await vscode.commands.executeCommand(RUN_BACKTEST_COMMAND, uri);
 }
 
-async function showFailure(err: unknown): Promise<void> {
+/** The idea input box with examples (Generate Strategy, Generate and Refine); undefined when dismissed. */
+export function askIdea(title: string): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
+    title,
+    prompt: `Describe the trading idea. Examples: ${IDEA_EXAMPLES.slice(0, 3).map((e) => `"${e}"`).join(' · ')}`,
+    placeHolder: IDEA_EXAMPLES[0],
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Describe the idea, e.g. "Buy AAPL when RSI drops below 35, sell when it rises above 65".'),
+  });
+}
+
+/** Secret Storage first; OPENAI_API_KEY from the environment VS Code was started in as a fallback. */
+export async function readApiKey(context: vscode.ExtensionContext): Promise<string | undefined> {
+  return (await context.secrets.get(API_KEY_SECRET)) ?? (process.env.OPENAI_API_KEY?.trim() || undefined);
+}
+
+/** A generation failure as a message with what to do (Set API Key, Open Settings); nothing for a cancel. */
+export async function showFailure(err: unknown): Promise<void> {
   if (!(err instanceof GenerateError)) {
     void vscode.window.showErrorMessage(`Strategy Lab: generation failed: ${err instanceof Error ? err.message : String(err)}`);
     return;

@@ -15,7 +15,7 @@ import { CliError, processIo, type CliIo } from './io';
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  generate: { run: (argv, io) => runGenerateCommand(argv, io), summary: 'turn a trading idea in plain English into a strategy file' },
+  generate: { run: (argv, io) => runGenerateCommand(argv, io), summary: 'turn a trading idea in plain English into a strategy file (--refine N: backtest, evaluate, improve)' },
   validate: { run: runValidateCommand, summary: 'check a strategy file against the BaseStrategy rules (exit 1 on errors)' },
   backtest: { run: runBacktestCommand, summary: 'run a strategy file on market data and print its metrics' },
   evaluate: { run: (argv, io) => runEvaluateCommand(argv, io), summary: 'backtest a strategy and score whether to trust it' },

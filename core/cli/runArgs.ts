@@ -49,20 +49,33 @@ export function describeMode(mode: SandboxMode): string {
 
 /** The bars for a run: `--data` (CSV file or folder) or `--source`, the strategy's symbols unless `--symbol`, `--from`/`--to`. */
 export async function loadData(
-  values: { data?: string; source?: string; symbol?: string; from?: string; to?: string },
+  values: DataValues,
   info: StaticStrategyInfo,
   io: CliIo,
 ): Promise<{ series: BarSeries[]; label: string }> {
+  dataSource(values);
+  const symbols = values.symbol ? [values.symbol] : info.config?.symbols;
+  if (!symbols?.length) throw new CliError(`Cannot read the strategy's symbols (${info.problem ?? 'config.symbols is empty'}): pass --symbol TICKER.`, 2);
+  return loadDataFor(values, symbols, (info.config?.timeframe ?? '1d') as Timeframe, io);
+}
+
+export type DataValues = { data?: string; source?: string; symbol?: string; from?: string; to?: string };
+
+/** The data source the options name (`--data` means csv); a conflict or an unknown source is a usage error. Check it before any work. */
+export function dataSource(values: DataValues): DataSourceName {
   if (values.data && values.source && values.source !== 'csv') throw new CliError('Give either --data file.csv or --source, not both.', 2);
   const source = (values.data ? 'csv' : values.source ?? 'sample') as DataSourceName;
   if (!DATA_SOURCES.includes(source)) throw new CliError(`--source must be one of ${DATA_SOURCES.join(', ')}, got '${values.source}'.`, 2);
-  const symbols = values.symbol ? [values.symbol] : info.config?.symbols;
-  if (!symbols?.length) throw new CliError(`Cannot read the strategy's symbols (${info.problem ?? 'config.symbols is empty'}): pass --symbol TICKER.`, 2);
+  return source;
+}
+
+/** The same data options for code that is not known yet (generate --refine): bars of these symbols (or `--symbol`) and timeframe. */
+export async function loadDataFor(values: DataValues, symbols: string[], timeframe: Timeframe, io: CliIo): Promise<{ series: BarSeries[]; label: string }> {
   return loadRunData({
-    source,
+    source: dataSource(values),
     csvPath: values.data ? resolve(values.data) : undefined,
-    symbols,
-    timeframe: (info.config?.timeframe ?? '1d') as Timeframe,
+    symbols: values.symbol ? [values.symbol] : symbols,
+    timeframe,
     from: values.from,
     to: values.to,
     signal: io.signal,

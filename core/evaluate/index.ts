@@ -2,6 +2,7 @@
 export { evaluateStrategy, readSpec, type EvaluateInput } from './pipeline';
 export { refine, feedbackFor, type RefineOptions, type RefineResult, type RefineIteration, type RefineEvent } from './refine';
 export { adjustSpec, type Adjustment } from './adjust';
+export { REFINE_ITERATIONS, refineCountProblem, describeRefineEvent, iterationLine, keyMetrics, describeChanges, refineOutcome, refineSummary, refineJson, iterationsInBrief, type RefineOutcome } from './refineReport';
 export { findingsToDiagnostics, type FindingDiagnostic } from './code/diagnostics';
 export { readCodeFacts, type CodeFacts } from './code/facts';
 export { chatClientFrom, type ChatClient, type LlmConfig } from './llm/client';

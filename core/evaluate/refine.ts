@@ -5,16 +5,21 @@
  * provider the findings go back to the model; offline, deterministic spec
  * adjustments (adjust.ts) are applied and listed.
  */
+import { seriesLabel } from '../data/provider';
 import type { BarSeries } from '../data/series';
-import type { BacktestOptions } from '../engine/types';
+import type { BacktestOptions, BacktestResult } from '../engine/types';
+import { GenerateError, type GenerateErrorKind } from '../generate/errors';
 import { stripRequestHeader, withRequestHeader } from '../generate/header';
 import { generateWithOpenAI } from '../generate/llm/openaiProvider';
 import { generateOffline } from '../generate/offline/generateOffline';
 import { writeStrategy } from '../generate/offline/writeStrategy';
 import type { StrategySpec } from '../generate/spec';
 import type { GenerateEvent, LlmSettings, ProviderName } from '../generate/types';
-import type { SandboxMode } from '../run/runStrategy';
+import type { Metrics } from '../metrics/types';
+import { runStrategy, type SandboxMode } from '../run/runStrategy';
+import type { SandboxRunner } from '../sandbox/runner';
 import type { Timeframe } from '../sdk/types';
+import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
 import { readStrategyInfo } from '../strategy/config';
 import { adjustSpec } from './adjust';
 import { findingsToDiagnostics } from './code/diagnostics';
@@ -34,6 +39,8 @@ export interface RefineOptions {
   /** Bars for the generated strategy's symbols and timeframe. */
   loadSeries: (symbols: string[], timeframe: Timeframe) => Promise<BarSeries[]>;
   mode: SandboxMode;
+  /** A long-lived runner (warm pool, the caller's sandbox settings) for every run; without one each run starts a fresh one. */
+  runner?: SandboxRunner;
   options?: BacktestOptions;
   settings?: EvaluateSettingsInput;
   /** The LLM evaluators' client (none → they are skipped). */
@@ -44,12 +51,20 @@ export interface RefineOptions {
   onEvent?: (event: RefineEvent) => void;
 }
 
+/** In order per iteration: generating (generate-progress…), loading-data, backtesting, evaluating (evaluate-progress…), scored. */
 export type RefineEvent =
   | { type: 'generating'; iteration: number; feedback: boolean }
   | { type: 'generate-progress'; iteration: number; event: GenerateEvent }
+  | { type: 'loading-data'; iteration: number }
+  | { type: 'backtesting'; iteration: number }
   | { type: 'evaluating'; iteration: number }
-  | { type: 'scored'; iteration: number; score: number | null; summary: string }
+  | { type: 'evaluate-progress'; iteration: number; message: string }
+  /** Every iteration ends with one, a failed one too; `result` is the finished iteration. */
+  | { type: 'scored'; iteration: number; score: number | null; summary: string; result: RefineIteration }
   | { type: 'stopped'; iteration: number; reason: string };
+
+/** Generation failures that the next iteration would only repeat (no key, a rejected key, no such model). */
+const FATAL_GENERATE_ERRORS: readonly GenerateErrorKind[] = ['no-api-key', 'auth', 'model-not-found', 'request-rejected', 'not-understood', 'cancelled'];
 
 export interface RefineIteration {
   iteration: number;
@@ -60,8 +75,14 @@ export interface RefineIteration {
   feedback?: string;
   report: EvaluationReport | null;
   score: number | null;
+  /** The backtest's metrics, when it ran to completion. */
+  metrics?: Metrics;
+  /** The bars it ran on ("AAPL 1d, 2015-01-02 → 2024-12-31 (2,515 bars)"), once they were loaded. */
+  data?: string;
   /** Why the iteration produced no report (generation or data failed). */
   error?: string;
+  /** Where it failed: `generate` (no new code: `source` is the previous iteration's) or `evaluate` (data or evaluation). */
+  failedAt?: 'generate' | 'evaluate';
 }
 
 export interface RefineResult {
@@ -87,6 +108,7 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
     let feedback: string | undefined;
     if (o.provider === 'offline') {
       if (!previous) {
+        emit({ type: 'generating', iteration: i, feedback: false });
         const first = generateOffline(o.idea);
         spec = first.spec!;
         source = first.source;
@@ -100,6 +122,7 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
           stoppedBecause = `nothing left to adjust offline after iteration ${previous.iteration}`;
           break;
         }
+        emit({ type: 'generating', iteration: i, feedback: true });
         spec = adjusted.spec;
         changes = adjusted.changes;
         source = writeStrategy(spec);
@@ -119,28 +142,56 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
         source = withRequestHeader(o.idea, stripRequestHeader(generated.source));
       } catch (err) {
         if (o.signal?.aborted) throw err;
-        done.push({ iteration: i, source: previous?.source ?? '', provider: o.provider, changes: [], feedback, report: null, score: null, error: (err as Error).message });
+        // A failure the next attempt would only repeat ends the loop: with nothing to show, as the error itself.
+        const fatal = err instanceof GenerateError && FATAL_GENERATE_ERRORS.includes(err.kind);
+        if (fatal && !done.some((d) => d.report)) throw err;
+        const failed: RefineIteration = { iteration: i, source: previous?.source ?? '', provider: o.provider, changes: [], feedback, report: null, score: null, error: (err as Error).message, failedAt: 'generate' };
+        done.push(failed);
+        emit({ type: 'scored', iteration: i, score: null, summary: `generation failed: ${failed.error}`, result: failed });
+        if (fatal) {
+          stoppedBecause = `iteration ${i} could not be generated (${failed.error})`;
+          break;
+        }
         continue;
       }
       if (feedback) changes = [`regenerated with the findings of iteration ${previous!.iteration}`];
     }
-    if (o.provider === 'offline') emit({ type: 'generating', iteration: i, feedback: changes.length > 0 });
 
-    emit({ type: 'evaluating', iteration: i });
     const iteration: RefineIteration = { iteration: i, source, provider: o.provider, changes, ...(feedback ? { feedback } : {}), report: null, score: null };
     try {
+      emit({ type: 'loading-data', iteration: i });
       const info = readStrategyInfo(source);
       const symbols = info.config?.symbols;
       if (!symbols?.length) throw new Error(`the generated code has no readable config.symbols (${info.problem ?? 'empty'})`);
       const series = await o.loadSeries(symbols, (info.config?.timeframe ?? '1d') as Timeframe);
-      iteration.report = await evaluateStrategy({ source, series, options: o.options, mode: o.mode, settings: o.settings, llm: o.judge, signal: o.signal, spec: o.provider === 'offline' ? spec : undefined });
+      iteration.data = seriesLabel(series);
+      // The backtest runs here (not inside the evaluation) so its metrics are kept with the iteration.
+      emit({ type: 'backtesting', iteration: i });
+      let compiled: CompiledStrategy | undefined;
+      let result: BacktestResult | undefined;
+      let runError: unknown;
+      try {
+        compiled = await compileStrategy(source, 'strategy.ts');
+        result = await runStrategy({ compiled, series, options: o.options, mode: o.mode, runner: o.runner, signal: o.signal });
+        iteration.metrics = result.metrics;
+      } catch (err) {
+        if (o.signal?.aborted) throw err;
+        runError = err;
+      }
+      emit({ type: 'evaluating', iteration: i });
+      iteration.report = await evaluateStrategy({
+        source, series, options: o.options, mode: o.mode, runner: o.runner, compiled, result, runError,
+        settings: o.settings, llm: o.judge, signal: o.signal, spec: o.provider === 'offline' ? spec : undefined,
+        onProgress: (message) => emit({ type: 'evaluate-progress', iteration: i, message }),
+      });
       iteration.score = iteration.report.overallScore;
     } catch (err) {
       if (o.signal?.aborted) throw err;
       iteration.error = (err as Error).message;
+      iteration.failedAt = 'evaluate';
     }
     done.push(iteration);
-    emit({ type: 'scored', iteration: i, score: iteration.score, summary: iteration.report?.summary ?? `failed: ${iteration.error}` });
+    emit({ type: 'scored', iteration: i, score: iteration.score, summary: iteration.report?.summary ?? `failed: ${iteration.error}`, result: iteration });
     const r = iteration.report;
     if (r && (r.overallScore ?? 0) >= goodEnough && r.evaluators.every((e) => e.status !== 'failed')) {
       stoppedBecause = `iteration ${i} scored ${r.overallScore!.toFixed(2)} with nothing failed`;
@@ -151,10 +202,14 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
   return { best: bestOf(done), iterations: done, stoppedBecause };
 }
 
-/** Highest overall score; ties go to the earlier iteration (fewer changes from what was asked). */
+/**
+ * Highest overall score; ties go to the earlier iteration (fewer changes from what was asked).
+ * An iteration whose generation failed has no code of its own and is never the best, unless every one failed.
+ */
 function bestOf(iterations: RefineIteration[]): RefineIteration {
-  let best = iterations[0];
-  for (const it of iterations) if ((it.score ?? -1) > (best.score ?? -1)) best = it;
+  const candidates = iterations.filter((it) => it.failedAt !== 'generate');
+  let best = candidates[0] ?? iterations[0];
+  for (const it of candidates) if ((it.score ?? -1) > (best.score ?? -1)) best = it;
   return best;
 }
 

@@ -49,9 +49,12 @@ export async function run(): Promise<void> {
     api = await ext.activate();
     assert.ok(ext.isActive);
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['strategyLab.runBacktest', 'strategyLab.runBacktestWithOptions', 'strategyLab.openResults', 'strategyLab.showRunHistory', 'strategyLab.compareRuns', 'strategyLab.clearDataCache', 'strategyLab.buildSandboxImage', 'strategyLab.sandboxDoctor', 'strategyLab.generateStrategy', 'strategyLab.setApiKey', 'strategyLab.setAlpacaKeys']) {
+    for (const id of ['strategyLab.runBacktest', 'strategyLab.runBacktestWithOptions', 'strategyLab.openResults', 'strategyLab.showRunHistory', 'strategyLab.compareRuns', 'strategyLab.clearDataCache', 'strategyLab.buildSandboxImage', 'strategyLab.sandboxDoctor', 'strategyLab.generateStrategy', 'strategyLab.generateAndRefine', 'strategyLab.setApiKey', 'strategyLab.setAlpacaKeys']) {
       assert.ok(commands.includes(id), `command ${id} is registered`);
     }
+    const refine = (ext.packageJSON.contributes.commands as { command: string; title: string; category: string }[]).find((c) => c.command === 'strategyLab.generateAndRefine');
+    assert.deepEqual(refine && { title: refine.title, category: refine.category }, { title: 'Generate and Refine…', category: 'Strategy Lab' });
+    assert.equal(vscode.workspace.getConfiguration('strategyLab').get('refine.iterations'), 3, 'strategyLab.refine.iterations defaults to 3');
   });
 
   await check('the language server publishes diagnostics for a broken strategy, none for a good one', async () => {

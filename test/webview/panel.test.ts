@@ -172,6 +172,24 @@ describe('webview (VS Code host simulated by acquireVsCodeApi)', () => {
     assert.deepEqual((await posted()).at(-1), { type: 'action', action: 'exportCsv', runId: run.id });
   });
 
+  test('the action bar has a Generate Strategy button: click and keyboard post generateStrategy', async () => {
+    const button = page.locator('[role="toolbar"][aria-label="Run actions"] button[data-action="generateStrategy"]');
+    assert.equal(await button.count(), 1);
+    assert.equal(await button.textContent(), 'Generate strategy…');
+    assert.equal(await button.getAttribute('type'), 'button');
+    assert.equal(await button.evaluate((b) => b.hasAttribute('onclick')), false, 'no inline handler (strict CSP)');
+    const before = (await posted()).length;
+    await button.click();
+    assert.deepEqual((await posted()).slice(before), [{ type: 'action', action: 'generateStrategy', runId: run.id }]);
+    // Keyboard: reachable with Tab from the button before it, and Enter and Space both press it.
+    await page.locator('button[data-action="openSource"]').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'generateStrategy');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    assert.deepEqual((await posted()).slice(before + 1), [{ type: 'action', action: 'generateStrategy', runId: run.id }, { type: 'action', action: 'generateStrategy', runId: run.id }]);
+  });
+
   test('keyboard: sort with Enter on a header, jump with Enter on a row, arrows move between rows', async () => {
     await page.locator('button[data-column="pnl"]').focus();
     await page.keyboard.press('Enter');

@@ -1,10 +1,20 @@
 /**
  * `strategy-lab generate "<idea>"`: writes a validated strategy file, with the
  * offline generator or an OpenAI-compatible model. Never overwrites a file.
+ * With `--refine N` it runs the refine loop (core/evaluate/refine.ts) first:
+ * generate → validate → backtest in the sandbox → evaluate → feed the findings
+ * back → regenerate, and writes the best iteration.
  */
 import { relative, resolve } from 'node:path';
+import { chatClientFrom } from '../../evaluate/llm/client';
+import { refine, type RefineResult } from '../../evaluate/refine';
+import { describeRefineEvent, iterationLine, refineCountProblem, refineJson, refineOutcome, refineSummary, REFINE_ITERATIONS } from '../../evaluate/refineReport';
+import type { SandboxMode } from '../../run/runStrategy';
+import { SandboxRunner } from '../../sandbox/runner';
+import type { Timeframe } from '../../sdk/types';
 import { numberArg, parseCli } from '../args';
 import { CliError, type CliIo } from '../io';
+import { DATA_OPTIONS, DATA_USAGE, dataSource, describeMode, loadDataFor, sandboxArg, type DataValues } from '../runArgs';
 import {
   DEFAULT_LLM_SETTINGS,
   defaultStrategyPath,
@@ -12,6 +22,7 @@ import {
   generateStrategy,
   GenerateError,
   PROVIDER_CHOICES,
+  resolveProvider,
   writeNewFile,
   type LlmSettings,
   type ProviderChoice,
@@ -24,6 +35,16 @@ const USAGE = [
   '  Writes strategies/<slug>.strategy.ts (or --out), never overwriting: a taken name gets -2, -3, …',
   '  --provider auto (default) uses OpenAI when OPENAI_API_KEY is set, else the offline generator.',
   '  --print writes the file to stdout instead of disk.',
+  '',
+  `       strategy-lab generate "<idea>" --refine N ${DATA_USAGE}`,
+  '                             [--no-llm] [--json] [same options as above]',
+  '',
+  `  --refine N (${REFINE_ITERATIONS.min}–${REFINE_ITERATIONS.max}): generate → validate → backtest (Docker sandbox by default) → evaluate → feed the`,
+  '  findings back → regenerate, up to N iterations; prints one line per iteration (score, key metrics, what changed)',
+  '  and writes the best one. Offline, the changes are deterministic (looser thresholds when nothing traded, a stop-loss',
+  '  for a deep drawdown); with a model, the findings go back to it. --json prints every iteration (code included).',
+  '  LLM evaluators run when OPENAI_API_KEY is set and the provider is not offline; --no-llm skips them.',
+  '  Exit 1 when no iteration could be evaluated (nothing written) or the best still fails a critical evaluator.',
 ].join('\n');
 
 export interface GenerateCommandContext {
@@ -41,6 +62,7 @@ export async function runGenerateCommand(argv: string[], io: CliIo, context: Gen
   let provider: ProviderChoice;
   let llm: Partial<LlmSettings>;
   let print: boolean;
+  let refineRun: RefineRun | undefined;
   try {
     const { values, positionals } = parseCli(
       argv,
@@ -54,6 +76,10 @@ export async function runGenerateCommand(argv: string[], io: CliIo, context: Gen
         'max-attempts': { type: 'string' },
         'no-stream': { type: 'boolean' },
         print: { type: 'boolean' },
+        refine: { type: 'string' },
+        ...DATA_OPTIONS,
+        'no-llm': { type: 'boolean' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       USAGE,
@@ -80,6 +106,16 @@ export async function runGenerateCommand(argv: string[], io: CliIo, context: Gen
     };
     out = values.out;
     print = !!values.print;
+    if (values.refine !== undefined) {
+      const problem = refineCountProblem(values.refine, '--refine');
+      if (problem) throw new CliError(`${problem}.\n${USAGE}`, 2);
+      if (values.json && print) throw new CliError('Give either --json or --print, not both.', 2);
+      refineRun = { iterations: Number(values.refine), sandbox: sandboxArg(values.sandbox), data: values, json: !!values.json, noLlm: !!values['no-llm'] };
+      dataSource(values); // a bad --source or --data with --source is a usage error before any work
+    } else {
+      const only = ['data', 'source', 'symbol', 'from', 'to', 'sandbox', 'no-llm', 'json'].filter((k) => values[k as keyof typeof values] !== undefined);
+      if (only.length) throw new CliError(`${only.map((k) => `--${k}`).join(', ')} only appl${only.length === 1 ? 'ies' : 'y'} with --refine N.\n${USAGE}`, 2);
+    }
   } catch (err) {
     if (err instanceof CliError) {
       io.stderr(`${err.message}\n`);
@@ -89,6 +125,7 @@ export async function runGenerateCommand(argv: string[], io: CliIo, context: Gen
   }
 
   const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
+  if (refineRun) return runRefine({ idea, provider, llm, out, print, apiKey, cwd, io, run: refineRun });
   let lastReceiving = 0;
   try {
     const result = await generateStrategy(idea, {
@@ -124,4 +161,103 @@ export async function runGenerateCommand(argv: string[], io: CliIo, context: Gen
     }
     throw err;
   }
+}
+
+interface RefineRun {
+  iterations: number;
+  sandbox: SandboxMode;
+  data: DataValues;
+  json: boolean;
+  noLlm: boolean;
+}
+
+interface RefineCommand {
+  idea: string;
+  provider: ProviderChoice;
+  llm: Partial<LlmSettings>;
+  out: string | undefined;
+  print: boolean;
+  apiKey: string | undefined;
+  cwd: string;
+  io: CliIo;
+  run: RefineRun;
+}
+
+/** `generate --refine N`: the loop, one line per iteration, the best iteration written (never over an existing file). */
+async function runRefine(c: RefineCommand): Promise<number> {
+  const { io, run } = c;
+  const total = run.iterations;
+  // Iteration lines go to stdout, unless stdout is the file (--print) or the JSON report.
+  const line = run.json ? () => {} : c.print ? (t: string) => io.stderr(t) : (t: string) => io.stdout(t);
+  const progress = run.json ? () => {} : (t: string) => io.stderr(t);
+  let result: RefineResult;
+  // One runner for every run of every iteration: Docker is checked and the image found once, containers kept warm.
+  const runner = run.sandbox === 'none' ? undefined : new SandboxRunner({ mode: run.sandbox, poolSize: run.sandbox === 'docker' ? 1 : 0 });
+  let lastReceiving = 0;
+  try {
+    const provider = resolveProvider(c.provider, c.apiKey);
+    const judge = run.noLlm || c.provider === 'offline' ? undefined : chatClientFrom({ apiKey: c.apiKey, settings: c.llm });
+    progress(`Refining up to ${total} iteration${total === 1 ? '' : 's'} (${provider === 'offline' ? 'offline generator' : `model ${c.llm.model ?? DEFAULT_LLM_SETTINGS.model}`}), backtests in ${describeMode(run.sandbox)}…\n`);
+    result = await refine({
+      idea: c.idea,
+      iterations: total,
+      provider,
+      apiKey: c.apiKey,
+      llm: c.llm,
+      judge,
+      loadSeries: async (symbols: string[], timeframe: Timeframe) => (await loadDataFor(run.data, symbols, timeframe, io)).series,
+      mode: run.sandbox,
+      runner,
+      signal: io.signal,
+      onEvent: (event) => {
+        if (event.type === 'scored') {
+          line(`${iterationLine(event.result, total)}\n`);
+          return;
+        }
+        if (event.type === 'generate-progress' && event.event.type === 'receiving') {
+          if (event.event.chars - lastReceiving < 500) return;
+          lastReceiving = event.event.chars;
+        } else lastReceiving = 0;
+        const text = describeRefineEvent(event, total);
+        if (text) progress(`  ${text}\n`);
+      },
+    });
+  } catch (err) {
+    if (io.signal?.aborted) {
+      io.stderr('error: cancelled; nothing was written.\n');
+      return 130;
+    }
+    if (err instanceof GenerateError) {
+      io.stderr(`error: ${err.message}\n`);
+      return err.kind === 'cancelled' ? 130 : 1;
+    }
+    throw err;
+  } finally {
+    await runner?.dispose();
+  }
+
+  const outcome = refineOutcome(result);
+  let written: string | null = null;
+  if (outcome.write && !c.print) {
+    const wanted = c.out ? resolve(c.cwd, c.out) : defaultStrategyPath(c.cwd, c.idea);
+    const path = await writeNewFile(wanted, outcome.write.source);
+    written = relative(c.cwd, path) || path;
+    if (path !== wanted) progress(`${relative(c.cwd, wanted)} already exists; kept it and wrote ${written} instead.\n`);
+  }
+  if (run.json) io.stdout(`${JSON.stringify(refineJson(result, { idea: c.idea, requested: total, sandbox: run.sandbox, written }), null, 2)}\n`);
+  else {
+    line(`${refineSummary(result)}\n`);
+    if (written) line(`Wrote ${written} (iteration ${outcome.write!.iteration}). Next: strategy-lab backtest ${written}\n`);
+  }
+  if (outcome.write && c.print) io.stdout(outcome.write.source);
+  if (!outcome.write) {
+    io.stderr(`error: ${outcome.problem}; nothing was written.\n`);
+    return 1;
+  }
+  if (outcome.criticalFailures.length) {
+    const reasons = outcome.write.report!.evaluators.filter((e) => outcome.criticalFailures.includes(e.id)).map((e) => `${e.name}: ${e.reasons[0] ?? 'failed'}`);
+    io.stderr(`error: the best iteration still fails ${outcome.criticalFailures.join(', ')}, so its numbers cannot be trusted:\n${reasons.map((r) => `  ${r}\n`).join('')}`);
+    return 1;
+  }
+  return 0;
 }

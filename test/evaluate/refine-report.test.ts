@@ -1,0 +1,56 @@
+/** The refine loop's events and metrics per iteration, and its texts (core/evaluate/refineReport.ts) shared by the CLI and VS Code. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sampleSeries } from '../../core/data/sample';
+import { refine, type RefineEvent, type RefineIteration } from '../../core/evaluate/refine';
+import { describeRefineEvent, iterationLine, iterationsInBrief, refineCountProblem, refineOutcome, refineSummary } from '../../core/evaluate/refineReport';
+
+const loadSeries = async (symbols: string[]) => symbols.map((s) => sampleSeries(s));
+const FAST = { lookahead: { cutPoints: 1 }, robustness: { maxParams: 1 } };
+
+describe('refine loop: events and metrics', () => {
+  it('emits every stage of every iteration in order and keeps the backtest metrics and data with each', async () => {
+    const events: RefineEvent[] = [];
+    const r = await refine({ idea: 'Buy AAPL when RSI drops below 15, sell when it rises above 90', iterations: 2, provider: 'offline', loadSeries, mode: 'none', settings: FAST, onEvent: (e) => events.push(e) });
+    assert.equal(r.iterations.length, 2);
+    const stages = events.filter((e) => e.type !== 'evaluate-progress').map((e) => `${e.iteration}:${e.type}`);
+    assert.deepEqual(stages, ['1:generating', '1:loading-data', '1:backtesting', '1:evaluating', '1:scored', '2:generating', '2:loading-data', '2:backtesting', '2:evaluating', '2:scored', '2:stopped']);
+    assert.ok(events.some((e) => e.type === 'evaluate-progress' && /re-running the strategy/.test(e.message)));
+    const scored = events.filter((e): e is Extract<RefineEvent, { type: 'scored' }> => e.type === 'scored');
+    assert.deepEqual(scored.map((e) => e.result), r.iterations, 'each scored event carries its iteration');
+    assert.equal(r.iterations[0].metrics!.tradeCount, 0);
+    assert.ok(r.iterations[1].metrics!.tradeCount > 0);
+    for (const it of r.iterations) assert.match(it.data!, /SYNTHETIC.*AAPL 1d/);
+    assert.equal(r.best.iteration, 2);
+    assert.equal(describeRefineEvent(scored[1], 2), `iteration 2/2: score ${r.iterations[1].score!.toFixed(2)} · changed: entry: RSI(14) < 15 → RSI(14) < 20 (nothing traded)`);
+    assert.equal(describeRefineEvent({ type: 'backtesting', iteration: 1 }, 3), 'iteration 1/3: backtesting');
+    assert.equal(describeRefineEvent({ type: 'generate-progress', iteration: 2, event: { type: 'attempt', attempt: 1, maxAttempts: 3 } }, 3), 'iteration 2/3: generating: Attempt 1 of 3: asking the model…');
+    assert.match(refineSummary(r), /^Best: iteration 2 of 2 \(score \d\.\d\d\)\. Stopped: ran all 2 iteration\(s\)\.$/);
+    assert.match(iterationsInBrief(r), /^#1 0\.\d\d first version \(offline generator\) · #2 0\.\d\d entry: RSI\(14\) < 15 → RSI\(14\) < 20 \(nothing traded\) \(best\)$/);
+    assert.deepEqual(refineOutcome(r), { write: r.iterations[1], criticalFailures: [] });
+  });
+
+  it('a failed data load is an iteration without a report; offline then stops, and nothing is to be written', async () => {
+    const r = await refine({ idea: 'Buy AAPL when RSI drops below 15', iterations: 3, provider: 'offline', loadSeries: async () => { throw new Error('no bars for AAPL'); }, mode: 'none', settings: FAST });
+    assert.equal(r.iterations.length, 1);
+    assert.equal(r.iterations[0].failedAt, 'evaluate');
+    assert.match(r.stoppedBecause, /could not be evaluated \(no bars for AAPL\)/);
+    assert.deepEqual(refineOutcome(r), { write: undefined, problem: 'no iteration could be backtested and evaluated: no bars for AAPL', criticalFailures: [] });
+  });
+});
+
+describe('refine texts', () => {
+  it('checks the iteration count', () => {
+    for (const ok of ['1', '3', '10', ' 2 ', 4]) assert.equal(refineCountProblem(ok), undefined, String(ok));
+    for (const bad of ['0', '11', 'abc', '2.5', '-1', '', '1e1', undefined]) assert.match(refineCountProblem(bad, '--refine')!, /^--refine must be a whole number of iterations from 1 to 10, got '/, String(bad));
+  });
+
+  it('one line per iteration: a failed generation, a failed evaluation, a result that cannot be trusted', () => {
+    const base: RefineIteration = { iteration: 2, source: 'x', provider: 'openai', changes: [], report: null, score: null };
+    assert.equal(iterationLine({ ...base, failedAt: 'generate', error: 'The model server failed (500).\nmore' }, 3), 'iteration 2/3: no score · generation failed: The model server failed (500).');
+    assert.equal(iterationLine({ ...base, changes: ['regenerated with the findings of iteration 1'], failedAt: 'evaluate', error: 'no bars' }, 3), 'iteration 2/3: no score · no backtest result · changed: regenerated with the findings of iteration 1 · could not be evaluated: no bars');
+    const report = { criticalFailures: ['lookahead'], evaluators: [], summary: '' } as never;
+    const metrics = { tradeCount: 1, returnPct: 12.345, sharpeRatio: 0.5, maxDrawdownPct: -20 } as never;
+    assert.equal(iterationLine({ ...base, iteration: 1, score: 0.5, report, metrics }, 1), 'iteration 1/1: score 0.50 · 1 trade, return 12.35 %, Sharpe 0.50, max drawdown -20.00 % · first version (model) · do not trust: lookahead failed');
+  });
+});
