@@ -353,7 +353,7 @@ describe('strategy lifecycle and errors', () => {
     assert.equal(t.exitReason, null);
     assert.equal(t.entryPrice, 102);
     assert.ok(Math.abs(t.pnl - 3 * (110 - 102)) < 1e-9, 'marked at the last close, 110');
-    assert.ok(Math.abs(result.metrics.equityFinal - (1000 + 3 * (110 - 102))) < 1e-9);
+    assert.ok(Math.abs((result.metrics.equityFinal ?? NaN) - (1000 + 3 * (110 - 102))) < 1e-9);
   });
 
   test('the same inputs give byte-identical results (the whole result as JSON)', async () => {
