@@ -27,9 +27,13 @@ export interface ImageOptions {
   methods?: BuildMethod[];
   /** Give up on the Dockerfile build (base image pull) after this long. */
   dockerfileTimeoutMs?: number;
+  /** The Dockerfile's base image (its `BASE` build argument; default node:20-slim), e.g. a registry mirror. */
+  dockerfileBase?: string;
   onProgress?: (line: string) => void;
   /** Rebuild even when the tag exists. */
   force?: boolean;
+  /** After a build, remove the images of earlier runtimes (default true; tests building side images say false). Build leftovers always go. */
+  prune?: boolean;
 }
 
 export interface ImageInfo {
@@ -45,8 +49,9 @@ export function dockerfileText(runtimePath: string): string {
   return path ? readFileSync(path, 'utf8') : '';
 }
 
-export function imageTag(runtime: Buffer, dockerfile: string): string {
-  return `${IMAGE_REPOSITORY}:${contentHash(runtime, dockerfile, OFFLINE_DOCKERFILE, LAYOUT_VERSION)}`;
+/** The tag of the image for this runtime and Dockerfile (and a non-default base: another base is another image). */
+export function imageTag(runtime: Buffer, dockerfile: string, dockerfileBase?: string): string {
+  return `${IMAGE_REPOSITORY}:${contentHash(runtime, dockerfile, OFFLINE_DOCKERFILE, LAYOUT_VERSION, ...(dockerfileBase ? [dockerfileBase] : []))}`;
 }
 
 export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
@@ -70,7 +75,7 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
   }
   const runtime = readRuntime(opts.runtimePath);
   const dockerfile = dockerfileText(opts.runtimePath);
-  const tag = imageTag(runtime, dockerfile);
+  const tag = imageTag(runtime, dockerfile, opts.dockerfileBase);
   if (!opts.force && (await imageExists(docker, tag))) return { tag, method: 'existing' };
 
   const failures: string[] = [];
@@ -80,12 +85,14 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
       onProgress('sandbox/Dockerfile is not installed next to the runtime; skipping the Dockerfile build.');
       continue;
     }
-    onProgress(`Building ${tag} (${method === 'dockerfile' ? 'sandbox/Dockerfile, node:20-slim base' : "offline: FROM scratch with this machine's Node"})…`);
+    onProgress(`Building ${tag} (${method === 'dockerfile' ? `sandbox/Dockerfile, ${opts.dockerfileBase ?? 'node:20-slim'} base` : "offline: FROM scratch with this machine's Node"})…`);
     try {
       const context = (method === 'dockerfile' ? dockerfileContext(dockerfile, runtime) : offlineContext(runtime)) as unknown as NodeJS.ReadableStream;
-      await runBuild(docker, context, tag, onProgress, method === 'dockerfile' ? (opts.dockerfileTimeoutMs ?? 120_000) : 600_000);
+      const buildargs = method === 'dockerfile' && opts.dockerfileBase ? { BASE: opts.dockerfileBase } : undefined;
+      await runBuild(docker, context, tag, onProgress, method === 'dockerfile' ? (opts.dockerfileTimeoutMs ?? 120_000) : 600_000, buildargs);
       onProgress(`Built ${tag}.`);
-      await pruneOldImages(docker, tag, onProgress);
+      await removeLeftovers(docker);
+      if (opts.prune !== false) await pruneOldImages(docker, tag, onProgress);
       return { tag, method };
     } catch (err) {
       const message = (err as Error).message;
@@ -97,8 +104,8 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
 }
 
 /** Runs one build through the API, streaming progress, and fails on the first build error. */
-async function runBuild(docker: Docker, context: NodeJS.ReadableStream, tag: string, onProgress: (line: string) => void, timeoutMs: number): Promise<void> {
-  const stream = await docker.buildImage(context, { t: tag, rm: true, forcerm: true, labels: { 'strategy-lab.image': '1' } });
+async function runBuild(docker: Docker, context: NodeJS.ReadableStream, tag: string, onProgress: (line: string) => void, timeoutMs: number, buildargs?: Record<string, string>): Promise<void> {
+  const stream = await docker.buildImage(context, { t: tag, rm: true, forcerm: true, labels: { 'strategy-lab.image': '1' }, ...(buildargs ? { buildargs } : {}) });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       (stream as unknown as { destroy?: () => void }).destroy?.();
@@ -120,23 +127,31 @@ async function runBuild(docker: Docker, context: NodeJS.ReadableStream, tag: str
   });
 }
 
-/**
- * Removes images of earlier runtimes (other tags of our repository) and our
- * untagged leftovers of rebuilt tags (dangling, labelled strategy-lab.image).
- * Images still used by a container stay.
- */
-export async function pruneOldImages(docker: Docker, keep: string, onProgress: (line: string) => void = () => {}): Promise<void> {
+/** Our untagged images: replaced by a rebuilt tag, or the Dockerfile's first stage (labelled strategy-lab.image). */
+async function removeLeftovers(docker: Docker): Promise<void> {
   const dangling = await docker.listImages({ filters: JSON.stringify({ dangling: ['true'], label: ['strategy-lab.image=1'] }) }).catch(() => []);
   for (const image of dangling) await docker.getImage(image.Id).remove({ force: false }).catch(() => {});
-  const images = await docker.listImages({ filters: JSON.stringify({ reference: [IMAGE_REPOSITORY] }) }).catch(() => []);
+}
+
+/**
+ * Removes images of earlier runtimes (the other tags of `keep`'s repository) and our untagged leftovers of
+ * rebuilt tags and of the Dockerfile's first stage (dangling, labelled strategy-lab.image). Images still used
+ * by a container stay.
+ */
+export async function pruneOldImages(docker: Docker, keep: string, onProgress: (line: string) => void = () => {}): Promise<void> {
+  const repository = keep.slice(0, keep.lastIndexOf(':'));
+  await removeLeftovers(docker);
+  const images = await docker.listImages({ filters: JSON.stringify({ reference: [repository] }) }).catch(() => []);
   for (const image of images) {
-    const tags = (image.RepoTags ?? []).filter((t) => t.startsWith(`${IMAGE_REPOSITORY}:`));
-    if (tags.length === 0 || tags.includes(keep)) continue;
-    try {
-      await docker.getImage(image.Id).remove({ force: false });
-      onProgress(`Removed the old sandbox image ${tags.join(', ')}.`);
-    } catch {
-      // In use by a running container, or already gone: leave it.
+    // By tag, not by id: an identical rebuild shares its id with the tag we keep, and removing the old tag
+    // then only untags it.
+    for (const tag of (image.RepoTags ?? []).filter((t) => t.startsWith(`${repository}:`) && t !== keep)) {
+      try {
+        await docker.getImage(tag).remove({ force: false });
+        onProgress(`Removed the old sandbox image ${tag}.`);
+      } catch {
+        // In use by a running container, or already gone: leave it.
+      }
     }
   }
 }
