@@ -6,12 +6,47 @@
  * module loading, and network globals. Dynamic `import()` is refused because
  * strategies are compiled with vm.compileFunction without an import hook, and
  * `eval`/`new Function` are refused by --disallow-code-generation-from-strings.
+ *
+ * It also freezes the built-ins the engine computes with (Math, JSON, Number, the prototypes of arrays,
+ * typed arrays, objects, maps, strings, dates…) and makes their global names read-only: strategy code
+ * shares this realm with the engine, and could otherwise forge its own results by patching them
+ * (`Array.prototype.push = …`, `Math.sqrt = …`). Error constructors stay writable: Node's own error paths
+ * assign `Error.stackTraceLimit`.
  */
 import { format } from 'node:util';
 
 export interface HardenOptions {
   /** Where console output goes (the supervisor turns it into log frames). */
   onConsole: (message: string) => void;
+}
+
+/** Built-ins frozen with their prototypes (and made read-only as globals) before strategy code runs. */
+const FROZEN_GLOBALS = [
+  'Object', 'Function', 'Array', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Math', 'JSON', 'Reflect', 'Date', 'RegExp',
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'Promise', 'ArrayBuffer', 'DataView', 'Atomics',
+  'Float64Array', 'Float32Array', 'Int32Array', 'Uint32Array', 'Int16Array', 'Uint16Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'BigInt64Array', 'BigUint64Array',
+  'isFinite', 'isNaN', 'parseFloat', 'parseInt',
+] as const;
+
+function freezeIntrinsics(g: Record<string, unknown>): void {
+  const freeze = (v: unknown) => {
+    if ((typeof v === 'object' && v !== null) || typeof v === 'function') Object.freeze(v);
+  };
+  for (const name of FROZEN_GLOBALS) {
+    const value = g[name];
+    if (value === undefined) continue;
+    freeze(value);
+    freeze((value as { prototype?: unknown }).prototype);
+    Object.defineProperty(g, name, { value, writable: false, configurable: false, enumerable: false });
+  }
+  // %TypedArray% (the shared parent of Float64Array & co.) and the iterator prototypes the engine's loops use.
+  const typedArray = Object.getPrototypeOf(Float64Array) as { prototype: unknown };
+  freeze(typedArray);
+  freeze(typedArray.prototype);
+  freeze(Object.getPrototypeOf([][Symbol.iterator]()));
+  freeze(Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+  freeze(Object.getPrototypeOf(new Map()[Symbol.iterator]()));
+  freeze(Object.getPrototypeOf(new Set()[Symbol.iterator]()));
 }
 
 const REMOVED_GLOBALS = ['fetch', 'WebSocket', 'EventSource', 'BroadcastChannel', 'MessageChannel', 'MessagePort', 'Request', 'Response', 'Headers', 'FormData', 'require', 'module'];
@@ -56,4 +91,5 @@ export function hardenRealm({ onConsole }: HardenOptions): void {
     time: () => {}, timeEnd: () => {}, timeLog: () => {}, count: () => {}, countReset: () => {}, group: () => {}, groupEnd: () => {},
   });
   Object.defineProperty(g, 'console', { value: quietConsole, writable: false, configurable: false, enumerable: false });
+  freezeIntrinsics(g);
 }

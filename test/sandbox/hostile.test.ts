@@ -186,10 +186,25 @@ describe('hostile strategies in the Docker sandbox', () => {
     assertError(error, 'strategy', /constructor exploded/);
   });
 
-  test('NaN prices from the strategy give a contained result or a clear error, never a crash', async () => {
-    const { result, error } = await run(strategySource(`if (bar.index === 2) { this.log(NaN, bar.close * NaN); try { this.buy(bar.symbol, { limit: NaN }); } catch (e) { this.log('refused', (e as Error).message); } }`));
-    if (error) assert.equal(error.kind, 'strategy', error.message);
-    else assert.ok(result && Array.isArray(result.trades));
+  test('NaN and other non-finite prices or sizes from the strategy are rejected orders with the reason, never a crash or a NaN metric', async () => {
+    const { result, logs, error } = await run(strategySource(`if (bar.index === 2) { this.log(NaN, bar.close * NaN); this.buy(bar.symbol, { limit: NaN }); }
+      if (bar.index === 3) this.buy(bar.symbol, { shares: NaN });
+      if (bar.index === 4) this.buy(bar.symbol, { stopLossPct: NaN });
+      if (bar.index === 5) this.buy(bar.symbol, { cash: Infinity });
+      if (bar.index === 6) this.sell(bar.symbol, { stop: -Infinity });`));
+    assert.equal(error, undefined, error?.message);
+    assert.deepEqual(messages(logs)[0], 'NaN NaN');
+    assert.deepEqual(result!.orders.map((o) => [o.status, o.reason]), [
+      ['rejected', 'limit must be a positive finite number, got NaN'],
+      ['rejected', 'shares must be a positive finite number, got NaN'],
+      ['rejected', 'stopLossPct must be a positive finite number, got NaN'],
+      ['rejected', 'cash must be a positive finite number, got Infinity'],
+      ['rejected', 'stop must be a positive finite number, got -Infinity'],
+    ]);
+    assert.equal(result!.trades.length, 0);
+    for (const [key, value] of Object.entries(result!.metrics)) {
+      assert.ok(value === null || typeof value === 'string' || Number.isFinite(value), `${key} is ${value}`);
+    }
   });
 
   test('calling process.exit is refused', async () => {
@@ -197,21 +212,29 @@ describe('hostile strategies in the Docker sandbox', () => {
     assertError(error, 'strategy', /process\.exit\(\) is not available/);
   });
 
-  test('prototype pollution of the SDK stays inside its own container', async () => {
-    const polluter = strategySource(`if (bar.index === 0) {
-      (Object.prototype as any).polluted = 'yes';
-      (BaseStrategy.prototype as any).log = () => {};
-      Array.prototype.push = () => 0;
-        JSON.stringify = () => '{"forged":true}';
-    }`);
-    const first = await run(polluter);
-    // Either the engine still produced its result or it failed cleanly; a forged result never passes.
-    if (first.error) assert.ok(['protocol', 'strategy'].includes(first.error.kind), first.error.message);
-    else assert.equal(first.result!.run.strategy, 'Probe');
-    const probe = await run(strategySource(`if (bar.index === 0) { this.log('polluted:', String(({} as any).polluted)); }`));
-    assert.equal(probe.error, undefined, probe.error?.message);
+  test('prototype pollution: patching the built-ins the engine computes with is refused with a clear error', async () => {
+    for (const patch of ['(Object.prototype as any).polluted = \'yes\';', 'Array.prototype.push = () => 0;', 'Math.sqrt = () => 0;', 'JSON.stringify = () => \'{"forged":true}\';', '(globalThis as any).Math = {};', 'Object.defineProperty(Float64Array.prototype, \'length\', { get: () => 0 });']) {
+      const { error } = await run(strategySource(`if (bar.index === 0) { ${patch} }`));
+      assert.ok(error, `${patch} was allowed`);
+      assert.equal(error.kind, 'strategy', `${patch}: ${error.message}`);
+      assert.match(error.message, /read only|read-only|not extensible|Cannot (assign|add|define|redefine)/, `${patch}: ${error.message}`);
+    }
+  });
+
+  test('prototype pollution attempted quietly (errors caught) cannot change the reported numbers', async () => {
+    const trading = `if (bar.index % 4 === 0) this.buy(bar.symbol); else if (bar.index % 4 === 2) this.close(bar.symbol);`;
+    const quiet = await run(strategySource(`if (bar.index === 0) {
+        for (const f of [() => { Array.prototype.push = () => 0; }, () => { Math.sqrt = () => 1e9; }, () => { Math.max = () => 1e9; }, () => { (Number.prototype as any).toFixed = () => '999'; }, () => { (Object.prototype as any).x = 1; }]) { try { f(); } catch {} }
+      }
+      ${trading}`));
+    const control = await run(strategySource(trading));
+    assert.equal(quiet.error, undefined, quiet.error?.message);
+    assert.ok(control.result!.trades.length >= 4);
+    assert.equal(JSON.stringify(quiet.result), JSON.stringify(control.result));
+    // Each run has its own container: the next one starts from an untouched realm.
+    const probe = await run(strategySource(`if (bar.index === 0) { this.log('polluted:', String(({} as any).x)); }`));
     assert.deepEqual(messages(probe.logs), ['polluted: undefined']);
-    assert.equal(({} as Record<string, unknown>).polluted, undefined, 'the host realm is untouched');
+    assert.equal(({} as Record<string, unknown>).x, undefined, 'the host realm is untouched');
     assert.equal(typeof BaseStrategy.prototype.log, 'function');
   });
 
