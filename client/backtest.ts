@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { alpacaProvidersFromSecrets } from '../core/data/alpaca';
 import { evaluateStrategy } from '../core/evaluate/index';
+import { evaluateSettingsFromFlat, type EvaluateSettings } from '../core/evaluate/settings';
 import { chatClientFrom } from '../core/evaluate/llm/client';
+import { readRequestFromSource } from '../core/generate/header';
 import { readGenerateSettings } from '../core/generate/settings';
 import { describeError } from '../core/history/describeError';
 import { summarizeEvaluation } from '../core/history/evaluation';
@@ -18,6 +20,7 @@ import { summarize } from '../core/history/record';
 import type { RunOptions, RunRecord, RunSummary } from '../core/history/types';
 import { formatMetric } from '../core/report/metricCatalog';
 import { SandboxRunner } from '../core/sandbox/runner';
+import { evaluationFindingsParams, type EvaluationFindingsParams } from '../server/protocol';
 import { API_KEY_SECRET } from './commands/generateStrategy';
 import type { Log } from './output';
 import type { ResultsPanels } from './resultsPanel';
@@ -47,6 +50,11 @@ export class BacktestController implements vscode.Disposable {
   private readonly saved = new vscode.EventEmitter<RunRecord>();
   /** Fires after a run is saved to history. */
   readonly onDidSaveRun = this.saved.event;
+  /**
+   * Sends a run's evaluator findings to the language server (set by extension.ts once the language
+   * client exists), which shows them on their lines while the file's text is the source that ran.
+   */
+  publishFindings: ((params: EvaluationFindingsParams) => Promise<void>) | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly panels: ResultsPanels, private readonly log: Log) {
     this.status = vscode.window.createStatusBarItem('strategyLab.status', vscode.StatusBarAlignment.Left, 50);
@@ -121,14 +129,18 @@ export class BacktestController implements vscode.Disposable {
 
     const runner = this.sandbox();
     const sandboxRun: SandboxRun = (req) => runner.run({ ...req, mode });
+    // The exact text that runs: the record keeps it, the findings are computed on it.
+    const source = doc.getText();
+    const evaluatorSettings = settings.evaluate ? this.evaluatorSettings(settings.evaluateRaw) : undefined;
     try {
       const record = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Backtest ${name}`, cancellable: true }, async (progress, token) => {
         token.onCancellationRequested(() => controller.abort());
         // Keys saved with "Set Alpaca Keys" (Secret Storage) win over the environment's; they only go into the provider.
         const providers = options.source === 'alpaca' ? await alpacaProvidersFromSecrets(this.context.secrets) : {};
         return runBacktestJob({
-          source: doc.getText(),
+          source,
           file: where.file,
+          request: readRequestFromSource(source)?.trim() || undefined,
           options,
           data: {
             cacheDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'data-cache').fsPath,
@@ -138,7 +150,7 @@ export class BacktestController implements vscode.Disposable {
             onWarning: (m) => this.log.warn(m),
           },
           sandbox: { mode, run: sandboxRun },
-          ...(settings.evaluate ? { evaluate: (input: EvaluationRequest, signal?: AbortSignal) => this.evaluate(input, signal, (m) => progress.report({ message: `Evaluators: ${m}…` })) } : {}),
+          ...(evaluatorSettings ? { evaluate: (input: EvaluationRequest, signal?: AbortSignal) => this.evaluate(input, runner, evaluatorSettings, signal, (m) => progress.report({ message: `Evaluators: ${m}…` })) } : {}),
           signal: controller.signal,
           onStage: (stage) => {
             progress.report({ message: STAGE_TEXT[stage], increment: 100 / STAGES.length });
@@ -149,6 +161,7 @@ export class BacktestController implements vscode.Disposable {
         });
       });
       await this.store(where.root).save(record);
+      await this.sendFindings(doc.uri, record);
       panel.showRun(record);
       this.showLastResult(summarize(record), where.uri);
       this.log.info(`Saved run ${record.id}: return ${formatMetric(record.result.metrics.returnPct, '%')}, ${record.result.metrics.tradeCount} trades, ${record.sandbox.durationMs} ms in the sandbox.`);
@@ -173,17 +186,46 @@ export class BacktestController implements vscode.Disposable {
   }
 
   /**
-   * The evaluation pipeline (core/evaluate) on the finished run; its re-runs go through the same sandbox
-   * mode. LLM evaluators run only with an API key (SecretStorage or OPENAI_API_KEY), else they are skipped.
+   * `strategyLab.evaluate.*` as evaluator settings; bad values are shown (with the setting's name) and the
+   * run is then saved without an evaluation, never evaluated with settings the user did not ask for.
+   */
+  private evaluatorSettings(raw: Record<string, unknown>): EvaluateSettings | undefined {
+    try {
+      return evaluateSettingsFromFlat(raw);
+    } catch (err) {
+      this.log.error('Evaluator settings are invalid; this run is saved without an evaluation', err);
+      void vscode.window.showWarningMessage(`${(err as Error).message} This run is saved without an evaluation.`, 'Open Settings').then((c) => {
+        if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'strategyLab.evaluate');
+      });
+      return undefined;
+    }
+  }
+
+  /** The run's findings to the language server (an empty list clears the previous run's); a failure is only logged. */
+  private async sendFindings(uri: vscode.Uri, record: RunRecord): Promise<void> {
+    if (!this.publishFindings) return;
+    const params = evaluationFindingsParams(uri.toString(), record);
+    try {
+      await this.publishFindings(params);
+      if (params.findings.length) this.log.info(`${params.findings.length} evaluator finding(s) shown in ${record.strategy.file} (until it is edited).`);
+    } catch (err) {
+      this.log.warn(`Could not send the evaluator findings to the language server: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * The evaluation pipeline (core/evaluate) on the finished run, with the user's evaluator settings; its re-runs
+   * go through the same long-lived runner (warm pool, Docker host, image, limits) and mode as the backtest.
+   * LLM evaluators run only with an API key (SecretStorage or OPENAI_API_KEY), else they are skipped.
    * An evaluation that fails costs the run nothing: it is saved without one, and the log says why.
    */
-  private async evaluate(input: EvaluationRequest, signal: AbortSignal | undefined, onProgress: (m: string) => void) {
+  private async evaluate(input: EvaluationRequest, runner: SandboxRunner, settings: EvaluateSettings, signal: AbortSignal | undefined, onProgress: (m: string) => void) {
     try {
       const llmSettings = readGenerateSettings((key, fallback) => vscode.workspace.getConfiguration('strategyLab').get(key, fallback));
       const apiKey = llmSettings.provider === 'offline' ? undefined : (await this.context.secrets.get(API_KEY_SECRET)) || process.env.OPENAI_API_KEY || undefined;
-      const report = await evaluateStrategy({ ...input, signal, onProgress, llm: chatClientFrom({ apiKey, settings: llmSettings.llm }) });
+      const report = await evaluateStrategy({ ...input, runner, settings, signal, onProgress, llm: chatClientFrom({ apiKey, settings: llmSettings.llm }) });
       this.log.info(`Evaluation: ${report.summary} (${report.elapsedMs} ms).`);
-      return summarizeEvaluation(report);
+      return summarizeEvaluation(report, { source: input.source, fileName: input.fileName });
     } catch (err) {
       if (signal?.aborted) throw err;
       this.log.error('The evaluators failed; the run is saved without an evaluation', err);

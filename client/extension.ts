@@ -3,12 +3,13 @@
  * panels, the status bar and the output channel to the core modules.
  */
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import type { RunRecord } from '../core/history/types';
 import { SET_ALPACA_KEYS_COMMAND, setAlpacaKeys } from './alpacaKeys';
 import { BacktestController } from './backtest';
 import { GENERATE_AND_REFINE_COMMAND, generateAndRefine } from './commands/generateAndRefine';
 import { GENERATE_COMMAND, registerGenerateCommands } from './commands/generateStrategy';
-import { startLanguageClient } from './languageClient';
+import { publishEvaluationFindings, startLanguageClient } from './languageClient';
 import { StrategyCodeLens } from './codeLens';
 import { comparePick, exportRun, pickRun, type HistoryScope } from './history';
 import { askRunOptions } from './options';
@@ -210,24 +211,33 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     if (affectsSandbox(e)) { log.info('Sandbox settings changed: the next run uses a new sandbox.'); void controller.resetSandbox(); }
   }));
 
-  startCompanions(context, log);
+  const languageClient = startCompanions(context, log);
+  // Evaluator findings of each run go to the language server, which shows them on their lines.
+  controller.publishFindings = async (params) => {
+    const client = await languageClient;
+    if (client) await publishEvaluationFindings(client, params);
+  };
   controller.warmUp();
   showLatestRun().catch((err) => log.warn(`Could not read the run history: ${(err as Error).message}`));
   log.info('Strategy Lab ready.');
   return { panelModel: (file) => panels.get(file)?.model };
 }
 
-/** The language client (live validation) and the generator commands live in their own modules. */
-function startCompanions(context: vscode.ExtensionContext, log: Log): void {
-  startLanguageClient(context).then(
-    () => log.info('Language server started (live validation).'),
-    (err) => log.error('The language server did not start: strategies are not validated live', err),
+/**
+ * The language client (live validation, evaluator findings) and the generator commands live in their own modules.
+ * Resolves to the started client, or undefined when it did not start.
+ */
+function startCompanions(context: vscode.ExtensionContext, log: Log): Promise<LanguageClient | undefined> {
+  const client = startLanguageClient(context).then(
+    (c) => { log.info('Language server started (live validation).'); return c; },
+    (err) => { log.error('The language server did not start: strategies are not validated live', err); return undefined; },
   );
   try {
     registerGenerateCommands(context);
   } catch (err) {
     log.error('The Generate Strategy commands could not be registered', err);
   }
+  return client;
 }
 
 export async function deactivate(): Promise<void> {

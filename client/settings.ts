@@ -1,6 +1,7 @@
 /** The extension's settings, read once per use from `strategyLab.*` and typed. */
 import * as vscode from 'vscode';
 import type { SourceId } from '../core/data/provider';
+import { EVALUATE_SETTING_KEYS } from '../core/evaluate/settings';
 import type { RunOptions } from '../core/history/types';
 
 export type ExtensionSandboxMode = 'docker' | 'process';
@@ -18,6 +19,11 @@ export interface Settings {
   strategyGlob: string;
   /** Run the evaluators after every backtest. */
   evaluate: boolean;
+  /**
+   * `strategyLab.evaluate.*` weights and thresholds as VS Code has them (key → value, e.g. 'risk.maxDrawdownPct'),
+   * unchecked: `evaluateSettingsFromFlat` (core/evaluate/settings.ts) turns them into evaluator settings or one error.
+   */
+  evaluateRaw: Record<string, unknown>;
 }
 
 export function readSettings(scope?: vscode.Uri): Settings {
@@ -47,6 +53,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     },
     strategyGlob: c.get<string>('strategyGlob', '**/*.strategy.ts'),
     evaluate: c.get<boolean>('evaluate.afterBacktest', true),
+    evaluateRaw: Object.fromEntries(EVALUATE_SETTING_KEYS.map((key) => [key, c.get<unknown>(`evaluate.${key}`)])),
   };
 }
 

@@ -58,7 +58,18 @@ export function renderEvaluators(evaluation: EvaluationSummary | null): HTMLElem
         h('span', { class: 'muted', text: e.kind }),
         h('span', { class: 'score', text: e.score === null ? '—' : `${Math.round(e.score * 100)}` })),
       e.reasons.length ? h('ul', { class: 'reasons' }, ...e.reasons.map((r) => h('li', { text: r }))) : null));
-  return section('evaluators', 'Evaluators', h('p', { text: overall }), h('ul', { class: 'evaluator-list' }, ...items));
+  // Findings on the code, resolved to lines of the source that ran (runs saved before they were kept have none).
+  const findings = evaluation.findings ?? [];
+  const onCode = findings.length
+    ? h('div', { class: 'findings', attrs: { id: 'evaluator-findings' } },
+      h('h3', { text: `On the code (${findings.length})` }),
+      h('ul', { class: 'finding-list' }, ...findings.map((f) =>
+        h('li', { class: `finding ${f.severity}`, attrs: { 'data-line': String(f.line), 'data-evaluator': f.evaluator } },
+          h('span', { class: 'finding-line', text: `line ${f.line}` }),
+          h('span', { class: 'muted', text: f.evaluator }),
+          h('span', { class: 'finding-message', text: f.message })))))
+    : null;
+  return section('evaluators', 'Evaluators', h('p', { text: overall }), h('ul', { class: 'evaluator-list' }, ...items), onCode);
 }
 
 /** Lines kept in the DOM; a saved run already caps its log, a live run can produce more. */

@@ -3,6 +3,7 @@
  * the server and the extension's language client.
  */
 import type { FindingDiagnostic } from '../core/evaluate/code/diagnostics';
+import type { RunRecord } from '../core/history/types';
 
 /**
  * Client → server: the evaluators' findings on a strategy's lines ("the exit
@@ -17,6 +18,25 @@ export interface EvaluationFindingsParams {
   uri: string;
   source: string;
   findings: FindingDiagnostic[];
+}
+
+/**
+ * The notification for a saved run: its findings on the exact source that ran (an empty list when it has
+ * none, or no evaluation, so the previous run's findings go). `uri` is the document's URI as the language
+ * client sends it (`document.uri.toString()`).
+ */
+export function evaluationFindingsParams(uri: string, run: Pick<RunRecord, 'strategy' | 'evaluation'>): EvaluationFindingsParams {
+  return {
+    uri,
+    source: run.strategy.source,
+    findings: (run.evaluation?.findings ?? []).map((f) => ({
+      line: f.line,
+      range: f.range,
+      message: f.message,
+      severity: f.severity,
+      source: 'strategy-lab-evaluate',
+    })),
+  };
 }
 
 /**

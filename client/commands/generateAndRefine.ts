@@ -14,6 +14,7 @@ import { alpacaProvidersFromSecrets } from '../../core/data/alpaca';
 import { resolveSeries, type ResolveOptions, type SourceId } from '../../core/data/provider';
 import { chatClientFrom } from '../../core/evaluate/llm/client';
 import { refine, type RefineResult } from '../../core/evaluate/refine';
+import { evaluateSettingsFromFlat } from '../../core/evaluate/settings';
 import { describeRefineEvent, iterationLine, iterationsInBrief, refineCountProblem, refineOutcome, refineSummary, REFINE_ITERATIONS } from '../../core/evaluate/refineReport';
 import { defaultStrategyPath, readGenerateSettings, resolveProvider, writeNewFile } from '../../core/generate/index';
 import type { BacktestController } from '../backtest';
@@ -117,6 +118,8 @@ export async function generateAndRefine(deps: RefineCommandDeps, givenIdea?: unk
           mode,
           runner: controller.sandbox(),
           options: { ...settings.defaults },
+          // strategyLab.evaluate.* weights and thresholds, as after a backtest (a bad value fails here, named)
+          settings: evaluateSettingsFromFlat(settings.evaluateRaw),
           signal: abort.signal,
           onEvent: (event) => {
             const text = describeRefineEvent(event, iterations);

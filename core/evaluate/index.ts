@@ -6,7 +6,7 @@ export { REFINE_ITERATIONS, refineCountProblem, describeRefineEvent, iterationLi
 export { findingsToDiagnostics, type FindingDiagnostic } from './code/diagnostics';
 export { readCodeFacts, type CodeFacts } from './code/facts';
 export { chatClientFrom, type ChatClient, type LlmConfig } from './llm/client';
-export { DEFAULT_EVALUATE_SETTINGS, resolveEvaluateSettings, type EvaluateSettings, type EvaluateSettingsInput } from './settings';
+export { DEFAULT_EVALUATE_SETTINGS, EVALUATE_SETTING_KEYS, EVALUATE_SETTING_SPECS, EvaluateSettingsError, evaluateSettingsFromFlat, evaluateSettingsSchema, resolveEvaluateSettings, type EvaluateSettings, type EvaluateSettingsInput } from './settings';
 export { overallScore, CRITICAL } from './score';
 export { formatReport } from './format';
 export * from './types';

@@ -82,7 +82,111 @@ export const DEFAULT_EVALUATE_SETTINGS: EvaluateSettings = {
 
 export type EvaluateSettingsInput = { [K in keyof EvaluateSettings]?: EvaluateSettings[K] extends object ? Partial<EvaluateSettings[K]> : EvaluateSettings[K] };
 
-/** Defaults overlaid with whatever the user set; bad values are reported, not silently used. */
+/** One evaluator setting: its key under `strategyLab.evaluate.`, what it means, and the values it may take. */
+export interface EvaluateSettingSpec {
+  /** Path in EvaluateSettings, e.g. 'risk.maxDrawdownPct'; the VS Code setting is `strategyLab.evaluate.<key>`. */
+  key: string;
+  description: string;
+  /** 'integer': whole numbers only. */
+  type: 'number' | 'integer';
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+}
+
+const EVALUATOR_NAMES: Record<EvaluatorId, string> = {
+  validation: 'code validation',
+  execution: 'execution',
+  integrity: 'result integrity',
+  lookahead: 'look-ahead',
+  risk: 'risk',
+  robustness: 'robustness',
+  alignment: 'request alignment',
+  conformance: 'spec conformance',
+  intent: 'intent (LLM)',
+  quality: 'code quality (LLM)',
+  realism: 'realism (LLM)',
+};
+
+/**
+ * Every setting the user can change, in docs/evaluate.md order. The package.json contribution
+ * (`EVALUATE_SETTINGS_SCHEMA`), the validation below and the CLI's `--set` all come from this table;
+ * defaults come from DEFAULT_EVALUATE_SETTINGS.
+ */
+export const EVALUATE_SETTING_SPECS: readonly EvaluateSettingSpec[] = [
+  ...(Object.keys(EVALUATOR_NAMES) as EvaluatorId[]).map((id): EvaluateSettingSpec => ({
+    key: `weights.${id}`,
+    type: 'number',
+    minimum: 0,
+    description: `Weight of the ${EVALUATOR_NAMES[id]} evaluator in the overall score (0: it still runs and is shown, but does not count).`,
+  })),
+  { key: 'validation.warningPenalty', type: 'number', minimum: 0, maximum: 1, description: 'Code validation score lost per validator warning.' },
+  { key: 'integrity.relativeTolerance', type: 'number', minimum: 0, maximum: 0.01, description: 'Relative tolerance when the integrity check compares money amounts and recomputed metrics.' },
+  { key: 'lookahead.cutPoints', type: 'integer', minimum: 1, maximum: 50, description: 'Truncated re-runs of the look-ahead check (cut points spread evenly over the data); each is one more sandbox run.' },
+  { key: 'risk.maxDrawdownPct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'Deepest max drawdown the risk check allows, percent (35 means no deeper than −35 %).' },
+  { key: 'risk.maxExposurePct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'Highest share of time in the market the risk check allows, percent.' },
+  { key: 'risk.minTrades', type: 'integer', minimum: 0, description: 'Fewest trades for the risk check to pass (fewer trades: the statistics mean little).' },
+  { key: 'risk.maxTradeLossPct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'Worst single trade the risk check allows, percent loss (25 means no worse than −25 %).' },
+  { key: 'risk.maxLeverage', type: 'number', exclusiveMinimum: 0, description: 'Highest gross position value / equity the risk check allows at any bar.' },
+  { key: 'robustness.outOfSampleFraction', type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Last share of the data run separately as the out-of-sample part (0.3 = the last 30 %).' },
+  { key: 'robustness.paramShiftPct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'How far the parameter sensitivity check moves each numeric param, percent, both ways.' },
+  { key: 'robustness.maxReturnChange', type: 'number', exclusiveMinimum: 0, description: 'Relative return change under a param shift that scores 0 (1 = the return changes by its own size).' },
+  { key: 'robustness.returnFloorPct', type: 'number', exclusiveMinimum: 0, description: 'Floor of the return the parameter sensitivity check divides by, percentage points.' },
+  { key: 'robustness.maxParams', type: 'integer', minimum: 0, maximum: 50, description: 'Most numeric params shifted by the sensitivity check (the first ones in `params`); each costs two sandbox runs.' },
+  { key: 'conformance.relativeTolerance', type: 'number', minimum: 0, maximum: 0.01, description: 'Relative tolerance when the spec conformance check re-checks a threshold at the signal bar.' },
+  { key: 'concurrency', type: 'integer', minimum: 1, maximum: 16, description: 'Evaluator re-runs (look-ahead, robustness) in flight at once.' },
+  { key: 'llmPassScore', type: 'number', minimum: 0, maximum: 1, description: 'Score (0–1) at which an LLM evaluator passes.' },
+];
+
+/** The setting keys under `strategyLab.evaluate.` (e.g. 'risk.maxDrawdownPct'). */
+export const EVALUATE_SETTING_KEYS: readonly string[] = EVALUATE_SETTING_SPECS.map((s) => s.key);
+
+/** The value of a setting key in a settings object (undefined when absent). */
+export function settingValue(settings: object, key: string): unknown {
+  let v: unknown = settings;
+  for (const part of key.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  return v;
+}
+
+/** The package.json `contributes.configuration.properties` entries of the evaluator settings (tested against package.json). */
+export function evaluateSettingsSchema(): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const spec of EVALUATE_SETTING_SPECS) {
+    const { key, type, description, ...range } = spec;
+    out[`strategyLab.evaluate.${key}`] = { type, default: settingValue(DEFAULT_EVALUATE_SETTINGS, key), ...range, description };
+  }
+  return out;
+}
+
+/** Bad evaluator settings, each problem named by its key (`problems`), for the caller to phrase. */
+export class EvaluateSettingsError extends RangeError {
+  constructor(readonly problems: string[], hint = 'Fix them in your settings (strategyLab.evaluate.*, see docs/evaluate.md).') {
+    super(`Invalid strategyLab.evaluate settings: ${problems.join('; ')}. ${hint}`);
+    this.name = 'EvaluateSettingsError';
+  }
+}
+
+/** "a number > 0 and ≤ 100", "a whole number ≥ 1" */
+function allowed(spec: EvaluateSettingSpec): string {
+  const bounds = [
+    spec.minimum !== undefined ? `≥ ${spec.minimum}` : spec.exclusiveMinimum !== undefined ? `> ${spec.exclusiveMinimum}` : '',
+    spec.maximum !== undefined ? `≤ ${spec.maximum}` : spec.exclusiveMaximum !== undefined ? `< ${spec.exclusiveMaximum}` : '',
+  ].filter(Boolean);
+  return `${spec.type === 'integer' ? 'a whole number' : 'a number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}`;
+}
+
+function problemOf(spec: EvaluateSettingSpec, v: unknown): string | undefined {
+  const ok = typeof v === 'number' && Number.isFinite(v)
+    && (spec.type !== 'integer' || Number.isInteger(v))
+    && (spec.minimum === undefined || v >= spec.minimum)
+    && (spec.maximum === undefined || v <= spec.maximum)
+    && (spec.exclusiveMinimum === undefined || v > spec.exclusiveMinimum)
+    && (spec.exclusiveMaximum === undefined || v < spec.exclusiveMaximum);
+  return ok ? undefined : `${spec.key} must be ${allowed(spec)}, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`;
+}
+
+/** Defaults overlaid with whatever the user set; bad values are reported (EvaluateSettingsError), not silently used. */
 export function resolveEvaluateSettings(input: EvaluateSettingsInput = {}): EvaluateSettings {
   const d = DEFAULT_EVALUATE_SETTINGS;
   const merged: EvaluateSettings = {
@@ -97,27 +201,40 @@ export function resolveEvaluateSettings(input: EvaluateSettingsInput = {}): Eval
     concurrency: input.concurrency ?? d.concurrency,
     llmPassScore: input.llmPassScore ?? d.llmPassScore,
   };
-  const problems: string[] = [];
-  for (const [id, w] of Object.entries(merged.weights)) if (!(w >= 0 && Number.isFinite(w))) problems.push(`weights.${id} must be a number ≥ 0, got ${w}`);
-  const positive = (path: string, v: number) => {
-    if (!(v > 0 && Number.isFinite(v))) problems.push(`${path} must be a positive number, got ${v}`);
-  };
-  positive('risk.maxDrawdownPct', merged.risk.maxDrawdownPct);
-  positive('risk.maxExposurePct', merged.risk.maxExposurePct);
-  positive('risk.maxTradeLossPct', merged.risk.maxTradeLossPct);
-  positive('risk.maxLeverage', merged.risk.maxLeverage);
-  positive('robustness.paramShiftPct', merged.robustness.paramShiftPct);
-  positive('robustness.maxReturnChange', merged.robustness.maxReturnChange);
-  positive('robustness.returnFloorPct', merged.robustness.returnFloorPct);
-  if (!(merged.risk.minTrades >= 0)) problems.push(`risk.minTrades must be ≥ 0, got ${merged.risk.minTrades}`);
-  if (!(merged.robustness.outOfSampleFraction > 0 && merged.robustness.outOfSampleFraction < 1)) {
-    problems.push(`robustness.outOfSampleFraction must be between 0 and 1, got ${merged.robustness.outOfSampleFraction}`);
-  }
-  if (!(Number.isInteger(merged.lookahead.cutPoints) && merged.lookahead.cutPoints >= 1)) problems.push(`lookahead.cutPoints must be a whole number ≥ 1, got ${merged.lookahead.cutPoints}`);
-  if (!(Number.isInteger(merged.concurrency) && merged.concurrency >= 1)) problems.push(`concurrency must be a whole number ≥ 1, got ${merged.concurrency}`);
-  if (!(merged.llmPassScore >= 0 && merged.llmPassScore <= 1)) problems.push(`llmPassScore must be between 0 and 1, got ${merged.llmPassScore}`);
-  if (problems.length) throw new RangeError(`Invalid strategyLab.evaluate settings: ${problems.join('; ')}. Fix them in your settings (see docs/evaluate.md).`);
+  const problems = EVALUATE_SETTING_SPECS.map((spec) => problemOf(spec, settingValue(merged, spec.key))).filter((p): p is string => p !== undefined);
+  if (problems.length) throw new EvaluateSettingsError(problems);
   return merged;
+}
+
+/**
+ * The one place raw user values become evaluator settings: flat keys as in VS Code
+ * (`{ 'weights.risk': 2, 'risk.maxDrawdownPct': 30 }`, with or without the `strategyLab.evaluate.` prefix;
+ * undefined/null = the default). Unknown keys and bad values throw an EvaluateSettingsError naming each.
+ * The extension passes its `strategyLab.evaluate.*` values, the CLI its `--set` pairs.
+ */
+export function evaluateSettingsFromFlat(raw: Record<string, unknown>, hint?: string): EvaluateSettings {
+  const input: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [rawKey, value] of Object.entries(raw)) {
+    const key = rawKey.replace(/^strategyLab\.evaluate\./, '');
+    if (key === 'afterBacktest') continue; // the on/off switch, not an evaluator setting
+    const spec = EVALUATE_SETTING_SPECS.find((s) => s.key === key);
+    if (!spec) {
+      problems.push(`unknown setting '${rawKey}' (known: ${EVALUATE_SETTING_KEYS.join(', ')})`);
+      continue;
+    }
+    if (value === undefined || value === null) continue;
+    const problem = problemOf(spec, value);
+    if (problem) {
+      problems.push(problem);
+      continue;
+    }
+    const [group, field] = key.split('.');
+    if (field === undefined) input[group] = value;
+    else input[group] = { ...(input[group] as object | undefined), [field]: value };
+  }
+  if (problems.length) throw new EvaluateSettingsError(problems, hint);
+  return resolveEvaluateSettings(input as EvaluateSettingsInput);
 }
 
 function defined<T extends object>(o: T | undefined): Partial<T> {

@@ -7,6 +7,7 @@ import { resolveSeries, seriesLabel, type ResolveOptions, type SourceId } from '
 import type { BarSeries } from '../data/series';
 import type { BacktestOptions, BacktestResult, LogLine } from '../engine/types';
 import { formatTime } from '../engine/time';
+import { readRequestFromSource } from '../generate/header';
 import type { SandboxMode } from '../run/runStrategy';
 import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
 import { readStrategyInfo } from '../strategy/config';
@@ -58,12 +59,13 @@ export interface BacktestJob {
   onStage?: (stage: Stage) => void;
   onLog?: (line: RunLogLine) => void;
   signal?: AbortSignal;
-  /** The user's request, when the file has one (generated files keep it in their header). */
+  /** The user's request; default: the file's `// Request:` header (generated files keep it there), if it has one. */
   request?: string;
 }
 
 export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
   const fileName = job.file.split('/').pop() || 'strategy.ts';
+  const request = job.request?.trim() || readRequestFromSource(job.source)?.trim() || undefined;
   const stage = (s: Stage) => { job.signal?.throwIfAborted(); job.onStage?.(s); };
 
   stage('data');
@@ -100,7 +102,7 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
   const record = createRunRecord({
     result,
     series,
-    strategy: { name: info.className, file: job.file, source: job.source, ...(job.request ? { request: job.request } : {}) },
+    strategy: { name: info.className, file: job.file, source: job.source, ...(request ? { request } : {}) },
     data: { source, timeframe: info.config.timeframe ?? '1d', note: dataLabel },
     options: job.options,
     sandbox: { mode: job.sandbox.mode, durationMs },
@@ -109,7 +111,7 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
 
   stage('evaluators');
   if (job.evaluate) {
-    record.evaluation = await job.evaluate({ source: job.source, fileName, request: job.request, result, series, options, compiled, mode: job.sandbox.mode }, job.signal);
+    record.evaluation = await job.evaluate({ source: job.source, fileName, request, result, series, options, compiled, mode: job.sandbox.mode }, job.signal);
   }
   return record;
 }

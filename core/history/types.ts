@@ -48,6 +48,24 @@ export interface EvaluationSummary {
   basedOn: number;
   /** Why each trade happened, in words (index into result.trades), when the request could be read as rules. */
   tradeReasons?: { trade: number; text: string }[];
+  /**
+   * Evaluator findings resolved to lines of `strategy.source` (the exact code that ran), e.g. "Fragile parameter…"
+   * on its `params` entry. Absent in runs saved before findings were kept, and when there were none.
+   * The extension sends them to the language server, which shows them while the file's text is that source.
+   */
+  findings?: EvaluationFinding[];
+}
+
+/** One evaluator finding on the code (structurally core/evaluate/code/diagnostics.ts FindingDiagnostic, plus its evaluator). */
+export interface EvaluationFinding {
+  /** Id of the evaluator that found it, e.g. 'robustness'. */
+  evaluator: string;
+  /** 1-based line of the start. */
+  line: number;
+  /** 0-based LSP range. */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  message: string;
+  severity: 'error' | 'warning' | 'info';
 }
 
 /** What the user chose for this run (on top of the strategy's own config). */

@@ -125,6 +125,27 @@ export async function run(): Promise<void> {
     console.log(`run ${saved.id}: ${saved.data.bars} bars, ${saved.result.metrics.tradeCount} trades, return ${saved.result.metrics.returnPct?.toFixed(2)} %, ${saved.sandbox.durationMs} ms in the sandbox`);
   });
 
+  await check('the evaluator findings of that run show as diagnostics on their lines (source strategy-lab-evaluate)', async () => {
+    assert.ok(record);
+    assert.equal(record.strategy.request, 'Buy AAPL when RSI drops below 35, sell when it rises above 65', 'the request comes from the file\'s // Request: header');
+    const findings = record.evaluation?.findings ?? [];
+    // On the synthetic sample, moving sellAbove ±20 % changes the return a lot: robustness puts a finding on its params entry.
+    const fragile = findings.find((f) => f.evaluator === 'robustness' && /^Fragile parameter: moving sellAbove/.test(f.message));
+    assert.ok(fragile, `the saved run keeps the findings: ${JSON.stringify(findings)}`);
+    const rsi = uri('rsi.strategy.ts');
+    const ours = () => vscode.languages.getDiagnostics(rsi).filter((d) => d.source === 'strategy-lab-evaluate');
+    const shown = await waitFor('the evaluator findings in the editor', () => (ours().length === findings.length ? ours() : undefined), 20_000)
+      .catch((e: Error) => { throw new Error(`${e.message}; diagnostics now: ${JSON.stringify(vscode.languages.getDiagnostics(rsi).map((d) => `${d.source} ${d.range.start.line}: ${d.message}`))}`); });
+    const key = (line: number, message: string) => `${line}: ${message}`;
+    assert.deepEqual(shown.map((d) => key(d.range.start.line, d.message)).sort(), findings.map((f) => key(f.range.start.line, f.message)).sort());
+    const onParams = shown.find((d) => d.message === fragile.message)!;
+    assert.equal(onParams.range.start.line, 7, 'on the params line');
+    assert.equal(onParams.severity, vscode.DiagnosticSeverity.Warning);
+    const doc = await vscode.workspace.openTextDocument(rsi);
+    assert.equal(doc.getText(onParams.range), 'sellAbove: 65', 'on the sellAbove entry');
+    console.log(`evaluator findings in the editor: ${shown.map((d) => `line ${d.range.start.line + 1}: ${d.message}`).join(' | ')}`);
+  });
+
   await check('the results panel of the strategy shows that run', async () => {
     const model = await waitFor('the results panel model', () => api?.panelModel('rsi.strategy.ts'));
     assert.equal(model.run?.id, record?.id);

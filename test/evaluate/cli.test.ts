@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { runEvaluateCommand } from '../../core/cli/commands/evaluate';
 import { CliError } from '../../core/cli/io';
+import { cliSandboxRunner } from '../../core/cli/sandboxArgs';
+import type { SandboxRunner } from '../../core/sandbox/runner';
+import { assertNoContainersLeft, requireDocker, runtimeBundle } from '../sandbox/helpers';
 import { repoRoot, sharedData } from '../helpers/paths';
 
 async function run(args: string[]) {
@@ -53,9 +56,61 @@ describe('strategy-lab evaluate', () => {
     assert.match(stdout, /Do not trust these numbers: .*lookahead failed/);
   });
 
+  it('--set changes weights and thresholds (the strategyLab.evaluate.* names)', async () => {
+    const zero = ['validation', 'execution', 'integrity', 'lookahead', 'risk', 'alignment', 'conformance'].map((id) => `weights.${id}=0`).join(',');
+    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--json', '--set', zero, '--set', 'lookahead.cutPoints=2', '--set', 'risk.minTrades=1000']);
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    const byId = Object.fromEntries(report.evaluators.map((e: { id: string }) => [e.id, e]));
+    assert.equal(byId.lookahead.details.reruns, 3, '2 cuts + the repeat run');
+    assert.equal(byId.risk.status, 'failed');
+    assert.match(byId.risk.reasons.join(' '), /fewer than 1000, too few/);
+    assert.equal(report.overallScore, byId.robustness.score, 'every other evaluator that ran weighs 0');
+  });
+
+  it('rejects a bad --set with the setting name, what is allowed and where the table is', async () => {
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--set', 'risk.maxDrawdownPct=-30']),
+      (e: unknown) => e instanceof CliError && e.code === 2 && e.message === 'Bad --set: risk.maxDrawdownPct must be a number > 0 and ≤ 100, got -30. See the settings table in docs/evaluate.md.');
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--set', 'weights.risk=heavy']), (e: unknown) => e instanceof CliError && e.code === 2 && /weights\.risk must be a number ≥ 0, got "heavy"/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--set', 'risk.maxDrawdown=30']), (e: unknown) => e instanceof CliError && e.code === 2 && /unknown setting 'risk\.maxDrawdown'/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--set', 'weights.risk']), (e: unknown) => e instanceof CliError && e.code === 2 && /--set expects setting=value/.test(e.message));
+  });
+
+  it('--docker-host reaches the sandbox runs (an engine that is not there is named)', async () => {
+    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'docker', '--docker-host', 'unix:///nowhere/strategy-lab-cli.sock', '--set', 'lookahead.cutPoints=1']);
+    assert.equal(code, 1, 'execution failed: the numbers cannot be trusted');
+    assert.match(stdout, /^FAIL {2}Execution/m);
+    assert.match(stdout, /\/nowhere\/strategy-lab-cli\.sock/);
+  });
+
+  it('in docker mode one runner built from the flags runs the backtest and every re-run', async () => {
+    await requireDocker();
+    await runtimeBundle();
+    let built: SandboxRunner | undefined;
+    let jobs = 0;
+    const runner: typeof cliSandboxRunner = (mode, values, io, quiet) => {
+      built = cliSandboxRunner(mode, values, io, quiet);
+      const run = built.run.bind(built);
+      built.run = (req) => { jobs++; return run(req); };
+      return built;
+    };
+    let stdout = '';
+    const code = await runEvaluateCommand([EXAMPLE, '--sandbox', 'docker', '--memory-mb', '256', '--warm', '1', '--set', 'lookahead.cutPoints=1,robustness.maxParams=0', '--json'],
+      { stdout: (t) => (stdout += t), stderr: () => {} }, { env: {}, runner });
+    assert.equal(code, 0);
+    assert.equal(jobs, 1 + 2 + 2, 'the backtest, 1 cut + the repeat, the sample split');
+    assert.equal(built!.settings.limits?.memoryMb, 256);
+    assert.equal(built!.settings.poolSize, 1);
+    const report = JSON.parse(stdout);
+    assert.equal(report.evaluators.find((e: { id: string }) => e.id === 'lookahead').status, 'passed');
+    await built!.idle();
+    await assertNoContainersLeft(await requireDocker());
+  });
+
   it('rejects bad input with a usage error', async () => {
     await assert.rejects(run([EXAMPLE, '--sandbox', 'vm']), (e: unknown) => e instanceof CliError && e.code === 2 && /--sandbox must be one of docker, process, none/.test(e.message));
     await assert.rejects(run(['nope.strategy.ts']), (e: unknown) => e instanceof CliError && /Strategy file not found/.test(e.message));
     await assert.rejects(run([EXAMPLE, '--trades', '-1']), (e: unknown) => e instanceof CliError && e.code === 2);
+    await assert.rejects(run([EXAMPLE, '--warm', '9']), (e: unknown) => e instanceof CliError && e.code === 2 && /--warm must be a whole number from 0 to 8/.test(e.message));
   });
 });

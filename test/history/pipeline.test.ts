@@ -118,7 +118,7 @@ test('offline runs say so in the saved record: the cached range the bars come fr
   const cacheDir = mkdtempSync(resolve(tmpdir(), 'sl-pipeline-offline-'));
   const sample = new SampleProvider();
   let online = true;
-  const yahoo = { id: 'yahoo', fetch: (r: Parameters<SampleProvider['fetch']>[0]) => (online ? sample.fetch(r) : Promise.reject(new DataError('network', 'Cannot reach Yahoo Finance.'))) };
+  const yahoo = { id: 'yahoo', fetch: (r: Parameters<InstanceType<typeof SampleProvider>['fetch']>[0]) => (online ? sample.fetch(r) : Promise.reject(new DataError('network', 'Cannot reach Yahoo Finance.'))) };
   const logged: string[] = [];
   const base = await job({ data: { cacheDir, providers: { yahoo }, onWarning: (m) => logged.push(m) } });
   await runBacktestJob({ ...base, options: { source: 'yahoo', from: '2018-01-01', to: '2019-12-31' } });
@@ -127,4 +127,53 @@ test('offline runs say so in the saved record: the cached range the bars come fr
   assert.equal(record.data.end, '2019-12-31', 'the run got the cached bars only');
   assert.match(record.data.note ?? '', /Offline: Cannot reach Yahoo Finance\. Using the cached AAPL 1d bars \(yahoo\) from 2018-01-02 … 2019-12-31/);
   assert.equal(logged.length, 1, 'and the caller was told');
+});
+
+test('the request comes from the file\'s // Request: header when the job names none; a request given wins', async () => {
+  const base = await job();
+  const header = 'Buy AAPL when RSI drops below 35, sell when it rises above 65';
+  assert.ok(base.source.startsWith(`// Request: ${header}\n`), 'the example keeps its request in the header');
+  const seen: (string | undefined)[] = [];
+  const evaluate: BacktestJob['evaluate'] = async (input) => { seen.push(input.request); return null; };
+  const fromHeader = await runBacktestJob({ ...base, evaluate });
+  assert.equal(fromHeader.strategy.request, header, 'saved with the run');
+  const given = await runBacktestJob({ ...base, evaluate, request: 'Buy AAPL when RSI drops below 30' });
+  assert.equal(given.strategy.request, 'Buy AAPL when RSI drops below 30');
+  const none = await runBacktestJob({ ...base, evaluate, source: base.source.split('\n').slice(1).join('\n') });
+  assert.equal('request' in none.strategy, false, 'no header, no request: none is made up');
+  assert.deepEqual(seen, [header, 'Buy AAPL when RSI drops below 30', undefined], 'the evaluators get the same request');
+});
+
+test('the saved evaluation keeps each finding on its line of the source that ran, and old runs without findings still load', async () => {
+  const { evaluateStrategy } = await import('../../core/evaluate/index');
+  const { summarizeEvaluation } = await import('../../core/history/evaluation');
+  const { RunStore } = await import('../../core/history/store');
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  // An exit that can never fire (RSI never exceeds 100): the risk evaluator says so, on the close() call.
+  const source = (await job()).source.replace('sellAbove: 65', 'sellAbove: 101');
+  const record = await runBacktestJob({
+    ...(await job({ source })),
+    evaluate: async (input, signal) => summarizeEvaluation(await evaluateStrategy({ ...input, signal }), { source: input.source, fileName: input.fileName }),
+  });
+  const findings = record.evaluation?.findings ?? [];
+  const closeLine = source.split('\n').findIndex((l) => l.includes('this.close(')) + 1;
+  const exit = findings.find((f) => f.evaluator === 'risk' && /exit condition never fired in \d+ bars/.test(f.message));
+  assert.ok(exit, JSON.stringify(findings));
+  assert.equal(exit.line, closeLine);
+  assert.equal(exit.range.start.line, closeLine - 1);
+  assert.equal(source.split('\n')[exit.range.start.line].slice(exit.range.start.character, exit.range.end.character), 'this.close(bar.symbol)');
+  assert.deepEqual(findings.map((f) => f.line), [...findings.map((f) => f.line)].sort((a, b) => a - b), 'in line order');
+  // without the source there is nothing to put findings on: none are kept
+  assert.equal('findings' in summarizeEvaluation(await evaluateStrategy({ source, series: [], mode: 'none' })), false);
+
+  const store = new RunStore(await mkdtemp(resolve(tmpdir(), 'sl-findings-')));
+  await store.save(record);
+  assert.deepEqual((await store.load(record.id)).evaluation?.findings, findings, 'saved and loaded with the run');
+  // A run saved before findings were kept (same schema, no `findings`) loads as it is.
+  const old = { ...record, id: `${record.id.slice(0, -4)}old0`, evaluation: { ...record.evaluation!, findings: undefined } };
+  await store.save(JSON.parse(JSON.stringify(old)));
+  const loaded = await store.load(old.id);
+  assert.equal(loaded.evaluation?.findings, undefined);
+  assert.equal(loaded.evaluation?.overallScore, record.evaluation?.overallScore);
 });

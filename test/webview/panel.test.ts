@@ -126,6 +126,7 @@ describe('exported HTML report (self-contained)', () => {
 
   test('evaluators section says that no evaluators ran', async () => {
     assert.match(await page.locator('#no-evaluators').textContent() ?? '', /No evaluators run/);
+    assert.equal(await page.locator('#evaluator-findings').count(), 0, 'no evaluation, no findings list');
   });
 
   test('no console errors and no CSP violations', async () => { await checkNoProblems(problems); });
@@ -251,6 +252,12 @@ describe('webview (VS Code host simulated by acquireVsCodeApi)', () => {
     const overall = Math.round(evaluation.overallScore! * 100);
     assert.match(await page.locator('#evaluators').textContent() ?? '', new RegExp(`Overall score ${overall} / 100, based on ${evaluation.basedOn} of ${evaluation.evaluators.length} evaluators`));
     assert.equal(await page.locator('[data-metric="overallScore"] .card-value').textContent(), String(overall));
+    // findings on the code, with their lines in the source that ran
+    const findings = evaluation.findings ?? [];
+    assert.ok(findings.length > 0, 'the real evaluation has a finding on the code (a fragile param)');
+    assert.deepEqual(await page.locator('#evaluator-findings li.finding .finding-line').allTextContents(), findings.map((f) => `line ${f.line}`));
+    assert.deepEqual(await page.locator('#evaluator-findings li.finding .finding-message').allTextContents(), findings.map((f) => f.message));
+    assert.equal(await page.locator('#evaluator-findings li.finding').first().getAttribute('data-evaluator'), findings[0].evaluator);
     await page.locator('#evaluators').screenshot({ path: artifact('webview-evaluators.png') });
     // per-trade reasons from the spec conformance check sit in the trades table
     const reasons = evaluation.tradeReasons ?? [];

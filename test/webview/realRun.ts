@@ -41,7 +41,7 @@ export async function realRun(opts: RealRunOptions = {}): Promise<RunRecord> {
   const started = performance.now();
   const result = runInThisProcess({ compiled, series, options, mode: 'none', onLog: (l) => logs.push({ time: l.time === null ? null : new Date(l.time).toISOString().slice(0, 10), message: l.message }) });
   const evaluation = opts.evaluate
-    ? summarizeEvaluation(await evaluateStrategy({ source, fileName: 'rsi-reversion.strategy.ts', series, options, mode: 'none', result, compiled }))
+    ? summarizeEvaluation(await evaluateStrategy({ source, fileName: 'rsi-reversion.strategy.ts', series, options, mode: 'none', result, compiled }), { source, fileName: 'rsi-reversion.strategy.ts' })
     : null;
   return createRunRecord({
     result,

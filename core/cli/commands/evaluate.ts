@@ -10,18 +10,27 @@ import { findingsToDiagnostics } from '../../evaluate/code/diagnostics';
 import { formatReport } from '../../evaluate/format';
 import { chatClientFrom } from '../../evaluate/llm/client';
 import { evaluateStrategy } from '../../evaluate/pipeline';
+import { EvaluateSettingsError, evaluateSettingsFromFlat, type EvaluateSettings } from '../../evaluate/settings';
 import { numberArg, paramArgs, parseCli } from '../args';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
+import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner } from '../sandboxArgs';
 
 const USAGE = `Usage: strategy-lab evaluate <strategy.ts> [--request "..."] ${DATA_USAGE}
-       [--param name=value …] [--model M] [--base-url URL] [--no-llm] [--trades N] [--json]
+       ${SANDBOX_RUNNER_USAGE}
+       [--param name=value …] [--set setting=value …] [--model M] [--base-url URL] [--no-llm] [--trades N] [--json]
+  --set      an evaluator weight or threshold, named as the strategyLab.evaluate.* setting without the prefix
+             (docs/evaluate.md), e.g. --set weights.risk=2 --set risk.maxDrawdownPct=30,lookahead.cutPoints=3
+  --warm N   containers kept started ahead (default 0: on few cores warming competes with the runs); one runner
+             built from these flags runs the backtest and every re-run
   LLM evaluators run when OPENAI_API_KEY is set (same provider settings as generate); otherwise they are skipped.`;
 
 const OPTIONS = {
   ...DATA_OPTIONS,
   request: { type: 'string' },
+  ...SANDBOX_RUNNER_OPTIONS,
   param: { type: 'string', multiple: true },
+  set: { type: 'string', multiple: true },
   model: { type: 'string' },
   'base-url': { type: 'string' },
   'no-llm': { type: 'boolean' },
@@ -33,6 +42,25 @@ const OPTIONS = {
 export interface EvaluateCommandContext {
   /** Where OPENAI_API_KEY is read from. */
   env?: NodeJS.ProcessEnv;
+  /** Builds the sandbox runner from the flags (tests wrap it); default `cliSandboxRunner`. */
+  runner?: typeof cliSandboxRunner;
+}
+
+/** `--set weights.risk=2 --set risk.maxDrawdownPct=30,lookahead.cutPoints=3` → evaluator settings (usage error on a bad one). */
+export function settingsArg(values: string[] | undefined): EvaluateSettings {
+  const raw: Record<string, unknown> = {};
+  for (const pair of (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)) {
+    const m = /^([\w.]+)=(.*)$/.exec(pair);
+    if (!m) throw new CliError(`--set expects setting=value (e.g. --set risk.maxDrawdownPct=30), got '${pair}'.`, 2);
+    const value = m[2].trim();
+    raw[m[1]] = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  try {
+    return evaluateSettingsFromFlat(raw, 'See the settings table in docs/evaluate.md.');
+  } catch (err) {
+    if (err instanceof EvaluateSettingsError) throw new CliError(`Bad --set: ${err.problems.join('; ')}. See the settings table in docs/evaluate.md.`, 2);
+    throw err;
+  }
 }
 
 export async function runEvaluateCommand(argv: string[], io: CliIo, context: EvaluateCommandContext = {}): Promise<number> {
@@ -47,23 +75,33 @@ export async function runEvaluateCommand(argv: string[], io: CliIo, context: Eva
   const shown = numberArg('trades', values.trades);
   if (shown !== undefined && !(Number.isInteger(shown) && shown >= 0)) throw new CliError('--trades must be a whole number ≥ 0.', 2);
   const options: BacktestOptions = { params: paramArgs(values.param) };
+  const settings = settingsArg(values.set);
 
   const { series, label } = await loadData(values, info, io);
 
   const apiKey = values['no-llm'] ? undefined : env.OPENAI_API_KEY?.trim() || undefined;
   const llm = chatClientFrom({ apiKey, settings: { model: values.model, baseUrl: values['base-url'] } });
   if (!values.json) io.stderr(`Evaluating ${info.className ?? 'strategy'} on ${label} in ${describeMode(sandbox)}…\n`);
-  const report = await evaluateStrategy({
-    source,
-    fileName: file,
-    request: values.request,
-    series,
-    options,
-    mode: sandbox,
-    llm,
-    signal: io.signal,
-    onProgress: values.json ? undefined : (m) => io.stderr(`  ${m}\n`),
-  });
+  // One runner from the flags for the backtest and every re-run: the same host, image, limits (and warm containers with --warm).
+  const runner = (context.runner ?? cliSandboxRunner)(sandbox, values, io, values.json);
+  let report;
+  try {
+    report = await evaluateStrategy({
+      source,
+      fileName: file,
+      request: values.request,
+      series,
+      options,
+      mode: sandbox,
+      runner,
+      settings,
+      llm,
+      signal: io.signal,
+      onProgress: values.json ? undefined : (m) => io.stderr(`  ${m}\n`),
+    });
+  } finally {
+    await runner.dispose();
+  }
   if (values.json) {
     io.stdout(`${JSON.stringify({ ...report, diagnostics: findingsToDiagnostics(source, report.findings, file), data: label }, null, 2)}\n`);
   } else io.stdout(formatReport(report, source, { trades: shown }));
