@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { StrategyValidator, type StrategyDiagnostic, type ValidationResult } from '../core/validate/index';
-import { fileNameForUri, globToRegExp, isStrategyDocument } from './documents';
+import { fileNameForUri, isStrategyDocument, pathOfUri, StrategyGlob } from './documents';
 import { completionsAt, hoverAt, resolveCompletion, signatureHelpAt } from './features';
 import { ValidationScheduler } from './scheduler';
 import { EVALUATION_FINDINGS, VALIDATED, type EvaluationFindingsParams, type ValidatedParams } from './protocol';
@@ -41,7 +41,7 @@ export const DEFAULT_REGION_CHECK_MIN_LINES = 200;
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let validator: StrategyValidator | undefined;
-let glob = globToRegExp(DEFAULT_GLOB);
+let glob = new StrategyGlob(DEFAULT_GLOB);
 let regionCheckMinLines = DEFAULT_REGION_CHECK_MIN_LINES;
 /** Last published result per URI, with the document version it belongs to (code actions read it). */
 const results = new Map<string, { version: number; result: ValidationResult }>();
@@ -104,7 +104,7 @@ connection.onNotification(EVALUATION_FINDINGS, (params: EvaluationFindingsParams
 });
 
 function applySettings(settings: ServerSettings | undefined): void {
-  if (settings?.strategyGlob) glob = globToRegExp(settings.strategyGlob);
+  if (settings?.strategyGlob) glob = new StrategyGlob(settings.strategyGlob).withRoots(roots);
   if (typeof settings?.debounceMs === 'number') scheduler.setDebounce(settings.debounceMs);
   if (typeof settings?.regionCheckMinLines === 'number') regionCheckMinLines = settings.regionCheckMinLines;
 }
@@ -128,7 +128,14 @@ function isStrategy(document: TextDocument): boolean {
   return isStrategyDocument(document.uri, document.getText(), glob);
 }
 
+/** Workspace folder paths: the strategy glob is relative to them. */
+let roots: string[] = [];
+let folderEvents = false;
+
 connection.onInitialize((params): InitializeResult => {
+  folderEvents = params.capabilities.workspace?.workspaceFolders === true;
+  roots = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : [])).map((f) => pathOfUri(f.uri).replace(/\/$/, ''));
+  glob = glob.withRoots(roots);
   applySettings(params.initializationOptions as ServerSettings | undefined);
   return {
     capabilities: {
@@ -137,6 +144,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['.', "'", '"', '{', ','], resolveProvider: true },
       signatureHelpProvider: { triggerCharacters: ['(', ','] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'strategy-lab' },
   };
@@ -146,6 +154,14 @@ connection.onInitialize((params): InitializeResult => {
 const WARM_UP_SOURCE = "import { BaseStrategy, type Bar } from 'strategy-lab';\nimport { SMA } from 'strategy-lab/indicators';\nexport default class WarmUp extends BaseStrategy {\n  static config = { symbols: ['SPY'], timeframe: '1d' };\n  private sma = new SMA(5);\n  onBar(bar: Bar) { if ((this.sma.update(bar.close) ?? 0) > bar.close) this.buy(bar.symbol); }\n}\n";
 
 connection.onInitialized(() => {
+  if (folderEvents) {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => pathOfUri(f.uri).replace(/\/$/, '')));
+      roots = [...roots.filter((r) => !removed.has(r)), ...e.added.map((f) => pathOfUri(f.uri).replace(/\/$/, ''))];
+      glob = glob.withRoots(roots);
+      for (const document of documents.all()) onContent(document);
+    });
+  }
   setImmediate(() => {
     try {
       const warmUp = '/__strategy-lab__/warm-up.strategy.ts';
