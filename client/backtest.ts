@@ -24,7 +24,7 @@ import { evaluationFindingsParams, type EvaluationFindingsParams } from '../serv
 import { API_KEY_SECRET } from './commands/generateStrategy';
 import type { Log } from './output';
 import type { ResultsPanels } from './resultsPanel';
-import { readSettings, type ExtensionSandboxMode } from './settings';
+import { readSandboxSettings, readSettings, type ExtensionSandboxMode } from './settings';
 import { locate, type StrategyLocation } from './workspace';
 
 const STAGE_TEXT: Record<Stage, string> = {
@@ -71,17 +71,13 @@ export class BacktestController implements vscode.Disposable {
   /** The long-lived runner (warm pool); rebuilt when sandbox settings change. */
   sandbox(): SandboxRunner {
     if (!this.runner) {
-      const s = readSettings().sandbox;
+      const s = readSandboxSettings();
       this.runner = new SandboxRunner({
-        mode: s.mode,
-        docker: s.dockerHost ? { host: s.dockerHost } : {},
-        ...(s.image ? { image: s.image } : {}),
-        limits: s.limits,
-        poolSize: s.poolSize,
+        ...s,
         runtimePath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'sandbox', 'runtime.js').fsPath,
         onProgress: (line) => this.log.info(`[sandbox] ${line}`),
       });
-      this.log.info(`Sandbox: ${s.mode} mode${s.mode === 'docker' ? ` (${s.dockerHost || process.env.DOCKER_HOST || 'local socket'}, pool ${s.poolSize})` : ' (weaker isolation: a separate Node process, not a container)'}; limits ${s.limits.memoryMb} MB, ${s.limits.cpus} CPU, ${s.limits.timeMs / 1000} s.`);
+      this.log.info(`Sandbox: ${s.mode} mode${s.mode === 'docker' ? ` (${s.docker?.host || process.env.DOCKER_HOST || 'local socket'}${s.docker?.certPath ? ', TLS' : ''}, pool ${s.poolSize})` : ' (weaker isolation: a separate Node process, not a container)'}; limits ${s.limits.memoryMb} MB, ${s.limits.cpus} CPU, ${s.limits.timeMs / 1000} s.`);
     }
     return this.runner;
   }
@@ -127,12 +123,13 @@ export class BacktestController implements vscode.Disposable {
     this.setRunningStatus(name, 'data');
     this.log.info(`Backtest ${where.file}: source ${options.source}${options.from || options.to ? `, ${options.from ?? '…'} → ${options.to ?? '…'}` : ''}, cash ${options.cash}, commission ${options.commission}, sandbox ${mode}.`);
 
-    const runner = this.sandbox();
-    const sandboxRun: SandboxRun = (req) => runner.run({ ...req, mode });
     // The exact text that runs: the record keeps it, the findings are computed on it.
     const source = doc.getText();
     const evaluatorSettings = settings.evaluate ? this.evaluatorSettings(settings.evaluateRaw) : undefined;
     try {
+      // Inside the try: invalid sandbox settings are shown in the panel like any other failure.
+      const runner = this.sandbox();
+      const sandboxRun: SandboxRun = (req) => runner.run({ ...req, mode });
       const record = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Backtest ${name}`, cancellable: true }, async (progress, token) => {
         token.onCancellationRequested(() => controller.abort());
         // Keys saved with "Set Alpaca Keys" (Secret Storage) win over the environment's; they only go into the provider.

@@ -6,17 +6,17 @@ import { formatDoctor, runDoctor, type DoctorCheck } from '../core/sandbox/docto
 import { ensureImage } from '../core/sandbox/image';
 import type { BacktestController } from './backtest';
 import type { Log } from './output';
-import { readSettings } from './settings';
+import { readSandboxSettings } from './settings';
+import type { ExtensionSandboxSettings } from '../core/sandbox/settings';
 
 function runtimePath(extensionUri: vscode.Uri): string {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'sandbox', 'runtime.js').fsPath;
 }
 
 export async function buildSandboxImage(extensionUri: vscode.Uri, backtests: BacktestController, log: Log): Promise<void> {
-  const s = readSettings().sandbox;
-  const docker = s.dockerHost ? { host: s.dockerHost } : {};
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Strategy Lab: building the sandbox image', cancellable: false }, async (progress) => {
     try {
+      const docker = readSandboxSettings().docker ?? {};
       const client = createDockerClient(docker);
       await assertDockerReachable(client, docker);
       const info = await ensureImage({
@@ -35,9 +35,17 @@ export async function buildSandboxImage(extensionUri: vscode.Uri, backtests: Bac
 
 /** Runs every sandbox check, logs the report, and returns the checks (the e2e suite reads them). */
 export async function sandboxDoctor(extensionUri: vscode.Uri, log: Log): Promise<DoctorCheck[]> {
-  const s = readSettings().sandbox;
+  let s: ExtensionSandboxSettings;
+  try {
+    s = readSandboxSettings();
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Sandbox doctor: ${(err as Error).message}`, 'Open Settings').then((c) => {
+      if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'strategyLab.sandbox');
+    });
+    return [{ name: 'settings', ok: false, detail: (err as Error).message, fix: 'Correct the setting it names (Settings › Strategy Lab › Sandbox).' }];
+  }
   const checks = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Strategy Lab: checking the sandbox…' }, () => runDoctor({
-    docker: s.dockerHost ? { host: s.dockerHost } : {},
+    docker: s.docker ?? {},
     ...(s.image ? { image: s.image } : {}),
     limits: s.limits,
     runtimePath: runtimePath(extensionUri),

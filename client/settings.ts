@@ -3,17 +3,13 @@ import * as vscode from 'vscode';
 import type { SourceId } from '../core/data/provider';
 import { EVALUATE_SETTING_KEYS } from '../core/evaluate/settings';
 import type { RunOptions } from '../core/history/types';
+import { SANDBOX_SETTING_KEYS, sandboxSettingsFrom, type ExtensionSandboxSettings } from '../core/sandbox/settings';
 
 export type ExtensionSandboxMode = 'docker' | 'process';
 
 export interface Settings {
-  sandbox: {
-    mode: ExtensionSandboxMode;
-    dockerHost: string;
-    image: string;
-    poolSize: number;
-    limits: { memoryMb: number; cpus: number; timeMs: number };
-  };
+  /** Only the mode: the runner's settings come from readSandboxSettings (which checks them). */
+  sandbox: { mode: ExtensionSandboxMode };
   data: { source: SourceId; csvPath: string; adjusted: boolean };
   defaults: Required<Pick<RunOptions, 'cash' | 'commission' | 'slippageBps' | 'fill'>>;
   strategyGlob: string;
@@ -29,17 +25,7 @@ export interface Settings {
 export function readSettings(scope?: vscode.Uri): Settings {
   const c = vscode.workspace.getConfiguration('strategyLab', scope);
   return {
-    sandbox: {
-      mode: c.get<ExtensionSandboxMode>('sandbox.mode', 'docker') === 'process' ? 'process' : 'docker',
-      dockerHost: c.get<string>('sandbox.dockerHost', ''),
-      image: c.get<string>('sandbox.image', ''),
-      poolSize: c.get<number>('sandbox.poolSize', 1),
-      limits: {
-        memoryMb: c.get<number>('sandbox.memoryMb', 512),
-        cpus: c.get<number>('sandbox.cpus', 1),
-        timeMs: c.get<number>('sandbox.timeLimitSeconds', 300) * 1000,
-      },
-    },
+    sandbox: { mode: c.get<ExtensionSandboxMode>('sandbox.mode', 'docker') === 'process' ? 'process' : 'docker' },
     data: {
       source: c.get<SourceId>('data.source', 'sample'),
       csvPath: c.get<string>('data.csvPath', ''),
@@ -55,6 +41,15 @@ export function readSettings(scope?: vscode.Uri): Settings {
     evaluate: c.get<boolean>('evaluate.afterBacktest', true),
     evaluateRaw: Object.fromEntries(EVALUATE_SETTING_KEYS.map((key) => [key, c.get<unknown>(`evaluate.${key}`)])),
   };
+}
+
+/**
+ * `strategyLab.sandbox.*` as runner settings, every default filled in (core/sandbox/settings.ts). Throws a
+ * RangeError naming each bad setting and what it accepts.
+ */
+export function readSandboxSettings(): ExtensionSandboxSettings {
+  const c = vscode.workspace.getConfiguration('strategyLab.sandbox');
+  return sandboxSettingsFrom(Object.fromEntries(SANDBOX_SETTING_KEYS.map((key) => [key, c.get<unknown>(key)])));
 }
 
 /** Settings whose change needs a new sandbox runner (pool, Docker connection). */

@@ -6,7 +6,6 @@ import { dockerOptionsFromHost } from '../../core/sandbox/docker-client';
 import { parseLdd } from '../../core/sandbox/offline-rootfs';
 import { DEFAULT_LIMITS, resolveLimits } from '../../core/sandbox/limits';
 import { isStale } from '../../core/sandbox/cleanup';
-import { SANDBOX_SETTINGS_SCHEMA, sandboxSettingsFrom } from '../../core/sandbox/settings';
 import { bars } from './helpers';
 
 const key = new Uint8Array(16).fill(7);
@@ -89,15 +88,4 @@ test('stale containers: only ours, from this machine, whose owner process is gon
   assert.equal(isStale(labels(42), 'box', alive), false);
   assert.equal(isStale(labels(41, 'other-machine'), 'box', alive), false);
   assert.equal(isStale(labels(process.pid), 'box', () => false), false);
-});
-
-test('user settings map onto runner settings; bad values give actionable errors', () => {
-  assert.deepEqual(sandboxSettingsFrom({}), { mode: 'docker', docker: undefined, image: undefined, poolSize: 1, limits: { memoryMb: undefined, cpus: undefined, timeMs: undefined } });
-  const s = sandboxSettingsFrom({ mode: 'process', dockerHost: ' ssh://me@box ', image: 'mine:1', memoryMb: 1024, cpus: 2, timeLimitSeconds: 30, warmContainers: 0 });
-  assert.deepEqual(s, { mode: 'process', docker: { host: 'ssh://me@box' }, image: 'mine:1', poolSize: 0, limits: { memoryMb: 1024, cpus: 2, timeMs: 30_000 } });
-  assert.throws(() => sandboxSettingsFrom({ mode: 'none' }), /not one of docker, process/);
-  assert.throws(() => sandboxSettingsFrom({ warmContainers: 1.5 }), /whole number/);
-  // The schema's defaults are the issue's defaults.
-  assert.equal(SANDBOX_SETTINGS_SCHEMA['strategyLab.sandbox.memoryMb'].default, DEFAULT_LIMITS.memoryMb);
-  assert.equal(SANDBOX_SETTINGS_SCHEMA['strategyLab.sandbox.timeLimitSeconds'].default * 1000, DEFAULT_LIMITS.timeMs);
 });
