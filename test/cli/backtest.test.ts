@@ -105,6 +105,19 @@ test('deterministic: the same run gives byte-identical --json output, in process
   assert.equal(docker.stdout, a.stdout);
 });
 
+test('--docker-host, --image and --memory-mb reach the sandbox run', async () => {
+  const args = ['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'docker'];
+  const gone = await runCli([...args, '--docker-host', 'unix:///nowhere/strategy-lab-backtest.sock']);
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /\/nowhere\/strategy-lab-backtest\.sock/, 'the engine that is not there is named');
+  const image = await runCli([...args, '--image', 'strategy-lab-no-such-image:1']);
+  assert.equal(image.code, 1);
+  assert.match(image.stderr, /The configured sandbox image 'strategy-lab-no-such-image:1' is not on the Docker engine/);
+  const small = await runCli([...args, '--memory-mb', '128', '--json']);
+  assert.equal(small.code, 0, small.stderr);
+  assert.ok((JSON.parse(small.stdout) as JsonResult).trades.length > 10, 'a full run within 128 MB');
+});
+
 describe('strategy-lab backtest, bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-cli-bad-'));
   test('a missing strategy file', async () => {
@@ -121,6 +134,8 @@ describe('strategy-lab backtest, bad input', () => {
       [['--from', '2020-13-45'], /Invalid start date '2020-13-45'/, 1],
       [['--param', 'period'], /--param expects name=value/, 2],
       [['--bogus'], /Unknown option '--bogus'/, 2],
+      [['--memory-mb', '50'], /--memory-mb must be at least 96/, 2],
+      [['--warm', '12'], /--warm must be a whole number from 0 to 8/, 2],
     ] as const) {
       const r = await runCli(['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none', ...args]);
       assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);

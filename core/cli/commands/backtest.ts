@@ -8,13 +8,16 @@ import { numberArg, paramArgs, parseCli } from '../args';
 import { formatSummary } from '../summary';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
+import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner } from '../sandboxArgs';
 
 const USAGE = `Usage: strategy-lab backtest <strategy.ts> ${DATA_USAGE}
+       ${SANDBOX_RUNNER_USAGE}
        [--cash N] [--commission F] [--commission-fixed N] [--slippage-bps N] [--fill next-open|close] [--param name=value …]
        [--json] [--out result.json]`;
 
 const OPTIONS = {
   ...DATA_OPTIONS,
+  ...SANDBOX_RUNNER_OPTIONS,
   cash: { type: 'string' },
   commission: { type: 'string' },
   'commission-fixed': { type: 'string' },
@@ -49,18 +52,28 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     throw new CliError((err as Error).message, 2);
   }
 
-  const { series, label } = await loadData(values, info, io);
-  const compiled = await compileStrategy(source, file);
-  if (!values.json) io.stderr(`Running ${info.className ?? 'strategy'} in ${describeMode(sandbox)}…\n`);
-  const result = await runStrategy({
-    compiled,
-    series,
-    options,
-    mode: sandbox,
-    signal: io.signal,
-    onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${line.message}\n`),
-  });
+  // Flag errors (--warm, --memory-mb) before any data is fetched.
+  const runner = cliSandboxRunner(sandbox, values, io, values.json);
+  try {
+    const { series, label } = await loadData(values, info, io);
+    const compiled = await compileStrategy(source, file);
+    if (!values.json) io.stderr(`Running ${info.className ?? 'strategy'} in ${describeMode(sandbox)}…\n`);
+    const result = await runStrategy({
+      compiled,
+      series,
+      options,
+      mode: sandbox,
+      runner,
+      signal: io.signal,
+      onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${line.message}\n`),
+    });
+    return await report(result, label, values, io);
+  } finally {
+    await runner.dispose();
+  }
+}
 
+async function report(result: BacktestResult, label: string, values: { json?: boolean; out?: string }, io: CliIo): Promise<number> {
   const json = JSON.stringify({ metrics: result.metrics, trades: result.trades, equity: result.equity, orders: result.orders, run: { ...result.run, data: label } }, null, 2);
   if (values.out) {
     await writeFile(resolve(values.out), `${json}\n`);

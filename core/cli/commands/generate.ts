@@ -10,11 +10,11 @@ import { chatClientFrom } from '../../evaluate/llm/client';
 import { refine, type RefineResult } from '../../evaluate/refine';
 import { describeRefineEvent, iterationLine, refineCountProblem, refineJson, refineOutcome, refineSummary, REFINE_ITERATIONS } from '../../evaluate/refineReport';
 import type { SandboxMode } from '../../run/runStrategy';
-import { SandboxRunner } from '../../sandbox/runner';
 import type { Timeframe } from '../../sdk/types';
 import { numberArg, parseCli } from '../args';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, dataSource, describeMode, loadDataFor, sandboxArg, type DataValues } from '../runArgs';
+import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner, type SandboxRunnerValues } from '../sandboxArgs';
 import {
   DEFAULT_LLM_SETTINGS,
   defaultStrategyPath,
@@ -37,6 +37,7 @@ const USAGE = [
   '  --print writes the file to stdout instead of disk.',
   '',
   `       strategy-lab generate "<idea>" --refine N ${DATA_USAGE}`,
+  `                             ${SANDBOX_RUNNER_USAGE}`,
   '                             [--no-llm] [--json] [same options as above]',
   '',
   `  --refine N (${REFINE_ITERATIONS.min}–${REFINE_ITERATIONS.max}): generate → validate → backtest (Docker sandbox by default) → evaluate → feed the`,
@@ -78,6 +79,7 @@ export async function runGenerateCommand(argv: string[], io: CliIo, context: Gen
         print: { type: 'boolean' },
         refine: { type: 'string' },
         ...DATA_OPTIONS,
+        ...SANDBOX_RUNNER_OPTIONS,
         'no-llm': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -110,10 +112,10 @@ export async function runGenerateCommand(argv: string[], io: CliIo, context: Gen
       const problem = refineCountProblem(values.refine, '--refine');
       if (problem) throw new CliError(`${problem}.\n${USAGE}`, 2);
       if (values.json && print) throw new CliError('Give either --json or --print, not both.', 2);
-      refineRun = { iterations: Number(values.refine), sandbox: sandboxArg(values.sandbox), data: values, json: !!values.json, noLlm: !!values['no-llm'] };
+      refineRun = { iterations: Number(values.refine), sandbox: sandboxArg(values.sandbox), data: values, runnerFlags: values, json: !!values.json, noLlm: !!values['no-llm'] };
       dataSource(values); // a bad --source or --data with --source is a usage error before any work
     } else {
-      const only = ['data', 'source', 'symbol', 'from', 'to', 'sandbox', 'no-llm', 'json'].filter((k) => values[k as keyof typeof values] !== undefined);
+      const only = ['data', 'source', 'symbol', 'from', 'to', 'sandbox', ...Object.keys(SANDBOX_RUNNER_OPTIONS), 'no-llm', 'json'].filter((k) => values[k as keyof typeof values] !== undefined);
       if (only.length) throw new CliError(`${only.map((k) => `--${k}`).join(', ')} only appl${only.length === 1 ? 'ies' : 'y'} with --refine N.\n${USAGE}`, 2);
     }
   } catch (err) {
@@ -167,6 +169,7 @@ interface RefineRun {
   iterations: number;
   sandbox: SandboxMode;
   data: DataValues;
+  runnerFlags: SandboxRunnerValues;
   json: boolean;
   noLlm: boolean;
 }
@@ -191,8 +194,8 @@ async function runRefine(c: RefineCommand): Promise<number> {
   const line = run.json ? () => {} : c.print ? (t: string) => io.stderr(t) : (t: string) => io.stdout(t);
   const progress = run.json ? () => {} : (t: string) => io.stderr(t);
   let result: RefineResult;
-  // One runner for every run of every iteration: Docker is checked and the image found once, containers kept warm.
-  const runner = run.sandbox === 'none' ? undefined : new SandboxRunner({ mode: run.sandbox, poolSize: run.sandbox === 'docker' ? 1 : 0 });
+  // One runner from the flags for every run of every iteration: Docker is checked and the image found once.
+  const runner = run.sandbox === 'none' ? undefined : cliSandboxRunner(run.sandbox, run.runnerFlags, io, run.json);
   let lastReceiving = 0;
   try {
     const provider = resolveProvider(c.provider, c.apiKey);
