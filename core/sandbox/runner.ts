@@ -70,6 +70,30 @@ const READY_TIMEOUT_MS = 60_000;
  */
 const REFILL_WHEN_IDLE_MS = 250;
 
+/**
+ * `work`'s outcome, or a 'cancelled' SandboxError as soon as `signal` aborts (at once if it already has).
+ * `work` is not stopped; what it produces after the cancel goes to `onLate`.
+ */
+function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined, onLate?: (value: T) => void): Promise<T> {
+  if (!signal) return work;
+  const cancelled = () => new SandboxError('cancelled', 'The backtest was cancelled.');
+  if (signal.aborted) {
+    work.then((v) => onLate?.(v), () => {});
+    return Promise.reject(cancelled());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.then((v) => onLate?.(v), () => {});
+      reject(cancelled());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => { signal.removeEventListener('abort', onAbort); if (signal.aborted) onLate?.(v); else resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
@@ -169,10 +193,11 @@ export class SandboxRunner {
       channel = startProcessSandbox(this.runtimePath, limits);
       this.live.add(channel);
     } else if (mode === 'docker') {
-      const tag = await this.prepareDocker();
-      if (req.signal?.aborted) throw new SandboxError('cancelled', 'The backtest was cancelled.');
+      // Cancelling must not wait for a first image build or a slow engine: the preparation goes on for the
+      // next run, this one stops now. A container that starts after the cancel is removed at once.
+      const tag = await untilCancelled(this.prepareDocker(), req.signal);
       const warm = this.poolKey === limitsKey(limits) ? this.pool?.take() : undefined;
-      channel = warm ?? (await this.startCold(tag, limits));
+      channel = warm ?? (await untilCancelled(this.startCold(tag, limits), req.signal, (late) => this.release(late)));
     } else {
       throw new RangeError(`Unknown sandbox mode '${String(mode)}': use ${SANDBOX_MODES.join(', ')}.`);
     }

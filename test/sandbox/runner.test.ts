@@ -11,6 +11,7 @@ import { containerSpec, LABEL_OWNER_PID, listSandboxContainers } from '../../cor
 import { SandboxError } from '../../core/sandbox/errors';
 import { resolveLimits } from '../../core/sandbox/limits';
 import { runInSandbox, SandboxRunner } from '../../core/sandbox/runner';
+import { processModeArgs } from '../../core/sandbox/process-mode';
 import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, ourContainers, requireDocker, runtimeBundle, strategySource } from './helpers';
 
 let docker: Docker;
@@ -130,6 +131,35 @@ export default class SpyRsi extends BaseStrategy {
     await assertNoContainersLeft(docker);
   });
 
+  test('cancelling while the sandbox is still being prepared (a stalled engine, a first image build) stops the run at once', async () => {
+    // An engine that accepts connections and never answers: preparation hangs until its own timeout.
+    const sockets = new Set<import('node:net').Socket>();
+    const stalled: Server = createServer((socket) => { sockets.add(socket); socket.on('error', () => {}); });
+    await new Promise<void>((r) => stalled.listen(0, '127.0.0.1', r));
+    const port = (stalled.address() as { port: number }).port;
+    const runner = new SandboxRunner({ docker: { host: `tcp://127.0.0.1:${port}` }, poolSize: 0 });
+    try {
+      const controller = new AbortController();
+      const job = runner.run({ compiled: await plain(), series: [bars(5)], signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(sockets.size > 0, 'the runner is talking to the stalled engine');
+      const cancelledAt = Date.now();
+      controller.abort();
+      const error = await job.then(() => undefined, (e: SandboxError) => e);
+      const elapsed = Date.now() - cancelledAt;
+      assert.ok(error instanceof SandboxError, String(error));
+      assert.equal(error.kind, 'cancelled');
+      assert.ok(elapsed < 1000, `stopped ${elapsed} ms after the cancel`);
+      // Already cancelled before the run: refused at once too.
+      const again = await runner.run({ compiled: await plain(), series: [bars(5)], signal: AbortSignal.abort() }).then(() => undefined, (e: SandboxError) => e);
+      assert.equal(again?.kind, 'cancelled');
+    } finally {
+      for (const s of sockets) s.destroy();
+      stalled.close();
+      await runner.dispose();
+    }
+  });
+
   test('Docker not running: a clear error that names the fixes, and no silent fallback', async () => {
     const runner = new SandboxRunner({ docker: { host: 'unix:///nonexistent/docker.sock' } });
     const error = await runner.run({ compiled: await plain(), series: [bars(5)] }).then(() => undefined, (e: SandboxError) => e);
@@ -187,10 +217,17 @@ describe('process mode (weaker isolation)', () => {
   });
 
   test('the permission flags deny file writes and child processes even with full Node access', () => {
-    const flags = ['--experimental-permission', `--allow-fs-read=${__filename}`, '--allow-worker'];
+    // The real flags of the process mode, up to the runtime path (a script given with -e stands in for it).
+    const args = processModeArgs(__filename, resolveLimits());
+    const flags = args.slice(0, args.indexOf(__filename));
+    assert.ok(flags.some((f) => /^--(experimental-)?permission$/.test(f)) && flags.includes('--disallow-code-generation-from-strings'), flags.join(' '));
     const write = spawnSync(process.execPath, [...flags, '-e', `require('fs').writeFileSync('/tmp/strategy-lab-perm-${process.pid}', 'x')`], { encoding: 'utf8' });
     assert.match(write.stderr, /ERR_ACCESS_DENIED/);
     const child = spawnSync(process.execPath, [...flags, '-e', `require('child_process').spawnSync('id')`], { encoding: 'utf8' });
     assert.match(child.stderr, /ERR_ACCESS_DENIED/);
+    const read = spawnSync(process.execPath, [...flags, '-e', `require('fs').readFileSync('/etc/passwd')`], { encoding: 'utf8' });
+    assert.match(read.stderr, /ERR_ACCESS_DENIED/, 'reading anything but the runtime is denied');
+    const evalCode = spawnSync(process.execPath, [...flags, '-e', `new Function('return 1')()`], { encoding: 'utf8' });
+    assert.match(evalCode.stderr, /Code generation from strings disallowed/);
   });
 });
