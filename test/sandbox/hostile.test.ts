@@ -256,3 +256,31 @@ describe('hostile strategies in the Docker sandbox', () => {
     await assertNoContainersLeft(docker);
   });
 });
+
+describe('hostile strategies on a warm pool container', () => {
+  test('a busy loop is cancelled within one second, a flood is cut, and the next run gets a clean container', async () => {
+    const warm = new SandboxRunner({ mode: 'docker', poolSize: 1, limits: HOSTILE_LIMITS });
+    try {
+      await warm.warm();
+      assert.equal(warm.warmCount, 1, 'a warm container is waiting');
+      const controller = new AbortController();
+      const busy = warm.run({ compiled: await compiled(strategySource(`for (;;) {}`)), series: [bars(20)], signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 500));
+      const cancelledAt = Date.now();
+      controller.abort();
+      const error = await busy.then(() => undefined, (e: SandboxError) => e);
+      assert.equal(error?.kind, 'cancelled');
+      assert.ok(Date.now() - cancelledAt < 1000, 'killed within one second');
+      const flood = await warm.run({ compiled: await compiled(strategySource(`const line = 'x'.repeat(1 << 20); for (;;) console.log(line);`)), series: [bars(20)] }).then(() => undefined, (e: SandboxError) => e);
+      assert.equal(flood?.kind, 'output-limit');
+      const polluted = await warm.run({ compiled: await compiled(strategySource(`if (bar.index === 0) { try { (Object.prototype as any).x = 1; } catch {} (globalThis as any).leftover = 'x'; }`)), series: [bars(20)] });
+      assert.equal(polluted.run.strategy, 'Probe');
+      const logs: LogLine[] = [];
+      await warm.run({ compiled: await compiled(strategySource(`if (bar.index === 0) this.log('leftover:', String((globalThis as any).leftover));`)), series: [bars(20)], onLog: (l) => logs.push(l) });
+      assert.deepEqual(messages(logs), ['leftover: undefined'], 'each job runs in its own container');
+    } finally {
+      await warm.dispose();
+    }
+    await assertNoContainersLeft(docker);
+  });
+});
