@@ -199,7 +199,8 @@ export class BacktestController implements vscode.Disposable {
   }
 
   /** The run's findings to the language server (an empty list clears the previous run's); a failure is only logged. */
-  private async sendFindings(uri: vscode.Uri, record: RunRecord): Promise<void> {
+  /** Shows `record`'s evaluator findings on `uri`'s lines while its text is the source that ran (the server checks). */
+  async sendFindings(uri: vscode.Uri, record: RunRecord): Promise<void> {
     if (!this.publishFindings) return;
     const params = evaluationFindingsParams(uri.toString(), record);
     try {

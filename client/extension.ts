@@ -69,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     const key = compareWith ? `compare:${run.id}:${compareWith.id}` : run.strategy.file;
     if (uri) panelUris.set(key, uri);
     panels.open(key, compareWith ? `Compare: ${run.strategy.name}` : `Results: ${run.strategy.name}`).showRun(run, compareWith);
+    // An opened run's findings go back on the code too (Open Results, history, a restored panel's file).
+    if (uri && !compareWith) void controller.sendFindings(uri, run);
   };
 
   const runFor = async (arg: unknown, withOptions: boolean) => {

@@ -146,6 +146,21 @@ export async function run(): Promise<void> {
     console.log(`evaluator findings in the editor: ${shown.map((d) => `line ${d.range.start.line + 1}: ${d.message}`).join(' | ')}`);
   });
 
+  await check('Open Results puts the findings back on the code after an edit (and its undo) dropped them', async () => {
+    const rsi = uri('rsi.strategy.ts');
+    const ours = () => vscode.languages.getDiagnostics(rsi).filter((d) => d.source === 'strategy-lab-evaluate');
+    const editor = await vscode.window.showTextDocument(rsi);
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), ' ')));
+    await waitFor('the findings dropped after the edit', () => (ours().length === 0 ? true : undefined), 10_000);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the undo', () => (editor.document.isDirty ? undefined : true), 5_000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(ours().length, 0, 'the server forgot them with the edit');
+    await vscode.commands.executeCommand('strategyLab.openResults', rsi);
+    const back = await waitFor('the findings back on the code', () => (ours().length > 0 ? ours() : undefined), 10_000);
+    assert.ok(back.some((d) => /^Fragile parameter: moving sellAbove/.test(d.message)));
+  });
+
   await check('the results panel of the strategy shows that run', async () => {
     const model = await waitFor('the results panel model', () => api?.panelModel('rsi.strategy.ts'));
     assert.equal(model.run?.id, record?.id);
