@@ -106,6 +106,8 @@ export class SandboxRunner {
   private poolKey: string | undefined;
   private readonly live = new Set<SandboxChannel>();
   private readonly cleanups = new Set<Promise<void>>();
+  /** Containers being started (a cancelled run may leave one starting: dispose waits for it, then removes it). */
+  private readonly starting = new Set<Promise<unknown>>();
   private disposed = false;
   /** Runs in flight, and the pending refill (see REFILL_WHEN_IDLE_MS). */
   private active = 0;
@@ -239,6 +241,8 @@ export class SandboxRunner {
     this.disposed = true;
     this.cancelRefill();
     await this.pool?.dispose();
+    // A start still in flight ends in track(), which sees `disposed` and removes its container.
+    while (this.starting.size) await Promise.allSettled([...this.starting]);
     for (const channel of [...this.live]) this.release(channel);
     await this.idle();
   }
@@ -260,7 +264,13 @@ export class SandboxRunner {
   }
 
   private async track(started: Promise<SandboxChannel>): Promise<SandboxChannel> {
-    const channel = await started;
+    this.starting.add(started);
+    let channel: SandboxChannel;
+    try {
+      channel = await started;
+    } finally {
+      this.starting.delete(started);
+    }
     this.live.add(channel);
     if (this.disposed) {
       // dispose() ran while this container was starting: remove it too.

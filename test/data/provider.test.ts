@@ -101,7 +101,7 @@ test('csv source: one file for one symbol; a folder of <SYMBOL>_….csv files fo
   await rejectsCode(resolveSeries({ symbols: ['SPY'], timeframe: '1h' }, { source: 'csv', csvPath: sharedDir }), 'bad-request', /Several CSV files for SPY.*SPY_1min_2013-10-04_2013-10-11_lean.csv, SPY_daily_1998_2021_lean.csv/);
   await rejectsCode(resolveSeries({ symbols: ['TSLA'], timeframe: '1d' }, { source: 'csv', csvPath: sharedDir }), 'file-not-found', /No CSV for TSLA.*found: AAPL_daily/);
   await rejectsCode(resolveSeries({ symbols: ['SPY', 'AAPL'], timeframe: '1d' }, { source: 'csv', csvPath: sharedData('SPY_daily_1998_2021_lean.csv') }), 'bad-request', /pass a folder/);
-  await rejectsCode(resolveSeries({ symbols: ['SPY'], timeframe: '1d' }, { source: 'csv' }), 'bad-request', /--csv/);
+  await rejectsCode(resolveSeries({ symbols: ['SPY'], timeframe: '1d' }, { source: 'csv' }), 'bad-request', /pass --data <file-or-folder> to the CLI, or set strategyLab.data.csvPath/);
   await rejectsCode(resolveSeries({ symbols: ['SPY'], timeframe: '1d' }, { source: 'csv', csvPath: sharedDir, from: '2030-01-01' }), 'empty-range', /covers 1998-01-02 … 2021-03-31/);
 });
 
