@@ -9,10 +9,30 @@ import { WS, launch, newestRun, shot, workbenchUrl } from './browser.mjs';
 let page, close;
 const problems = [];
 
-async function runCommand(title) {
-  await page.keyboard.press('F1');
+/**
+ * Opens the command palette. A busy workbench (just reloaded, TypeScript analysing) can drop the first F1:
+ * the keypress is retried (after Escape, with the focus put back on the workbench) before giving up.
+ */
+async function openPalette() {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 8000 });
+      return input;
+    } catch (err) {
+      if (attempt === 3) {
+        await page.screenshot({ path: shot('no-command-palette.png') });
+        throw err;
+      }
+      await page.keyboard.press('Escape');
+      await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+    }
+  }
+}
+
+async function runCommand(title) {
+  const input = await openPalette();
   await input.fill('>' + title);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
