@@ -6,12 +6,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runBacktest } from '../../core/engine/backtest';
-import { hardenRealm } from './harden';
+import { freezeIntrinsics, hardenRealm } from './harden';
 import { loadStrategy } from '../../core/strategy/load';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
 
 export function runWorker(): void {
+  // Before any warm-up, so the engine is optimised against the frozen built-ins it will run with.
+  freezeIntrinsics();
   const port = parentPort!;
   const post: (m: WorkerMessage) => void = port.postMessage.bind(port);
   const stringify = JSON.stringify;
