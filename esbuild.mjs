@@ -1,7 +1,7 @@
 // Builds every bundle into dist/. Entries whose source does not exist yet are skipped with a note.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -65,10 +65,20 @@ if (existsSync('core/sdk/dts.ts')) {
   if (dts.status !== 0) process.exit(dts.status ?? 1);
 }
 
-// A packaged extension has no node_modules: the validator's type check needs TypeScript's lib files beside the server.
+// A packaged extension has no node_modules: the validator's type check needs TypeScript's lib files beside the
+// server — only the ones strategies are checked against (lib.es2022.d.ts and what it references), not the DOM's.
 if (production) {
+  rmSync('dist/typescript-lib', { recursive: true, force: true });
   mkdirSync('dist/typescript-lib', { recursive: true });
-  for (const f of readdirSync('node_modules/typescript/lib')) {
-    if (/^lib\..*\.d\.ts$/.test(f)) copyFileSync(`node_modules/typescript/lib/${f}`, `dist/typescript-lib/${f}`);
+  const todo = ['es2022'];
+  const copied = new Set();
+  while (todo.length) {
+    const name = todo.pop();
+    if (copied.has(name)) continue;
+    copied.add(name);
+    const file = `lib.${name}.d.ts`;
+    copyFileSync(`node_modules/typescript/lib/${file}`, `dist/typescript-lib/${file}`);
+    const text = readFileSync(`node_modules/typescript/lib/${file}`, 'utf8');
+    for (const m of text.matchAll(/\/\/\/\s*<reference\s+lib="([^"]+)"/g)) todo.push(m[1].toLowerCase());
   }
 }

@@ -70,6 +70,11 @@ node "$ROOT/ts-plugin/add-to-vsix.mjs" "$E2E/strategy-lab.vsix"
 unzip -l "$E2E/strategy-lab.vsix" | grep -q 'extension/node_modules/strategy-lab-ts-plugin/package.json' \
   || { echo "e2e: the .vsix lacks the TypeScript server plugin package" >&2; exit 1; }
 log "vsix size: $(du -k "$E2E/strategy-lab.vsix" | cut -f1) KB ($(unzip -l "$E2E/strategy-lab.vsix" | tail -1 | awk '{print $2}') files)"
+# The packaged server on its own, far from any node_modules (its TypeScript lib files come from the .vsix).
+UNPACKED=$(mktemp -d -t sl-vsix.XXXXXX)
+unzip -q "$E2E/strategy-lab.vsix" -d "$UNPACKED"
+node "$ROOT/scripts/check-vsix.mjs" "$UNPACKED/extension" || { rm -rf "$UNPACKED"; exit 1; }
+rm -rf "$UNPACKED"
 
 # ---------------------------------------------------------------- 4. fresh server state + workspace
 RUN=$E2E/run
