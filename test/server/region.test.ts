@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateStrategySource } from '../../core/validate/index';
 import { startServer, type LspSession } from './lspClient';
+import { longStrategy } from '../helpers/longStrategy';
 
 let lsp: LspSession;
 before(async () => {
@@ -12,25 +13,13 @@ after(async () => {
   await lsp?.stop();
 });
 
-function strategy(helpers: number): string {
-  const lines = [
-    "import { BaseStrategy, type Bar } from 'strategy-lab';",
-    'export default class Long extends BaseStrategy {',
-    "  static config = { symbols: ['SPY'], timeframe: '1d' };",
-    '  onBar(bar: Bar): void { if (this.helper1(bar)) this.buy(bar.symbol); }',
-    "  private helper0(bar: Bar): number { const s: string = bar.close; return s.length; }",
-  ];
-  for (let i = 1; i < helpers; i++) lines.push(`  private helper${i}(bar: Bar): boolean { const limit = ${i}; return bar.close > limit; }`);
-  lines.push('}', '');
-  return lines.join('\n');
-}
 
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
 const summary = (ds: { range: { start: { line: number } }; message: unknown; code?: unknown }[]) => ds.map((d) => `${d.range.start.line} ${String(d.code)} ${String(d.message)}`).sort();
 
 test('a 250-line strategy: the quick result comes first with the new error and the earlier one, then the complete result equal to the validator', async () => {
   const uri = 'file:///work/strategies/long.strategy.ts';
-  const text = strategy(250);
+  const text = longStrategy(250);
   const opened = await lsp.open(uri, text);
   assert.equal(opened.diagnostics.filter((d) => d.code === 'SL002').length, 1, 'helper0 has a type error');
 
@@ -54,7 +43,7 @@ test('a 250-line strategy: the quick result comes first with the new error and t
 
 test('a short strategy publishes once per edit (the complete result)', async () => {
   const uri = 'file:///work/strategies/short.strategy.ts';
-  const text = strategy(20);
+  const text = longStrategy(20);
   await lsp.open(uri, text);
   const line = lineOf(text, 'helper10(');
   const before = lsp.published.length;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import ts from 'typescript';
 import { StrategyValidator, type StrategyDiagnostic, type ValidationResult } from '../../core/validate/index';
 import { carryOver, supportsRegionCheck, textChange } from '../../core/validate/region';
+import { longStrategy } from '../helpers/longStrategy';
 
 test('textChange: the one span covering every difference, in both texts', () => {
   assert.equal(textChange('abc', 'abc'), undefined);
@@ -36,20 +37,6 @@ test('the TypeScript we ship offers region checks (an upgrade that drops them fa
   assert.ok(supportsRegionCheck(new StrategyValidator().project.service));
 });
 
-/** A long strategy: many helpers, one type error in the first helper (`helper0`). */
-function longStrategy(helpers: number): string {
-  const lines = [
-    "import { BaseStrategy, type Bar } from 'strategy-lab';",
-    '',
-    'export default class Long extends BaseStrategy {',
-    "  static config = { symbols: ['SPY'], timeframe: '1d' };",
-    '  onBar(bar: Bar): void { if (this.helper1(bar)) this.buy(bar.symbol); }',
-    "  private helper0(bar: Bar): number { const s: string = bar.close; return s.length; }",
-  ];
-  for (let i = 1; i < helpers; i++) lines.push(`  private helper${i}(bar: Bar): boolean { const limit = ${i}; return bar.close > limit; }`);
-  lines.push('}', '');
-  return lines.join('\n');
-}
 
 async function validateEdit(validator: StrategyValidator, fileName: string, previous: { text: string; result: ValidationResult }, text: string) {
   const partials: ValidationResult[] = [];
