@@ -91,8 +91,8 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
       const buildargs = method === 'dockerfile' && opts.dockerfileBase ? { BASE: opts.dockerfileBase } : undefined;
       await runBuild(docker, context, tag, onProgress, method === 'dockerfile' ? (opts.dockerfileTimeoutMs ?? 120_000) : 600_000, buildargs);
       onProgress(`Built ${tag}.`);
-      await removeLeftovers(docker);
-      if (opts.prune !== false) await pruneOldImages(docker, tag, onProgress);
+      if (opts.prune === false) await removeLeftovers(docker);
+      else await pruneOldImages(docker, tag, onProgress);
       return { tag, method };
     } catch (err) {
       const message = (err as Error).message;

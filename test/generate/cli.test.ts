@@ -1,31 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runGenerateCommand } from '../../core/cli/commands/generate';
+import { cli, withDir } from './generateCli';
 import { readRequestFromSource } from '../../core/generate/index';
 import { startFakeOpenAI } from './fakeOpenAI';
 import { GOOD_CODE, fenced } from './modelReplies';
 
 const IDEA = 'Buy AAPL when RSI drops below 35, sell when it rises above 65';
 const KEY = 'sk-cli-SECRET-abcdef0123456789';
-
-async function cli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runGenerateCommand(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, { env, cwd });
-  return { code, stdout, stderr };
-}
-
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'sl-generate-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 test('cli generate: offline by default without a key, into strategies/<slug>.strategy.ts', () =>
   withDir(async (dir) => {

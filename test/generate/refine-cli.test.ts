@@ -5,12 +5,11 @@
  * iteration, exit codes 0 / 1 / 2 / 130.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Docker from 'dockerode';
-import { runGenerateCommand } from '../../core/cli/commands/generate';
+import { cli, withDir } from './generateCli';
 import { generateOffline, readRequestFromSource } from '../../core/generate/index';
 import { stripRequestHeader } from '../../core/generate/header';
 import { LABEL, LABEL_OWNER_PID } from '../../core/sandbox/container';
@@ -21,24 +20,6 @@ const STRICT = 'Buy AAPL when RSI drops below 15, sell when it rises above 90';
 const SLUG = 'buy-aapl-rsi-drops-below-15-sell-rises.strategy.ts';
 const KEY = 'sk-refine-cli-SECRET-0123456789';
 
-interface Run { code: number; stdout: string; stderr: string }
-
-async function cli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}, options: { signal?: AbortSignal; onStderr?: (text: string) => void } = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => { stderr += t; options.onStderr?.(t); }, signal: options.signal };
-  const code = await runGenerateCommand(argv, io, { env, cwd });
-  return { code, stdout, stderr };
-}
-
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'sl-refine-cli-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 async function containersLeft(): Promise<unknown[]> {
   return new Docker().listContainers({ all: true, filters: { label: [`${LABEL}=1`, `${LABEL_OWNER_PID}=${process.pid}`] } });
