@@ -32,7 +32,7 @@ export interface ImageOptions {
   onProgress?: (line: string) => void;
   /** Rebuild even when the tag exists. */
   force?: boolean;
-  /** After a build, remove the images of earlier runtimes (default true; tests building side images say false). Build leftovers always go. */
+  /** After a build, remove the images of earlier runtimes (default true; tests building side images say false). The build's own leftovers always go. */
   prune?: boolean;
 }
 
@@ -77,6 +77,8 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
   const dockerfile = dockerfileText(opts.runtimePath);
   const tag = imageTag(runtime, dockerfile, opts.dockerfileBase);
   if (!opts.force && (await imageExists(docker, tag))) return { tag, method: 'existing' };
+  // A forced rebuild untags the image it replaces: that one goes too once the new one is built.
+  const replaced = opts.force ? (await docker.getImage(tag).inspect().catch(() => undefined))?.Id : undefined;
 
   const failures: string[] = [];
   for (const method of opts.methods ?? ['dockerfile', 'offline']) {
@@ -89,10 +91,10 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
     try {
       const context = (method === 'dockerfile' ? dockerfileContext(dockerfile, runtime) : offlineContext(runtime)) as unknown as NodeJS.ReadableStream;
       const buildargs = method === 'dockerfile' && opts.dockerfileBase ? { BASE: opts.dockerfileBase } : undefined;
-      await runBuild(docker, context, tag, onProgress, method === 'dockerfile' ? (opts.dockerfileTimeoutMs ?? 120_000) : 600_000, buildargs);
+      const produced = await runBuild(docker, context, tag, onProgress, method === 'dockerfile' ? (opts.dockerfileTimeoutMs ?? 120_000) : 600_000, buildargs);
+      await removeUntagged(docker, replaced ? [...produced, replaced] : produced);
       onProgress(`Built ${tag}.`);
-      if (opts.prune === false) await removeLeftovers(docker);
-      else await pruneOldImages(docker, tag, onProgress);
+      if (opts.prune !== false) await pruneOldImages(docker, tag, onProgress);
       return { tag, method };
     } catch (err) {
       const message = (err as Error).message;
@@ -103,8 +105,12 @@ export async function ensureImage(opts: ImageOptions): Promise<ImageInfo> {
   throw new SandboxError('image', `Could not build the sandbox image ${tag}. ${failures.join(' | ')}. Check that the Docker engine can pull node:20-slim, or that this is a Linux machine with ldd for the offline build.`);
 }
 
-/** Runs one build through the API, streaming progress, and fails on the first build error. */
-async function runBuild(docker: Docker, context: NodeJS.ReadableStream, tag: string, onProgress: (line: string) => void, timeoutMs: number, buildargs?: Record<string, string>): Promise<void> {
+/**
+ * Runs one build through the API, streaming progress, and fails on the first build error. Returns the ids of
+ * the images the build's steps produced (the Dockerfile's first stage among them).
+ */
+async function runBuild(docker: Docker, context: NodeJS.ReadableStream, tag: string, onProgress: (line: string) => void, timeoutMs: number, buildargs?: Record<string, string>): Promise<string[]> {
+  const produced: string[] = [];
   const stream = await docker.buildImage(context, { t: tag, rm: true, forcerm: true, labels: { 'strategy-lab.image': '1' }, ...(buildargs ? { buildargs } : {}) });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -121,16 +127,39 @@ async function runBuild(docker: Docker, context: NodeJS.ReadableStream, tag: str
       },
       (event: { stream?: string; status?: string; error?: string }) => {
         const text = (event.stream ?? event.status ?? '').trim();
+        const id = /^---> ([0-9a-f]{12,64})$/.exec(text)?.[1];
+        if (id) produced.push(id);
         if (text) onProgress(`  ${text}`);
       },
     );
   });
+  return produced;
 }
 
-/** Our untagged images: replaced by a rebuilt tag, or the Dockerfile's first stage (labelled strategy-lab.image). */
-async function removeLeftovers(docker: Docker): Promise<void> {
+/** Of the images one build produced or replaced, those left without a tag (the Dockerfile's first stage, the old image): removed. */
+async function removeUntagged(docker: Docker, ids: string[]): Promise<void> {
+  // Newest first: a step's image is the parent of the next one, and only a childless image can go.
+  for (const id of [...new Set(ids)].reverse()) {
+    const info = await docker.getImage(id).inspect().catch(() => undefined);
+    if (!info || (info.RepoTags ?? []).length > 0) continue;
+    // Not forced: an image that is the parent of another (a step of the final stage) or in use stays.
+    await docker.getImage(id).remove({ force: false, noprune: true }).catch(() => {});
+  }
+}
+
+/**
+ * A build's result is untagged until the build ends: an untagged image younger than this may be another
+ * process's build in progress (two windows or test processes building the same new runtime), not a leftover.
+ */
+const LEFTOVER_MIN_AGE_S = 600;
+
+/** Our old untagged images: replaced by a rebuilt tag, or the first stage of a build that did not finish. */
+async function removeLeftovers(docker: Docker, nowS = Date.now() / 1000): Promise<void> {
   const dangling = await docker.listImages({ filters: JSON.stringify({ dangling: ['true'], label: ['strategy-lab.image=1'] }) }).catch(() => []);
-  for (const image of dangling) await docker.getImage(image.Id).remove({ force: false }).catch(() => {});
+  for (const image of dangling) {
+    if (nowS - image.Created < LEFTOVER_MIN_AGE_S) continue;
+    await docker.getImage(image.Id).remove({ force: false }).catch(() => {});
+  }
 }
 
 /**
