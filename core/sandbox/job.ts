@@ -9,6 +9,7 @@ import type { BacktestResult, LogLine } from '../engine/types';
 import type { SandboxChannel } from './channel';
 import { formatBytes, SandboxError } from './errors';
 import type { SandboxLimits } from './limits';
+import { decodeResult } from './result-codec';
 import { encodeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type ErrorPayload, type SandboxBacktestOptions } from './protocol';
 
 export interface JobRequest {
@@ -91,7 +92,7 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
         if (settled) return;
         if (frame.type === FRAME_LOG) {
           if (onLog) {
-            const line = JSON.parse(frame.payload) as LogLine;
+            const line = JSON.parse(frame.payload.toString('utf8')) as LogLine;
             try {
               onLog(line);
             } catch {
@@ -99,12 +100,12 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
             }
           }
         } else if (frame.type === FRAME_ERROR) {
-          const e = JSON.parse(frame.payload) as ErrorPayload;
+          const e = JSON.parse(frame.payload.toString('utf8')) as ErrorPayload;
           fail(new SandboxError(e.kind, e.message, e.name));
         } else {
           let result: BacktestResult;
           try {
-            result = parseResult(frame.payload);
+            result = decodeResult(frame.payload);
           } catch (err) {
             fail(new SandboxError('protocol', `The sandbox returned a malformed result (${(err as Error).message}).`));
             return;
@@ -141,14 +142,6 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       if (err && !settled) fail(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
     });
   });
-}
-
-function parseResult(payload: string): BacktestResult {
-  const value = JSON.parse(payload) as BacktestResult;
-  if (!value || typeof value !== 'object' || typeof value.metrics !== 'object' || !Array.isArray(value.trades) || !Array.isArray(value.equity)) {
-    throw new Error('missing metrics, trades or equity');
-  }
-  return value;
 }
 
 function cancelled(): SandboxError {

@@ -8,7 +8,8 @@
  * close, volume[, adjClose] per symbol), never as JSON objects.
  *
  * Sandbox → host (stdout): frames
- *   u32 payload length | u8 type | 16-byte job key | payload (UTF-8 JSON)
+ *   u32 payload length | u8 type | 16-byte job key | payload
+ * Log and error payloads are UTF-8 JSON; the result payload is result-codec.ts's.
  * Only the supervisor writes frames; the key comes with the job and lives only
  * in the supervisor's heap, so bytes that did not come from it are detected
  * (see docs/sandbox.md, "The result channel").
@@ -135,19 +136,19 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-export function encodeFrame(type: FrameType, key: Uint8Array, payload: string): Buffer {
-  const body = Buffer.from(payload, 'utf8');
+export function encodeFrame(type: FrameType, key: Uint8Array, payload: string | Uint8Array): Buffer {
+  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
   const out = Buffer.allocUnsafe(FRAME_HEADER + body.length);
   out.writeUInt32LE(body.length, 0);
   out.writeUInt8(type, 4);
   out.set(key, 5);
-  body.copy(out, FRAME_HEADER);
+  out.set(body, FRAME_HEADER);
   return out;
 }
 
 export interface Frame {
   type: FrameType;
-  payload: string;
+  payload: Buffer;
 }
 
 /**
@@ -179,7 +180,7 @@ export class FrameDecoder {
       const total = FRAME_HEADER + payloadLength;
       if (this.length < total) break;
       const all = this.peek(this.length);
-      frames.push({ type: type as FrameType, payload: all.toString('utf8', FRAME_HEADER, total) });
+      frames.push({ type: type as FrameType, payload: all.subarray(FRAME_HEADER, total) });
       const rest = all.subarray(total);
       this.chunks = rest.length ? [rest] : [];
       this.length = rest.length;

@@ -3,7 +3,7 @@
  * a way to (re)build just that bundle with the same settings as esbuild.mjs.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SandboxError } from './errors';
 
@@ -47,10 +47,13 @@ export function contentHash(...parts: (string | Buffer)[]): string {
  * Builds only the runtime entry, with the same options as esbuild.mjs (so the
  * bytes, and with them the image tag, match what `npm run build` produces).
  * Tests and benchmarks use it so they do not depend on the other entries building.
+ * Each output file is replaced atomically (temporary file, then rename) and only
+ * when its bytes change: parallel test processes build it while others hash it
+ * and copy it into an image, and must never read a half-written bundle.
  */
 export async function buildRuntimeBundle(root = packageRoot(), outfile = defaultRuntimePath(root), production = false): Promise<string> {
   const esbuild = await import('esbuild');
-  await esbuild.build({
+  const { outputFiles } = await esbuild.build({
     entryPoints: [{ in: join(root, 'sandbox', 'runtime', 'main.ts'), out: 'sandbox/runtime' }],
     outdir: dirname(dirname(outfile)),
     bundle: true,
@@ -63,6 +66,16 @@ export async function buildRuntimeBundle(root = packageRoot(), outfile = default
     platform: 'node',
     format: 'cjs',
     external: [],
+    write: false,
   });
+  for (const file of outputFiles) replaceFileIfChanged(file.path, file.contents);
   return outfile;
+}
+
+function replaceFileIfChanged(path: string, contents: Uint8Array): void {
+  if (existsSync(path) && readFileSync(path).equals(contents)) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
 }

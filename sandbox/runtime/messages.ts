@@ -6,7 +6,8 @@ export type WorkerMessage =
   | { t: 'loaded' }
   | { t: 'warm' }
   | { t: 'log'; time: number | null; message: string }
-  | { t: 'result'; json: string }
+  /** result-codec.ts's payload; its buffer is transferred, not copied. */
+  | { t: 'result'; bytes: Uint8Array }
   | ({ t: 'error' } & ErrorPayload);
 
 /** What the supervisor hands the worker: the job without its key (the key never enters the strategy's heap). */

@@ -22,21 +22,23 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     resourceLimits: { maxOldGenerationSizeMb: workerHeapMb, maxYoungGenerationSizeMb: Math.min(32, Math.max(8, workerHeapMb >> 3)) },
   });
 
+  // Created now, not at the first frame: the getter builds the pipe stream and loads its modules (~ms of a job).
+  const stdout = process.stdout;
   let job: Job | undefined;
   let done = false;
   let logBytes = 0;
 
-  const send = (type: number, payload: string, then?: () => void): void => {
+  const send = (type: number, payload: string | Uint8Array, then?: () => void): void => {
     if (!job) return;
-    process.stdout.write(encodeFrame(type as 1 | 2 | 3, job.key, payload), then);
+    stdout.write(encodeFrame(type as 1 | 2 | 3, job.key, payload), then);
   };
-  const finish = (type: typeof FRAME_RESULT | typeof FRAME_ERROR, payload: string): void => {
+  const finish = (type: typeof FRAME_RESULT | typeof FRAME_ERROR, payload: string | Uint8Array): void => {
     if (done) return;
     done = true;
     void worker.terminate();
     if (!job) {
       // The worker died before any job (a broken runtime): exit so the host discards this container.
-      process.stderr.write(`strategy-lab sandbox: the worker failed before the job: ${payload}\n`, () => process.exit(70));
+      process.stderr.write(`strategy-lab sandbox: the worker failed before the job: ${String(payload)}\n`, () => process.exit(70));
       return;
     }
     send(type, payload, () => process.exit(0));
@@ -59,7 +61,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
       else process.stderr.write(READY_MARKER);
     } else if (m.t === 'warm') process.stderr.write(READY_MARKER);
     else if (m.t === 'log') log(m.time, String(m.message));
-    else if (m.t === 'result') finish(FRAME_RESULT, m.json);
+    else if (m.t === 'result') finish(FRAME_RESULT, m.bytes);
     else if (m.t === 'error') fail({ kind: m.kind, name: m.name, message: m.message });
   });
   worker.on('error', (err: Error & { code?: string }) => {

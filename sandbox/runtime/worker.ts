@@ -10,13 +10,13 @@ import { freezeIntrinsics, hardenRealm } from './harden';
 import { loadStrategy } from '../../core/strategy/load';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
+import { encodeResult } from '../../core/sandbox/result-codec';
 
 export function runWorker(): void {
   // Before any warm-up, so the engine is optimised against the frozen built-ins it will run with.
   freezeIntrinsics();
   const port = parentPort!;
-  const post: (m: WorkerMessage) => void = port.postMessage.bind(port);
-  const stringify = JSON.stringify;
+  const post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void = port.postMessage.bind(port);
   let started = false;
   port.on('message', (m: SupervisorMessage) => {
     if (m.t === 'warmup') {
@@ -26,19 +26,20 @@ export function runWorker(): void {
         .then(() => post({ t: 'warm' }));
     } else if (m.t === 'job' && !started) {
       started = true;
-      runJob(m.job, post, stringify);
+      runJob(m.job, post);
     }
   });
   post({ t: 'loaded' });
 }
 
-function runJob(job: WorkerJob, post: (m: WorkerMessage) => void, stringify: typeof JSON.stringify): void {
+function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): void {
   const log = logSink(job.maxLogBytes, post);
   hardenRealm({ onConsole: (message) => log(null, message) });
   try {
     const cls = loadStrategy(job.js, job.fileName);
     const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => log(line.time, line.message) });
-    post({ t: 'result', json: stringify(result) });
+    const bytes = encodeResult(result);
+    post({ t: 'result', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     post({ t: 'error', kind: 'strategy', name: String(e.name), message: String(e.message) });

@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runBacktest } from '../../core/engine/backtest';
+import type { BacktestResult } from '../../core/engine/types';
+import { BaseStrategy } from '../../core/sdk/strategy';
+import type { Bar } from '../../core/sdk/types';
+import { SMA } from '../../core/sdk/indicators/index';
+import type { StrategyClass } from '../../core/strategy/load';
+import { encodeFrame, FRAME_RESULT, FrameDecoder } from '../../core/sandbox/protocol';
+import { decodeResult, encodeResult } from '../../core/sandbox/result-codec';
+import { bars } from './helpers';
+
+class Crossing extends BaseStrategy {
+  static override config = { symbols: ['TEST'], timeframe: '1d' as const };
+  private sma = new SMA(5);
+  onBar(bar: Bar): void {
+    const m = this.sma.update(bar.close);
+    if (m === undefined) return;
+    if (bar.close > m && !this.position(bar.symbol)) this.buy(bar.symbol, { tag: 'up "quoted"\n' });
+    else if (bar.close < m && this.position(bar.symbol)) this.close(bar.symbol);
+  }
+}
+
+function engineResult(n = 400): BacktestResult {
+  return runBacktest(Crossing as unknown as StrategyClass, [bars(n)], {});
+}
+
+const roundTrip = (r: BacktestResult) => decodeResult(Buffer.from(encodeResult(r)));
+
+test('an engine result round-trips: same object, same key order, byte-identical JSON', () => {
+  const result = engineResult();
+  assert.ok(result.trades.length > 3, 'the strategy trades');
+  const back = roundTrip(result);
+  assert.deepEqual(back, result);
+  assert.deepEqual(Object.keys(back), Object.keys(result));
+  assert.deepEqual(Object.keys(back.equity[7]), Object.keys(result.equity[7]));
+  assert.equal(JSON.stringify(back), JSON.stringify(result));
+});
+
+test('the equity curve travels as columns: the payload is a fraction of the JSON', () => {
+  const result = engineResult(5000);
+  const bytes = encodeResult(result);
+  const equityBytes = bytes.length - Buffer.byteLength(JSON.stringify({ ...result, equity: null }));
+  const equityJson = Buffer.byteLength(JSON.stringify(result.equity));
+  assert.ok(equityBytes < equityJson * 0.4, `the equity curve takes ${equityBytes} bytes, ${equityJson} as JSON`);
+  assert.equal(bytes.byteOffset, 0);
+  assert.equal(bytes.byteLength, bytes.buffer.byteLength, 'the payload owns its whole buffer (it is transferred, not copied)');
+});
+
+test('doubles cross as their exact bits, including values JSON cannot carry', () => {
+  const result = engineResult(50);
+  const special = [0.1 + 0.2, 1e-300, -0, Number.MAX_VALUE, NaN, -Infinity];
+  result.equity = special.map((v, i) => ({ time: `2020-01-0${i + 1}T09:3${i}`, equity: v, drawdownPct: -v }));
+  const back = roundTrip(result);
+  back.equity.forEach((p, i) => {
+    assert.ok(Object.is(p.equity, special[i]), `equity[${i}] ${p.equity} vs ${special[i]}`);
+    assert.ok(Object.is(p.drawdownPct, -special[i]), `drawdownPct[${i}]`);
+    assert.equal(p.time, result.equity[i].time);
+  });
+});
+
+test('a run without equity points, and a payload decoded from an unaligned frame split into odd chunks', () => {
+  const empty = engineResult(50);
+  empty.equity = [];
+  assert.deepEqual(roundTrip(empty).equity, []);
+
+  const key = new Uint8Array(16).fill(3);
+  const result = engineResult(300);
+  const stream = Buffer.concat([Buffer.from('x'), encodeFrame(FRAME_RESULT, key, encodeResult(result))]).subarray(1); // payload starts at an odd address
+  const decoder = new FrameDecoder(key, 1 << 24);
+  const frames = [];
+  for (let i = 0; i < stream.length; i += 777) frames.push(...decoder.push(stream.subarray(i, i + 777)));
+  assert.equal(frames.length, 1);
+  assert.deepEqual(decodeResult(frames[0].payload), result);
+});
+
+test('malformed payloads are refused with the reason', () => {
+  const good = Buffer.from(encodeResult(engineResult(60)));
+  assert.throws(() => decodeResult(Buffer.from('{"metrics":{}}')), /not a result payload/);
+  assert.throws(() => decodeResult(good.subarray(0, good.length - 8)), /does not match its header/);
+  assert.throws(() => decodeResult(Buffer.concat([good, Buffer.alloc(8)])), /does not match its header/);
+  const moreTimes = Buffer.from(good);
+  moreTimes.writeUInt32LE(moreTimes.readUInt32LE(8) - 1, 8); // one point fewer: the sizes no longer add up
+  assert.throws(() => decodeResult(moreTimes), /does not match its header/);
+
+  const forged = (json: string, times: string[], n = times.length) => {
+    const j = Buffer.from(json), t = Buffer.from(times.join('\n'));
+    const at = (16 + j.length + t.length + 7) & ~7;
+    const b = Buffer.alloc(at + n * 16);
+    b.writeUInt32LE(0x31524c53, 0); b.writeUInt32LE(j.length, 4); b.writeUInt32LE(n, 8); b.writeUInt32LE(t.length, 12);
+    j.copy(b, 16); t.copy(b, 16 + j.length);
+    return b;
+  };
+  assert.throws(() => decodeResult(forged('{"metrics":{},"trades":[],"equity":null}', ['a\nb', 'c'])), /3 equity times for 2 points/);
+  assert.throws(() => decodeResult(forged('{"metrics":{},"trades":[],"equity":[]}', ['a'])), /missing metrics, trades or equity/);
+  assert.throws(() => decodeResult(forged('{"trades":[],"equity":null}', [])), /missing metrics/);
+  assert.throws(() => decodeResult(forged('{"metrics":', [])), SyntaxError);
+  assert.equal(decodeResult(forged('{"metrics":{},"trades":[],"equity":null}', ['a', 'b'])).equity.length, 2);
+});
