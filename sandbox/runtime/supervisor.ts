@@ -35,7 +35,10 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   const finish = (type: typeof FRAME_RESULT | typeof FRAME_ERROR, payload: string | Uint8Array): void => {
     if (done) return;
     done = true;
-    void worker.terminate();
+    // A failing run may still be busy (a time-out, a log flood): stop it first. After a result the strategy
+    // has returned, and terminating now would spend the container's CPU quota while the result is written
+    // (the process exit ends the worker anyway).
+    if (type === FRAME_ERROR) void worker.terminate();
     if (!job) {
       // The worker died before any job (a broken runtime): exit so the host discards this container.
       process.stderr.write(`strategy-lab sandbox: the worker failed before the job: ${String(payload)}\n`, () => process.exit(70));

@@ -17,14 +17,17 @@ import { loadStrategy, type StrategyClass } from '../../core/strategy/load';
 import { encodeResult } from '../../core/sandbox/result-codec';
 import { seriesFromColumns } from '../../core/sandbox/protocol';
 
-/** More than V8's polymorphism limit (4), so the engine's property accesses and calls on strategies go generic. */
-const WARMUP_CLASSES = 6;
+/**
+ * Order options of the warm-up variants, one object shape each (and none): more shapes than V8's
+ * polymorphism limit (4), like the strategy classes, so the order path is generic before any job.
+ */
+const ORDER_OPTIONS = ['', ", { tag: 'w' }", ', { percent: 50 }', ', { stopLossPct: 2, takeProfitPct: 5 }', ", { shares: 10, tag: 'w' }", ', { trailingStopPct: 3 }', ', { limit: bar.close * 0.995 }'];
 
 /**
  * A warm-up strategy as compiled strategy code, loaded the way a job's is. Each variant is its own source
  * text, so its class and its `onBar` are separate functions to V8 (classes made by one class expression share
  * their methods' code, and the bar loop stayed specialised for that one `onBar`). It uses the indicators
- * strategies use most, so their update paths are optimised too.
+ * strategies use most, so their update paths are optimised too, and one shape of order options.
  */
 function warmupStrategyClass(variant: number): StrategyClass {
   const js = `"use strict";
@@ -36,7 +39,7 @@ class WarmUp${variant} extends BaseStrategy {
     const r = this.rsi.update(bar.close), f = this.fast.update(bar.close), s = this.slow.update(bar.close);
     const up = r !== undefined && f !== undefined && s !== undefined && (r < ${50 - variant} || f > s);
     if (bar.index % 17 === 0) this.log('warm-up', bar.index);
-    if (up && !this.position(bar.symbol)) this.buy(bar.symbol);
+    if (up && !this.position(bar.symbol)) this.buy(bar.symbol${ORDER_OPTIONS[variant]});
     else if (!up && this.position(bar.symbol)) this.close(bar.symbol);
   }
 }
@@ -66,7 +69,7 @@ export async function warmUpEngine(interrupted: () => boolean, rounds = 30, bars
     s.close[i] = c;
     s.volume[i] = 1e6;
   }
-  const classes = Array.from({ length: WARMUP_CLASSES }, (_, i) => warmupStrategyClass(i));
+  const classes = ORDER_OPTIONS.map((_, i) => warmupStrategyClass(i));
   for (let r = 0; r < rounds && !interrupted(); r++) {
     const result = runBacktest(classes[r % classes.length], [s], { onLog: () => {} });
     encodeResult(result);
