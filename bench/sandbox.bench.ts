@@ -11,6 +11,11 @@ import { sliceSeries, type BarSeries } from '../core/data/series';
 import { compileStrategy } from '../core/strategy/compile';
 import { SandboxRunner, type SandboxRunRequest } from '../core/sandbox/runner';
 import { buildRuntimeBundle } from '../core/sandbox/runtime-bundle';
+import { startContainer } from '../core/sandbox/container';
+import { createDockerClient } from '../core/sandbox/docker-client';
+import { resolveLimits } from '../core/sandbox/limits';
+import { encodeJob } from '../core/sandbox/protocol';
+import { encodeResult } from '../core/sandbox/result-codec';
 
 const RSI_STRATEGY = `import { BaseStrategy, type Bar } from 'strategy-lab';
 import { RSI } from 'strategy-lab/indicators';
@@ -48,6 +53,37 @@ async function timeOnce(fn: () => Promise<unknown>, settle: () => Promise<void>)
 /** A user's next click comes seconds after the last result, not within milliseconds of a container becoming ready. */
 const CLICK_PAUSE_MS = 300;
 
+/** Node code for a container that reads `inBytes` from stdin, then writes `outBytes` to stdout: the channel with no work. */
+const ECHO = `let got = 0; process.stdin.on('data', (c) => { got += c.length; if (got >= Number(process.argv[1])) process.stdout.write(Buffer.alloc(Number(process.argv[2]))); });`;
+
+/**
+ * The floor under any sandbox run: the Docker attach round trip (host → engine → container and back) for a
+ * job and a result of these sizes, through a started container of the same image and limits that does nothing else.
+ */
+async function attachRoundTrip(tag: string, inBytes: number, outBytes: number, runs: number): Promise<number> {
+  const docker = createDockerClient();
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const channel = await startContainer(docker, tag, resolveLimits({}), ['-e', ECHO, String(inBytes), String(outBytes)]);
+    try {
+      await new Promise((r) => setTimeout(r, CLICK_PAUSE_MS));
+      const t = performance.now();
+      await new Promise<void>((resolve) => {
+        let got = 0;
+        channel.stdout.on('data', (c: Buffer) => {
+          got += c.length;
+          if (got >= outBytes) resolve();
+        });
+        channel.stdin.write(Buffer.alloc(inBytes));
+      });
+      xs.push(performance.now() - t);
+    } finally {
+      await channel.dispose();
+    }
+  }
+  return median(xs);
+}
+
 async function main() {
   const loadStart = loadavg()[0];
   await buildRuntimeBundle(root, undefined, true); // the same bytes as `npm run bench`'s production build
@@ -64,8 +100,9 @@ async function main() {
   const processMode = new SandboxRunner({ mode: 'process' });
   const cold = new SandboxRunner({ mode: 'docker', poolSize: 0 });
   const warm = new SandboxRunner({ mode: 'docker', poolSize: 1 });
-  await cold.prepare();
+  const tag = await cold.prepare();
   await warm.warm();
+  let floor: { inBytes: number; outBytes: number; ms: number } | undefined;
 
   console.log(`Sandbox overhead — RSI(14) reversion on SPY daily (${dataFile.split('/').pop()}), median of N runs, end to end (job sent → result parsed)\n`);
   const rows: string[][] = [['window', 'bars', 'mode', 'median ms', '× in-process', 'trades']];
@@ -73,6 +110,11 @@ async function main() {
     for (const w of windows) {
       const req: SandboxRunRequest = { compiled, series: [w.series] };
       const baseline = await direct.run(req); // warm the JIT
+      if (w.name === '20 years') {
+        const inBytes = encodeJob({ key: new Uint8Array(16), js: compiled.js, fileName: compiled.fileName, options: {}, timeMs: 0, maxLogBytes: 0, series: [w.series] }).length;
+        const outBytes = encodeResult(baseline).length + 21;
+        floor = { inBytes, outBytes, ms: await attachRoundTrip(tag, inBytes, outBytes, 9) };
+      }
       const check = async (runner: SandboxRunner) => {
         const r = await runner.run(req);
         if (r.trades.length !== baseline.trades.length || r.metrics.returnPct !== baseline.metrics.returnPct) {
@@ -112,6 +154,9 @@ async function main() {
   const warmRatio = get('20 years', 'docker, warm') / base20;
   console.log(`\nTargets: 20 years, warm pool ${warmRatio.toFixed(2)}× in-process (target ≤ 1.2×: ${verdict(warmRatio <= 1.2)});`);
   console.log(`         60 days, warm pool ${get('60 days', 'docker, warm').toFixed(0)} ms (target < 150 ms: ${verdict(get('60 days', 'docker, warm') < 150)}), cold ${get('60 days', 'docker, cold').toFixed(0)} ms (target < 400 ms: ${verdict(get('60 days', 'docker, cold') < 400)}).`);
+  if (floor) {
+    console.log(`Floor: the Docker attach round trip alone for the 20-year job (${(floor.inBytes / 1024).toFixed(0)} KB in) and result (${(floor.outBytes / 1024).toFixed(0)} KB out), in a started container doing nothing else: ${floor.ms.toFixed(1)} ms = ${(floor.ms / base20).toFixed(2)}× in-process.`);
+  }
   console.log(`Warm pool gain over a cold container: ${(get('60 days', 'docker, cold') - get('60 days', 'docker, warm')).toFixed(0)} ms per run.`);
   console.log(`Machine load average (1 min) at start ${loadStart.toFixed(1)}, at end ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: numbers on a busy machine are inflated.`);
 }
