@@ -37,7 +37,7 @@ function deoptsAfterMarker(trace: string): Deopt[] {
   return out;
 }
 
-test('after the warm-up, user strategies of new shapes do not deoptimise the engine', async () => {
+test('after the warm-up, the example strategies (new shapes, order options) do not deoptimise the engine', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-warmup-'));
   try {
     const outfile = join(dir, 'warmup-deopts.js');
@@ -52,16 +52,16 @@ test('after the warm-up, user strategies of new shapes do not deoptimise the eng
       tsconfig: join(root, 'tsconfig.json'),
       logLevel: 'error',
     });
-    const run = spawnSync(process.execPath, ['--trace-deopt-verbose', outfile], {
+    const run = spawnSync(process.execPath, ['--trace-deopt-verbose', outfile, join(root, 'examples')], {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
       env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
     });
     assert.equal(run.status, 0, run.stderr);
     const trades = [...run.stdout.matchAll(/^=== trades (\d+)$/gm)].map((m) => Number(m[1]));
-    assert.equal(trades.length, 2, 'both user strategies ran');
-    assert.ok(trades.every((n) => n > 0), `both traded: ${trades.join(', ')}`);
-    const engineShapeDeopts = deoptsAfterMarker(run.stdout).filter((d) => SHAPE_REASONS.test(d.reason) && !/user-\d\.strategy\.ts$/.test(d.file));
+    assert.equal(trades.length, 3, 'the three example strategies ran');
+    assert.ok(trades.every((n) => n > 0), `each traded: ${trades.join(', ')}`);
+    const engineShapeDeopts = deoptsAfterMarker(run.stdout).filter((d) => SHAPE_REASONS.test(d.reason) && !d.file.endsWith('.strategy.ts'));
     assert.deepEqual(engineShapeDeopts, [], 'engine code deoptimised on a shape the warm-up should have made generic');
   } finally {
     rmSync(dir, { recursive: true, force: true });
