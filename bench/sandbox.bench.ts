@@ -14,7 +14,7 @@ import { buildRuntimeBundle } from '../core/sandbox/runtime-bundle';
 import { startContainer } from '../core/sandbox/container';
 import { createDockerClient } from '../core/sandbox/docker-client';
 import { resolveLimits } from '../core/sandbox/limits';
-import { encodeJob } from '../core/sandbox/protocol';
+import { encodeJob, FRAME_HEADER } from '../core/sandbox/protocol';
 import { encodeResult } from '../core/sandbox/result-codec';
 
 const RSI_STRATEGY = `import { BaseStrategy, type Bar } from 'strategy-lab';
@@ -112,7 +112,7 @@ async function main() {
       const baseline = await direct.run(req); // warm the JIT
       if (w.name === '20 years') {
         const inBytes = encodeJob({ key: new Uint8Array(16), js: compiled.js, fileName: compiled.fileName, options: {}, timeMs: 0, maxLogBytes: 0, series: [w.series] }).length;
-        const outBytes = encodeResult(baseline).length + 21;
+        const outBytes = encodeResult(baseline).length + FRAME_HEADER;
         floor = { inBytes, outBytes, ms: await attachRoundTrip(tag, inBytes, outBytes, 9) };
       }
       const check = async (runner: SandboxRunner) => {

@@ -45,7 +45,8 @@ export type FrameType = typeof FRAME_LOG | typeof FRAME_RESULT | typeof FRAME_ER
 export const KEY_BYTES = 16;
 /** Written once to stderr when the engine is loaded and the sandbox waits for its job (warm pool readiness). */
 export const READY_MARKER = 'strategy-lab-sandbox-ready\n';
-const FRAME_HEADER = 4 + 1 + KEY_BYTES;
+/** Bytes a frame adds before its payload. */
+export const FRAME_HEADER = 4 + 1 + KEY_BYTES;
 const JOB_MAGIC = 0x314a4c53; // "SLJ1" little-endian
 
 /** What the runtime reports when a run fails; `kind` maps onto SandboxErrorKind. */
@@ -132,7 +133,8 @@ function columnsOf(s: BarSeries): Float64Array[] {
   return cols;
 }
 
-function align8(n: number): number {
+/** `n` rounded up to a multiple of 8 (Float64 columns start 8-aligned). */
+export function align8(n: number): number {
   return (n + 7) & ~7;
 }
 

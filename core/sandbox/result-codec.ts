@@ -14,6 +14,7 @@
  * the in-process run's.
  */
 import type { BacktestResult, EquityPoint } from '../engine/types';
+import { align8 } from './protocol';
 
 const RESULT_MAGIC = 0x31524c53; // "SLR1" little-endian
 const HEAD = 16;
@@ -75,8 +76,4 @@ function float64s(buf: Buffer, offset: number, count: number): Float64Array {
   const at = buf.byteOffset + offset;
   if (at % 8 === 0) return new Float64Array(buf.buffer, at, count);
   return new Float64Array(buf.buffer.slice(at, at + count * 8));
-}
-
-function align8(n: number): number {
-  return (n + 7) & ~7;
 }
