@@ -1,7 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { writeJsonPretty } from '../../report/jsonStream';
 import { resolve } from 'node:path';
 import type { BacktestOptions, BacktestResult, FillPolicy } from '../../engine/types';
 import { compileStrategy } from '../../strategy/compile';
+import { defaultCacheDir } from '../../data/cache';
 import { resolveOptions } from '../../engine/simulate';
 import { runStrategy } from '../../run/runStrategy';
 import { numberArg, paramArgs, parseCli } from '../args';
@@ -56,7 +58,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
   const runner = cliSandboxRunner(sandbox, values, io, values.json);
   try {
     const { series, label } = await loadData(values, info, io);
-    const compiled = await compileStrategy(source, file);
+    const compiled = await compileStrategy(source, file, { cacheDir: defaultCacheDir() });
     if (!values.json) io.stderr(`Running ${info.className ?? 'strategy'} in ${describeMode(sandbox)}…\n`);
     const result = await runStrategy({
       compiled,
@@ -74,11 +76,27 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
 }
 
 async function report(result: BacktestResult, label: string, values: { json?: boolean; out?: string }, io: CliIo): Promise<number> {
-  const json = JSON.stringify({ metrics: result.metrics, trades: result.trades, equity: result.equity, orders: result.orders, run: { ...result.run, data: label } }, null, 2);
+  // The full result is serialised only when asked for (--json, --out), and in pieces: a million-bar equity curve
+  // as one string costs a second and fails past ~5 M bars ("Invalid string length").
+  const full = { metrics: result.metrics, trades: result.trades, equity: result.equity, orders: result.orders, run: { ...result.run, data: label } };
   if (values.out) {
-    await writeFile(resolve(values.out), `${json}\n`);
+    await writeJsonFile(resolve(values.out), full);
     if (!values.json) io.stderr(`Saved the full result to ${values.out}\n`);
   }
-  io.stdout(values.json ? `${json}\n` : formatSummary(result, label));
+  if (values.json) {
+    writeJsonPretty(full, io.stdout);
+    io.stdout('\n');
+  } else io.stdout(formatSummary(result, label));
   return 0;
+}
+
+/** Written as it is produced (synchronous writes: the CLI has nothing else to do meanwhile), never whole in memory. */
+async function writeJsonFile(path: string, value: unknown): Promise<void> {
+  const fd = openSync(path, 'w');
+  try {
+    writeJsonPretty(value, (t) => writeSync(fd, t));
+    writeSync(fd, '\n');
+  } finally {
+    closeSync(fd);
+  }
 }
