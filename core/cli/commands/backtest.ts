@@ -8,6 +8,7 @@ import { resolveOptions } from '../../engine/simulate';
 import { runStrategy } from '../../run/runStrategy';
 import { numberArg, paramArgs, parseCli } from '../args';
 import { formatSummary } from '../summary';
+import { phaseTimer } from '../phases';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
 import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner } from '../sandboxArgs';
@@ -32,6 +33,7 @@ const OPTIONS = {
 } as const;
 
 export async function runBacktestCommand(argv: string[], io: CliIo): Promise<number> {
+  const phases = phaseTimer();
   const { values, positionals } = parseCli(argv, OPTIONS, USAGE);
   if (values.help) {
     io.stdout(`${USAGE}\n`);
@@ -57,8 +59,11 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
   // Flag errors (--warm, --memory-mb) before any data is fetched.
   const runner = cliSandboxRunner(sandbox, values, io, values.json);
   try {
+    phases.mark('args');
     const { series, label } = await loadData(values, info, io);
+    phases.mark('data');
     const compiled = await compileStrategy(source, file, { cacheDir: defaultCacheDir() });
+    phases.mark('compile');
     if (!values.json) io.stderr(`Running ${info.className ?? 'strategy'} in ${describeMode(sandbox)}…\n`);
     const result = await runStrategy({
       compiled,
@@ -69,7 +74,11 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       signal: io.signal,
       onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${line.message}\n`),
     });
-    return await report(result, label, values, io);
+    phases.mark('run'); // the bar loop, the metrics and, in a sandbox, the container's round trip
+    const code = await report(result, label, values, io);
+    phases.mark('output');
+    phases.report(io.stderr);
+    return code;
   } finally {
     await runner.dispose();
   }
