@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ensureDependencies, ensureDocker } from './ensure.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -41,7 +41,8 @@ if (process.env.SKIP_BUILD !== '1') {
 
 // Every run below appends its counts here; the closing line adds them up.
 const summaryFile = join(mkdtempSync(join(tmpdir(), 'sl-test-')), 'summary.jsonl');
-const env = { ...process.env, STRATEGY_LAB_TEST: '1', STRATEGY_LAB_SUMMARY_FILE: summaryFile };
+// Tests get a cache folder of their own (data and compiled strategies), never the user's ~/.cache/strategy-lab.
+const env = { STRATEGY_LAB_CACHE_DIR: join(dirname(summaryFile), 'cache'), ...process.env, STRATEGY_LAB_TEST: '1', STRATEGY_LAB_SUMMARY_FILE: summaryFile };
 
 const unit = spawnSync(
   process.execPath,

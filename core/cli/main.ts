@@ -4,23 +4,19 @@
  * `run…Command(argv, io) → exit code`; this file only dispatches and turns
  * errors into one clear line.
  */
-import { runBacktestCommand } from './commands/backtest';
-import { runDataCommand } from './commands/data';
-import { runEvaluateCommand } from './commands/evaluate';
-import { runGenerateCommand } from './commands/generate';
-import { runSandboxCommand } from './commands/sandbox';
-import { runValidateCommand } from './commands/validate';
 import { CliError, processIo, type CliIo } from './io';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  generate: { run: (argv, io) => runGenerateCommand(argv, io), summary: 'turn a trading idea in plain English into a strategy file (--refine N: backtest, evaluate, improve)' },
-  validate: { run: runValidateCommand, summary: 'check a strategy file against the BaseStrategy rules (exit 1 on errors)' },
-  backtest: { run: runBacktestCommand, summary: 'run a strategy file on market data and print its metrics' },
-  evaluate: { run: (argv, io) => runEvaluateCommand(argv, io), summary: 'backtest a strategy and score whether to trust it' },
-  data: { run: runDataCommand, summary: 'fetch market data into the cache, list or clear it' },
-  sandbox: { run: runSandboxCommand, summary: 'build the sandbox image, or check the Docker setup (doctor)' },
+// Each command's module is loaded only when that command runs: start-up then costs only what the command needs
+// (`--version` and `--help` load none, `backtest` never loads the validator or the LLM client).
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  generate: { load: () => import('./commands/generate').then((m) => m.runGenerateCommand), summary: 'turn a trading idea in plain English into a strategy file (--refine N: backtest, evaluate, improve)' },
+  validate: { load: () => import('./commands/validate').then((m) => m.runValidateCommand), summary: 'check a strategy file against the BaseStrategy rules (exit 1 on errors)' },
+  backtest: { load: () => import('./commands/backtest').then((m) => m.runBacktestCommand), summary: 'run a strategy file on market data and print its metrics' },
+  evaluate: { load: () => import('./commands/evaluate').then((m) => m.runEvaluateCommand), summary: 'backtest a strategy and score whether to trust it' },
+  data: { load: () => import('./commands/data').then((m) => m.runDataCommand), summary: 'fetch market data into the cache, list or clear it' },
+  sandbox: { load: () => import('./commands/sandbox').then((m) => m.runSandboxCommand), summary: 'build the sandbox image, or check the Docker setup (doctor)' },
 };
 
 const VERSION = '0.1.0';
@@ -53,7 +49,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    const run = await command.load();
+    return await run(rest, io);
   } catch (err) {
     return reportError(err, io);
   }

@@ -5,7 +5,9 @@ import type { BarSeries } from '../data/series';
 import { loadRunData, DATA_SOURCES, type DataSourceName } from '../run/data';
 import { SANDBOX_MODES, type SandboxMode } from '../run/runStrategy';
 import type { Timeframe } from '../sdk/types';
-import { readStrategyInfo, type StaticStrategyInfo } from '../strategy/config';
+import { defaultCacheDir } from '../data/cache';
+import { readStrategyInfoCached } from '../strategy/artifacts';
+import type { StaticStrategyInfo } from '../strategy/config';
 import { CliError, type CliIo } from './io';
 
 export const DATA_OPTIONS = {
@@ -34,7 +36,7 @@ export async function readStrategyFile(positionals: string[], usage: string): Pr
   } catch {
     throw new CliError(`Strategy file not found: ${positionals[0]}. Check the path, or create one with \`strategy-lab generate "<idea>"\`.`);
   }
-  return { file, source, info: readStrategyInfo(source, file) };
+  return { file, source, info: await readStrategyInfoCached(source, file, { cacheDir: defaultCacheDir() }) };
 }
 
 export function sandboxArg(value: string | undefined): SandboxMode {

@@ -5,7 +5,7 @@
  * SandboxError that says what to do.
  */
 import { readFileSync } from 'node:fs';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { SandboxError } from './errors';
 
 export interface DockerHostSettings {
@@ -55,6 +55,9 @@ export function describeHost(settings: DockerHostSettings = {}): string {
 }
 
 export function createDockerClient(settings: DockerHostSettings = {}): Docker {
+  // Required here, not imported at the top: dockerode brings ssh2 and protobufjs (~50 ms to load), which a run
+  // in process mode or without a sandbox never needs.
+  const Docker = require('dockerode') as typeof import('dockerode');
   // Without an explicit host, docker-modem applies DOCKER_HOST / DOCKER_TLS_VERIFY / DOCKER_CERT_PATH itself.
   return settings.host ? new Docker(dockerOptionsFromHost(settings.host, settings.certPath)) : new Docker();
 }

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import { strategyArtifacts, type ArtifactCacheOptions } from './artifacts';
 
 export interface CompiledStrategy {
   /** CommonJS code; imports of the SDK stay as `require('strategy-lab…')`. */
@@ -18,37 +18,13 @@ export class StrategyCompileError extends Error {
   }
 }
 
-const COMPILER_OPTIONS: ts.CompilerOptions = {
-  module: ts.ModuleKind.CommonJS,
-  target: ts.ScriptTarget.ES2022,
-  // [[Set]] semantics for class fields, so BaseStrategy's `params` accessor sees
-  // the subclass's `params = {...}` and parameter overrides apply.
-  useDefineForClassFields: false,
-  esModuleInterop: false,
-  sourceMap: false,
-  removeComments: false,
-};
-
 /**
- * Compiles one strategy file to CommonJS with TypeScript's single-file
- * transpiler (types are checked by the validator, not here). TypeScript, not
- * esbuild: it is bundled into the extension and the CLI, so a packaged `.vsix`
- * needs no native binary to compile a strategy.
+ * Compiles one strategy file to CommonJS (TypeScript's single-file transpiler, see transpile.ts). The result is
+ * cached by content hash — in memory, and on disk under `options.cacheDir` when given — so re-running an
+ * unchanged file never loads the TypeScript compiler.
  */
-export async function compileStrategy(source: string, fileName = 'strategy.ts'): Promise<CompiledStrategy> {
-  return compileStrategySync(source, fileName);
-}
-
-export function compileStrategySync(source: string, fileName = 'strategy.ts'): CompiledStrategy {
-  const out = ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName, reportDiagnostics: true });
-  const first = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
-  if (first) {
-    const message = ts.flattenDiagnosticMessageText(first.messageText, ' ');
-    if (first.file && first.start !== undefined) {
-      const { line, character } = first.file.getLineAndCharacterOfPosition(first.start);
-      throw new StrategyCompileError(`${fileName}:${line + 1}:${character + 1}: ${message} Fix the syntax error, then run again.`, fileName, line + 1, character + 1);
-    }
-    throw new StrategyCompileError(`${fileName}: ${message} Fix the syntax error, then run again.`, fileName);
-  }
-  return { js: out.outputText, fileName };
+export async function compileStrategy(source: string, fileName = 'strategy.ts', options: ArtifactCacheOptions = {}): Promise<CompiledStrategy> {
+  const artifacts = await strategyArtifacts(source, fileName, options);
+  if (artifacts.error) throw new StrategyCompileError(artifacts.error.message, fileName, artifacts.error.line, artifacts.error.column);
+  return { js: artifacts.js!, fileName };
 }

@@ -1,11 +1,14 @@
-import { writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { writeJsonPretty } from '../../report/jsonStream';
 import { resolve } from 'node:path';
 import type { BacktestOptions, BacktestResult, FillPolicy } from '../../engine/types';
 import { compileStrategy } from '../../strategy/compile';
+import { defaultCacheDir } from '../../data/cache';
 import { resolveOptions } from '../../engine/simulate';
 import { runStrategy } from '../../run/runStrategy';
 import { numberArg, paramArgs, parseCli } from '../args';
 import { formatSummary } from '../summary';
+import { phaseTimer } from '../phases';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
 import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner } from '../sandboxArgs';
@@ -30,6 +33,7 @@ const OPTIONS = {
 } as const;
 
 export async function runBacktestCommand(argv: string[], io: CliIo): Promise<number> {
+  const phases = phaseTimer();
   const { values, positionals } = parseCli(argv, OPTIONS, USAGE);
   if (values.help) {
     io.stdout(`${USAGE}\n`);
@@ -55,8 +59,11 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
   // Flag errors (--warm, --memory-mb) before any data is fetched.
   const runner = cliSandboxRunner(sandbox, values, io, values.json);
   try {
+    phases.mark('args');
     const { series, label } = await loadData(values, info, io);
-    const compiled = await compileStrategy(source, file);
+    phases.mark('data');
+    const compiled = await compileStrategy(source, file, { cacheDir: defaultCacheDir() });
+    phases.mark('compile');
     if (!values.json) io.stderr(`Running ${info.className ?? 'strategy'} in ${describeMode(sandbox)}…\n`);
     const result = await runStrategy({
       compiled,
@@ -67,18 +74,38 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       signal: io.signal,
       onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${line.message}\n`),
     });
-    return await report(result, label, values, io);
+    phases.mark('run'); // the bar loop, the metrics and, in a sandbox, the container's round trip
+    const code = await report(result, label, values, io);
+    phases.mark('output');
+    phases.report(io.stderr);
+    return code;
   } finally {
     await runner.dispose();
   }
 }
 
 async function report(result: BacktestResult, label: string, values: { json?: boolean; out?: string }, io: CliIo): Promise<number> {
-  const json = JSON.stringify({ metrics: result.metrics, trades: result.trades, equity: result.equity, orders: result.orders, run: { ...result.run, data: label } }, null, 2);
+  // The full result is serialised only when asked for (--json, --out), and in pieces: a million-bar equity curve
+  // as one string costs a second and fails past ~5 M bars ("Invalid string length").
+  const full = { metrics: result.metrics, trades: result.trades, equity: result.equity, orders: result.orders, run: { ...result.run, data: label } };
   if (values.out) {
-    await writeFile(resolve(values.out), `${json}\n`);
+    await writeJsonFile(resolve(values.out), full);
     if (!values.json) io.stderr(`Saved the full result to ${values.out}\n`);
   }
-  io.stdout(values.json ? `${json}\n` : formatSummary(result, label));
+  if (values.json) {
+    writeJsonPretty(full, io.stdout);
+    io.stdout('\n');
+  } else io.stdout(formatSummary(result, label));
   return 0;
+}
+
+/** Written as it is produced (synchronous writes: the CLI has nothing else to do meanwhile), never whole in memory. */
+async function writeJsonFile(path: string, value: unknown): Promise<void> {
+  const fd = openSync(path, 'w');
+  try {
+    writeJsonPretty(value, (t) => writeSync(fd, t));
+    writeSync(fd, '\n');
+  } finally {
+    closeSync(fd);
+  }
 }
