@@ -50,6 +50,9 @@ export interface CompletionData {
 }
 
 /** Completions: `config` fields and timeframes inside `static config`, otherwise TypeScript's (SDK methods, indicators, params). */
+/** The trigger characters TypeScript's completion API accepts (ts.CompletionsTriggerCharacter). */
+const TS_TRIGGER_CHARACTERS = new Set(['.', '"', "'", '`', '/', '@', '<', '#', ' ']);
+
 export function completionsAt(project: StrategyProject, fileName: string, offset: number, triggerCharacter?: string): CompletionItem[] {
   const config = configContext(project, fileName, offset);
   if (config?.kind === 'name') {
@@ -64,7 +67,9 @@ export function completionsAt(project: StrategyProject, fileName: string, offset
     return timeframes(sdkLookup(project.program())).map((t, i) => ({ label: t, kind: CompletionItemKind.EnumMember, detail: 'Timeframe', sortText: `0${i}` }));
   }
   const completions = project.service.getCompletionsAtPosition(fileName, offset, {
-    triggerCharacter: triggerCharacter as ts.CompletionsTriggerCharacter | undefined,
+    // `{` and `,` are advertised to the editor (order options after `this.buy(s, {`), but TypeScript accepts only
+    // its own trigger characters and throws "Debug Failure. Illegal value" on others: for those, ask as if invoked.
+    triggerCharacter: TS_TRIGGER_CHARACTERS.has(triggerCharacter ?? '') ? (triggerCharacter as ts.CompletionsTriggerCharacter) : undefined,
     includeCompletionsForModuleExports: false,
     includeCompletionsWithInsertText: true,
   });

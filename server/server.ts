@@ -204,7 +204,7 @@ documents.onDidOpen((e) => onContent(e.document));
 documents.onDidChangeContent((e) => onContent(e.document));
 documents.onDidClose((e) => forget(e.document.uri));
 
-connection.onCodeAction((params): CodeAction[] => {
+connection.onCodeAction(guarded('code actions', [] as CodeAction[], (params): CodeAction[] => {
   const document = documents.get(params.textDocument.uri);
   const entry = results.get(params.textDocument.uri);
   if (!document || !entry || entry.version !== document.version) return [];
@@ -223,31 +223,46 @@ connection.onCodeAction((params): CodeAction[] => {
     );
   }
   return actions;
-});
+}));
 
 function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-connection.onHover((params) => {
+/**
+ * One failing request must never surface as an error popup in the editor: the handler's failure is logged to the
+ * server's output channel and the editor gets the empty answer.
+ */
+function guarded<P, R>(name: string, empty: R, handler: (params: P) => R): (params: P) => R {
+  return (params) => {
+    try {
+      return handler(params);
+    } catch (err) {
+      connection.console.error(`${name} failed: ${(err as Error)?.stack ?? String(err)}`);
+      return empty;
+    }
+  };
+}
+
+connection.onHover(guarded('hover', null, (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isStrategy(document)) return null;
   return hoverAt(getValidator().project, fileNameForUri(document.uri), document.offsetAt(params.position));
-});
+}));
 
-connection.onCompletion((params) => {
+connection.onCompletion(guarded('completion', [], (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isStrategy(document)) return [];
   return completionsAt(getValidator().project, fileNameForUri(document.uri), document.offsetAt(params.position), params.context?.triggerCharacter);
-});
+}));
 
-connection.onCompletionResolve((item) => resolveCompletion(getValidator().project, item));
+connection.onCompletionResolve((item) => guarded('completion details', item, (i: typeof item) => resolveCompletion(getValidator().project, i))(item));
 
-connection.onSignatureHelp((params) => {
+connection.onSignatureHelp(guarded('signature help', null, (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isStrategy(document)) return null;
   return signatureHelpAt(getValidator().project, fileNameForUri(document.uri), document.offsetAt(params.position));
-});
+}));
 
 documents.listen(connection);
 connection.listen();

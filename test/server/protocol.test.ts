@@ -192,6 +192,22 @@ test('inside this.buy( the order options are completed and the signature is show
   lsp.close(doc);
 });
 
+test('completion on the advertised trigger characters { and , answers (TypeScript rejects them as triggers) with the order options', async () => {
+  for (const [typed, needle, delta, trigger] of [
+    ['this.buy(bar.symbol, {', '{)', 1, '{'],
+    ['this.buy(bar.symbol, { percent: 50,', '50,)', 3, ','],
+  ] as const) {
+    const text = STRATEGY.replace('this.buy(bar.symbol);', `${typed});`);
+    const doc = uri(`trigger-${trigger === '{' ? 'brace' : 'comma'}.strategy.ts`);
+    await lsp.open(doc, text);
+    const items = await complete(doc, text, needle, delta, trigger);
+    const labels = items.map((i) => i.label);
+    for (const name of ['shares', 'stopLossPct', 'trailingStopPct']) assert.ok(labels.includes(name), `after '${trigger}' offers ${name}: ${labels.join(', ')}`);
+    assert.equal(labels.includes('percent'), trigger === '{', 'an option already given is not offered again');
+    lsp.close(doc);
+  }
+});
+
 test('ordinary TypeScript files are left alone; the glob and SDK imports decide', async () => {
   const plain = uri('util.ts');
   const plainText = 'export const x: number = "not a number";\nprocess.exit(0);\n';
