@@ -78,8 +78,40 @@ const scheduler = new ValidationScheduler(
   (uri) => {
     if (publish(uri)) validated(uri, results.get(uri)!.version, true);
   },
-  (uri, error) => connection.console.error(`Validating ${uri} failed: ${(error as Error).stack ?? String(error)}`),
+  (uri, error) => {
+    connection.console.error(`Validating ${uri} failed: ${(error as Error).stack ?? String(error)}`);
+    const document = documents.get(uri);
+    if (!document) return;
+    // Say so on the file: otherwise the last result's diagnostics stay on screen as if they were current.
+    results.set(uri, { version: document.version, result: validationFailed(fileNameForUri(uri), error) });
+    complete.delete(uri);
+    if (publish(uri)) validated(uri, document.version, true);
+  },
 );
+
+/** SL000 (the list shown is incomplete, docs/validation.md): the check itself failed (e.g. a file nested too deeply for the parser); the message says what to do. */
+function validationFailed(fileName: string, error: unknown): ValidationResult {
+  const reason = String((error as Error)?.message ?? error).split('\n')[0].slice(0, 200);
+  const message = `Strategy Lab could not check this file (${reason}), so no problems are listed for it. Simplify what changed last (e.g. deeply nested expressions), or see the "Strategy Lab" output channel.`;
+  const diagnostic: StrategyDiagnostic = { code: 'SL000', severity: 'warning', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, start: 0, length: 0, fixes: [] };
+  return { fileName, diagnostics: [diagnostic], errorCount: 0, warningCount: 1 };
+}
+
+/**
+ * At most this many diagnostics are published per file (errors first), then one line saying how many more there
+ * are: a file of random bytes gives tens of thousands, which no one reads and which stall the editor.
+ */
+export const MAX_DIAGNOSTICS_PER_FILE = 200;
+
+function capped(diagnostics: StrategyDiagnostic[]): StrategyDiagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_FILE) return diagnostics;
+  const rank = { error: 0, warning: 1, info: 2, hint: 3 } as const;
+  const kept = [...diagnostics].sort((a, b) => rank[a.severity] - rank[b.severity] || a.start - b.start).slice(0, MAX_DIAGNOSTICS_PER_FILE);
+  const more = diagnostics.length - kept.length;
+  const zero = { line: 0, character: 0 };
+  kept.push({ code: 'SL000', severity: 'info', message: `${more.toLocaleString('en-US')} more problems are not listed (the first ${MAX_DIAGNOSTICS_PER_FILE} are, errors first): fix these, or check that this is a strategy file.`, range: { start: zero, end: zero }, start: 0, length: 0, fixes: [] });
+  return kept;
+}
 
 function validated(uri: string, version: number, isComplete: boolean): void {
   void connection.sendNotification(VALIDATED, { uri, version, complete: isComplete } satisfies ValidatedParams);
@@ -90,7 +122,7 @@ function publish(uri: string): boolean {
   const entry = results.get(uri);
   const document = documents.get(uri);
   if (!entry || document?.version !== entry.version) return false; // superseded while publishing
-  const diagnostics = entry.result.diagnostics.map(toLspDiagnostic);
+  const diagnostics = capped(entry.result.diagnostics).map(toLspDiagnostic);
   const found = findings.get(uri);
   if (found && found.source === document.getText()) diagnostics.push(...found.findings.map(findingToLspDiagnostic));
   else findings.delete(uri);

@@ -255,3 +255,34 @@ test('closing a document clears its diagnostics', async () => {
   lsp.close(doc);
   assert.deepEqual((await cleared).diagnostics, []);
 });
+
+test('a file the check cannot handle gets one SL000 warning instead of stale diagnostics; a flood is capped at 200 plus a count', async () => {
+  const doc = uri('deep.strategy.ts');
+  const broken = STRATEGY.replace('this.buy(bar.symbol);', 'this.buy(42);');
+  const first = await lsp.open(doc, broken);
+  assert.ok(first.diagnostics.length > 0, 'a real problem is listed first');
+  // Deep enough to overflow the parser's stack (the issue saw ~1,000 parentheses do it).
+  const depth = 20_000;
+  const deep = STRATEGY.replace('const value', `const deep = ${'('.repeat(depth)}1${')'.repeat(depth)};\n    const value`);
+  const next = lsp.nextValidated(doc, 2, true, 60_000);
+  lsp.change(doc, 2, [{ text: deep }]);
+  const result = await next;
+  assert.deepEqual(result.diagnostics.map((d) => d.code), ['SL000'], JSON.stringify(result.diagnostics.slice(0, 3)));
+  assert.match(result.diagnostics[0].message, /could not check this file \(.+\)/);
+  const hover = await lsp.connection.sendRequest(HoverRequest.type, { textDocument: { uri: doc }, position: positionOf(deep, 'onBar', 1) });
+  assert.ok(hover === null || typeof hover === 'object', 'hover answers (no error response)');
+  lsp.close(doc);
+
+  const noise = uri('noise.strategy.ts');
+  let text = "import { BaseStrategy } from 'strategy-lab';\n";
+  for (let i = 0; i < 400; i++) text += `const v${i}: number = 'x${i}';\n`;
+  const flood = await lsp.open(noise, text);
+  assert.equal(flood.diagnostics.length, 201, 'the first 200 and one line counting the rest');
+  const last = flood.diagnostics.at(-1)!;
+  assert.equal(last.code, 'SL000');
+  assert.match(last.message, /^\d[\d,]* more problems are not listed/);
+  const severities = flood.diagnostics.slice(0, 200).map((d) => d.severity!);
+  assert.equal(severities[0], 1, 'errors are listed');
+  assert.deepEqual(severities, [...severities].sort((a, b) => a - b), 'errors first');
+  lsp.close(noise);
+});
