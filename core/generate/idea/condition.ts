@@ -34,7 +34,7 @@ export interface ConditionResult {
 }
 
 const OPERATORS: { re: RegExp; op: OperatorWord }[] = [
-  { op: 'crossesAbove', re: /\b(?:crosses|crossed|cross|crossing|moves|breaks|broke|breaking|pushes|climbs|jumps)\s+(?:back\s+)?(?:out\s+)?(?:above|over|through|up\s+through)\b|\bcross(?:es|ed)?\s+up(?:\s+through)?\b|\bbreaks\s+out\s+(?:above|over)?/ },
+  { op: 'crossesAbove', re: /\b(?:crosses|crossed|cross|crossing|moves|breaks|broke|breaking|pushes)\s+(?:back\s+)?(?:out\s+)?(?:above|over|through|up\s+through)\b|\bcross(?:es|ed)?\s+up(?:\s+through)?\b|\bbreaks\s+out\s+(?:above|over)?/ },
   { op: 'crossesBelow', re: /\b(?:crosses|crossed|cross|crossing|moves|breaks|broke|breaking)\s+(?:back\s+)?(?:down\s+)?(?:below|under|down\s+through|beneath)\b|\bcross(?:es|ed)?\s+down(?:\s+through)?\b|\bbreaks\s+down\s+(?:below|under)?/ },
   { op: 'between', re: /\b(?:is\s+|stays\s+|trades\s+|remains\s+)?between\b/ },
   {
@@ -120,7 +120,7 @@ const PRESETS: Preset[] = [
 
 const FILLER = /^(?:(?:when|whenever|if|once|as soon as|after|on|upon|at the close when|only if|and|but|then|also|while)\s+)+/;
 /** Words inside a condition that join like "and": "RSI < 30 with price above the 200 SMA", "… but price is above …". */
-const AND_WORDS = /\s+(?:with|while|but|on)\s+(?=(?:the\s+)?(?:price|close|volume|rsi|macd|adx|stoch|%k|%d|\+di|-di|@sym\d+|it\b))/g;
+const AND_WORDS = /\s+(?:with|while|but|on)\s+(?=(?:the\s+)?(?:price|close|volume|rsi|macd|adx|stoch|%k|%d|\+di|-di|it\b))/g;
 /** "crosses above %D below 20": a crossing, and where it happens. */
 const CROSS_WITH_LEVEL = /^(.*\bcross(?:es|ed)?\s+(?:above|below|over|under)\s+.+?)\s+(?:while\s+|when\s+)?(below|above|under|over)\s+(zero|-?\d+(?:\.\d+)?)$/;
 
@@ -130,8 +130,8 @@ export function parseCondition(text: string, ctx: ConditionContext): ConditionRe
   // Keep "between 40 and 60" together before splitting on "and".
   const protectedText = text
     .replace(/\bbetween\s+(\S+)\s+and\s+(\S+)/g, 'between $1 ~ $2')
-    .replace(AND_WORDS, ' and ')
     .replace(new RegExp(String.raw`\s+(?:on|for|in)\s+@sym\d+\b`, 'g'), '')
+    .replace(AND_WORDS, ' and ')
     .replace(/(?:\s+(?:and|or|but))+\s*$/, '');
   const orParts = protectedText.split(/\s+or\s+/).map((s) => s.trim()).filter(Boolean);
   const orRules: Rule[] = [];
@@ -152,6 +152,8 @@ export function parseCondition(text: string, ctx: ConditionContext): ConditionRe
     if (andRules.length) orRules.push(andRules.length === 1 ? andRules[0] : { kind: 'and', rules: andRules });
   }
   if (first) Object.assign(ctx, first);
+  // Nothing understood: name the condition as written, not its "and"-pieces ("the head" | "shoulders pattern").
+  if (!orRules.length && notUnderstood.length > 1) notUnderstood.splice(0, notUnderstood.length, text.trim().replace(FILLER, ''));
   const rule: Rule | undefined = orRules.length === 0 ? undefined : orRules.length === 1 ? orRules[0] : { kind: 'or', rules: orRules };
   return { rule, understood, notUnderstood };
 }
@@ -211,10 +213,13 @@ export function parseComparison(atom: string, ctx: ConditionContext): Rule | und
     return remember({ kind: 'compare', left, op: op === 'oversold' ? 'below' : 'above', right: { kind: 'number', value }, text: atom }, ctx);
   }
 
+  // A named left side is read first, so its settings carry to the right ("MACD(8,21,5) crosses above its signal").
+  const named = !['', 'it', 'that', 'price'].includes(leftText) ? operandIn(leftText, ctx, () => ctx.subject) : undefined;
+  if (!named && !['', 'it', 'that', 'price'].includes(leftText)) return undefined;
   // On the right, "it" is the level of the previous clause: "…closes above its 200-day average, sell when it closes below it".
   const right = rightText ? operandIn(rightText, ctx, () => ctx.lastRight ?? ctx.subject) : ctx.lastRight;
   if (!right) return undefined;
-  const left = leftOperand(leftText, ctx, right);
+  const left = named ?? leftOperand(leftText, ctx, right);
   if (!left) return undefined;
   if (op === 'touches') {
     // "touches X": the close crosses X either way, or equals it (docs/generate.md).

@@ -39,6 +39,8 @@ const SYNONYMS: [RegExp, string][] = [
   [/\bcut\s+(?:it|the\s+position|the\s+trade)\b/g, 'exit'],
   [/\b(rsi|stochastic|stoch|macd|adx|%k|%d)(\s*\([^)]*\))?\s+(?:reading|value|level)\b/g, '$1$2'],
   [/\bbrakes\b/g, 'breaks'],
+  [/\b(it|that|price|rsi|macd)'s\b/g, '$1 is'],
+  [/\b(stochastic|stoch)\s*(\(\s*\d+\s*,\s*\d+\s*\))\s*(%[kd])/g, '$1 $3$2'],
 ];
 
 /** Words and phrases that do not change what the strategy does; dropped and reported. */

@@ -132,12 +132,16 @@ export function parseIdea(request: string): ParseResult {
       } else pendingAction = action.action;
       continue;
     }
+    const trailing = TRAILING_ACTION.exec(clause.replace(/^(?:and|or)\s+/, ''));
+    const trailingAction = trailing ? readAction(trailing[2]) : undefined;
+    if (trailing && trailingAction) {
+      // "when MACD crosses above the signal line buy NVDA", "RSI below 30 buy QQQ".
+      addRule(trailingAction.action, trailing[1].replace(/^(?:when(?:ever)?|if|once|as\s+soon\s+as)\s+/, ''));
+      continue;
+    }
     if (/^(?:when(?:ever)?|if|once|as\s+soon\s+as)\b/.test(clause) || (pendingAction && /^(?:and|or)\b/.test(clause))) {
       const condition = clause.replace(/^(?:and|or)\s+/, '');
-      const trailing = TRAILING_ACTION.exec(condition);
-      const trailingAction = trailing ? readAction(trailing[2]) : undefined;
-      if (trailing && trailingAction) addRule(trailingAction.action, trailing[1]);
-      else if (pendingAction) {
+      if (pendingAction) {
         addRule(pendingAction, condition);
         pendingAction = undefined;
       } else pendingCondition = condition;
@@ -197,7 +201,9 @@ export function parseIdea(request: string): ParseResult {
 function splitClauses(text: string): string[] {
   const guarded = text.replace(/\(([^)]*)\)/g, (m) => m.replace(/,/g, '\u0001'));
   return guarded
-    .split(/;|:(?!\d)|,|\.(?!\d)|!|\?|\n|\bthen\b|\s(?:and|but)\s+(?=(?:sells?|exits?|close|covers?|buys?|shorts?|go\s+long|go\s+short|go\s+flat|get\s+out|take\s+profit)\b)/)
+    .split(
+      /;|:(?!\d)|,|\.(?!\d)|!|\?|\n|\bthen\b|\s(?:and|but)\s+(?=(?:sells?|exits?|close|covers?|buys?|shorts?|go\s+long|go\s+short|go\s+flat|get\s+out|take\s+profit)\b)|\s+(?=(?:sells?|exits?|covers?|get\s+out)\s+(?:it\s+|the\s+position\s+|@sym\d+\s+)?(?:when|whenever|if|once|as\s+soon\s+as)\b)/,
+    )
     .map((c) => c.replace(/\u0001/g, ',').replace(/\s+/g, ' ').trim().replace(/^(?:(?:and|but|also|then)\s+)+/, '').trim())
     .filter((c) => c && !/^(?:and|or|but|also|then|please|strategy)$/.test(c));
 }

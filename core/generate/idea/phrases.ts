@@ -18,7 +18,7 @@ const NOT_TICKERS = new Set([
 ]);
 
 /** Letters glued to "/" or ":" are not tickers: "P/E", "put/call", "3:30PM". */
-const TICKER_RE = /(?<![\w$@%+/:-])\$?[A-Z]{1,5}(?:[.-][A-Z]{1,4})?(?![\w(/:])|\$[a-z]{1,5}\b/g;
+const TICKER_RE = /(?<![\w$@%+/-])(?<!\d:)\$?[A-Z]{1,5}(?:[.-][A-Z]{1,4})?(?![\w(/]|:\d)|\$[a-z]{1,5}\b/g;
 const TOKEN_LIST_RE = new RegExp(String.raw`@sym(\d+)(?:\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*/\s*)${TICKER_TOKEN})+`, 'g');
 /** Verbs and prepositions a ticker follows: "buy aapl", "short the qqq", "golden cross on spy". */
 const TICKER_LEAD = String.raw`(?:\b(?:buy|buys|purchase|short|shorts|sell\s+short|go\s+long|go\s+short|long|trade|trading|accumulate)\s+(?:(?:some|shares\s+of|the)\s+)?|\b(?:on|for)\s+)`;

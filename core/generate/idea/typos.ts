@@ -43,7 +43,7 @@ const KNOWN = new Set([
   'pullback', 'channel', 'range', 'donchian', 'top', 'bottom', 'mid', 'full', 'slow', 'fast', 'plus', 'minus', 'reading',
   'value', 'level', 'same', 'way', 'again', 'until', 'before', 'open', 'moon', 'news', 'earnings', 'bells', 'bell', 'well',
   'calls', 'puts', 'options', 'option', 'futures', 'dip', 'dips', 'rally', 'everything', 'nothing', 'crypto', 'gold', 'oil',
-  'bonds', 'market', 'index', 'forever', 'today', 'now', 'big', 'small', 'fed', 'vix', 'cci', 'mfi', 'obv', 'vwap', 'sar',
+  'bonds', 'market', 'index', 'forever', 'leverage', 'leveraged', 'margin', 'today', 'now', 'big', 'small', 'fed', 'vix', 'cci', 'mfi', 'obv', 'vwap', 'sar',
 ]);
 
 /** A word the grammar or plain English knows (so not a ticker and not a typo). */
@@ -73,9 +73,11 @@ export function correctWord(word: string): string | undefined {
   }
   if (!best.length) return undefined;
   // Ties: the keyword sharing the longer start wins ("croses" → crosses, not closes); still tied → leave it.
-  best.sort((a, b) => b.prefix - a.prefix);
-  if (best.length > 1 && best[0].prefix === best[1].prefix) return undefined;
-  return best[0].word;
+  best.sort((a, b) => b.prefix - a.prefix || b.word.length - a.word.length);
+  const top = best.filter((b) => b.prefix === best[0].prefix);
+  // Forms of one word ("cross" / "crosses") mean the same to the grammar: take the longest.
+  if (top.some((t) => !top[0].word.startsWith(t.word))) return undefined;
+  return top[0].word;
 }
 
 /** Rewrites every correctable word of lower-case text; returns the fixes in order. */
