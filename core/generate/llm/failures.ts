@@ -107,7 +107,11 @@ export function formatSeconds(ms: number): string {
 }
 
 function connectionCause(err: InstanceType<typeof OpenAI.APIConnectionError>): string {
-  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  // The socket's code sits a few causes down (SDK error → fetch error → socket error).
+  let code: unknown;
+  for (let c: unknown = err.cause, depth = 0; c && depth < 5 && code === undefined; c = (c as { cause?: unknown }).cause, depth++) {
+    code = (c as { code?: unknown }).code;
+  }
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
   return typeof code === 'string' ? code : 'no connection';
