@@ -14,7 +14,7 @@ export const TICKER_TOKEN = String.raw`@sym\d+`;
 const NOT_TICKERS = new Set([
   'RSI', 'SMA', 'EMA', 'WMA', 'MA', 'MACD', 'ATR', 'ADX', 'DI', 'OBV', 'VWAP', 'BB', 'EOD', 'ETF', 'AND', 'OR', 'THE',
   'I', 'A', 'AM', 'PM', 'TP', 'SL', 'K', 'D', 'OK', 'BUY', 'SELL', 'SHORT', 'LONG', 'WHEN', 'IF', 'USD', 'UTC', 'X',
-  'CCI', 'MFI', 'SAR', 'IV', 'VIX', 'ECB', 'FED', 'PE', 'EPS', 'ATH', 'HOD', 'LOD', 'EMA', 'DMI', 'ROC', 'TRIX',
+  'CCI', 'MFI', 'SAR', 'IV', 'ECB', 'FED', 'PE', 'EPS', 'ATH', 'HOD', 'LOD', 'EMA', 'DMI', 'ROC', 'TRIX',
 ]);
 
 /** Letters glued to "/" or ":" are not tickers: "P/E", "put/call", "3:30PM". */
