@@ -34,18 +34,18 @@ export interface ConditionResult {
 }
 
 const OPERATORS: { re: RegExp; op: OperatorWord }[] = [
-  { op: 'crossesAbove', re: /\b(?:crosses|crossed|cross|crossing|moves|breaks|broke|breaking|pushes)\s+(?:back\s+)?(?:out\s+)?(?:above|over|through|up\s+through)\b|\bcross(?:es|ed)?\s+up(?:\s+through)?\b|\bbreaks\s+out\s+(?:above|over)?/ },
+  { op: 'crossesAbove', re: /\b(?:crosses|crossed|cross|crossing|moves|breaks|broke|breaking)\s+(?:back\s+)?(?:out\s+)?(?:above|over|through|up\s+through)\b|\bcross(?:es|ed)?\s+up(?:\s+through)?\b|\bbreaks\s+out\s+(?:above|over)?/ },
   { op: 'crossesBelow', re: /\b(?:crosses|crossed|cross|crossing|moves|breaks|broke|breaking)\s+(?:back\s+)?(?:down\s+)?(?:below|under|down\s+through|beneath)\b|\bcross(?:es|ed)?\s+down(?:\s+through)?\b|\bbreaks\s+down\s+(?:below|under)?/ },
   { op: 'between', re: /\b(?:is\s+|stays\s+|trades\s+|remains\s+)?between\b/ },
   {
     op: 'above',
-    re: /(?:\b(?:is|are|stays|remains|trades|closes|closed|rises|rose|goes|moves|climbs|gets|pops|jumps|spikes)\s+)?(?:\b(?:back|still)\s+)?(?:\babove|\bover|\bgreater\s+than|\bhigher\s+than|\bmore\s+than)\b|\bexceeds?\b|\btops\b|>=?/,
+    re: /(?:\b(?:is|are|stays|remains|trades|closes|closed|rises|rose|goes|moves|climbs|gets|pops|jumps|spikes|pushes|comes)\s+)?(?:\b(?:back|still)\s+)?(?:\babove|\bover|\bgreater\s+than|\bhigher\s+than|\bmore\s+than)\b|\bexceeds?\b|\btops\b|>=?/,
   },
   {
     op: 'below',
-    re: /(?:\b(?:is|are|stays|remains|trades|closes|closed|drops|dropped|falls|fell|dips|dipped|sinks|declines|goes|gets|slips)\s+)?(?:\b(?:back|still)\s+)?(?:\bbelow|\bunder|\bless\s+than|\blower\s+than|\bbeneath)\b|<=?/,
+    re: /(?:\b(?:is|are|stays|remains|trades|closes|closed|drops|dropped|falls|fell|dips|dipped|sinks|declines|goes|gets|slips|comes)\s+)?(?:\b(?:back|still)\s+)?(?:\bbelow|\bunder|\bless\s+than|\blower\s+than|\bbeneath)\b|<=?/,
   },
-  { op: 'touches', re: /\b(?:touches|touched|touch|tags|tagged|tests)\b/ },
+  { op: 'touches', re: /\b(?:touches|touched|touch|tags|tagged|tests|pulls\s+back\s+to|retests)\b/ },
   { op: 'reaches', re: /\b(?:reaches|reached|hits|returns\s+to|gets\s+to|is\s+at|comes\s+back\s+to|reverts\s+to)\b|^at\b/ },
   { op: 'oversold', re: /\b(?:is\s+|gets\s+|becomes\s+|goes\s+)?oversold\b/ },
   { op: 'overbought', re: /\b(?:is\s+|gets\s+|becomes\s+|goes\s+)?overbought\b/ },
