@@ -118,7 +118,7 @@ const PRESETS: Preset[] = [
   },
 ];
 
-const FILLER = /^(?:(?:when|whenever|if|once|as soon as|after|on|upon|at the close when|only if|and|but|then|also|while)\s+)+/;
+const FILLER = /^(?:(?:when|whenever|if|once|as soon as|after|on|upon|only if|and|but|then|also|while)\s+)+/;
 /** Words inside a condition that join like "and": "RSI < 30 with price above the 200 SMA", "… but price is above …". */
 const AND_WORDS = /\s+(?:with|while|but|on)\s+(?=(?:the\s+)?(?:price|close|volume|rsi|macd|adx|stoch|%k|%d|\+di|-di|it\b))/g;
 /** "crosses above %D below 20": a crossing, and where it happens. */

@@ -39,6 +39,11 @@ const SYNONYMS: [RegExp, string][] = [
   [/\bcut\s+(?:it|the\s+position|the\s+trade)\b/g, 'exit'],
   [/\b(rsi|stochastic|stoch|macd|adx|%k|%d)(\s*\([^)]*\))?\s+(?:reading|value|level)\b/g, '$1$2'],
   [/\bbrakes\b/g, 'breaks'],
+  // "the prior day's high": the high of the bar before, as a 1-day channel (so it is refused on intraday bars).
+  [/\b(?:the\s+)?(?:prior|previous|yesterday's|last)\s+(day|bar|candle|week)(?:'s)?\s+(high|low)\b/g, 'the 1-$1 $2'],
+  [/\byesterday's\s+(high|low)\b/g, 'the 1-day $1'],
+  // "RSI2", "SMA200", "ema 20" written as one word: the period in parentheses.
+  [/\b(rsi|sma|ema|wma|atr|adx)(\d+)\b/g, '$1($2)'],
   [/\b(it|that|price|rsi|macd)'s\b/g, '$1 is'],
   [/\b(stochastic|stoch)\s*(\(\s*\d+\s*,\s*\d+\s*\))\s*(%[kd])/g, '$1 $3$2'],
 ];
@@ -49,7 +54,7 @@ const FILLERS: RegExp[] = [
   /\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:make|create|write|build|code|give\s+me)\s+(?:me\s+)?(?:an?\s+)?(?:simple\s+)?(?:strategy|system|bot|algo)\s+(?:that|which|to)\b/g,
   /\b(?:make|create|write|build|code)\s+(?:me\s+)?(?:an?\s+)?(?:simple\s+)?(?:strategy|system|bot|algo)\s+(?:that|which|to)\b/g,
   /\bi(?:'d|\s+would)\s+like\s+to\b|\bi\s+(?:want|wanna|need)\s+to\b|\bi\s+want\b|\blet's\b/g,
-  /\bplease\b|\bbasically\b|\bsimply\b|\bjust\b|\bkindly\b/g,
+  /\bplease\b|\bbasically\b|\bsimply\b|\bjust\b|\bkindly\b|(?<=\bbuy\s+)some\b/g,
   /\b(?:simple|basic|classic)\s+(?:strategy|system|setup)\b/g,
 ];
 

@@ -103,6 +103,12 @@ export function parseOperandDetailed(raw: string, pronoun?: PronounResolver): Pa
     return it && { operand: it, explicit: true };
   }
   text = text.replace(ARTICLES, '').replace(new RegExp(`^${TICKER_TOKEN}(?:'s)?\\s+(?=\\S)`), '').trim();
+  // "the fast EMA (12)": fast/slow only tell two averages apart, so they need their periods.
+  const adjective = /^(?:fast(?:er)?|slow(?:er)?|short[- ]term|long[- ]term)\s+(?!stochastic)/.exec(text);
+  if (adjective) {
+    const rest = parseOperandDetailed(text.slice(adjective[0].length));
+    return rest?.explicit && rest.operand.kind === 'indicator' ? rest : undefined;
+  }
   if (VOLUME_WORDS.test(text)) return { operand: { kind: 'price', field: 'volume' }, explicit: true };
   if (PRICE_WORDS.test(text)) return { operand: { kind: 'price', field: 'close' }, explicit: true };
   for (const p of COMPILED) {

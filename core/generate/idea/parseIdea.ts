@@ -34,7 +34,7 @@ const ENTRY_SHORT = new RegExp(String.raw`^(?:sells?\s+short|short[- ]sells?|go(
 const ENTRY_LONG = new RegExp(String.raw`^(?:buys?|go(?:es)?\s+long|long|enters?(?:\s+(?:a\s+)?long)?(?:\s+(?:a\s+)?(?:position|trade))?|purchases?|get\s+in(?:to)?|open\s+(?:a\s+)?long(?:\s+position)?|accumulate)\b`);
 const EXIT = new RegExp(String.raw`^(?:sells?(?:\s+(?:it|them|everything|the\s+position|out))?|exits?(?:\s+(?:the\s+)?(?:position|trade|long|short))?|close(?:\s+(?:the\s+)?(?:position|trade|long|short))?|covers?(?:\s+(?:the\s+)?short)?|get\s+out|flat|take\s+profits?)\b`);
 /** Words between the action and its condition: "buy AAPL", "buy shares of AAPL", "on AAPL". */
-const OBJECT = new RegExp(String.raw`^(?:(?:it|them|some|shares(?:\s+of)?|stock(?:\s+in)?|the\s+stock|(?:the\s+)?${T}|(?:on|in|for|of)\s+${T})\s*)*`);
+const OBJECT = new RegExp(String.raw`^(?:(?:it|them|shares(?:\s+of)?|stock(?:\s+in)?|the\s+stock|(?:the\s+)?${T}|(?:on|in|for|of)\s+${T})\s*)*`);
 /** No "at": "sell at the middle band" keeps it as the comparison ("reaches"). */
 const CONNECTOR = /^(?:(?:when(?:ever)?|if|once|as\s+soon\s+as|after|on|upon)\b\s*)?/;
 /** An action at the end of a condition clause: "when MACD crosses above the signal line buy NVDA". */
@@ -205,7 +205,7 @@ function splitClauses(text: string): string[] {
       /;|:(?!\d)|,|\.(?!\d)|!|\?|\n|\bthen\b|\s(?:and|but)\s+(?=(?:sells?|exits?|close|covers?|buys?|shorts?|go\s+long|go\s+short|go\s+flat|get\s+out|take\s+profit)\b)|\s+(?=(?:sells?|exits?|covers?|get\s+out)\s+(?:it\s+|the\s+position\s+|@sym\d+\s+)?(?:when|whenever|if|once|as\s+soon\s+as)\b)/,
     )
     .map((c) => c.replace(/\u0001/g, ',').replace(/\s+/g, ' ').trim().replace(/^(?:(?:and|but|also|then)\s+)+/, '').trim())
-    .filter((c) => c && !/^(?:and|or|but|also|then|please|strategy)$/.test(c));
+    .filter((c) => c && !/^(?:and|or|but|also|then)$/.test(c));
 }
 
 function readAction(clause: string): { action: Action; length: number } | undefined {
