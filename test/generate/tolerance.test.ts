@@ -83,6 +83,7 @@ test('synonyms: a broad table per element', () => {
     ['If RSI drops below 30, buy it. Sell when RSI goes above 70.', 'RSI(14) < 30', 'RSI(14) > 70'],
     ['Buy SPY when price closes below the lower Bollinger band, sell at the middle band', 'close < Bollinger(20,2) lower band', 'close > Bollinger(20,2) middle band'],
     ['Long SPY on RSI2 < 10, exit when RSI2 > 70', 'RSI(2) < 10', 'RSI(2) > 70'],
+    ['Buy SPY when price dips below the 20 day low then sell when it recovers above the 20 day SMA', 'close < 20-bar low', 'close > SMA(20)'],
     ['Buy QQQ when the fast EMA (12) crosses above the slow EMA (26)', 'EMA(12) crosses above EMA(26)', undefined],
     ["Buy TSLA when it closes above the prior day's high, sell when it closes below yesterday's low", 'close > 1-bar high', 'close < 1-bar low'],
   ];

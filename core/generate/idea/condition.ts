@@ -39,7 +39,7 @@ const OPERATORS: { re: RegExp; op: OperatorWord }[] = [
   { op: 'between', re: /\b(?:is\s+|stays\s+|trades\s+|remains\s+)?between\b/ },
   {
     op: 'above',
-    re: /(?:\b(?:is|are|stays|remains|trades|closes|closed|rises|rose|goes|moves|climbs|gets|pops|jumps|spikes|pushes|comes)\s+)?(?:\b(?:back|still)\s+)?(?:\babove|\bover|\bgreater\s+than|\bhigher\s+than|\bmore\s+than)\b|\bexceeds?\b|\btops\b|>=?/,
+    re: /(?:\b(?:is|are|stays|remains|trades|closes|closed|rises|rose|goes|moves|climbs|gets|pops|jumps|spikes|pushes|comes|recovers|rebounds|bounces)\s+)?(?:\b(?:back|still)\s+)?(?:\babove|\bover|\bgreater\s+than|\bhigher\s+than|\bmore\s+than)\b|\bexceeds?\b|\btops\b|>=?/,
   },
   {
     op: 'below',
