@@ -17,6 +17,9 @@ import {
 
 export const GENERATE_COMMAND = 'strategyLab.generateStrategy';
 export const SET_API_KEY_COMMAND = 'strategyLab.setApiKey';
+const TITLE = 'Strategy Lab: Generate Strategy';
+/** The refusal's button that reopens the input box with the idea kept, to fix the parts not understood. */
+export const EDIT_IDEA_ACTION = 'Edit idea';
 const RUN_BACKTEST_COMMAND = 'strategyLab.runBacktest';
 /** SecretStorage key of the OpenAI(-compatible) API key. */
 export const API_KEY_SECRET = 'strategyLab.llm.apiKey';
@@ -34,7 +37,7 @@ async function generateCommand(context: vscode.ExtensionContext, givenIdea?: str
     void vscode.window.showErrorMessage('Strategy Lab: open a folder first; generated strategies are saved in its strategies/ folder.');
     return;
   }
-  const idea = givenIdea ?? (await askIdea('Strategy Lab: Generate Strategy'));
+  const idea = givenIdea ?? (await askIdea(TITLE));
   if (!idea?.trim()) return;
 
   const config = vscode.workspace.getConfiguration('strategyLab', folder.uri);
@@ -58,7 +61,9 @@ async function generateCommand(context: vscode.ExtensionContext, givenIdea?: str
       },
     );
   } catch (err) {
-    await showFailure(err);
+    // A refusal offers "Edit idea": the same text back in the input box, to change only what was not understood.
+    const edited = await showFailure(err, idea);
+    if (edited?.trim()) await generateCommand(context, edited);
     return;
   }
 
@@ -71,10 +76,11 @@ async function generateCommand(context: vscode.ExtensionContext, givenIdea?: str
   if (choice === 'Run backtest') await vscode.commands.executeCommand(RUN_BACKTEST_COMMAND, uri);
 }
 
-/** The idea input box with examples (Generate Strategy, Generate and Refine); undefined when dismissed. */
-export function askIdea(title: string): Thenable<string | undefined> {
+/** The idea input box with examples (Generate Strategy, Generate and Refine); `value` pre-fills it; undefined when dismissed. */
+export function askIdea(title: string, value?: string): Thenable<string | undefined> {
   return vscode.window.showInputBox({
     title,
+    value,
     prompt: `Describe the trading idea. Examples: ${IDEA_EXAMPLES.slice(0, 3).map((e) => `"${e}"`).join(' · ')}`,
     placeHolder: IDEA_EXAMPLES[0],
     ignoreFocusOut: true,
@@ -87,22 +93,27 @@ export async function readApiKey(context: vscode.ExtensionContext): Promise<stri
   return (await context.secrets.get(API_KEY_SECRET)) ?? (process.env.OPENAI_API_KEY?.trim() || undefined);
 }
 
-/** A generation failure as a message with what to do (Set API Key, Open Settings); nothing for a cancel. */
-export async function showFailure(err: unknown): Promise<void> {
+/**
+ * A generation failure as a message with what to do (Set API Key, Open Settings); nothing for a cancel.
+ * Given the idea, a refusal or invalid code offers "Edit idea" and returns the edited text (undefined otherwise).
+ */
+export async function showFailure(err: unknown, idea?: string): Promise<string | undefined> {
   if (!(err instanceof GenerateError)) {
     void vscode.window.showErrorMessage(`Strategy Lab: generation failed: ${err instanceof Error ? err.message : String(err)}`);
-    return;
+    return undefined;
   }
-  if (err.kind === 'cancelled') return;
+  if (err.kind === 'cancelled') return undefined;
   if (err.kind === 'not-understood' || err.kind === 'invalid-code') {
     // Long, multi-line explanations read best in a modal.
-    await vscode.window.showErrorMessage('Strategy Lab could not generate this strategy.', { modal: true, detail: err.message });
-    return;
+    const actions = idea === undefined ? [] : [EDIT_IDEA_ACTION];
+    const choice = await vscode.window.showErrorMessage('Strategy Lab could not generate this strategy.', { modal: true, detail: err.message }, ...actions);
+    return choice === EDIT_IDEA_ACTION ? askIdea(TITLE, idea) : undefined;
   }
   const actions = err.kind === 'auth' || err.kind === 'no-api-key' ? ['Set API Key'] : ['Open Settings'];
   const choice = await vscode.window.showErrorMessage(`Strategy Lab: ${err.message}`, ...actions);
   if (choice === 'Set API Key') await vscode.commands.executeCommand(SET_API_KEY_COMMAND);
   else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'strategyLab.llm');
+  return undefined;
 }
 
 async function setApiKey(context: vscode.ExtensionContext): Promise<void> {

@@ -17,6 +17,13 @@ export function numberArg(name: string, value: string | undefined): number | und
   return n;
 }
 
+/** `--timeout MS` of the model server (generate and the LLM judges): one request's whole reply, never retried on expiry. */
+export function timeoutArg(value: string | undefined): number | undefined {
+  const ms = numberArg('timeout', value);
+  if (ms !== undefined && !(ms > 0)) throw new CliError('--timeout is in milliseconds and must be > 0.', 2);
+  return ms;
+}
+
 /** `--param period=20 --param useStop=false` → { period: 20, useStop: false }. */
 export function paramArgs(values: string[] | undefined): Record<string, number | boolean> | undefined {
   if (!values?.length) return undefined;

@@ -8,12 +8,23 @@ export function describeEvent(event: GenerateEvent): string {
     case 'receiving':
       return `Attempt ${event.attempt}: received ${event.chars} characters…`;
     case 'retrying':
-      return `Attempt ${event.attempt}: ${event.reason} Retrying in ${Math.max(1, Math.round(event.delayMs / 100) / 10)} s…`;
+      return `Attempt ${event.attempt}: ${event.reason} Retrying in ${formatWait(event.delayMs)}…`;
     case 'invalid':
-      return `Attempt ${event.attempt}: ${event.problems.length} validation error(s) (first: line ${event.problems[0]?.line}: ${event.problems[0]?.message.split('\n')[0]}); asking for a repair…`;
+      return `Attempt ${event.attempt}: ${event.problems.length} validation error(s) (first: line ${event.problems[0]?.line}: ${event.problems[0]?.message.split('\n')[0]}); ${isLast(event) ? 'no attempts left.' : 'asking for a repair…'}`;
     case 'no-code':
-      return `Attempt ${event.attempt}: ${event.reason}; asking again…`;
+      return `Attempt ${event.attempt}: ${event.reason}; ${isLast(event) ? 'no attempts left.' : 'asking again…'}`;
     case 'valid':
       return `Attempt ${event.attempt}: the code validates.`;
   }
+}
+
+/** The wait as it is: "300 ms", "1.5 s", "8 s". */
+export function formatWait(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 100) / 10;
+  return `${s} s`;
+}
+
+function isLast(event: { attempt: number; maxAttempts?: number }): boolean {
+  return event.maxAttempts !== undefined && event.attempt >= event.maxAttempts;
 }

@@ -4,6 +4,7 @@ export { generateOffline } from './offline/generateOffline';
 export { writeStrategy } from './offline/writeStrategy';
 export { parseIdea, DEFAULT_SYMBOL, DEFAULT_TIMEFRAME, type ParseResult } from './idea/parseIdea';
 export { generateWithOpenAI, OPENAI_DEFAULT_BASE_URL, redactKey } from './llm/openaiProvider';
+export { resolveBaseUrl } from './llm/failures';
 export { extractCode } from './llm/extractCode';
 export { initialMessages, repairMessage, systemPrompt, type ChatMessage } from './llm/prompt';
 export { checkStrategySource, formatProblems, type CheckReport, type CodeProblem } from './check';

@@ -52,6 +52,11 @@ export interface Comparison {
 export interface RuleGroup {
   kind: 'and' | 'or';
   rules: Rule[];
+  /**
+   * "close touches SMA(50)": an `or` of crosses above, crosses below and equals
+   * (between X and X) of one pair, described as one "touches" comparison.
+   */
+  touches?: boolean;
 }
 
 export type Rule = Comparison | RuleGroup;
@@ -85,8 +90,11 @@ export interface StrategySpec {
 
 /** Human-readable form of a rule, used in messages, comments and docs. */
 export function describeRule(rule: Rule): string {
+  if (rule.kind !== 'compare' && rule.touches && rule.rules[0]?.kind === 'compare') {
+    return `${describeOperand(rule.rules[0].left)} touches ${describeOperand(rule.rules[0].right)}`;
+  }
   if (rule.kind !== 'compare') {
-    const parts = rule.rules.map((r) => (r.kind === 'compare' ? describeRule(r) : `(${describeRule(r)})`));
+    const parts = rule.rules.map((r) => (r.kind === 'compare' || r.touches ? describeRule(r) : `(${describeRule(r)})`));
     return parts.join(rule.kind === 'and' ? ' and ' : ' or ');
   }
   const right = (rule.multiplier !== undefined ? `${rule.multiplier} × ` : '') + describeOperand(rule.right);

@@ -13,11 +13,11 @@ export interface LlmSettings {
   baseUrl?: string;
   /** Default 0.2. */
   temperature: number;
-  /** Per request, default 60 000. */
+  /** Per request (the whole, streamed reply), default 60 000; the same for generation and the LLM judges. A timeout is not retried. */
   timeoutMs: number;
   /** Generate-validate-repair rounds, default 3. */
   maxAttempts: number;
-  /** Retries of one request on 429/5xx/connection errors, default 3. */
+  /** Retries of one request on 429/5xx only (never on a timeout or a refused connection), default 3. */
   maxRetries: number;
   /** First retry delay; doubles each time (a Retry-After header wins, capped at 30 s). Default 1000. */
   retryBaseMs: number;
@@ -40,8 +40,9 @@ export type GenerateEvent =
   | { type: 'attempt'; attempt: number; maxAttempts: number }
   | { type: 'receiving'; attempt: number; chars: number }
   | { type: 'retrying'; attempt: number; reason: string; delayMs: number }
-  | { type: 'invalid'; attempt: number; problems: CodeProblem[] }
-  | { type: 'no-code'; attempt: number; reason: string }
+  /** maxAttempts: whether another attempt (a repair) follows. */
+  | { type: 'invalid'; attempt: number; maxAttempts?: number; problems: CodeProblem[] }
+  | { type: 'no-code'; attempt: number; maxAttempts?: number; reason: string }
   | { type: 'valid'; attempt: number };
 
 export interface GenerateOptions {

@@ -88,7 +88,7 @@ describe('LLM evaluators', () => {
     const report = await evaluate();
     const r = byId(report, 'intent');
     assert.equal(r.status, 'error');
-    assert.match(r.reasons[0], /the model server answered 500.*Check strategyLab\.llm\.baseUrl/);
+    assert.match(r.reasons[0], /LLM request failed: The model server failed \(500\).*Try again later/); // the generator's message (core/generate/llm/failures.ts)
     assert.doesNotMatch(r.reasons[0], new RegExp(KEY));
   });
 

@@ -11,14 +11,15 @@ import { formatReport } from '../../evaluate/format';
 import { chatClientFrom } from '../../evaluate/llm/client';
 import { evaluateStrategy } from '../../evaluate/pipeline';
 import { EvaluateSettingsError, evaluateSettingsFromFlat, type EvaluateSettings } from '../../evaluate/settings';
-import { numberArg, paramArgs, parseCli } from '../args';
+import { numberArg, paramArgs, parseCli, timeoutArg } from '../args';
+import { resolveBaseUrl } from '../../generate/llm/failures';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
 import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner } from '../sandboxArgs';
 
 const USAGE = `Usage: strategy-lab evaluate <strategy.ts> [--request "..."] ${DATA_USAGE}
        ${SANDBOX_RUNNER_USAGE}
-       [--param name=value …] [--set setting=value …] [--model M] [--base-url URL] [--no-llm] [--trades N] [--json]
+       [--param name=value …] [--set setting=value …] [--model M] [--base-url URL] [--timeout MS] [--no-llm] [--trades N] [--json]
   --set      an evaluator weight or threshold, named as the strategyLab.evaluate.* setting without the prefix
              (docs/evaluate.md), e.g. --set weights.risk=2 --set risk.maxDrawdownPct=30,lookahead.cutPoints=3
   --warm N   containers kept started ahead (default 0: on few cores warming competes with the runs); one runner
@@ -33,6 +34,7 @@ const OPTIONS = {
   set: { type: 'string', multiple: true },
   model: { type: 'string' },
   'base-url': { type: 'string' },
+  timeout: { type: 'string' },
   'no-llm': { type: 'boolean' },
   trades: { type: 'string' },
   json: { type: 'boolean' },
@@ -74,13 +76,14 @@ export async function runEvaluateCommand(argv: string[], io: CliIo, context: Eva
   const sandbox = sandboxArg(values.sandbox);
   const shown = numberArg('trades', values.trades);
   if (shown !== undefined && !(Number.isInteger(shown) && shown >= 0)) throw new CliError('--trades must be a whole number ≥ 0.', 2);
+  const timeoutMs = timeoutArg(values.timeout);
   const options: BacktestOptions = { params: paramArgs(values.param) };
   const settings = settingsArg(values.set);
 
   const { series, label } = await loadData(values, info, io);
 
   const apiKey = values['no-llm'] ? undefined : env.OPENAI_API_KEY?.trim() || undefined;
-  const llm = chatClientFrom({ apiKey, settings: { model: values.model, baseUrl: values['base-url'] } });
+  const llm = chatClientFrom({ apiKey, settings: { model: values.model, baseUrl: resolveBaseUrl(values['base-url'], env), timeoutMs } });
   if (!values.json) io.stderr(`Evaluating ${info.className ?? 'strategy'} on ${label} in ${describeMode(sandbox)}…\n`);
   // One runner from the flags for the backtest and every re-run: the same host, image, limits (and warm containers with --warm).
   const runner = (context.runner ?? cliSandboxRunner)(sandbox, values, io, values.json);

@@ -11,7 +11,7 @@ import { refine, type RefineResult } from '../../evaluate/refine';
 import { describeRefineEvent, iterationLine, refineCountProblem, refineJson, refineOutcome, refineSummary, REFINE_ITERATIONS } from '../../evaluate/refineReport';
 import type { SandboxMode } from '../../run/runStrategy';
 import type { Timeframe } from '../../sdk/types';
-import { numberArg, parseCli } from '../args';
+import { numberArg, parseCli, timeoutArg } from '../args';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, dataSource, describeMode, loadDataFor, sandboxArg, type DataValues } from '../runArgs';
 import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner, type SandboxRunnerValues } from '../sandboxArgs';
@@ -22,6 +22,7 @@ import {
   generateStrategy,
   GenerateError,
   PROVIDER_CHOICES,
+  resolveBaseUrl,
   resolveProvider,
   writeNewFile,
   type LlmSettings,
@@ -96,11 +97,11 @@ export async function runGenerateCommand(argv: string[], io: CliIo, context: Gen
     if (!PROVIDER_CHOICES.includes(provider)) throw new CliError(`--provider must be one of ${PROVIDER_CHOICES.join(', ')}, got '${provider}'.`, 2);
     const maxAttempts = numberArg('max-attempts', values['max-attempts']);
     if (maxAttempts !== undefined && !(Number.isInteger(maxAttempts) && maxAttempts >= 1)) throw new CliError('--max-attempts must be a whole number >= 1.', 2);
-    const timeoutMs = numberArg('timeout', values.timeout);
-    if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new CliError('--timeout is in milliseconds and must be > 0.', 2);
+    const timeoutMs = timeoutArg(values.timeout);
     llm = {
       model: values.model,
-      baseUrl: values['base-url'],
+      // --base-url, else OPENAI_BASE_URL of this command's environment, else OpenAI's (core/generate/llm/failures.ts).
+      baseUrl: resolveBaseUrl(values['base-url'], env),
       temperature: numberArg('temperature', values.temperature),
       timeoutMs,
       maxAttempts,

@@ -3,15 +3,13 @@
  * through, configured by the same settings as generation (`strategyLab.llm.*`,
  * core/generate/types.ts `LlmSettings`) and the same API key.
  *
- * STOPGAP: the generator (core/generate/llm/openaiProvider.ts) builds its
- * OpenAI client and its retry/timeout/error handling inside
- * `generateWithOpenAI` and exports neither. Until it exports them, this file
- * holds the one extra construction, kept to the same options (baseURL, timeout,
- * no client-side retries beyond `maxRetries`), so swapping it for the
- * generator's export is a one-file change. Evaluators only see `ChatClient`.
+ * The base URL rule, the error messages and the retry policy are the
+ * generator's (core/generate/llm/failures.ts); this file only builds the
+ * non-streaming client the judges need. Evaluators only see `ChatClient`.
  */
 import OpenAI from 'openai';
-import { OPENAI_DEFAULT_BASE_URL, redactKey } from '../../generate/llm/openaiProvider';
+import { redactKey } from '../../generate/llm/openaiProvider';
+import { explainModelError, isRetryable, notACompletion, resolveBaseUrl, retryDelay } from '../../generate/llm/failures';
 import type { ChatMessage } from '../../generate/llm/prompt';
 import { DEFAULT_LLM_SETTINGS, type LlmSettings } from '../../generate/types';
 
@@ -29,30 +27,40 @@ export interface LlmConfig {
   settings?: Partial<LlmSettings>;
 }
 
-/** A client when an API key is configured; undefined means "no LLM": LLM evaluators are skipped. */
+/**
+ * A client when an API key is configured; undefined means "no LLM": LLM evaluators are skipped.
+ * Same base URL rule, timeout and messages as generation (core/generate/llm/failures.ts): one
+ * `timeoutMs` per request, retries only on 429/5xx (a hung server is waited for once, not 4 times).
+ */
 export function chatClientFrom(config: LlmConfig | undefined): ChatClient | undefined {
   if (!config?.apiKey) return undefined;
   const apiKey = config.apiKey;
   const settings: LlmSettings = { ...DEFAULT_LLM_SETTINGS, ...Object.fromEntries(Object.entries(config.settings ?? {}).filter(([, v]) => v !== undefined)) };
-  const baseURL = settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
-  const client = new OpenAI({ apiKey, baseURL, timeout: settings.timeoutMs, maxRetries: settings.maxRetries });
+  const baseURL = resolveBaseUrl(settings.baseUrl);
+  const client = new OpenAI({ apiKey, baseURL, timeout: settings.timeoutMs, maxRetries: 0 });
+  const context = { where: baseURL, model: settings.model, timeoutMs: settings.timeoutMs, redact: (t: string) => redactKey(t, apiKey) };
+  const once = async (messages: ChatMessage[], signal?: AbortSignal): Promise<string> => {
+    const completion: unknown = await client.chat.completions.create(
+      { model: settings.model, messages, temperature: settings.temperature, stream: false },
+      { signal },
+    );
+    const choices = (completion as { choices?: { message?: { content?: unknown } }[] } | null)?.choices;
+    if (!Array.isArray(choices)) throw notACompletion(baseURL, completion);
+    const content = choices[0]?.message?.content;
+    return typeof content === 'string' ? content : '';
+  };
   return {
     model: settings.model,
     async complete(messages, signal) {
-      try {
-        const completion: unknown = await client.chat.completions.create(
-          { model: settings.model, messages, temperature: settings.temperature, stream: false },
-          { signal },
-        );
-        const choices = (completion as { choices?: { message?: { content?: unknown } }[] } | null)?.choices;
-        if (!Array.isArray(choices)) throw new Error(`The reply from ${baseURL} is not a chat completion (no "choices"). Check strategyLab.llm.baseUrl.`);
-        const content = choices[0]?.message?.content;
-        return typeof content === 'string' ? content : '';
-      } catch (err) {
-        if (signal?.aborted) throw err;
-        const status = (err as { status?: number }).status;
-        const what = status === 401 ? 'the API key was rejected (401)' : status ? `the model server answered ${status}` : `could not reach the model server at ${baseURL}`;
-        throw new Error(`LLM request failed: ${what}: ${redactKey(err instanceof Error ? err.message : String(err), apiKey).slice(0, 200)}. Check strategyLab.llm.baseUrl, strategyLab.llm.model and the API key.`);
+      for (let retry = 0; ; retry++) {
+        try {
+          return await once(messages, signal);
+        } catch (err) {
+          if (signal?.aborted) throw err;
+          const error = explainModelError(err, context);
+          if (!isRetryable(error) || retry >= settings.maxRetries) throw new Error(`LLM request failed: ${error.message}`);
+          await new Promise((resolve) => setTimeout(resolve, retryDelay(err, settings.retryBaseMs, retry)));
+        }
       }
     },
   };

@@ -22,7 +22,7 @@ const UNIT = String.raw`(?:days?|d|periods?|bars?|sessions?|weeks?|hours?|minute
 /** "50-day ", "50 day ", "50 ", "50d " before the name. */
 const PREFIX = String.raw`(?:(\d+)[- ]?(?:${UNIT}[- ]?)?\s*)?`;
 /** "(14)", "(12, 26, 9)", " 14", " of 14", " over the last 20 days" after the name. */
-const SUFFIX = String.raw`(?:\s*\(\s*(\d+(?:\.\d+)?(?:\s*[,/]\s*\d+(?:\.\d+)?)*)\s*\)|\s+(\d+)(?:[- ]${UNIT})?|\s+(?:of|over)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?(\d+)(?:\s+${UNIT})?)?`;
+const SUFFIX = String.raw`(?:\s*\(\s*(\d+(?:\.\d+)?(?:\s*[,/]\s*\d+(?:\.\d+)?)*)\s*\)|\s+(\d+)(?:[- ]${UNIT})?|\s+(?:of|over)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?(\d+)(?:[- ]?${UNIT})?)?`;
 
 interface OperandPattern {
   name: string;
@@ -68,8 +68,9 @@ const PATTERNS: OperandPattern[] = [
   { name: String.raw`(?:\+di|plus di|positive di)`, build: adx('pdi') },
   { name: String.raw`(?:-di|minus di|negative di)`, build: adx('mdi') },
   { name: String.raw`(?:atr|average true range)`, build: (n) => ind({ type: 'ATR', period: n[0] ?? DEFAULTS.atr }) },
-  { name: String.raw`(?:highest\s+high|high(?:est)?(?:\s+close)?|top of the range|range high|channel high|donchian high)`, build: (n) => ind({ type: 'Highest', period: n[0] ?? DEFAULTS.channel }) },
-  { name: String.raw`(?:lowest\s+low|low(?:est)?(?:\s+close)?|bottom of the range|range low|channel low|donchian low)`, build: (n) => ind({ type: 'Lowest', period: n[0] ?? DEFAULTS.channel }) },
+  // "highest close" is not this (the channel is of highs): it stays not understood rather than misread.
+  { name: String.raw`(?:highest\s+high|high(?:est)?|top of the range|range high|channel high|donchian high)`, build: (n) => ind({ type: 'Highest', period: n[0] ?? DEFAULTS.channel }) },
+  { name: String.raw`(?:lowest\s+low|low(?:est)?|bottom of the range|range low|channel low|donchian low)`, build: (n) => ind({ type: 'Lowest', period: n[0] ?? DEFAULTS.channel }) },
 ];
 
 const COMPILED = PATTERNS.map((p) => ({ ...p, re: new RegExp(`^${PREFIX}${p.name}${SUFFIX}$`) }));
@@ -81,20 +82,40 @@ const VOLUME_WORDS = new RegExp(String.raw`^(?:${TICKER_TOKEN}(?:'s)?\s*)?(?:dai
 /** What "it" refers to, or undefined when the text does not say. */
 export type PronounResolver = () => Operand | undefined;
 
+export interface ParsedOperand {
+  operand: Operand;
+  /** True when the words gave the settings ("RSI(7)", "50-day SMA"); false for a bare name ("the signal line"). */
+  explicit: boolean;
+}
+
 /** One operand, or undefined when the words are not in the grammar. */
 export function parseOperand(raw: string, pronoun?: PronounResolver): Operand | undefined {
+  return parseOperandDetailed(raw, pronoun)?.operand;
+}
+
+export function parseOperandDetailed(raw: string, pronoun?: PronounResolver): ParsedOperand | undefined {
   let text = raw.trim().replace(/[.!?]+$/, '').trim();
   const number = /^(-?\d+(?:\.\d+)?)\s*(?:%|percent)?$/.exec(text);
-  if (number) return { kind: 'number', value: Number(number[1]) };
-  if (/^(?:the\s+)?(?:zero|zero line|0 line)$/.test(text)) return { kind: 'number', value: 0 };
-  if (/^(?:it|its value|that)$/.test(text) && pronoun) return pronoun();
+  if (number) return { operand: { kind: 'number', value: Number(number[1]) }, explicit: true };
+  if (/^(?:the\s+)?(?:zero|zero line|0 line)$/.test(text)) return { operand: { kind: 'number', value: 0 }, explicit: true };
+  if (/^(?:it|its value|that)$/.test(text) && pronoun) {
+    const it = pronoun();
+    return it && { operand: it, explicit: true };
+  }
   text = text.replace(ARTICLES, '').replace(new RegExp(`^${TICKER_TOKEN}(?:'s)?\\s+(?=\\S)`), '').trim();
-  if (VOLUME_WORDS.test(text)) return { kind: 'price', field: 'volume' };
-  if (PRICE_WORDS.test(text)) return { kind: 'price', field: 'close' };
+  // "the fast EMA (12)": fast/slow only tell two averages apart, so they need their periods.
+  const adjective = /^(?:fast(?:er)?|slow(?:er)?|short[- ]term|long[- ]term)\s+(?!stochastic)/.exec(text);
+  if (adjective) {
+    const rest = parseOperandDetailed(text.slice(adjective[0].length));
+    return rest?.explicit && rest.operand.kind === 'indicator' ? rest : undefined;
+  }
+  if (VOLUME_WORDS.test(text)) return { operand: { kind: 'price', field: 'volume' }, explicit: true };
+  if (PRICE_WORDS.test(text)) return { operand: { kind: 'price', field: 'close' }, explicit: true };
   for (const p of COMPILED) {
     const m = p.re.exec(text);
     if (!m) continue;
-    return p.build(numbersOf(m), nameGroups(m));
+    const numbers = numbersOf(m);
+    return { operand: p.build(numbers, nameGroups(m)), explicit: numbers.length > 0 };
   }
   return undefined;
 }

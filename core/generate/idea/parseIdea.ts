@@ -10,7 +10,10 @@ import type { Timeframe } from '../../sdk/types';
 import type { Direction, Rule, StrategySpec } from '../spec';
 import { specProblems } from './checkSpec';
 import { parseCondition, type ConditionContext, type Role } from './condition';
+import { ignoredNote, normalizeIdea } from './normalize';
 import { extractRisk, extractSize, extractTickers, extractTimeframe, TICKER_TOKEN } from './phrases';
+import { isKnownWord } from './typos';
+import { convertPeriods } from './units';
 
 export const DEFAULT_SYMBOL = 'SPY';
 export const DEFAULT_TIMEFRAME: Timeframe = '1d';
@@ -19,7 +22,7 @@ export const MAX_IDEA_LENGTH = 1000;
 
 export type ParseResult =
   | { ok: true; spec: StrategySpec; understood: string[]; notes: string[] }
-  | { ok: false; understood: string[]; notUnderstood: string[] };
+  | { ok: false; understood: string[]; notUnderstood: string[]; notes?: string[] };
 
 interface Action {
   role: Role;
@@ -27,12 +30,15 @@ interface Action {
 }
 
 const T = TICKER_TOKEN;
-const ENTRY_SHORT = new RegExp(String.raw`^(?:sell\s+short|short[- ]sell|go\s+short|short|enter\s+(?:a\s+)?short(?:\s+position)?|open\s+(?:a\s+)?short(?:\s+position)?)\b`);
-const ENTRY_LONG = new RegExp(String.raw`^(?:buy|go\s+long|long|enter(?:\s+(?:a\s+)?long)?(?:\s+(?:a\s+)?(?:position|trade))?|purchase|get\s+in(?:to)?|open\s+(?:a\s+)?long(?:\s+position)?|accumulate)\b`);
-const EXIT = new RegExp(String.raw`^(?:sell(?:\s+(?:it|everything|the\s+position|out))?|exit(?:\s+(?:the\s+)?(?:position|trade|long|short))?|close(?:\s+(?:the\s+)?(?:position|trade|long|short))?|cover(?:\s+(?:the\s+)?short)?|get\s+out|flatten|take\s+profits?)\b`);
+const ENTRY_SHORT = new RegExp(String.raw`^(?:sells?\s+short|short[- ]sells?|go(?:es)?\s+short|shorts?|enter(?:s)?\s+(?:a\s+)?short(?:\s+position)?|open\s+(?:a\s+)?short(?:\s+position)?)\b`);
+const ENTRY_LONG = new RegExp(String.raw`^(?:buys?|go(?:es)?\s+long|long|enters?(?:\s+(?:a\s+)?long)?(?:\s+(?:a\s+)?(?:position|trade))?|purchases?|get\s+in(?:to)?|open\s+(?:a\s+)?long(?:\s+position)?|accumulate)\b`);
+const EXIT = new RegExp(String.raw`^(?:sells?(?:\s+(?:it|them|everything|the\s+position|out))?|exits?(?:\s+(?:the\s+)?(?:position|trade|long|short))?|close(?:\s+(?:the\s+)?(?:position|trade|long|short))?|covers?(?:\s+(?:the\s+)?short)?|get\s+out|flat|take\s+profits?)\b`);
 /** Words between the action and its condition: "buy AAPL", "buy shares of AAPL", "on AAPL". */
-const OBJECT = new RegExp(String.raw`^(?:(?:it|them|shares(?:\s+of)?|stock(?:\s+in)?|the\s+stock|${T}|(?:on|in|for|of)\s+${T})\s*)*`);
-const CONNECTOR = /^(?:(?:when(?:ever)?|if|once|as\s+soon\s+as|after|on|upon|at)\b\s*)?/;
+const OBJECT = new RegExp(String.raw`^(?:(?:it|them|shares(?:\s+of)?|stock(?:\s+in)?|the\s+stock|(?:the\s+)?${T}|(?:on|in|for|of)\s+${T})\s*)*`);
+/** No "at": "sell at the middle band" keeps it as the comparison ("reaches"). */
+const CONNECTOR = /^(?:(?:when(?:ever)?|if|once|as\s+soon\s+as|after|on|upon)\b\s*)?/;
+/** An action at the end of a condition clause: "when MACD crosses above the signal line buy NVDA". */
+const TRAILING_ACTION = new RegExp(String.raw`^(.+?)\s+((?:buy|sell\s+short|sell|short|cover|exit|go\s+long|go\s+short|get\s+out|close\s+the\s+position)(?:\s+(?:it|them|(?:the\s+)?${T}))?)$`);
 
 /** Named setups that stand for both rules. */
 interface Setup {
@@ -60,21 +66,26 @@ export function parseIdea(request: string): ParseResult {
     return { ok: false, understood, notUnderstood: [`the idea is ${request.length} characters long; describe it in at most ${MAX_IDEA_LENGTH} (a sentence or two)`] };
   }
 
-  const tickers = extractTickers(request.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"));
-  let text = tickers.text.toLowerCase();
-  const risk = extractRisk(text);
+  const tickers = extractTickers(request.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"), isKnownWord);
+  const normal = normalizeIdea(tickers.text.toLowerCase(), () => false);
+  notes.push(...tickers.readings, ...normal.readings);
+  const timeframe = extractTimeframe(normal.text);
+  const crypto = tickers.value.some((t) => /-(?:USDT?|BTC|ETH)$/.test(t));
+  const units = convertPeriods(timeframe.text, timeframe.value ?? DEFAULT_TIMEFRAME, crypto);
+  notes.push(...units.notes);
+  const risk = extractRisk(units.text);
   const size = extractSize(risk.text);
-  const timeframe = extractTimeframe(size.text);
-  text = timeframe.text;
+  const text = size.text;
   understood.push(...tickers.phrases, ...timeframe.phrases.map((p) => `timeframe: ${p}`), ...risk.phrases, ...size.phrases.map((p) => `size: ${p}`));
-  notUnderstood.push(...timeframe.unsupported);
+  notUnderstood.push(...timeframe.unsupported, ...units.problems);
 
   const entries: Rule[] = [];
   const exits: Rule[] = [];
   let direction: Direction | undefined;
   let pendingCondition: string | undefined;
   let pendingAction: Action | undefined;
-  const ctx: ConditionContext = { role: 'entry', direction: 'long' };
+  let lastAction: Action | undefined;
+  const ctx: ConditionContext = { role: 'entry', direction: 'long', readings: notes };
 
   const addRule = (action: Action, condition: string) => {
     if (action.direction) {
@@ -90,6 +101,7 @@ export function parseIdea(request: string): ParseResult {
     understood.push(...result.understood);
     notUnderstood.push(...result.notUnderstood);
     if (result.rule) (action.role === 'entry' ? entries : exits).push(result.rule);
+    lastAction = action;
   };
 
   for (const clause of splitClauses(text)) {
@@ -101,14 +113,30 @@ export function parseIdea(request: string): ParseResult {
       addRule({ role: 'exit' }, fill(setup.s.exit));
       continue;
     }
+    const otherwise = /^otherwise\s+(?:sell|exit|close|get\s+out)(?:\s+(?:it|them|${T}))?$/.exec(clause);
+    if (otherwise) {
+      const only = entries.length === 1 ? entries[0] : undefined;
+      if (only?.kind === 'compare' && (only.op === 'above' || only.op === 'below')) {
+        exits.push({ ...only, op: only.op === 'above' ? 'below' : 'above', text: `not (${only.text})` });
+        understood.push(`exit: ${clause} (the entry's comparison the other way)`);
+      } else notUnderstood.push(`${clause} (say when to sell: "otherwise" works after one above/below entry)`);
+      continue;
+    }
     const action = readAction(clause);
     if (action) {
-      const rest = clause.slice(action.length).trim().replace(OBJECT, '').replace(CONNECTOR, '').trim();
+      const rest = clause.slice(action.length).trim().replace(OBJECT, '').replace(CONNECTOR, '').replace(/^(?:(?:and|or)\s*)+$/, '').trim();
       if (rest) addRule(action.action, rest);
       else if (pendingCondition !== undefined) {
         addRule(action.action, pendingCondition);
         pendingCondition = undefined;
       } else pendingAction = action.action;
+      continue;
+    }
+    const trailing = TRAILING_ACTION.exec(clause.replace(/^(?:and|or)\s+/, ''));
+    const trailingAction = trailing ? readAction(trailing[2]) : undefined;
+    if (trailing && trailingAction) {
+      // "when MACD crosses above the signal line buy NVDA", "RSI below 30 buy QQQ".
+      addRule(trailingAction.action, trailing[1].replace(/^(?:when(?:ever)?|if|once|as\s+soon\s+as)\s+/, ''));
       continue;
     }
     if (/^(?:when(?:ever)?|if|once|as\s+soon\s+as)\b/.test(clause) || (pendingAction && /^(?:and|or)\b/.test(clause))) {
@@ -120,6 +148,8 @@ export function parseIdea(request: string): ParseResult {
       continue;
     }
     if (isOnlyTickerMention(clause)) continue;
+    // "Buy QQQ when ADX is above 30, +DI crosses above -DI": a bare condition after a rule adds to it (and).
+    if (lastAction && pendingCondition === undefined && !pendingAction && joinCondition(clause, lastAction)) continue;
     notUnderstood.push(clause);
   }
   if (pendingCondition !== undefined) notUnderstood.push(`${pendingCondition} (a condition with no buy/sell/short action)`);
@@ -130,7 +160,9 @@ export function parseIdea(request: string): ParseResult {
   if (entries.length === 0 && notUnderstood.length === 0) {
     notUnderstood.push('no entry rule: say when to buy or short, e.g. "buy when RSI drops below 30"');
   }
-  if (notUnderstood.length) return { ok: false, understood: understood.map(tickers.restore), notUnderstood: notUnderstood.map(tickers.restore) };
+  const ignored = ignoredNote(normal.ignored);
+  if (ignored) notes.push(ignored);
+  if (notUnderstood.length) return { ok: false, understood: understood.map(tickers.restore), notUnderstood: notUnderstood.map(tickers.restore), notes: notes.map(tickers.restore) };
 
   const symbols = tickers.value.length ? tickers.value : [DEFAULT_SYMBOL];
   if (!tickers.value.length) notes.push(`No ticker named: trading ${DEFAULT_SYMBOL}. Write tickers in capitals (e.g. AAPL) to choose.`);
@@ -147,19 +179,37 @@ export function parseIdea(request: string): ParseResult {
   const problems = specProblems(spec);
   if (problems.length) return { ok: false, understood: understood.map(tickers.restore), notUnderstood: problems };
   if (!spec.exit && !hasRisk(spec)) notes.push('No exit rule or stop: positions are held until the end of the data.');
-  return { ok: true, spec, understood: understood.map(tickers.restore), notes };
+  return { ok: true, spec, understood: understood.map(tickers.restore), notes: notes.map(tickers.restore) };
+
+  /** ANDs a condition-only clause into the last rule of the last action; false when it is not a whole condition. */
+  function joinCondition(clause: string, action: Action): boolean {
+    const list = action.role === 'entry' ? entries : exits;
+    if (!list.length) return false;
+    const probe: ConditionContext = { ...ctx, readings: [] };
+    const result = parseCondition(clause, probe);
+    if (!result.rule || result.notUnderstood.length) return false;
+    Object.assign(ctx, probe, { readings: notes });
+    const last = list[list.length - 1];
+    list[list.length - 1] = last.kind === 'and' && !last.touches ? { kind: 'and', rules: [...last.rules, result.rule] } : { kind: 'and', rules: [last, result.rule] };
+    understood.push(...result.understood);
+    notes.push(`read ', ${clause}' as 'and ${clause}'`);
+    return true;
+  }
 }
 
 /** Clauses: split on sentence ends, commas, semicolons, "then", and "and"/"but" before an action verb. */
 function splitClauses(text: string): string[] {
   const guarded = text.replace(/\(([^)]*)\)/g, (m) => m.replace(/,/g, '\u0001'));
   return guarded
-    .split(/[;:]|,|\.(?!\d)|!|\?|\n|\bthen\b|\s(?:and|but)\s+(?=(?:sell|exit|close|cover|buy|short|go\s+long|go\s+short|get\s+out|take\s+profit)\b)/)
-    .map((c) => c.replace(/\u0001/g, ',').replace(/\s+/g, ' ').trim().replace(/^(?:and|but|also|then|otherwise)\s+/, '').trim())
-    .filter((c) => c && !/^(?:and|or|but|also|then|please|strategy)$/.test(c));
+    .split(
+      /;|:(?!\d)|,|\.(?!\d)|!|\?|\n|\bthen\b|\s(?:and|but)\s+(?=(?:sells?|exits?|close|covers?|buys?|shorts?|go\s+long|go\s+short|go\s+flat|get\s+out|take\s+profit)\b)|\s+(?=(?:sells?|exits?|covers?|get\s+out)\s+(?:it\s+|the\s+position\s+|@sym\d+\s+)?(?:when|whenever|if|once|as\s+soon\s+as)\b)/,
+    )
+    .map((c) => c.replace(/\u0001/g, ',').replace(/\s+/g, ' ').trim().replace(/^(?:(?:and|but|also|then)\s+)+/, '').trim())
+    .filter((c) => c && !/^(?:and|or|but|also|then)$/.test(c));
 }
 
 function readAction(clause: string): { action: Action; length: number } | undefined {
+  if (/^cover\b/.test(clause)) return { action: { role: 'exit' }, length: 5 };
   const short = ENTRY_SHORT.exec(clause);
   if (short && !/^sell\b/.test(clause.slice(short[0].length).trim()) ) return { action: { role: 'entry', direction: 'short' }, length: short[0].length };
   const long = ENTRY_LONG.exec(clause);

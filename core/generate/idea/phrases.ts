@@ -14,10 +14,20 @@ export const TICKER_TOKEN = String.raw`@sym\d+`;
 const NOT_TICKERS = new Set([
   'RSI', 'SMA', 'EMA', 'WMA', 'MA', 'MACD', 'ATR', 'ADX', 'DI', 'OBV', 'VWAP', 'BB', 'EOD', 'ETF', 'AND', 'OR', 'THE',
   'I', 'A', 'AM', 'PM', 'TP', 'SL', 'K', 'D', 'OK', 'BUY', 'SELL', 'SHORT', 'LONG', 'WHEN', 'IF', 'USD', 'UTC', 'X',
+  'CCI', 'MFI', 'SAR', 'IV', 'ECB', 'FED', 'PE', 'EPS', 'ATH', 'HOD', 'LOD', 'EMA', 'DMI', 'ROC', 'TRIX',
 ]);
 
-const TICKER_RE = /(?<![\w$@%+-])\$?[A-Z]{1,5}(?:[.-][A-Z]{1,4})?(?![\w(])|\$[a-z]{1,5}\b/g;
+/** Letters glued to "/" or ":" are not tickers: "P/E", "put/call", "3:30PM". */
+const TICKER_RE = /(?<![\w$@%+/-])(?<!\d:)\$?[A-Z]{1,5}(?:[.-][A-Z]{1,4})?(?![\w(/]|:\d)|\$[a-z]{1,5}\b/g;
 const TOKEN_LIST_RE = new RegExp(String.raw`@sym(\d+)(?:\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*/\s*)${TICKER_TOKEN})+`, 'g');
+/** Verbs and prepositions a ticker follows: "buy aapl", "short the qqq", "golden cross on spy". */
+const TICKER_LEAD = String.raw`(?:\b(?:buy|buys|purchase|short|shorts|sell\s+short|go\s+long|go\s+short|long|trade|trading|accumulate)\s+(?:(?:some|shares\s+of|the)\s+)?|\b(?:on|for)\s+)`;
+const TICKER_WORD = String.raw`(?:[a-z]{1,5}(?:[.-][a-z]{1,4})?)`;
+/** A lower-case ticker (list) at a ticker position, ending where a condition, a stop or the clause starts. */
+const LOWER_TICKERS_RE = new RegExp(
+  String.raw`${TICKER_LEAD}(${TICKER_WORD}(?:\s*(?:,|&|\band\b)\s*${TICKER_WORD})*)(?=\s*(?:$|[,.;:!?]|\b(?:when|whenever|if|once|on|with|at|as|using|and\s+(?:sell|exit|close|cover)|every|after)\b))`,
+  'gi',
+);
 
 export interface Extracted<T> {
   value: T;
@@ -28,26 +38,47 @@ export interface Extracted<T> {
 }
 
 /**
- * Finds tickers (all-caps words such as AAPL, BRK.B, BTC-USD, or $tsla) and
- * replaces each list of them with one token; `restore` puts the words back
- * into any piece of the working text (for messages).
+ * Finds tickers (all-caps words such as AAPL, BRK.B, BTC-USD, or $tsla, and
+ * words in any case where a ticker goes: "buy aapl when…") and replaces each
+ * list of them with one token; `restore` puts the words back into any piece
+ * of the working text (for messages). An idea written all in capitals is read
+ * as if lower-case, so its words are not taken for tickers.
  */
-export function extractTickers(text: string): Extracted<string[]> & { restore: (working: string) => string } {
+export function extractTickers(
+  text: string,
+  isWord: (word: string) => boolean,
+): Extracted<string[]> & { restore: (working: string) => string; readings: string[] } {
   const symbols: string[] = [];
   const originals: string[] = [];
-  const marked = text.replace(TICKER_RE, (word) => {
+  const readings: string[] = [];
+  const letters = text.replace(/[^A-Za-z]/g, '');
+  const shouting = letters.length >= 12 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.8;
+  const token = (word: string) => {
     const symbol = word.replace(/^\$/, '').toUpperCase();
-    if (!word.startsWith('$') && NOT_TICKERS.has(symbol)) return word;
     if (!symbols.includes(symbol)) symbols.push(symbol);
     originals.push(word);
     return `@sym${originals.length - 1}`;
+  };
+  let marked = shouting ? text.toLowerCase() : text;
+  marked = marked.replace(TICKER_RE, (word, index: number) => {
+    const symbol = word.replace(/^\$/, '').toUpperCase();
+    // "Buy MA when…": right after "buy", even an indicator's abbreviation is the ticker.
+    const afterVerb = /\b(?:buy|short|sell\s+short|go\s+long|go\s+short|purchase)\s+$/i.test(marked.slice(0, index)) && !/^\s*\(/.test(marked.slice(index + word.length));
+    if (!word.startsWith('$') && NOT_TICKERS.has(symbol) && !afterVerb) return word;
+    return token(word);
+  });
+  marked = marked.replace(LOWER_TICKERS_RE, (m, list: string) => {
+    const words = list.split(/\s*(?:,|&|\band\b)\s*/i).filter(Boolean);
+    if (words.some((w) => isWord(w.toLowerCase()))) return m;
+    for (const w of words) readings.push(`read '${w}' as ticker ${w.toUpperCase()}`);
+    return m.slice(0, m.length - list.length) + list.replace(new RegExp(TICKER_WORD, 'gi'), (w) => (words.includes(w) ? token(w) : w));
   });
   const restore = (working: string) => working.replace(/@sym(\d+)/g, (_m, i: string) => originals[Number(i)] ?? _m);
   const collapsed = marked.replace(TOKEN_LIST_RE, (list, first: string) => {
     originals[Number(first)] = restore(list);
     return `@sym${first}`;
   });
-  return { value: symbols, text: collapsed, phrases: symbols.length ? [`tickers ${symbols.join(', ')}`] : [], restore };
+  return { value: symbols, text: collapsed, phrases: symbols.length ? [`tickers ${symbols.join(', ')}`] : [], restore, readings };
 }
 
 const NUM = String.raw`(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])`;
@@ -94,8 +125,10 @@ export function extractRisk(text: string): Extracted<RiskSpec> {
   return { value: risk, text: out, phrases };
 }
 
+const SIZE_OF = String.raw`\s+of\s+(?:the\s+|my\s+|our\s+|total\s+|available\s+)*(?:equity|capital|portfolio|account|cash|balance)`;
+const SIZE_EACH = String.raw`(?:\s+(?:(?:per|on\s+each|for\s+each|in\s+each|each)\s+(?:trade|position|ticker|symbol|entry|stock|name)|each))?`;
 const SIZE_RE = new RegExp(
-  String.raw`(?:\b(?:using|use|with|risk(?:ing)?|invest(?:ing)?|allocate|allocating|put(?:ting)?|spend(?:ing)?|buy(?:ing)?\s+with)\s+)?(?:a\s+)?(?:position[- ]size\s+(?:of\s+)?${PCT}(?:\s+of\s+(?:the\s+)?(?:equity|capital|portfolio|account|cash))?|${PCT}\s+(?:position(?:[- ]size)?|of\s+(?:the\s+|my\s+)?(?:equity|capital|portfolio|account|cash))(?:\s+(?:per|on each|for each|each)\s+(?:trade|position|ticker|symbol|entry))?)`,
+  String.raw`(?:\b(?:using|use|with|risk(?:ing)?|invest(?:ing)?|allocate|allocating|put(?:ting)?|spend(?:ing)?|buy(?:ing)?\s+with)\s+)?(?:a\s+)?(?:position[- ]size\s+(?:of\s+)?${PCT}(?:${SIZE_OF})?|${PCT}\s+position(?:[- ]size)?|${PCT}${SIZE_OF}|${PCT}(?=\s+(?:per|each|in\s+each|for\s+each|on\s+each)\b))${SIZE_EACH}`,
   'g',
 );
 
@@ -103,8 +136,8 @@ const SIZE_RE = new RegExp(
 export function extractSize(text: string): Extracted<number | undefined> {
   let value: number | undefined;
   const phrases: string[] = [];
-  const out = text.replace(SIZE_RE, (m, a?: string, b?: string) => {
-    value = Number(a ?? b);
+  const out = text.replace(SIZE_RE, (m, ...groups: unknown[]) => {
+    value = Number(groups.slice(0, 4).find((g) => typeof g === 'string'));
     phrases.push(m.trim());
     return ' '.repeat(m.length);
   });
@@ -124,29 +157,41 @@ const TIMEFRAME_PATTERNS: { re: RegExp; timeframe: (m: RegExpExecArray) => Timef
     timeframe: (m) => (m[1] === '1' || m[1] === 'one' ? '1h' : '4h'),
   },
   { re: new RegExp(String.raw`(?:\b(?:on|using|with|trading)\s+)?(?:the\s+)?\bhourly(?:\s+${BAR_WORDS})?`, 'g'), timeframe: () => '1h' },
-  { re: new RegExp(String.raw`(?:\b(?:on|using|with|trading)\s+)?(?:the\s+)?\bweekly(?:\s+${BAR_WORDS})`, 'g'), timeframe: () => '1wk' },
+  { re: new RegExp(String.raw`(?:\b(?:on|using|with|trading)\s+)?(?:the\s+)?\bweekly(?:\s+${BAR_WORDS})|\bon\s+the\s+weekly\b`, 'g'), timeframe: () => '1wk' },
   { re: new RegExp(String.raw`(?:\b(?:on|using|with|trading)\s+)?(?:the\s+)?\bdaily(?:\s+${BAR_WORDS})?`, 'g'), timeframe: () => '1d' },
   { re: new RegExp(String.raw`(?:\b(?:on|using|with|trading)\s+)?(?:an?\s+)?\bintraday(?:\s+${BAR_WORDS})?`, 'g'), timeframe: () => '15m' },
 ];
 
-/** "on 5-minute bars", "hourly", "daily", "intraday" (15-minute bars). Undefined when not said. */
+/**
+ * "on 5-minute bars", "hourly", "daily", "intraday" (15-minute bars). Undefined
+ * when not said. Each mention is kept: two different bar sizes in one idea
+ * ("hourly bars when the daily RSI…") are a multi-timeframe idea, refused.
+ */
 export function extractTimeframe(text: string): Extracted<Timeframe | undefined> & { unsupported: string[] } {
   let value: Timeframe | undefined;
   const phrases: string[] = [];
   const unsupported: string[] = [];
+  const mentions: { phrase: string; timeframe: Timeframe }[] = [];
   let out = text;
   for (const { re, timeframe } of TIMEFRAME_PATTERNS) {
     out = out.replace(re, (...args) => {
       const match = args.slice(0, -2) as unknown as RegExpExecArray;
       const tf = timeframe(match);
       if (tf) {
-        value = tf;
+        value ??= tf;
+        mentions.push({ phrase: match[0].trim(), timeframe: tf });
         phrases.push(match[0].trim());
       } else {
         unsupported.push(`${match[0].trim()} (bar sizes: 1, 2, 5, 15, 30 minutes, 1 or 4 hours, daily, weekly)`);
       }
       return ' '.repeat(match[0].length);
     });
+  }
+  const distinct = [...new Set(mentions.map((m) => m.timeframe))];
+  if (distinct.length > 1) {
+    unsupported.push(
+      `${mentions.map((m) => `"${m.phrase}"`).join(' and ')}: more than one bar size in one idea (multi-timeframe); the offline generator writes one bar size per strategy — say one, or give periods in bars of that size`,
+    );
   }
   return { value, text: out, phrases, unsupported };
 }

@@ -7,7 +7,7 @@ import { writeStrategy } from './writeStrategy';
 
 export function generateOffline(idea: string): GeneratedStrategy {
   const parsed = parseIdea(idea);
-  if (!parsed.ok) throw notUnderstoodError(parsed.understood, parsed.notUnderstood);
+  if (!parsed.ok) throw notUnderstoodError(parsed.understood, parsed.notUnderstood, parsed.notes);
   const source = writeStrategy(parsed.spec);
   const report = checkStrategySource(source);
   if (report.errors.length) {

@@ -228,6 +228,10 @@ function renderComparison(c: Comparison, role: Role, params: ParamTable, operand
   const leftKey = operand.key(c.left);
   const base = `${role}${cap(leftKey)}`;
   const numberParam = (o: Operand | undefined, suffix: string) => (o?.kind === 'number' ? params.add(`${base}${suffix}`, o.value) : undefined);
+  if (c.op === 'between' && c.right.kind !== 'number' && JSON.stringify(c.right) === JSON.stringify(c.upper)) {
+    // Between X and X: "touches" has it for "equals X".
+    return `${operand.now(c.left)} === ${operand.now(c.right)}`;
+  }
   if (c.op === 'between') {
     const lo = numberParam(c.right, 'Min');
     const hi = numberParam(c.upper, 'Max');
