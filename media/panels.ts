@@ -122,5 +122,16 @@ export function renderComparison(cmp: RunComparison): HTMLElement {
         h('th', { class: 'num', text: 'A', title: cmp.a.label, attrs: { scope: 'col' } }),
         h('th', { class: 'num', text: 'B', title: cmp.b.label, attrs: { scope: 'col' } }),
         h('th', { class: 'num', text: 'B − A', attrs: { scope: 'col' } }))),
+      h('tbody', { attrs: { id: 'compare-verdict' } },
+        h('tr', { attrs: { 'data-row': 'verdict' } },
+          h('th', { text: 'Verdict', attrs: { scope: 'row' } }),
+          h('td', { class: `num ${cmp.verdict.better === 'a' ? 'better' : ''}`, text: cmp.verdict.a }),
+          h('td', { class: `num ${cmp.verdict.better === 'b' ? 'better' : ''}`, text: cmp.verdict.b }),
+          h('td', {})),
+        h('tr', { attrs: { 'data-row': 'checks' } },
+          h('th', { text: 'Checks', attrs: { scope: 'row' } }),
+          h('td', { class: 'num', text: cmp.verdict.checks.a ?? 'not evaluated' }),
+          h('td', { class: 'num', text: cmp.verdict.checks.b ?? 'not evaluated' }),
+          h('td', {}))),
       h('tbody', {}, ...rows)));
 }

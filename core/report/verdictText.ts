@@ -8,7 +8,7 @@
  * "Do not trust" and names the check, whatever the verdict object says.
  */
 import type { EvaluationSummary, RunSummary } from '../history/types';
-import { VERDICT_TITLES, type CheckItem, type ChecksSummary, type Evidence, type Interval, type Verdict, type VerdictLabel } from '../evaluate/verdict/types';
+import { VERDICT_ORDER, VERDICT_TITLES, type CheckItem, type ChecksSummary, type Evidence, type Interval, type Verdict, type VerdictLabel } from '../evaluate/verdict/types';
 import { formatNumber } from './metricCatalog';
 
 /** What a record without a verdict says: never an invented one. */
@@ -139,6 +139,21 @@ export function verdictInBrief(verdict: Pick<Verdict, 'title' | 'reasons'> | nul
   const shown = shownVerdict(verdict ? { verdict: verdict as Verdict, checks } : { checks });
   if (typeof shown === 'string') return shown;
   return shown.reasons.length ? `${shown.title} (${shown.reasons[0]})` : shown.title;
+}
+
+/** The shown word of an evaluation (capped by a failed check), or why there is none. */
+export function verdictWord(evaluation: Pick<EvaluationSummary, 'checks' | 'verdict'> | null | undefined): string {
+  const shown = shownVerdict(evaluation);
+  return typeof shown === 'string' ? shown : shown.title;
+}
+
+/** Which of two evaluations has the better shown verdict word (VERDICT_ORDER); null when equal or either has none. */
+export function betterVerdict(a: Pick<EvaluationSummary, 'checks' | 'verdict'> | null | undefined, b: Pick<EvaluationSummary, 'checks' | 'verdict'> | null | undefined): 'a' | 'b' | null {
+  const sa = shownVerdict(a);
+  const sb = shownVerdict(b);
+  if (typeof sa === 'string' || typeof sb === 'string') return null;
+  const d = VERDICT_ORDER.indexOf(sb.label) - VERDICT_ORDER.indexOf(sa.label);
+  return d === 0 ? null : d > 0 ? 'b' : 'a';
 }
 
 /** Re-exported for surfaces that only need the words. */

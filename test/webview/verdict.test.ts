@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { VERDICT_ORDER, VERDICT_TITLES } from '../../core/evaluate/verdict/types';
 import type { EvaluationSummary, RunRecord } from '../../core/history/types';
 import { buildHtmlReport, readPanelAssets, type PanelAssets } from '../../core/report/html';
+import { buildPanelHtml, newNonce } from '../../core/report/shell';
 import { NO_VERDICT_NOT_EVALUATED, NO_VERDICT_OLD_RUN } from '../../core/report/verdictText';
 import { repoRoot } from '../helpers/paths';
 import { checksFixture, verdictFixture } from '../helpers/verdicts';
@@ -154,6 +155,21 @@ describe('verdict headline', () => {
       }
       await p.screenshot({ path: artifact(`verdict-page-${mode}.png`) });
     }
+  });
+
+  test('compare view: both verdicts in words, the better one marked, and both checks', async () => {
+    const a = withEvaluation(evaluation({ checks: checksFixture(), verdict: verdictFixture('weak-evidence') }));
+    const b = withEvaluation(evaluation({ checks: checksFixture({ integrity: 'forged fill' }), verdict: verdictFixture('promising') }));
+    pages.set('/v-compare.html', buildPanelHtml({
+      title: 'Compare', nonce: newNonce(), script: { inline: assets.js }, style: { inline: assets.css },
+      model: { run: a, compareWith: b, status: { state: 'done' }, error: null, logs: [] },
+    }));
+    await p.goto(`${server.origin}/v-compare.html`);
+    const verdictRow = p.locator('#compare-verdict tr[data-row="verdict"] td');
+    await verdictRow.first().waitFor();
+    assert.deepEqual((await verdictRow.allTextContents()).slice(0, 2), ['Weak evidence', 'Do not trust']);
+    assert.deepEqual(await verdictRow.evaluateAll((tds) => tds.slice(0, 2).map((td) => td.classList.contains('better'))), [true, false]);
+    assert.deepEqual((await p.locator('#compare-verdict tr[data-row="checks"] td').allTextContents()).slice(0, 2), ['all 5 checks passed', '1 of 5 checks failed: integrity']);
   });
 
   test('no console errors and no CSP violations', async () => {
