@@ -74,6 +74,12 @@ export function shownRank(report: VerdictReport | null | undefined): number | nu
   return failed ? v.rank - Math.floor(v.rank) : v.rank;
 }
 
+/** A report's verdict word (capped by a failed check); a report without one says so (an evaluation that computed none). */
+export function reportVerdictWord(report: VerdictReport | null | undefined): string {
+  if (!report) return 'not evaluated';
+  return report.verdict ? verdictWord(report) : 'no verdict';
+}
+
 /** Whether an iteration's aim was reached, judged on its own report (and the previous one for the verdict). */
 export function aimOutcome(aim: RefineAim, report: VerdictReport | null, previous: VerdictReport | null): AimResult {
   const flaw = aim.flaw;
@@ -98,7 +104,7 @@ export function aimOutcome(aim: RefineAim, report: VerdictReport | null, previou
       const before = shownRank(previous);
       const after = shownRank(report);
       if (before === null || after === null) return { flaw, reached: null, detail: 'no verdict to compare' };
-      return { flaw, reached: after > before, detail: `verdict ${verdictWord(previous)} → ${verdictWord(report)}` };
+      return { flaw, reached: after > before, detail: `verdict ${reportVerdictWord(previous)} → ${reportVerdictWord(report)}` };
     }
   }
 }
@@ -126,7 +132,7 @@ export function judgeCandidate(candidate: Candidate, kept: Candidate): RefineDec
   if (!candidate.report || !candidate.metrics) return no('not kept: it could not be backtested and evaluated');
   const after = shownRank(candidate.report);
   const before = shownRank(kept.report);
-  const words = `${verdictWord(kept.report)} → ${verdictWord(candidate.report)}`;
+  const words = `${reportVerdictWord(kept.report)} → ${reportVerdictWord(candidate.report)}`;
   if (after === null || before === null) return no(`not kept: no verdict to compare (${words})`);
   if (after <= before) return no(`not kept: the verdict did not improve (${words}, rank ${before.toFixed(2)} → ${after.toFixed(2)})`);
   if (!kept.metrics) return { kept: true, why: `kept: the verdict improved (${words})`, worse: [] };

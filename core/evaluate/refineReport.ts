@@ -8,9 +8,8 @@
  */
 import { describeEvent } from '../generate/events';
 import { formatMetric } from '../report/metricCatalog';
-import { verdictWord } from '../report/verdictText';
 import type { RefineEvent, RefineIteration, RefineResult } from './refine';
-import { describeAims, REFINE_TOLERANCES } from './refineObjective';
+import { describeAims, REFINE_TOLERANCES, reportVerdictWord } from './refineObjective';
 
 /** Iterations of one refine run: the default and the bounds (CLI `--refine N`, setting `strategyLab.refine.iterations`). */
 export const REFINE_ITERATIONS = { default: 3, min: 1, max: 10 } as const;
@@ -64,8 +63,7 @@ export function describeChanges(it: RefineIteration): string {
 
 /** The iteration's verdict word (capped by a failed check), or why it has none. */
 export function verdictOf(it: RefineIteration): string {
-  if (!it.report) return 'no verdict (not evaluated)';
-  return verdictWord(it.report);
+  return reportVerdictWord(it.report);
 }
 
 /**
