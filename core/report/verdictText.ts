@@ -3,7 +3,7 @@
  * results view, HTML export): one place that decides what a person reads, so no surface invents its own wording.
  * Pure; no vscode or DOM import.
  *
- * Two answers, never mixed (docs/evaluate.md "Verdict and checks"): the checks say whether the result can be
+ * Two answers, never mixed (docs/evaluate.md "The verdict on every surface"): the checks say whether the result can be
  * believed as computed, the verdict whether the strategy is worth trading. A failed check caps what is shown at
  * "Do not trust" and names the check, whatever the verdict object says.
  */
