@@ -130,6 +130,7 @@ function worseThanFirst(result: RefineResult): string[] {
  */
 export function refineSummary(result: RefineResult): string {
   const b = result.best;
+  if (!b.decision.kept) return `Nothing kept: no iteration could be evaluated. Stopped: ${result.stoppedBecause}.`;
   const worse = refineOutcome(result).worseThanFirst;
   return `Kept: iteration ${b.iteration} of ${result.iterations.length} (${verdictOf(b)}). Stopped: ${result.stoppedBecause}.${worse.length ? ` Worse than the first version: ${worse.join('; ')}.` : ''}`;
 }

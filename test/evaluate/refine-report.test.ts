@@ -51,6 +51,7 @@ describe('refine loop: events and metrics', () => {
     assert.deepEqual(refineOutcome(r), { write: undefined, problem: 'no iteration could be backtested and evaluated: no bars for AAPL', criticalFailures: [], worseThanFirst: [] });
     assert.equal(r.iterations[0].decision.kept, false);
     assert.equal(r.trials, 1);
+    assert.equal(refineSummary(r), `Nothing kept: no iteration could be evaluated. Stopped: ${r.stoppedBecause}.`);
   });
 });
 

@@ -210,7 +210,8 @@ describe('generate --refine N: bad arguments and failures', () => {
     withDir(async (dir) => {
       const r = await cli([STRICT, '--refine', '2', '--data', join(dir, 'missing.csv'), '--sandbox', 'none'], dir);
       assert.equal(r.code, 1);
-      assert.match(r.stdout, /^iteration 1\/2: no score · no backtest result · first version \(offline generator\) · could not be evaluated: /m);
+      assert.match(r.stdout, /^iteration 1\/2: not evaluated · no backtest result · first version \(offline generator\) · could not be evaluated: .* · not kept: it could not be evaluated/m);
+      assert.match(r.stdout, /^Nothing kept: no iteration could be evaluated\. Stopped: iteration 1 could not be evaluated/m);
       assert.match(r.stderr, /error: no iteration could be backtested and evaluated: .*missing\.csv.*; nothing was written/);
       assert.deepEqual(await readdir(dir), []);
     }));
