@@ -157,6 +157,17 @@ describe('verdict headline', () => {
     }
   });
 
+  test('a narrow side panel (420 px) stacks the checks under the verdict, nothing cut off', async () => {
+    await p.setViewportSize({ width: 420, height: 900 });
+    await open(page('/v-narrow.html', evaluation({ checks: checksFixture({ integrity: 'A fill at 101.20 lies outside its bar (high 100.90).' }), verdict: verdictFixture('weak-evidence') })), 'dark');
+    const [main, checks] = await Promise.all([p.locator('#verdict .verdict-main').boundingBox(), p.locator('#checks').boundingBox()]);
+    assert.ok(main && checks && checks.y >= main.y + main.height - 1, 'checks below the verdict');
+    const overflow = await p.locator('#verdict').evaluate((el) => Array.from(el.querySelectorAll('*')).filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible').length + (el.scrollWidth > el.clientWidth + 1 ? 1 : 0));
+    assert.equal(overflow, 0, 'no horizontal overflow in the headline');
+    await p.locator('#verdict').screenshot({ path: artifact('verdict-narrow-dark.png') });
+    await p.setViewportSize({ width: 1300, height: 1000 });
+  });
+
   test('compare view: both verdicts in words, the better one marked, and both checks', async () => {
     const a = withEvaluation(evaluation({ checks: checksFixture(), verdict: verdictFixture('weak-evidence') }));
     const b = withEvaluation(evaluation({ checks: checksFixture({ integrity: 'forged fill' }), verdict: verdictFixture('promising') }));
