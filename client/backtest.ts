@@ -19,6 +19,7 @@ import { RunStore } from '../core/history/store';
 import { summarize } from '../core/history/record';
 import type { RunOptions, RunRecord, RunSummary } from '../core/history/types';
 import { formatMetric } from '../core/report/metricCatalog';
+import { verdictBrief } from '../core/report/verdictText';
 import { SandboxRunner } from '../core/sandbox/runner';
 import { evaluationFindingsParams, type EvaluationFindingsParams } from '../server/protocol';
 import { API_KEY_SECRET } from './commands/generateStrategy';
@@ -240,9 +241,10 @@ export class BacktestController implements vscode.Disposable {
 
   /** The status bar shows this run as the last result (after a run, and at start-up from the history). */
   showLastResult(run: RunSummary, uri: vscode.Uri): void {
-    const score = run.overallScore === null ? 'n/a' : String(Math.round(run.overallScore * 100));
-    this.status.text = `$(graph-line) ${run.strategyName}: ${formatMetric(run.returnPct, '%')} · score ${score}`;
-    this.status.tooltip = `Last backtest (${run.createdAt.slice(0, 16).replace('T', ' ')}): return ${formatMetric(run.returnPct, '%')}, Sharpe ${formatMetric(run.sharpeRatio, 'ratio')}, max drawdown ${formatMetric(run.maxDrawdownPct, '%')}, ${run.tradeCount} trades, score ${score}. Click to open the results.`;
+    const verdict = verdictBrief(run);
+    // The status bar is narrow: the word only when there is one; the tooltip says the rest.
+    this.status.text = `$(graph-line) ${run.strategyName}: ${run.verdict ? `${verdict} · ` : ''}${formatMetric(run.returnPct, '%')}`;
+    this.status.tooltip = `Last backtest (${run.createdAt.slice(0, 16).replace('T', ' ')}): verdict ${verdict}; return ${formatMetric(run.returnPct, '%')}, Sharpe ${formatMetric(run.sharpeRatio, 'ratio')}, max drawdown ${formatMetric(run.maxDrawdownPct, '%')}, ${run.tradeCount} trades. Click to open the results.`;
     this.status.command = { title: 'Open Results', command: 'strategyLab.openRun', arguments: [uri, run.id] };
     this.status.show();
   }

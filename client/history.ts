@@ -6,6 +6,7 @@ import type { RunRecord, RunSummary } from '../core/history/types';
 import { tradesToCsv } from '../core/report/csv';
 import { buildHtmlReport, readPanelAssets } from '../core/report/html';
 import { formatMetric } from '../core/report/metricCatalog';
+import { verdictBrief } from '../core/report/verdictText';
 import type { Log } from './output';
 
 export interface HistoryScope {
@@ -16,10 +17,9 @@ export interface HistoryScope {
 interface RunPick extends vscode.QuickPickItem { run: RunSummary }
 
 function item(r: RunSummary): RunPick {
-  const score = r.overallScore === null ? 'no score' : `score ${Math.round(r.overallScore * 100)}`;
   return {
     label: `${r.strategyName} · ${r.symbols.join(', ')}`,
-    description: `${formatMetric(r.returnPct, '%')} · Sharpe ${formatMetric(r.sharpeRatio, 'ratio')} · DD ${formatMetric(r.maxDrawdownPct, '%')} · ${r.tradeCount} trades · ${score}`,
+    description: `${verdictBrief(r)} · ${formatMetric(r.returnPct, '%')} · Sharpe ${formatMetric(r.sharpeRatio, 'ratio')} · DD ${formatMetric(r.maxDrawdownPct, '%')} · ${r.tradeCount} trades`,
     detail: `${r.createdAt.slice(0, 19).replace('T', ' ')} · ${r.file} · ${r.start ?? '?'} → ${r.end ?? '?'} · ${r.sandbox}`,
     run: r,
   };
@@ -44,7 +44,7 @@ export async function comparePick(scope: HistoryScope, log: Log, a?: RunRecord):
   if (!second) return undefined;
   const b = await scope.store.load(second.id);
   const diff = compareRuns(first, b);
-  log.info(`Compare ${diff.a.label} vs ${diff.b.label}: return ${formatMetric(first.result.metrics.returnPct, '%')} vs ${formatMetric(b.result.metrics.returnPct, '%')}.`);
+  log.info(`Compare ${diff.a.label} vs ${diff.b.label}: verdict ${diff.verdict.a} vs ${diff.verdict.b}, return ${formatMetric(first.result.metrics.returnPct, '%')} vs ${formatMetric(b.result.metrics.returnPct, '%')}.`);
   return [first, b];
 }
 

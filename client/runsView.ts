@@ -3,22 +3,36 @@ import * as vscode from 'vscode';
 import { RunStore } from '../core/history/store';
 import type { RunSummary } from '../core/history/types';
 import { formatMetric } from '../core/report/metricCatalog';
+import { summaryLabel, verdictBrief } from '../core/report/verdictText';
 import type { Log } from './output';
 
 export class RunItem extends vscode.TreeItem {
   constructor(readonly run: RunSummary, readonly root: string) {
     super(`${run.strategyName} · ${formatMetric(run.returnPct, '%')}`, vscode.TreeItemCollapsibleState.None);
-    const score = run.overallScore === null ? 'no score' : `score ${Math.round(run.overallScore * 100)}`;
-    this.description = `${run.createdAt.slice(0, 16).replace('T', ' ')} · ${run.tradeCount} trades · ${score}`;
+    const verdict = verdictBrief(run);
+    this.description = `${verdict} · ${run.createdAt.slice(0, 16).replace('T', ' ')} · ${run.tradeCount} trades`;
     this.tooltip = new vscode.MarkdownString([
       `**${run.strategyName}** (${run.file})`,
       `${run.symbols.join(', ')} · ${run.start ?? '?'} → ${run.end ?? '?'} · sandbox ${run.sandbox}`,
-      `Return ${formatMetric(run.returnPct, '%')} · Sharpe ${formatMetric(run.sharpeRatio, 'ratio')} · max drawdown ${formatMetric(run.maxDrawdownPct, '%')} · ${run.tradeCount} trades · ${score}`,
+      `Return ${formatMetric(run.returnPct, '%')} · Sharpe ${formatMetric(run.sharpeRatio, 'ratio')} · max drawdown ${formatMetric(run.maxDrawdownPct, '%')} · ${run.tradeCount} trades`,
+      `Verdict: ${verdict}`,
     ].join('\n\n'));
-    this.iconPath = new vscode.ThemeIcon(run.returnPct !== null && run.returnPct < 0 ? 'arrow-down' : 'graph-line');
+    this.iconPath = verdictIcon(run);
     this.contextValue = 'strategyLab.run';
     this.id = `${root}:${run.id}`;
     this.command = { title: 'Open Run', command: 'strategyLab.openRun', arguments: [vscode.Uri.joinPath(vscode.Uri.file(root), ...run.file.split('/')), run.id] };
+  }
+}
+
+/** The row's icon says the verdict (capped by failed checks), not the sign of the return. */
+function verdictIcon(run: RunSummary): vscode.ThemeIcon {
+  switch (summaryLabel(run)) {
+    case 'do-not-trust': return new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
+    case 'insufficient-evidence': return new vscode.ThemeIcon('question');
+    case 'fragile':
+    case 'weak-evidence': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow'));
+    case 'promising': return new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'));
+    default: return new vscode.ThemeIcon('circle-outline');
   }
 }
 

@@ -16,6 +16,7 @@ import { renderComparison, renderError, renderEvaluators, renderHeader, renderLo
 import { EMBEDDED_MODEL_ID, emptyModel, type ToWebview, type ViewModel } from './protocol';
 import { readTheme } from './theme';
 import { renderTrades, type TradeSort } from './trades';
+import { renderVerdict } from './verdict';
 
 interface UiState {
   sort: TradeSort;
@@ -118,7 +119,7 @@ function render(): void {
       section('compare-chart', 'Equity', h('p', {}, h('span', { class: 'legend equity', text: '— A' }), ' ', h('span', { class: 'legend compare', text: '— B' })), chartEl));
     queueMicrotask(() => { charts = renderCompareChart(chartEl, run, b, readTheme()); });
   } else if (run) {
-    app.append(renderHeader(run, actionBar()), renderCards(run), renderCharts(),
+    app.append(renderHeader(run, actionBar()), renderVerdict(run.evaluation), renderCards(run), renderCharts(),
       renderTrades(run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo, tradeReasons()),
       renderMetricsTable(run), renderEvaluators(run.evaluation));
   } else if (model.status.state !== 'running' && !model.error) {

@@ -1,4 +1,4 @@
-/** Headline cards and the grouped metrics table, each value with its definition on hover and focus. */
+/** Key-number cards (the verdict headline above them is media/verdict.ts) and the grouped metrics table, each value with its definition on hover and focus. */
 import type { RunRecord } from '../core/history/types';
 import type { Metrics } from '../core/metrics/types';
 import { METRIC_GROUPS, formatMetric, metricInfo } from '../core/report/metricCatalog';
@@ -21,15 +21,6 @@ export function renderCards(run: RunRecord): HTMLElement {
       h('div', { class: 'card-label', text: info.label }),
       h('div', { class: 'card-value', text: formatMetric(value, info.unit) }));
   });
-  const score = run.evaluation?.overallScore ?? null;
-  const basedOn = run.evaluation?.basedOn ?? 0;
-  cards.push(h('div', {
-    class: 'card', attrs: { 'data-metric': 'overallScore', tabindex: '0' },
-    title: score === null ? 'No evaluators ran for this backtest, so there is no overall score.' : `Weighted score of ${basedOn} evaluator(s), 0–100.`,
-  },
-  h('div', { class: 'card-label', text: 'Overall score' }),
-  h('div', { class: 'card-value', text: score === null ? 'n/a' : `${Math.round(score * 100)}` }),
-  h('div', { class: 'card-note', text: score === null ? 'no evaluators run' : `from ${basedOn} evaluator(s)` })));
   return h('div', { class: 'cards', attrs: { id: 'cards', role: 'list' } }, ...cards.map((c) => { c.setAttribute('role', 'listitem'); return c; }));
 }
 

@@ -45,11 +45,11 @@ export function renderError(error: PanelError, onAction: ((id: string) => void) 
 
 export function renderEvaluators(evaluation: EvaluationSummary | null): HTMLElement {
   if (!evaluation || evaluation.evaluators.length === 0) {
-    return section('evaluators', 'Evaluators', h('p', { class: 'muted', attrs: { id: 'no-evaluators' }, text: 'No evaluators run for this backtest, so it has no overall score.' }));
+    return section('evaluators', 'Evaluators', h('p', { class: 'muted', attrs: { id: 'no-evaluators' }, text: 'No evaluators run for this backtest, so it has no verdict.' }));
   }
-  const overall = evaluation.overallScore === null
-    ? `No overall score: none of the ${evaluation.evaluators.length} evaluators produced a score.`
-    : `Overall score ${Math.round(evaluation.overallScore * 100)} / 100, based on ${evaluation.basedOn} of ${evaluation.evaluators.length} evaluators.`;
+  // Each evaluator's own score stays as its detail; there is no overall score (the verdict above is the answer).
+  const ran = evaluation.evaluators.filter((e) => e.status === 'passed' || e.status === 'failed').length;
+  const overall = `${ran} of ${evaluation.evaluators.length} evaluators ran; the verdict and the checks at the top say what they mean together.`;
   const items = evaluation.evaluators.map((e) =>
     h('li', { class: `evaluator ${e.status}`, attrs: { 'data-evaluator': e.id } },
       h('div', { class: 'evaluator-head' },
@@ -122,5 +122,16 @@ export function renderComparison(cmp: RunComparison): HTMLElement {
         h('th', { class: 'num', text: 'A', title: cmp.a.label, attrs: { scope: 'col' } }),
         h('th', { class: 'num', text: 'B', title: cmp.b.label, attrs: { scope: 'col' } }),
         h('th', { class: 'num', text: 'B − A', attrs: { scope: 'col' } }))),
+      h('tbody', { attrs: { id: 'compare-verdict' } },
+        h('tr', { attrs: { 'data-row': 'verdict' } },
+          h('th', { text: 'Verdict', attrs: { scope: 'row' } }),
+          h('td', { class: `num ${cmp.verdict.better === 'a' ? 'better' : ''}`, text: cmp.verdict.a }),
+          h('td', { class: `num ${cmp.verdict.better === 'b' ? 'better' : ''}`, text: cmp.verdict.b }),
+          h('td', {})),
+        h('tr', { attrs: { 'data-row': 'checks' } },
+          h('th', { text: 'Checks', attrs: { scope: 'row' } }),
+          h('td', { class: 'num', text: cmp.verdict.checks.a ?? 'not evaluated' }),
+          h('td', { class: 'num', text: cmp.verdict.checks.b ?? 'not evaluated' }),
+          h('td', {}))),
       h('tbody', {}, ...rows)));
 }

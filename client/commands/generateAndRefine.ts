@@ -16,6 +16,7 @@ import { chatClientFrom } from '../../core/evaluate/llm/client';
 import { refine, type RefineResult } from '../../core/evaluate/refine';
 import { evaluateSettingsFromFlat } from '../../core/evaluate/settings';
 import { describeRefineEvent, iterationLine, iterationsInBrief, refineCountProblem, refineOutcome, refineSummary, REFINE_ITERATIONS } from '../../core/evaluate/refineReport';
+import { recordRefineTrials } from '../../core/history/store';
 import { defaultStrategyPath, readGenerateSettings, resolveProvider, writeNewFile } from '../../core/generate/index';
 import type { BacktestController } from '../backtest';
 import type { Log } from '../output';
@@ -153,13 +154,20 @@ export async function generateAndRefine(deps: RefineCommandDeps, givenIdea?: unk
   const uri = vscode.Uri.file(written);
   const shown = vscode.workspace.asRelativePath(uri);
   log.info(`Wrote ${shown} (iteration ${outcome.write.iteration} of ${result.iterations.length}).`);
+  try {
+    const counted = await recordRefineTrials(folder.uri.fsPath, written, outcome.write.source, result.trials);
+    log.info(`Counted ${result.trials} trial(s) for ${counted.key} (${counted.total} in all).`);
+  } catch (err) {
+    log.warn(`The trial count was not updated: ${(err as Error).message}`);
+  }
   await vscode.window.showTextDocument(uri);
 
-  const head = `Generated ${shown} from iteration ${outcome.write.iteration} of ${result.iterations.length}: ${iterationsInBrief(result)}.`;
+  const worse = outcome.worseThanFirst.length ? ` Worse than the first version: ${outcome.worseThanFirst.join('; ')}.` : '';
+  const head = `Generated ${shown} from iteration ${outcome.write.iteration} of ${result.iterations.length}: ${iterationsInBrief(result)}.${worse}`;
   const buttons = ['Run backtest', 'Show all iterations'];
   // Not awaited: the command is done once the file is written (scripts and tests get the result at once).
-  const shownMessage = outcome.criticalFailures.length
-    ? vscode.window.showWarningMessage(`${head} Its numbers cannot be trusted: ${outcome.criticalFailures.join(', ')} failed.`, ...buttons)
+  const shownMessage = outcome.criticalFailures.length || worse
+    ? vscode.window.showWarningMessage(`${head}${outcome.criticalFailures.length ? ` Its numbers cannot be trusted: ${outcome.criticalFailures.join(', ')} failed.` : ''}`, ...buttons)
     : vscode.window.showInformationMessage(head, ...buttons);
   void shownMessage.then((choice) => {
     if (choice === 'Run backtest') void vscode.commands.executeCommand(RUN_BACKTEST_COMMAND, uri);

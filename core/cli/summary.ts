@@ -15,5 +15,7 @@ export function formatSummary(result: BacktestResult, dataLabel: string): string
   }
   const open = result.trades.filter((t) => t.open).length;
   if (open) lines.push('', `  ${open} trade(s) still open at the end, marked to market at the last close.`);
+  // A backtest alone has no checks and no verdict: say where they come from rather than leave numbers to be read as one.
+  lines.push('', `Verdict: none (a backtest alone is not evaluated): \`strategy-lab evaluate <file>\` gives the checks and the verdict.`);
   return `${lines.join('\n')}\n`;
 }

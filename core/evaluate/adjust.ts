@@ -5,12 +5,15 @@
  * drawdown beyond the limit with no stop → a stop-loss is added.
  */
 import { describeRule, type Comparison, type Operand, type Rule, type StrategySpec, comparisonsOf } from '../generate/spec';
+import type { RefineAim } from './refineObjective';
 import type { EvaluationReport } from './types';
 
 export interface Adjustment {
   spec: StrategySpec;
   /** "entry: RSI(14) < 35 → RSI(14) < 40 (no trade in 2,588 bars)". Empty when nothing could be changed. */
   changes: string[];
+  /** The flaws the changes aim to fix (one per kind of change), so the next evaluation can say whether they did. */
+  aims: RefineAim[];
 }
 
 /** Oscillators bounded 0..100: a threshold moves 5 points per step. */
@@ -25,6 +28,7 @@ export const ADDED_STOP_LOSS_PCT = 8;
 export function adjustSpec(spec: StrategySpec, report: EvaluationReport): Adjustment {
   const next: StrategySpec = structuredClone(spec);
   const changes: string[] = [];
+  const aims: RefineAim[] = [];
   const risk = report.evaluators.find((e) => e.id === 'risk');
   const checks = (risk?.details?.checks as { name: string; ok: boolean; value: number | null }[] | undefined) ?? [];
   const trades = checks.find((c) => c.name === 'trades');
@@ -33,15 +37,22 @@ export function adjustSpec(spec: StrategySpec, report: EvaluationReport): Adjust
 
   if (risk && trades && !trades.ok) {
     const why = tradeCount === 0 ? 'nothing traded' : `only ${tradeCount} trade(s)`;
-    changes.push(...relaxRule(next.entry, 'entry', why));
+    const relaxed = relaxRule(next.entry, 'entry', why);
+    changes.push(...relaxed);
+    if (relaxed.length) aims.push({ flaw: `too few trades (${why})`, target: { kind: 'risk-check', name: 'trades' } });
   }
-  if (exitNeverFired && next.exit) changes.push(...relaxRule(next.exit, 'exit', 'the exit never fired'));
+  if (exitNeverFired && next.exit) {
+    const relaxed = relaxRule(next.exit, 'exit', 'the exit never fired');
+    changes.push(...relaxed);
+    if (relaxed.length) aims.push({ flaw: 'an exit that never fires', target: { kind: 'exit-fires' } });
+  }
   const drawdown = checks.find((c) => c.name === 'max drawdown');
   if (drawdown && !drawdown.ok && next.risk.stopLossPct === undefined && next.risk.trailingStopPct === undefined && !next.risk.atrStop) {
     next.risk.stopLossPct = ADDED_STOP_LOSS_PCT;
     changes.push(`risk: added a ${ADDED_STOP_LOSS_PCT}% stop-loss (max drawdown −${drawdown.value?.toFixed(1)}% was beyond the limit and there was no stop)`);
+    aims.push({ flaw: `a drawdown beyond the limit (−${drawdown.value?.toFixed(1)}%)`, target: { kind: 'risk-check', name: 'max drawdown' } });
   }
-  return { spec: next, changes };
+  return { spec: next, changes, aims };
 }
 
 /** Loosens every comparison of a rule one step, in place; returns what changed. */

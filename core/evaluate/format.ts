@@ -1,10 +1,15 @@
-/** The evaluation as text for a terminal: one line per evaluator, its reasons, findings on lines, trade reasons. */
+/**
+ * The evaluation as text for a terminal: one line per evaluator, its reasons, findings on lines, trade reasons,
+ * and last (where a terminal user reads) the verdict with its reasons and the checks apart.
+ */
+import type { EvaluationSummary } from '../history/types';
+import { formatVerdictBlock } from '../report/verdictText';
 import { findingsToDiagnostics } from './code/diagnostics';
 import type { EvaluationReport } from './types';
 
 const MARK = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', error: 'ERR ' } as const;
 
-export function formatReport(report: EvaluationReport, source: string, options: { trades?: number } = {}): string {
+export function formatReport(report: EvaluationReport & Pick<EvaluationSummary, 'checks' | 'verdict'>, source: string, options: { trades?: number } = {}): string {
   const out: string[] = [];
   const width = Math.max(...report.evaluators.map((e) => e.name.length));
   for (const e of report.evaluators) {
@@ -21,6 +26,6 @@ export function formatReport(report: EvaluationReport, source: string, options: 
     out.push('', `Trades (${Math.min(shown, report.tradeReasons.length)} of ${report.tradeReasons.length}):`);
     for (const t of report.tradeReasons.slice(0, shown)) out.push(`  ${t.trade + 1}. ${t.text}`);
   }
-  out.push('', report.summary, '');
+  out.push('', report.summary, '', formatVerdictBlock(report), '');
   return out.join('\n');
 }

@@ -1,9 +1,11 @@
 /**
  * The refine loop: generate → validate → backtest → evaluate → feed the
  * findings back → regenerate, up to N iterations, keeping every iteration's
- * code and scores and returning the best. With the OpenAI(-compatible)
- * provider the findings go back to the model; offline, deterministic spec
- * adjustments (adjust.ts) are applied and listed.
+ * code and verdict. A new version replaces the kept one only when its verdict
+ * improves without making return or drawdown worse beyond the tolerances
+ * (refineObjective.ts); each iteration says what it aimed to fix and whether it
+ * did. With the OpenAI(-compatible) provider the findings go back to the model;
+ * offline, deterministic spec adjustments (adjust.ts) are applied and listed.
  */
 import { seriesLabel } from '../data/provider';
 import type { BarSeries } from '../data/series';
@@ -25,8 +27,9 @@ import { adjustSpec } from './adjust';
 import { findingsToDiagnostics } from './code/diagnostics';
 import type { ChatClient } from './llm/client';
 import { evaluateStrategy } from './pipeline';
+import { aimOutcome, judgeCandidate, shownRank, type AimResult, type RefineAim, type RefineDecision, type VerdictReport } from './refineObjective';
+import { VERDICT_ORDER, type VerdictLabel } from './verdict/types';
 import type { EvaluateSettingsInput } from './settings';
-import type { EvaluationReport } from './types';
 
 export interface RefineOptions {
   idea: string;
@@ -45,11 +48,29 @@ export interface RefineOptions {
   settings?: EvaluateSettingsInput;
   /** The LLM evaluators' client (none → they are skipped). */
   judge?: ChatClient;
-  /** Stop early once the overall score reaches this and nothing failed. Default 0.9. */
-  goodEnough?: number;
+  /** Stop early once the kept version's verdict is this label (or better) with every check passed. Default 'promising'. */
+  stopAt?: VerdictLabel;
+  /**
+   * Variants already tried for this strategy (the run history's trial count, RunStore.trialCount); iteration i is
+   * evaluated as trial `trialsBefore + i`, which the deflated Sharpe counts.
+   */
+  trialsBefore?: number;
+  /** The backtest and the evaluation of each iteration; tests replace them, callers leave them out. */
+  steps?: Partial<RefineSteps>;
   signal?: AbortSignal;
   onEvent?: (event: RefineEvent) => void;
 }
+
+export interface RefineSteps {
+  backtest: (input: { compiled: CompiledStrategy; series: BarSeries[]; options?: BacktestOptions; mode: SandboxMode; runner?: SandboxRunner; signal?: AbortSignal }) => Promise<BacktestResult>;
+  evaluate: (input: Parameters<typeof evaluateStrategy>[0] & { trials: number }) => Promise<VerdictReport>;
+}
+
+const DEFAULT_STEPS: RefineSteps = {
+  backtest: (input) => runStrategy(input),
+  // `trials` is part of the input once the pipeline counts trials (the deflated Sharpe); passed through as is.
+  evaluate: (input) => evaluateStrategy(input),
+};
 
 /** In order per iteration: generating (generate-progress…), loading-data, backtesting, evaluating (evaluate-progress…), scored. */
 export type RefineEvent =
@@ -60,7 +81,7 @@ export type RefineEvent =
   | { type: 'evaluating'; iteration: number }
   | { type: 'evaluate-progress'; iteration: number; message: string }
   /** Every iteration ends with one, a failed one too; `result` is the finished iteration. */
-  | { type: 'scored'; iteration: number; score: number | null; summary: string; result: RefineIteration }
+  | { type: 'scored'; iteration: number; score: number | null; summary: string; result: RefineIteration; kept: RefineIteration }
   | { type: 'stopped'; iteration: number; reason: string };
 
 /** Generation failures that the next iteration would only repeat (no key, a rejected key, no such model). */
@@ -73,8 +94,17 @@ export interface RefineIteration {
   /** What this iteration changed and why (offline), or the feedback it was generated from (LLM). */
   changes: string[];
   feedback?: string;
-  report: EvaluationReport | null;
+  report: VerdictReport | null;
+  /** The evaluation's weighted score, kept for the --json report only: the loop decides by the verdict. */
   score: number | null;
+  /** The trial number this iteration was evaluated as (trialsBefore + iteration). */
+  trials: number;
+  /** The flaws this iteration's change aimed to fix (empty for the first version). */
+  aims: RefineAim[];
+  /** Whether each aim was reached, judged on this iteration's evaluation. */
+  aimResults: AimResult[];
+  /** Kept or not, and why (with the numbers). The first evaluated version is the baseline and is kept. */
+  decision: RefineDecision;
   /** The backtest's metrics, when it ran to completion. */
   metrics?: Metrics;
   /** The bars it ran on ("AAPL 1d, 2015-01-02 → 2024-12-31 (2,515 bars)"), once they were loaded. */
@@ -86,17 +116,23 @@ export interface RefineIteration {
 }
 
 export interface RefineResult {
+  /** The kept version: the last one whose verdict improved within the tolerances (the baseline when none did). */
   best: RefineIteration;
   iterations: RefineIteration[];
   /** Why the loop ended. */
   stoppedBecause: string;
+  /** Versions tried (every iteration with code of its own): add them to the strategy's trial count. */
+  trials: number;
 }
 
 export async function refine(o: RefineOptions): Promise<RefineResult> {
   if (!(Number.isInteger(o.iterations) && o.iterations >= 1)) throw new RangeError(`--refine needs a whole number of iterations ≥ 1, got ${o.iterations}.`);
   const emit = o.onEvent ?? (() => {});
-  const goodEnough = o.goodEnough ?? 0.9;
+  const stopAt = VERDICT_ORDER.indexOf(o.stopAt ?? 'promising');
+  const steps: RefineSteps = { ...DEFAULT_STEPS, ...o.steps };
+  const trialsBefore = o.trialsBefore ?? 0;
   const done: RefineIteration[] = [];
+  let kept: RefineIteration | undefined;
   let spec: StrategySpec | undefined;
   let stoppedBecause = `ran all ${o.iterations} iteration(s)`;
 
@@ -106,6 +142,7 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
     let source: string;
     let changes: string[] = [];
     let feedback: string | undefined;
+    let aims: RefineAim[] = [];
     if (o.provider === 'offline') {
       if (!previous) {
         emit({ type: 'generating', iteration: i, feedback: false });
@@ -125,10 +162,12 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
         emit({ type: 'generating', iteration: i, feedback: true });
         spec = adjusted.spec;
         changes = adjusted.changes;
+        aims = adjusted.aims;
         source = writeStrategy(spec);
       }
     } else {
       feedback = previous ? feedbackFor(previous) : undefined;
+      aims = previous ? llmAims(previous) : [];
       emit({ type: 'generating', iteration: i, feedback: feedback !== undefined });
       try {
         const generated = await generateWithOpenAI({
@@ -145,9 +184,13 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
         // A failure the next attempt would only repeat ends the loop: with nothing to show, as the error itself.
         const fatal = err instanceof GenerateError && FATAL_GENERATE_ERRORS.includes(err.kind);
         if (fatal && !done.some((d) => d.report)) throw err;
-        const failed: RefineIteration = { iteration: i, source: previous?.source ?? '', provider: o.provider, changes: [], feedback, report: null, score: null, error: (err as Error).message, failedAt: 'generate' };
+        const failed: RefineIteration = {
+          iteration: i, source: previous?.source ?? '', provider: o.provider, changes: [], feedback, report: null, score: null, trials: trialsBefore + i,
+          aims, aimResults: aims.map((a) => aimOutcome(a, null, null)), decision: { kept: false, why: 'not kept: no new version was generated', worse: [] },
+          error: (err as Error).message, failedAt: 'generate',
+        };
         done.push(failed);
-        emit({ type: 'scored', iteration: i, score: null, summary: `generation failed: ${failed.error}`, result: failed });
+        emit({ type: 'scored', iteration: i, score: null, summary: `generation failed: ${failed.error}`, result: failed, kept: kept ?? failed });
         if (fatal) {
           stoppedBecause = `iteration ${i} could not be generated (${failed.error})`;
           break;
@@ -157,7 +200,10 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
       if (feedback) changes = [`regenerated with the findings of iteration ${previous!.iteration}`];
     }
 
-    const iteration: RefineIteration = { iteration: i, source, provider: o.provider, changes, ...(feedback ? { feedback } : {}), report: null, score: null };
+    const iteration: RefineIteration = {
+      iteration: i, source, provider: o.provider, changes, ...(feedback ? { feedback } : {}), report: null, score: null, trials: trialsBefore + i,
+      aims, aimResults: [], decision: { kept: false, why: 'not kept: not evaluated', worse: [] },
+    };
     try {
       emit({ type: 'loading-data', iteration: i });
       const info = readStrategyInfo(source);
@@ -172,17 +218,18 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
       let runError: unknown;
       try {
         compiled = await compileStrategy(source, 'strategy.ts');
-        result = await runStrategy({ compiled, series, options: o.options, mode: o.mode, runner: o.runner, signal: o.signal });
+        result = await steps.backtest({ compiled, series, options: o.options, mode: o.mode, runner: o.runner, signal: o.signal });
         iteration.metrics = result.metrics;
       } catch (err) {
         if (o.signal?.aborted) throw err;
         runError = err;
       }
       emit({ type: 'evaluating', iteration: i });
-      iteration.report = await evaluateStrategy({
+      iteration.report = await steps.evaluate({
         source, series, options: o.options, mode: o.mode, runner: o.runner, compiled, result, runError,
         settings: o.settings, llm: o.judge, signal: o.signal, spec: o.provider === 'offline' ? spec : undefined,
         onProgress: (message) => emit({ type: 'evaluate-progress', iteration: i, message }),
+        trials: iteration.trials,
       });
       iteration.score = iteration.report.overallScore;
     } catch (err) {
@@ -190,27 +237,33 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
       iteration.error = (err as Error).message;
       iteration.failedAt = 'evaluate';
     }
+    // The aims are judged against the version the change was made from (the previous iteration).
+    iteration.aimResults = aims.map((a) => aimOutcome(a, iteration.report, previous?.report ?? null));
+    if (!kept) {
+      iteration.decision = iteration.report
+        ? { kept: true, why: 'kept: the first evaluated version, the baseline every change is measured against', worse: [] }
+        : { kept: false, why: `not kept: it could not be evaluated (${iteration.error})`, worse: [] };
+    } else iteration.decision = judgeCandidate(iteration, kept);
+    if (iteration.decision.kept) kept = iteration;
     done.push(iteration);
-    emit({ type: 'scored', iteration: i, score: iteration.score, summary: iteration.report?.summary ?? `failed: ${iteration.error}`, result: iteration });
-    const r = iteration.report;
-    if (r && (r.overallScore ?? 0) >= goodEnough && r.evaluators.every((e) => e.status !== 'failed')) {
-      stoppedBecause = `iteration ${i} scored ${r.overallScore!.toFixed(2)} with nothing failed`;
+    emit({ type: 'scored', iteration: i, score: iteration.score, summary: iteration.report?.summary ?? `failed: ${iteration.error}`, result: iteration, kept: kept ?? iteration });
+    const k = kept?.report;
+    const keptRank = shownRank(k);
+    if (kept === iteration && k?.verdict && keptRank !== null && Math.floor(keptRank) >= stopAt) {
+      stoppedBecause = `iteration ${i} reached the verdict ${k.verdict.title} with every check passed`;
       break;
     }
   }
   emit({ type: 'stopped', iteration: done.length, reason: stoppedBecause });
-  return { best: bestOf(done), iterations: done, stoppedBecause };
+  return { best: kept ?? done.find((d) => d.failedAt !== 'generate') ?? done[0], iterations: done, stoppedBecause, trials: done.filter((d) => d.failedAt !== 'generate').length };
 }
 
-/**
- * Highest overall score; ties go to the earlier iteration (fewer changes from what was asked).
- * An iteration whose generation failed has no code of its own and is never the best, unless every one failed.
- */
-function bestOf(iterations: RefineIteration[]): RefineIteration {
-  const candidates = iterations.filter((it) => it.failedAt !== 'generate');
-  let best = candidates[0] ?? iterations[0];
-  for (const it of candidates) if ((it.score ?? -1) > (best.score ?? -1)) best = it;
-  return best;
+/** What an LLM regeneration aims to fix: every evaluator that failed, and a better verdict. */
+function llmAims(previous: RefineIteration): RefineAim[] {
+  if (!previous.report) return [];
+  const failed: RefineAim[] = previous.report.evaluators.filter((e) => e.status === 'failed').map((e) => ({ flaw: `${e.name} failing`, target: { kind: 'evaluator', id: e.id } }));
+  const v = previous.report.verdict;
+  return v && v.label !== 'promising' ? [...failed, { flaw: `the verdict ${v.title}`, target: { kind: 'verdict' } }] : failed;
 }
 
 /** The previous iteration's problems in words the model can act on. */
@@ -223,6 +276,8 @@ export function feedbackFor(previous: RefineIteration): string {
       lines.push(`- ${e.name} failed: ${e.reasons.slice(0, 3).join(' ')}`);
     }
     for (const d of findingsToDiagnostics(previous.source, previous.report.findings)) lines.push(`- line ${d.line}: ${d.message}`);
+    for (const r of previous.report.verdict?.reasons ?? []) lines.push(`- Verdict ${previous.report.verdict!.title}: ${r}`);
+    if (!previous.decision.kept && previous.iteration > 1) lines.push(`- That version was ${previous.decision.why}.`);
     const trades = previous.report.evaluators.find((e) => e.id === 'risk')?.details?.checks as { name: string; value: number | null }[] | undefined;
     if (trades?.find((c) => c.name === 'trades')?.value === 0) lines.push('- Zero trades: the entry thresholds are probably too strict for this data; loosen them within the spirit of the request.');
   }

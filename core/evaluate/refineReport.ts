@@ -2,12 +2,14 @@
  * The refine loop's results in words and as data, shared by `strategy-lab
  * generate --refine N` and VS Code's "Generate and Refine": the iteration count
  * check, the progress text ("iteration 2/3: backtesting"), one line per
- * iteration (score, key metrics, what changed), the outcome (what to write,
- * whether it can be trusted) and the --json report. No vscode import.
+ * iteration (verdict, key metrics, what changed, what it aimed to fix and
+ * whether it did, kept or not), the outcome (what to write, whether it can be
+ * trusted, how it is worse than the first version) and the --json report. No vscode import.
  */
 import { describeEvent } from '../generate/events';
 import { formatMetric } from '../report/metricCatalog';
 import type { RefineEvent, RefineIteration, RefineResult } from './refine';
+import { describeAims, REFINE_TOLERANCES, reportVerdictWord } from './refineObjective';
 
 /** Iterations of one refine run: the default and the bounds (CLI `--refine N`, setting `strategyLab.refine.iterations`). */
 export const REFINE_ITERATIONS = { default: 3, min: 1, max: 10 } as const;
@@ -39,7 +41,7 @@ export function describeRefineEvent(event: RefineEvent, total: number): string |
     case 'evaluate-progress':
       return `${at}: evaluating: ${event.message}`;
     case 'scored':
-      return `${at}: ${event.score === null ? 'no score' : `score ${event.score.toFixed(2)}`} · ${event.result.failedAt === 'generate' ? 'generation failed' : describeChanges(event.result)}`;
+      return `${at}: ${verdictOf(event.result)} · ${event.result.failedAt === 'generate' ? 'generation failed' : describeChanges(event.result)} · ${event.result.decision.kept ? 'kept' : 'not kept'}`;
     case 'stopped':
       return undefined;
   }
@@ -59,17 +61,27 @@ export function describeChanges(it: RefineIteration): string {
   return it.failedAt === 'generate' ? 'no new version' : 'unchanged';
 }
 
+/** The iteration's verdict word (capped by a failed check), or why it has none. */
+export function verdictOf(it: RefineIteration): string {
+  return reportVerdictWord(it.report);
+}
+
 /**
  * One line per iteration:
- * `iteration 2/3: score 0.74 · 12 trades, return 23.40 %, Sharpe 0.61, max drawdown -18.20 % · changed: entry: RSI(14) < 10 → RSI(14) < 15 (nothing traded)`.
+ * `iteration 2/3: Weak evidence · 12 trades, return 23.40 %, Sharpe 0.61, max drawdown -18.20 % · changed: entry: RSI(14) < 10 → RSI(14) < 15 (nothing traded)
+ *  · aimed at too few trades (nothing traded): reached (risk check 'trades' now passes (12.00)) · kept: the verdict improved (…)`.
  */
 export function iterationLine(it: RefineIteration, total: number): string {
-  const head = `iteration ${it.iteration}/${total}: ${it.score === null ? 'no score' : `score ${it.score.toFixed(2)}`}`;
+  const head = `iteration ${it.iteration}/${total}: ${verdictOf(it)}`;
   if (it.failedAt === 'generate') return `${head} · generation failed: ${firstLine(it.error)}`;
   const parts = [head, keyMetrics(it), describeChanges(it)];
   if (it.failedAt === 'evaluate') parts.push(`could not be evaluated: ${firstLine(it.error)}`);
   const critical = it.report?.criticalFailures ?? [];
-  if (critical.length) parts.push(`do not trust: ${critical.join(', ')} failed`);
+  // Without a verdict (older pipeline) the critical failures are the only "do not trust" signal: say it.
+  if (critical.length && !it.report?.verdict) parts.push(`do not trust: ${critical.join(', ')} failed`);
+  const aims = describeAims(it.aimResults);
+  if (aims) parts.push(aims);
+  parts.push(it.decision.why);
   return parts.join(' · ');
 }
 
@@ -80,6 +92,8 @@ export interface RefineOutcome {
   problem?: string;
   /** Critical evaluators the written iteration still fails (its numbers cannot be trusted): exit 1. */
   criticalFailures: string[];
+  /** How the written version is worse than the first evaluated one on return or drawdown (never silent). */
+  worseThanFirst: string[];
 }
 
 /** What to do with a refine result: write the best iteration unless no iteration was evaluated at all. */
@@ -87,22 +101,51 @@ export function refineOutcome(result: RefineResult): RefineOutcome {
   const best = result.best;
   if (best.failedAt === 'generate' || !best.report) {
     const what = best.failedAt === 'generate' ? 'generated' : 'backtested and evaluated';
-    return { write: undefined, problem: `no iteration could be ${what}: ${best.error ?? 'unknown error'}`, criticalFailures: [] };
+    return { write: undefined, problem: `no iteration could be ${what}: ${best.error ?? 'unknown error'}`, criticalFailures: [], worseThanFirst: [] };
   }
-  return { write: best, criticalFailures: [...best.report.criticalFailures] };
+  return { write: best, criticalFailures: [...best.report.criticalFailures], worseThanFirst: worseThanFirst(result) };
 }
 
-/** "Best: iteration 2 of 3 (score 0.74). Stopped: ran all 3 iteration(s)." */
+/**
+ * Each kept step is within the tolerances of the one before, so several kept steps can add up: compare the written
+ * version with the first evaluated one and say every way it is worse (with the tolerance it would have had).
+ */
+function worseThanFirst(result: RefineResult): string[] {
+  const first = result.iterations.find((it) => it.report && it.metrics);
+  const best = result.best;
+  if (!first || first === best || !best.metrics || !first.metrics) return [];
+  const out: string[] = [];
+  const compare = (name: string, a: number | null, b: number | null) => {
+    if (a === null || b === null || !(a - b > 0)) return;
+    out.push(`${name} ${formatMetric(b, '%')} against ${formatMetric(a, '%')} in iteration ${first.iteration} (${formatMetric(a - b, 'ratio')} points worse)`);
+  };
+  compare('return', first.metrics.returnPct, best.metrics.returnPct);
+  compare('max drawdown', first.metrics.maxDrawdownPct, best.metrics.maxDrawdownPct);
+  return out;
+}
+
+/**
+ * "Kept: iteration 2 of 3 (Weak evidence). Stopped: ran all 3 iteration(s)." and, when the kept version is worse
+ * than the first on return or drawdown, " Worse than the first version: return 3.20 % against 230.00 % …".
+ */
 export function refineSummary(result: RefineResult): string {
   const b = result.best;
-  return `Best: iteration ${b.iteration} of ${result.iterations.length} (${b.score === null ? 'no score' : `score ${b.score.toFixed(2)}`}). Stopped: ${result.stoppedBecause}.`;
+  if (!b.decision.kept) return `Nothing kept: no iteration could be evaluated. Stopped: ${result.stoppedBecause}.`;
+  const worse = refineOutcome(result).worseThanFirst;
+  return `Kept: iteration ${b.iteration} of ${result.iterations.length} (${verdictOf(b)}). Stopped: ${result.stoppedBecause}.${worse.length ? ` Worse than the first version: ${worse.join('; ')}.` : ''}`;
 }
 
-/** Every iteration's score and what it changed, in one line for a notification: "#1 0.78 first version · #2 0.89 entry: … (best)". */
+/** Every iteration's verdict, what it changed and whether it was kept, in one line for a notification. */
 export function iterationsInBrief(result: RefineResult): string {
   return result.iterations
-    .map((it) => `#${it.iteration} ${it.score === null ? 'no score' : it.score.toFixed(2)} ${it.failedAt === 'generate' ? 'generation failed' : it.changes.length ? it.changes.join('; ') : describeChanges(it)}${it === result.best ? ' (best)' : ''}`)
+    .map((it) => `#${it.iteration} ${verdictOf(it)} ${it.failedAt === 'generate' ? 'generation failed' : it.changes.length ? it.changes.join('; ') : describeChanges(it)}${it === result.best ? ' (kept)' : it.decision.kept ? ' (kept, then replaced)' : ' (not kept)'}`)
     .join(' · ');
+}
+
+/** The tolerances in words, for help texts and the --json report. */
+export function describeTolerances(): string {
+  const t = REFINE_TOLERANCES;
+  return `a change is kept only when the verdict improves and the return drops by at most max(${t.returnPoints} points, ${t.returnFraction * 100} % of the kept return) and the max drawdown deepens by at most max(${t.drawdownPoints} points, ${t.drawdownFraction * 100} % of the kept drawdown)`;
 }
 
 /** The structured report of `generate --refine N --json`: every iteration with its code, scores, metrics and changes. */
@@ -115,9 +158,18 @@ export function refineJson(result: RefineResult, extra: { idea: string; requeste
     stoppedBecause: result.stoppedBecause,
     best: result.best.iteration,
     written: extra.written,
+    objective: describeTolerances(),
+    trials: result.trials,
+    worseThanFirst: refineOutcome(result).worseThanFirst,
     iterations: result.iterations.map((it) => ({
       iteration: it.iteration,
       best: it === result.best,
+      kept: it.decision.kept,
+      decision: it.decision.why,
+      verdict: it.report?.verdict ?? null,
+      checks: it.report?.checks ?? null,
+      aims: it.aimResults,
+      trial: it.trials,
       score: it.score,
       summary: it.report?.summary ?? null,
       criticalFailures: it.report?.criticalFailures ?? [],

@@ -1,6 +1,7 @@
-/** Side-by-side comparison of two runs: every metric, its difference, and which run is better on it. */
+/** Side-by-side comparison of two runs: the verdicts and checks, every metric, its difference, and which run is better on it. */
 import type { Metrics } from '../metrics/types';
 import { ALL_METRICS, type MetricInfo } from '../report/metricCatalog';
+import { betterVerdict, checksHeadline, verdictWord } from '../report/verdictText';
 import type { RunRecord } from './types';
 
 export interface MetricDiff {
@@ -13,9 +14,19 @@ export interface MetricDiff {
   better: 'a' | 'b' | null;
 }
 
+/** The two verdicts in words; `better` by the verdict's word only (VERDICT_ORDER), never by a score. */
+export interface VerdictDiff {
+  a: string;
+  b: string;
+  better: 'a' | 'b' | null;
+  /** Each run's checks in a few words ("all 5 checks passed", "1 of 5 checks failed: integrity"); null when not evaluated. */
+  checks: { a: string | null; b: string | null };
+}
+
 export interface RunComparison {
   a: { id: string; label: string };
   b: { id: string; label: string };
+  verdict: VerdictDiff;
   rows: MetricDiff[];
 }
 
@@ -23,6 +34,12 @@ export function compareRuns(a: RunRecord, b: RunRecord): RunComparison {
   return {
     a: { id: a.id, label: runLabel(a) },
     b: { id: b.id, label: runLabel(b) },
+    verdict: {
+      a: verdictWord(a.evaluation),
+      b: verdictWord(b.evaluation),
+      better: betterVerdict(a.evaluation, b.evaluation),
+      checks: { a: a.evaluation ? checksHeadline(a.evaluation.checks) : null, b: b.evaluation ? checksHeadline(b.evaluation.checks) : null },
+    },
     rows: ALL_METRICS.map((info) => diff(info, a.result.metrics[info.key], b.result.metrics[info.key])),
   };
 }

@@ -7,11 +7,13 @@ import type { EvaluationFinding, EvaluationSummary } from './types';
  * @param code the exact source the report was computed on (and its file name): with it, every evaluator's
  *   findings are resolved to lines and kept as `findings` (without it they are left out).
  */
-export function summarizeEvaluation(report: EvaluationReport, code?: { source: string; fileName?: string }): EvaluationSummary {
+export function summarizeEvaluation(report: EvaluationReport & Pick<EvaluationSummary, 'checks' | 'verdict'>, code?: { source: string; fileName?: string }): EvaluationSummary {
   const findings = code ? resolveFindings(report, code.source, code.fileName) : [];
   return {
     overallScore: report.overallScore,
     basedOn: report.basedOn,
+    ...(report.checks ? { checks: report.checks } : {}),
+    ...(report.verdict ? { verdict: report.verdict } : {}),
     evaluators: report.evaluators.map((e) => ({
       id: e.id,
       name: e.name,

@@ -77,8 +77,17 @@ export function summarize(record: RunRecord): RunSummary {
     maxDrawdownPct: m.maxDrawdownPct,
     tradeCount: m.tradeCount,
     overallScore: record.evaluation?.overallScore ?? null,
+    ...verdictOf(record.evaluation),
+    ...(record.evaluation?.checks ? { failedChecks: [...record.evaluation.checks.failed] } : {}),
     sandbox: record.sandbox.mode,
   };
+}
+
+/** null: not evaluated; absent: evaluated before verdicts existed (core/report/verdictText.ts says which). */
+function verdictOf(evaluation: EvaluationSummary | null): Pick<RunSummary, 'verdict'> {
+  if (!evaluation) return { verdict: null };
+  const v = evaluation.verdict;
+  return v ? { verdict: { label: v.label, title: v.title, rank: v.rank } } : {};
 }
 
 function toCandles(s: BarSeries): CandleSeries {

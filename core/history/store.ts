@@ -5,11 +5,34 @@
  * and a corrupt or foreign file is reported and skipped, never deleted.
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { readStrategyInfo } from '../strategy/config';
 import { summarize } from './record';
 import { RUN_SCHEMA, type RunRecord, type RunSummary } from './types';
 
 export const RUNS_DIR = join('.strategy-lab', 'runs');
+/**
+ * Trial counts per strategy (docs/evaluate.md "Trials"): how many variants of a strategy were tried (refine
+ * iterations, parameter sweeps, evaluations of edited versions), which the deflated Sharpe ratio counts.
+ * `{ "schema": 1, "strategies": { "<file>#<Class>": { "trials": 7, "updatedAt": "…", "last": "refine" } } }`.
+ */
+export const TRIALS_FILE = join('.strategy-lab', 'trials.json');
+const TRIALS_SCHEMA = 1;
+
+interface TrialsFile {
+  schema: typeof TRIALS_SCHEMA;
+  strategies: Record<string, { trials: number; updatedAt: string; last: string }>;
+}
+
+/**
+ * The key a strategy's trials are counted under: its workspace-relative file (forward slashes) and class name,
+ * e.g. "strategies/aapl-rsi.strategy.ts#AaplRsi". Renaming the file or the class starts a new count.
+ */
+export function strategyKey(file: string, className: string): string {
+  const f = file.replace(/\\/g, '/').replace(/^\.\//, '');
+  if (!f || !className) throw new RunStoreError(`A trial count needs the strategy's file and class name (got '${file}', '${className}').`);
+  return `${f}#${className}`;
+}
 const RUN_SUFFIX = '.json';
 const SUMMARY_SUFFIX = '.summary.json';
 const ID_PATTERN = /^[0-9TZ]+-[a-z0-9-]+$/;
@@ -31,8 +54,50 @@ export class RunStore {
   readonly dir: string;
 
   /** @param workspaceRoot folder that holds `.strategy-lab/` */
+  readonly trialsFile: string;
+
   constructor(workspaceRoot: string) {
     this.dir = join(workspaceRoot, RUNS_DIR);
+    this.trialsFile = join(workspaceRoot, TRIALS_FILE);
+  }
+
+  /** Variants tried so far for a strategy (`strategyKey`); 0 when none were recorded. */
+  async trialCount(key: string): Promise<number> {
+    return (await this.readTrials()).strategies[key]?.trials ?? 0;
+  }
+
+  /**
+   * Adds `n` trials (e.g. the iterations of a refine run) to a strategy's count and returns the new total.
+   * Read-modify-write with an atomic write: two processes adding at the same instant can lose one addition.
+   */
+  async addTrials(key: string, n: number, what: string): Promise<number> {
+    if (!(Number.isInteger(n) && n >= 0)) throw new RunStoreError(`A trial count grows by a whole number ≥ 0, got ${n}.`);
+    const file = await this.readTrials();
+    const total = (file.strategies[key]?.trials ?? 0) + n;
+    file.strategies[key] = { trials: total, updatedAt: new Date().toISOString(), last: what };
+    await mkdir(join(this.trialsFile, '..'), { recursive: true });
+    await writeAtomic(this.trialsFile, `${JSON.stringify(file, null, 2)}\n`);
+    return total;
+  }
+
+  private async readTrials(): Promise<TrialsFile> {
+    let text: string;
+    try {
+      text = await readFile(this.trialsFile, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { schema: TRIALS_SCHEMA, strategies: {} };
+      throw err;
+    }
+    let value: Partial<TrialsFile>;
+    try {
+      value = JSON.parse(text) as Partial<TrialsFile>;
+    } catch (err) {
+      throw new RunStoreError(`${this.trialsFile} is not valid JSON (${(err as Error).message}); fix or delete it (trial counts start again from 0). It was left as it is.`);
+    }
+    if (value?.schema !== TRIALS_SCHEMA || typeof value.strategies !== 'object' || value.strategies === null) {
+      throw new RunStoreError(`${this.trialsFile} is not a Strategy Lab trial count (schema ${TRIALS_SCHEMA}); it was left as it is.`);
+    }
+    return value as TrialsFile;
   }
 
   async save(run: RunRecord): Promise<string> {
@@ -101,6 +166,17 @@ export class RunStore {
     await rm(join(this.dir, id + SUMMARY_SUFFIX), { force: true });
     await rm(join(this.dir, id + RUN_SUFFIX), { force: true });
   }
+}
+
+/**
+ * Adds a refine run's versions to the trial count of the strategy it wrote (every iteration is a trial), keyed by the
+ * written file relative to `root` and the class in `source`. Returns the key and the new total.
+ */
+export async function recordRefineTrials(root: string, writtenFile: string, source: string, trials: number): Promise<{ key: string; total: number }> {
+  const className = readStrategyInfo(source).className;
+  if (!className) throw new RunStoreError(`The written strategy ${writtenFile} has no readable class, so its ${trials} trial(s) were not counted.`);
+  const key = strategyKey(relative(root, writtenFile), className);
+  return { key, total: await new RunStore(root).addTrials(key, trials, 'refine') };
 }
 
 export function parseRun(text: string, file: string): RunRecord {

@@ -6,6 +6,7 @@
 import type { BacktestResult } from '../engine/types';
 import type { SandboxMode } from '../run/runStrategy';
 import type { StrategyParams } from '../sdk/types';
+import type { ChecksSummary, Verdict } from '../evaluate/verdict/types';
 
 export const RUN_SCHEMA = 1;
 
@@ -46,6 +47,10 @@ export interface EvaluationSummary {
   overallScore: number | null;
   /** How many evaluators the overall score is based on. */
   basedOn: number;
+  /** Can the result be believed as computed (core/evaluate/verdict/types.ts). Absent in runs saved before verdicts. */
+  checks?: ChecksSummary;
+  /** Is the strategy worth trading: a word with its reasons. Absent in runs saved before verdicts. */
+  verdict?: Verdict;
   /** Why each trade happened, in words (index into result.trades), when the request could be read as rules. */
   tradeReasons?: { trade: number; text: string }[];
   /**
@@ -142,5 +147,9 @@ export interface RunSummary {
   maxDrawdownPct: number | null;
   tradeCount: number;
   overallScore: number | null;
+  /** The verdict's word and sort key; null when the run has none (not evaluated, or saved before verdicts). */
+  verdict?: Pick<Verdict, 'label' | 'title' | 'rank'> | null;
+  /** Ids of the checks that failed (empty when all passed); absent when the run has no checks. */
+  failedChecks?: string[];
   sandbox: RunRecord['sandbox']['mode'];
 }

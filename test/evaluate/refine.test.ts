@@ -5,6 +5,7 @@ import { sampleSeries } from '../../core/data/sample';
 import { adjustSpec } from '../../core/evaluate/adjust';
 import { chatClientFrom } from '../../core/evaluate/llm/client';
 import { refine, type RefineEvent } from '../../core/evaluate/refine';
+import { judgeCandidate } from '../../core/evaluate/refineObjective';
 import { stripRequestHeader as stripRequestHeaderForTest } from '../../core/generate/header';
 import { generateOffline, readRequestFromSource } from '../../core/generate/index';
 import { reviewerOf, startChatServer, type ChatServer } from './chat-server';
@@ -14,7 +15,7 @@ const FAST = { lookahead: { cutPoints: 1 }, robustness: { maxParams: 1 } };
 const STRICT = 'Buy AAPL when RSI drops below 10, sell when it rises above 90';
 
 describe('refine loop, offline', () => {
-  it('relaxes thresholds when nothing traded, says what it changed, keeps every iteration and returns the best', async () => {
+  it('relaxes thresholds when nothing traded, says what it changed, keeps every iteration and returns the last kept one', async () => {
     const events: RefineEvent[] = [];
     const r = await refine({ idea: STRICT, iterations: 6, provider: 'offline', loadSeries, mode: 'none', settings: FAST, onEvent: (e) => events.push(e) });
     assert.ok(r.iterations.length >= 3);
@@ -26,12 +27,17 @@ describe('refine loop, offline', () => {
     assert.match(second.source, /entryRsiBelow: 15,/);
     // Every iteration keeps the user's request as its header.
     for (const it of r.iterations) assert.equal(readRequestFromSource(it.source), STRICT);
-    // The best has trades and the highest score of all.
-    const bestTrades = (r.best.report!.evaluators.find((e) => e.id === 'risk')!.details!.checks as { name: string; value: number }[]).find((c) => c.name === 'trades')!.value;
-    assert.ok(bestTrades > 0);
-    for (const it of r.iterations) assert.ok((it.score ?? -1) <= r.best.score!);
-    assert.ok(r.best.score! > first.score!);
-    assert.match(r.stoppedBecause, /nothing left to adjust|ran all|scored/);
+    // The loop's rule, whatever the pipeline's verdicts: each iteration after the baseline is kept exactly when
+    // judgeCandidate says so against the kept one before it, and the best is the last kept one.
+    let kept = first;
+    assert.equal(first.decision.kept, true);
+    for (const it of r.iterations.slice(1)) {
+      assert.deepEqual(it.decision, judgeCandidate(it, kept), `iteration ${it.iteration}`);
+      if (it.decision.kept) kept = it;
+    }
+    assert.equal(r.best, kept);
+    assert.deepEqual(second.aimResults.map((a) => a.flaw), ['too few trades (nothing traded)']);
+    assert.match(r.stoppedBecause, /nothing left to adjust|ran all|reached the verdict/);
     assert.equal(events.filter((e) => e.type === 'scored').length, r.iterations.length);
   });
 
@@ -41,6 +47,7 @@ describe('refine loop, offline', () => {
     const a = adjustSpec(spec, report);
     assert.equal(a.spec.risk.stopLossPct, 8);
     assert.deepEqual(a.changes, ['risk: added a 8% stop-loss (max drawdown −52.0% was beyond the limit and there was no stop)']);
+    assert.deepEqual(a.aims, [{ flaw: 'a drawdown beyond the limit (−52.0%)', target: { kind: 'risk-check', name: 'max drawdown' } }]);
     assert.equal(spec.risk.stopLossPct, undefined, 'the input spec is not modified');
   });
 
@@ -63,7 +70,7 @@ describe('refine loop through a local OpenAI-compatible server', () => {
   });
   after(() => server.close());
 
-  it('feeds the findings back to the model and keeps the better second version', async () => {
+  it('feeds the findings back to the model, aims at what failed, and keeps the second version only by the verdict rule', async () => {
     const llm = { baseUrl: server.url, model: 'test-model', maxRetries: 0, timeoutMs: 10_000 };
     const idea = 'Buy AAPL when RSI is low, sell when it is high';
     const r = await refine({
@@ -85,11 +92,16 @@ describe('refine loop through a local OpenAI-compatible server', () => {
     assert.match(feedback, /line \d+: The entry condition never fired in 2,588 bars/);
     assert.match(feedback, /The previous code:[\s\S]*entryRsiBelow: 5,/);
     assert.equal(r.iterations[1].feedback, feedback.replace(`Request: ${idea}\n\n`, ''));
-    assert.equal(r.best.iteration, 2);
-    assert.match(r.best.source, /entryRsiBelow: 35,/);
+    assert.deepEqual(r.iterations[1].decision, judgeCandidate(r.iterations[1], r.iterations[0]));
+    assert.equal(r.best, r.iterations[1].decision.kept ? r.iterations[1] : r.iterations[0]);
+    assert.match(r.iterations[1].source, /entryRsiBelow: 35,/);
+    // The regeneration aimed at every evaluator that failed in iteration 1 (risk: zero trades among them).
+    const failedFirst = r.iterations[0].report!.evaluators.filter((e) => e.status === 'failed').map((e) => `${e.name} failing`);
+    assert.ok(failedFirst.length > 0);
+    assert.deepEqual(r.iterations[1].aimResults.map((a) => a.flaw).slice(0, failedFirst.length), failedFirst);
     assert.match(r.iterations[0].source, /entryRsiBelow: 5,/);
     for (const it of r.iterations) assert.equal(readRequestFromSource(it.source), idea, 'the header holds the request, not the feedback');
-    const llmScores = r.best.report!.evaluators.filter((e) => e.kind === 'llm').map((e) => e.score);
+    const llmScores = r.iterations[1].report!.evaluators.filter((e) => e.kind === 'llm').map((e) => e.score);
     assert.deepEqual(llmScores, [0.8, 0.8, 0.8]);
   });
 });

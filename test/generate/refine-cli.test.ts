@@ -28,6 +28,9 @@ async function containersLeft(): Promise<unknown[]> {
 interface JsonIteration {
   iteration: number;
   best: boolean;
+  kept: boolean;
+  decision: string;
+  aims: { flaw: string; reached: boolean | null; detail: string }[];
   score: number | null;
   changes: string[];
   feedback?: string;
@@ -38,22 +41,27 @@ interface JsonIteration {
 }
 
 describe('generate --refine N, offline, in the Docker sandbox', () => {
-  test('two iterations: one line each with score, metrics and what changed; the better second one is written; --json never overwrites', () =>
+  test('two iterations: one line each with verdict, metrics, what changed, its aim and whether it was kept; the kept one is written and its trials counted; --json never overwrites', () =>
     withDir(async (dir) => {
       const r = await cli([STRICT, '--refine', '2'], dir);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /Refining up to 2 iterations \(offline generator\), backtests in the Docker sandbox/);
       const lines = r.stdout.split('\n').filter((l) => l.startsWith('iteration '));
       assert.equal(lines.length, 2, r.stdout);
-      assert.match(lines[0], /^iteration 1\/2: score 0\.\d\d · 0 trades, return 0\.00 %, Sharpe n\/a, max drawdown 0\.00 % · first version \(offline generator\)$/);
-      assert.match(lines[1], /^iteration 2\/2: score 0\.\d\d · [1-9]\d* trades?, return -?[\d,.]+ %, Sharpe -?[\d.]+, max drawdown -?[\d.]+ % · changed: entry: RSI\(14\) < 15 → RSI\(14\) < 20 \(nothing traded\)$/);
-      const [s1, s2] = lines.map((l) => Number(/score (\d\.\d\d)/.exec(l)![1]));
-      assert.ok(s2 > s1, `the second iteration scores higher (${s1} → ${s2})`);
-      assert.match(r.stdout, /^Best: iteration 2 of 2 \(score \d\.\d\d\)\. Stopped: ran all 2 iteration\(s\)\.$/m);
-      assert.match(r.stdout, new RegExp(`^Wrote strategies/${SLUG.replace(/\./g, '\\.')} \\(iteration 2\\)\\. Next: strategy-lab backtest strategies/`, 'm'));
+      assert.match(lines[0], /^iteration 1\/2: [^·]+ · 0 trades, return 0\.00 %, Sharpe n\/a, max drawdown 0\.00 % · first version \(offline generator\) · kept: the first evaluated version, the baseline every change is measured against$/);
+      const second = /^iteration 2\/2: [^·]+ · [1-9]\d* trades?, return -?[\d,.]+ %, Sharpe -?[\d.]+, max drawdown -?[\d.]+ % · changed: entry: RSI\(14\) < 15 → RSI\(14\) < 20 \(nothing traded\) · aimed at too few trades \(nothing traded\): (reached|missed) \(risk check 'trades' [^)]+\)\) · (kept|not kept): .+$/.exec(lines[1]);
+      assert.ok(second, lines[1]);
+      const kept = second[2] === 'kept' ? 2 : 1;
+      assert.match(r.stdout, new RegExp(`^Kept: iteration ${kept} of 2 \\(.+\\)\\. Stopped: ran all 2 iteration\\(s\\)\\.`, 'm'));
+      assert.match(r.stdout, new RegExp(`^Wrote strategies/${SLUG.replace(/\./g, '\\.')} \\(iteration ${kept}\\)\\. Next: strategy-lab backtest strategies/`, 'm'));
       const written = await readFile(join(dir, 'strategies', SLUG), 'utf8');
-      assert.match(written, /entryRsiBelow: 20,/, 'the file is the second iteration');
+      assert.match(written, kept === 2 ? /entryRsiBelow: 20,/ : /entryRsiBelow: 15,/, 'the file is the kept iteration');
       assert.equal(readRequestFromSource(written), STRICT, 'the header is the request');
+      // Both iterations were trials of the written strategy.
+      const className = /export default class (\w+)/.exec(written)![1];
+      const trials = JSON.parse(await readFile(join(dir, '.strategy-lab', 'trials.json'), 'utf8'));
+      assert.equal(trials.strategies[`strategies/${SLUG}#${className}`].trials, 2);
+      assert.match(r.stderr, new RegExp(`Counted 2 trial\\(s\\) for strategies/${SLUG.replace(/\./g, '\\.')}#${className} \\(2 in all\\)`));
 
       // The same idea again, as JSON: the existing file is kept, a -2 file is written, every iteration is in the report.
       await writeFile(join(dir, 'strategies', SLUG), '// my edits\n');
@@ -64,11 +72,13 @@ describe('generate --refine N, offline, in the Docker sandbox', () => {
       assert.equal(report.provider, 'offline');
       assert.equal(report.requested, 2);
       assert.equal(report.sandbox, 'docker');
-      assert.equal(report.best, 2);
+      assert.equal(report.best, kept);
       assert.equal(report.written, `strategies/${SLUG.replace('.strategy.ts', '-2.strategy.ts')}`);
-      assert.equal(await readFile(join(dir, report.written), 'utf8'), report.iterations[1].source);
+      assert.equal(await readFile(join(dir, report.written), 'utf8'), report.iterations[kept - 1].source);
       assert.deepEqual(report.iterations.map((it) => it.iteration), [1, 2]);
-      assert.deepEqual(report.iterations.map((it) => it.best), [false, true]);
+      assert.deepEqual(report.iterations.map((it) => it.best), [kept === 1, kept === 2]);
+      assert.deepEqual(report.iterations.map((it) => it.kept), [true, kept === 2]);
+      assert.deepEqual(report.iterations[1].aims.map((a) => a.flaw), ['too few trades (nothing traded)']);
       assert.deepEqual(report.iterations[0].changes, []);
       assert.deepEqual(report.iterations[1].changes, ['entry: RSI(14) < 15 → RSI(14) < 20 (nothing traded)']);
       assert.equal(report.iterations[0].metrics!.tradeCount, 0);
@@ -79,7 +89,7 @@ describe('generate --refine N, offline, in the Docker sandbox', () => {
         const execution = it.evaluators.find((e) => e.id === 'execution')!;
         assert.equal(execution.status, 'passed');
         assert.match(execution.reasons[0], /in the Docker sandbox to completion/, 'the backtests ran in Docker');
-        assert.equal(it.line, lines[it.iteration - 1].replace(/score \d\.\d\d/, `score ${it.score!.toFixed(2)}`));
+        assert.equal(it.line, lines[it.iteration - 1], 'the same deterministic run gives the same line');
       }
       assert.deepEqual(await containersLeft(), [], 'no sandbox container left behind');
     }));
@@ -112,7 +122,7 @@ describe('generate --refine N through a local OpenAI-compatible server', () => {
   });
   after(() => server.close());
 
-  test('the never-trading first reply and the repaired second are both reported; the second is chosen and written', () =>
+  test('the never-trading first reply and the repaired second are both reported; the kept one is written', () =>
     withDir(async (dir) => {
       const args = [IDEA, '--refine', '2', '--provider', 'openai', '--model', 'test-model', '--base-url', server.url, '--sandbox', 'process', '--no-stream'];
       const r = await cli([...args, '--json'], dir, { OPENAI_API_KEY: KEY });
@@ -121,19 +131,21 @@ describe('generate --refine N through a local OpenAI-compatible server', () => {
       assert.equal(report.provider, 'openai');
       assert.equal(report.sandbox, 'process');
       assert.equal(report.iterations.length, 2);
-      assert.equal(report.best, 2);
       const [first, second] = report.iterations;
+      assert.equal(first.kept, true, 'the first evaluated version is the baseline');
+      assert.equal(report.best, second.kept ? 2 : 1);
+      assert.match(second.decision, second.kept ? /^kept: the verdict improved/ : /^not kept: /);
       assert.equal(first.metrics!.tradeCount, 0);
       assert.match(first.source!, /entryRsiBelow: 5,/);
       assert.ok(second.metrics!.tradeCount > 0);
       assert.match(second.source!, /entryRsiBelow: 35,/);
-      assert.ok(second.score! > first.score!, `${first.score} → ${second.score}`);
+      assert.ok(second.aims.some((a) => a.flaw === 'Risk failing'), JSON.stringify(second.aims));
       assert.deepEqual(second.changes, ['regenerated with the findings of iteration 1']);
       assert.match(second.feedback!, /Zero trades/);
       assert.match(first.evaluators.find((e) => e.id === 'execution')!.reasons[0], /in process mode to completion/);
       assert.deepEqual(second.evaluators.filter((e) => e.id === 'intent' || e.id === 'quality' || e.id === 'realism').map((e) => e.score), [0.7, 0.7, 0.7], 'the LLM reviews ran');
       const written = await readFile(join(dir, report.written), 'utf8');
-      assert.equal(written, second.source);
+      assert.equal(written, report.iterations[report.best - 1].source);
       assert.equal(readRequestFromSource(written), IDEA, 'the header keeps the request, not the feedback');
       const generations = server.requests.filter((m) => reviewerOf(m) === 'generate');
       assert.equal(generations.length, 2);
@@ -143,9 +155,9 @@ describe('generate --refine N through a local OpenAI-compatible server', () => {
       // The text form: one line per iteration, then the best.
       const t = await cli(args, dir, { OPENAI_API_KEY: KEY });
       assert.equal(t.code, 0, t.stderr);
-      assert.match(t.stdout, /^iteration 1\/2: score 0\.\d\d · 0 trades, .* · first version \(model\)$/m);
-      assert.match(t.stdout, /^iteration 2\/2: score 0\.\d\d · [1-9]\d* trades?, .* · changed: regenerated with the findings of iteration 1$/m);
-      assert.match(t.stdout, /^Best: iteration 2 of 2/m);
+      assert.match(t.stdout, /^iteration 1\/2: [^·]+ · 0 trades, .* · first version \(model\) · kept: the first evaluated version/m);
+      assert.match(t.stdout, /^iteration 2\/2: [^·]+ · [1-9]\d* trades?, .* · changed: regenerated with the findings of iteration 1 · aimed at .* · (kept|not kept): /m);
+      assert.match(t.stdout, new RegExp(`^Kept: iteration ${report.best} of 2`, 'm'));
       assert.match(t.stderr, /iteration 1\/2: generating: Attempt 1 of 3/);
     }));
 
@@ -198,7 +210,8 @@ describe('generate --refine N: bad arguments and failures', () => {
     withDir(async (dir) => {
       const r = await cli([STRICT, '--refine', '2', '--data', join(dir, 'missing.csv'), '--sandbox', 'none'], dir);
       assert.equal(r.code, 1);
-      assert.match(r.stdout, /^iteration 1\/2: no score · no backtest result · first version \(offline generator\) · could not be evaluated: /m);
+      assert.match(r.stdout, /^iteration 1\/2: not evaluated · no backtest result · first version \(offline generator\) · could not be evaluated: .* · not kept: it could not be evaluated/m);
+      assert.match(r.stdout, /^Nothing kept: no iteration could be evaluated\. Stopped: iteration 1 could not be evaluated/m);
       assert.match(r.stderr, /error: no iteration could be backtested and evaluated: .*missing\.csv.*; nothing was written/);
       assert.deepEqual(await readdir(dir), []);
     }));

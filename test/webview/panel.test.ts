@@ -10,6 +10,7 @@ import type { RunRecord } from '../../core/history/types';
 import { ALL_METRICS, formatMetric } from '../../core/report/metricCatalog';
 import { buildHtmlReport, readPanelAssets } from '../../core/report/html';
 import { buildPanelHtml, newNonce } from '../../core/report/shell';
+import { NO_VERDICT_NOT_EVALUATED, NO_VERDICT_OLD_RUN, shownVerdict } from '../../core/report/verdictText';
 import type { ToWebview, ViewModel } from '../../media/protocol';
 import { repoRoot } from '../helpers/paths';
 import { artifact, colourCounts, ensureBundle, launch, serve, watchProblems, type Problems } from './browser';
@@ -38,6 +39,11 @@ before(async () => {
 });
 
 after(async () => { await server?.close(); });
+
+function shownTitle(evaluation: NonNullable<RunRecord['evaluation']>): string {
+  const shown = shownVerdict(evaluation);
+  return typeof shown === 'string' ? shown : shown.title;
+}
 
 async function checkNoProblems(problems: Problems): Promise<void> {
   assert.deepEqual(problems.csp, [], 'CSP violations');
@@ -80,11 +86,11 @@ describe('exported HTML report (self-contained)', () => {
     assert.deepEqual(await page.locator('table.metrics caption').allTextContents(), ['Returns', 'Risk', 'Trades']);
   });
 
-  test('headline cards show return, CAGR, Sharpe, drawdown, win rate, trades and the score', async () => {
+  test('headline: the verdict (none: not evaluated), then cards for return, CAGR, Sharpe, drawdown, win rate, trades (no score)', async () => {
     const keys = await page.locator('#cards .card').evaluateAll((els) => els.map((e) => e.getAttribute('data-metric')));
-    assert.deepEqual(keys, ['returnPct', 'cagrPct', 'sharpeRatio', 'maxDrawdownPct', 'winRatePct', 'tradeCount', 'overallScore']);
+    assert.deepEqual(keys, ['returnPct', 'cagrPct', 'sharpeRatio', 'maxDrawdownPct', 'winRatePct', 'tradeCount']);
     assert.equal(await page.locator('[data-metric="returnPct"] .card-value').textContent(), formatMetric(run.result.metrics.returnPct, '%'));
-    assert.equal(await page.locator('[data-metric="overallScore"] .card-note').textContent(), 'no evaluators run');
+    assert.equal(await page.locator('#verdict-title').textContent(), NO_VERDICT_NOT_EVALUATED);
   });
 
   test('charts are drawn: candles in both colours, equity and buy & hold lines, drawdown area', async () => {
@@ -249,9 +255,11 @@ describe('webview (VS Code host simulated by acquireVsCodeApi)', () => {
       assert.equal(await item.locator('.score').textContent(), e.score === null ? '—' : String(Math.round(e.score * 100)), e.id);
       if (e.reasons.length) assert.equal(await item.locator('.reasons li').first().textContent(), e.reasons[0]);
     }
-    const overall = Math.round(evaluation.overallScore! * 100);
-    assert.match(await page.locator('#evaluators').textContent() ?? '', new RegExp(`Overall score ${overall} / 100, based on ${evaluation.basedOn} of ${evaluation.evaluators.length} evaluators`));
-    assert.equal(await page.locator('[data-metric="overallScore"] .card-value').textContent(), String(overall));
+    const ran = evaluation.evaluators.filter((e) => e.status === 'passed' || e.status === 'failed').length;
+    assert.match(await page.locator('#evaluators').textContent() ?? '', new RegExp(`${ran} of ${evaluation.evaluators.length} evaluators ran`));
+    assert.doesNotMatch(await page.locator('body').textContent() ?? '', /Overall score/);
+    // The headline shows the pipeline's verdict word, or says the run has none (never an invented one).
+    assert.equal(await page.locator('#verdict-title').textContent(), evaluation.verdict ? shownTitle(evaluation) : NO_VERDICT_OLD_RUN);
     // findings on the code, with their lines in the source that ran
     const findings = evaluation.findings ?? [];
     assert.ok(findings.length > 0, 'the real evaluation has a finding on the code (a fragile param)');

@@ -8,6 +8,7 @@
 import { relative, resolve } from 'node:path';
 import { chatClientFrom } from '../../evaluate/llm/client';
 import { refine, type RefineResult } from '../../evaluate/refine';
+import { recordRefineTrials, TRIALS_FILE } from '../../history/store';
 import { describeRefineEvent, iterationLine, refineCountProblem, refineJson, refineOutcome, refineSummary, REFINE_ITERATIONS } from '../../evaluate/refineReport';
 import type { SandboxMode } from '../../run/runStrategy';
 import type { Timeframe } from '../../sdk/types';
@@ -247,6 +248,9 @@ async function runRefine(c: RefineCommand): Promise<number> {
     const path = await writeNewFile(wanted, outcome.write.source);
     written = relative(c.cwd, path) || path;
     if (path !== wanted) progress(`${relative(c.cwd, wanted)} already exists; kept it and wrote ${written} instead.\n`);
+    // Every iteration was a trial of this strategy: the deflated Sharpe of later evaluations counts them.
+    const counted = await recordRefineTrials(c.cwd, path, outcome.write.source, result.trials);
+    progress(`Counted ${result.trials} trial(s) for ${counted.key} (${counted.total} in all) in ${TRIALS_FILE}.\n`);
   }
   if (run.json) io.stdout(`${JSON.stringify(refineJson(result, { idea: c.idea, requested: total, sandbox: run.sandbox, written }), null, 2)}\n`);
   else {
@@ -257,6 +261,9 @@ async function runRefine(c: RefineCommand): Promise<number> {
   if (!outcome.write) {
     io.stderr(`error: ${outcome.problem}; nothing was written.\n`);
     return 1;
+  }
+  if (outcome.write && outcome.worseThanFirst.length) {
+    io.stderr(`warning: the written version is worse than the first on ${outcome.worseThanFirst.join('; ')} (kept because its verdict improved within the tolerances, docs/evaluate.md "Refine").\n`);
   }
   if (outcome.criticalFailures.length) {
     const reasons = outcome.write.report!.evaluators.filter((e) => outcome.criticalFailures.includes(e.id)).map((e) => `${e.name}: ${e.reasons[0] ?? 'failed'}`);
