@@ -268,7 +268,7 @@ test('a file the check cannot handle gets one SL000 warning instead of stale dia
   lsp.change(doc, 2, [{ text: deep }]);
   const result = await next;
   assert.deepEqual(result.diagnostics.map((d) => d.code), ['SL000'], JSON.stringify(result.diagnostics.slice(0, 3)));
-  assert.match(result.diagnostics[0].message, /could not check this file \(.+\)/);
+  assert.match(String(result.diagnostics[0].message), /could not check this file \(.+\)/);
   const hover = await lsp.connection.sendRequest(HoverRequest.type, { textDocument: { uri: doc }, position: positionOf(deep, 'onBar', 1) });
   assert.ok(hover === null || typeof hover === 'object', 'hover answers (no error response)');
   lsp.close(doc);
@@ -280,7 +280,7 @@ test('a file the check cannot handle gets one SL000 warning instead of stale dia
   assert.equal(flood.diagnostics.length, 201, 'the first 200 and one line counting the rest');
   const last = flood.diagnostics.at(-1)!;
   assert.equal(last.code, 'SL000');
-  assert.match(last.message, /^\d[\d,]* more problems are not listed/);
+  assert.match(String(last.message), /^\d[\d,]* more problems are not listed/);
   const severities = flood.diagnostics.slice(0, 200).map((d) => d.severity!);
   assert.equal(severities[0], 1, 'errors are listed');
   assert.deepEqual(severities, [...severities].sort((a, b) => a - b), 'errors first');
