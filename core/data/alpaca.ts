@@ -11,7 +11,7 @@
 import { floorDay, floorWeek, formatInstant, isoDate } from './dates';
 import { DataError } from './errors';
 import { isIntraday, type Interval } from './interval';
-import type { BarRequest, DataProvider } from './provider';
+import { adjustmentOf, type BarRequest, type DataProvider } from './provider';
 import { DEFAULT_TIMEOUT_MS, RetryableHttpError, abortedError, checkRequest, requestDeadline, retryAfterMs, timeoutError, withRetry, type RetryOptions } from './request';
 import { checkSeries } from './rules';
 import { createSeries, truncateSeries, type BarSeries } from './series';
@@ -99,7 +99,7 @@ export class AlpacaProvider implements DataProvider {
       start: new Date(request.start).toISOString(),
       end: new Date(request.end - 1).toISOString(),
       limit: String(this.pageSize),
-      adjustment: request.adjusted ? 'all' : 'raw',
+      adjustment: adjustmentOf(request),
       feed: this.feed,
       sort: 'asc',
     });
@@ -170,9 +170,10 @@ export class AlpacaProvider implements DataProvider {
     const daily = !isIntraday(request.interval);
     const out = createSeries(request.symbol, bars.length, false, {
       provider: 'alpaca',
-      label: `Alpaca (${this.feed}) · ${request.symbol} ${request.interval}${request.adjusted ? ' (split+dividend adjusted)' : ' (raw)'}`,
+      label: `Alpaca (${this.feed}) · ${request.symbol} ${request.interval}`,
       synthetic: false,
-      adjusted: request.adjusted,
+      adjusted: adjustmentOf(request) === 'all',
+      adjustment: adjustmentOf(request),
       interval: request.interval,
     });
     // Pages may arrive in any order: sort by time; a bar sent twice must be the same bar.

@@ -15,7 +15,7 @@ import YahooFinance from 'yahoo-finance2';
 import { floorDay, floorWeek, formatInstant, isoDate } from './dates';
 import { DataError } from './errors';
 import { DAY_MS, INTERVAL_MS, isIntraday, type Interval } from './interval';
-import type { BarRequest, DataProvider } from './provider';
+import { adjustmentOf, type BarRequest, type DataProvider } from './provider';
 import { DEFAULT_TIMEOUT_MS, RetryableHttpError, abortedError, checkRequest, requestDeadline, retryAfterMs, timeoutError, withRetry, type RetryOptions } from './request';
 import { checkSeries } from './rules';
 import { resampleSeries } from './resample';
@@ -104,6 +104,9 @@ export class YahooProvider implements DataProvider {
   async fetch(request: BarRequest, signal?: AbortSignal): Promise<BarSeries> {
     checkRequest(request, this.id);
     const { symbol, interval } = request;
+    if (request.adjustment === 'raw') {
+      throw new DataError('bad-request', `Yahoo serves no raw prices: its OHLC are always split-adjusted. Use --adjust split (split-adjusted, dividends not) or all (the default), or the alpaca source for raw prices.`, { provider: this.id, symbol });
+    }
     const limit = YAHOO_INTRADAY_LIMITS[interval];
     const now = this.now();
     if (limit) {
@@ -211,9 +214,10 @@ function toSeries(chart: ChartObject, request: BarRequest, interval: YahooInterv
   const offsetMs = (chart.meta?.gmtoffset ?? 0) * 1000;
   const out = createSeries(request.symbol, stamps.length, daily && Array.isArray(adj), {
     provider: 'yahoo',
-    label: `Yahoo Finance · ${request.symbol} ${request.interval}${daily ? (request.adjusted ? ' (split+dividend adjusted)' : ' (split-adjusted, dividends not)') : ''}`,
+    label: `Yahoo Finance · ${request.symbol} ${request.interval}`,
     synthetic: false,
-    adjusted: daily ? request.adjusted : false,
+    adjusted: daily ? adjustmentOf(request) === 'all' : false,
+    adjustment: daily && adjustmentOf(request) === 'all' ? 'all' : 'split',
     interval: request.interval,
   });
   let n = 0;

@@ -85,7 +85,8 @@ test('daily bars paged through next_page_token to the end, keys sent as headers,
   assert.deepEqual(Array.from(got.time), Array.from(expected.time));
   assert.deepEqual(Array.from(got.close), Array.from(expected.close));
   assert.deepEqual(Array.from(got.volume), Array.from(expected.volume));
-  assert.match(got.source!.label, /^Alpaca \(iex\) · MSFT 1d \(split\+dividend adjusted\)/);
+  assert.match(got.source!.label, /^Alpaca \(iex\) · MSFT 1d/);
+  assert.equal(got.source!.adjustment, 'all');
 });
 
 test('raw prices, sip feed and intraday timeframes map to Alpaca names', async () => {
