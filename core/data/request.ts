@@ -108,3 +108,10 @@ export function requestDeadline(ms: number, outer?: AbortSignal): { signal: Abor
 export function timeoutError(provider: string, symbol: string, ms: number): DataError {
   return new DataError('timeout', `${provider} did not answer within ${ms / 1000} s while fetching ${symbol}: the server is slow or unreachable. Try again later, or raise the limit with --timeout <seconds> (VS Code: strategyLab.data.requestTimeoutSeconds).`, { provider, symbol });
 }
+
+/** `--timeout` in seconds: a positive number. */
+export function parseTimeoutSeconds(text: string): number {
+  const seconds = Number(text);
+  if (!(seconds > 0 && seconds <= 3600)) throw new DataError('bad-request', `Request timeout '${text}' is not a number of seconds between 0 and 3600 (default 30).`);
+  return seconds;
+}

@@ -14,6 +14,7 @@ import type { CliIo } from '../io';
 import { BarCache, defaultCacheDir } from '../../data/cache';
 import { formatInstant, parseDateBound } from '../../data/dates';
 import { DataError } from '../../data/errors';
+import { parseTimeoutSeconds } from '../../data/request';
 import { parseInterval } from '../../data/interval';
 import { createProvider, defaultStart, parseAdjustment, parseSource, type ResolveOptions, type SourceId } from '../../data/provider';
 
@@ -60,6 +61,7 @@ export async function runDataCommand(argv: string[], io: CommandIo, deps: DataCo
         raw: { type: 'boolean' },
         adjust: { type: 'string' },
         timeout: { type: 'string' },
+        'request-timeout': { type: 'string' },
         provider: { type: 'string' },
         symbol: { type: 'string' },
         'cache-dir': { type: 'string' },
@@ -114,7 +116,7 @@ export async function runDataCommand(argv: string[], io: CommandIo, deps: DataCo
 
 async function fetchCommand(
   rest: string[],
-  values: { interval?: string; from?: string; to?: string; source?: string; raw?: boolean; adjust?: string; timeout?: string; json?: boolean; 'cache-dir'?: string },
+  values: { interval?: string; from?: string; to?: string; source?: string; raw?: boolean; adjust?: string; timeout?: string; 'request-timeout'?: string; json?: boolean; 'cache-dir'?: string },
   cacheDir: string,
   io: CommandIo,
   deps: DataCommandDeps,
@@ -132,7 +134,8 @@ async function fetchCommand(
   // --raw alone keeps its old meaning per provider (Yahoo: split-adjusted, its rawest); --adjust is exact.
   const adjustment = values.adjust === undefined ? undefined : parseAdjustment(values.adjust);
   const adjusted = adjustment ? adjustment === 'all' : !values.raw;
-  const requestTimeoutMs = values.timeout === undefined ? undefined : parseTimeoutSeconds(values.timeout) * 1000;
+  const timeout = values.timeout ?? values['request-timeout'];
+  const requestTimeoutMs = timeout === undefined ? undefined : parseTimeoutSeconds(timeout) * 1000;
   const provider = await createProvider(source, { cacheDir, onWarning, now: deps.now, providers: deps.providers, requestTimeoutMs });
   const series = await provider.fetch({ symbol, interval, start, end, adjusted, adjustment }, io.signal);
   const first = formatInstant(series.time[0]);
@@ -173,12 +176,6 @@ async function listCommand(cacheDir: string, json: boolean, io: CommandIo, onWar
   return verdict;
 }
 
-/** `--timeout` in seconds: a positive number. */
-export function parseTimeoutSeconds(text: string): number {
-  const seconds = Number(text);
-  if (!(seconds > 0 && seconds <= 3600)) throw new DataError('bad-request', `--timeout '${text}' is not a number of seconds between 0 and 3600 (default 30).`);
-  return seconds;
-}
 
 function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
