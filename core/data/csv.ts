@@ -20,6 +20,8 @@ export interface CsvOptions {
   file?: string;
   /** Provenance label; default `{ provider: 'csv', label: 'CSV <file>' }`. */
   source?: SeriesSource;
+  /** Largest file accepted (bytes); default MAX_CSV_BYTES. */
+  maxBytes?: number;
 }
 
 type Column = 'date' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'adjClose' | 'symbol';
@@ -46,8 +48,9 @@ export async function loadCsv(path: string, options: CsvOptions = {}): Promise<B
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' });
-    if (info.size > MAX_CSV_BYTES) {
-      throw new DataError('file-too-large', `CSV file ${path} is ${(info.size / 1024 / 1024).toFixed(0)} MiB; the limit is ${MAX_CSV_BYTES / 1024 / 1024} MiB. Split it by date range (or resample it to a coarser interval) and load the part you need.`, { file: path });
+    const limit = options.maxBytes ?? MAX_CSV_BYTES;
+    if (info.size > limit) {
+      throw new DataError('file-too-large', `CSV file ${path} is ${formatSize(info.size)}; the limit is ${formatSize(limit)}. Split it by date range (or resample it to a coarser interval) and load the part you need.`, { file: path });
     }
     buf = await readFile(path);
   } catch (error) {
@@ -57,6 +60,10 @@ export async function loadCsv(path: string, options: CsvOptions = {}): Promise<B
     throw new DataError('unreadable-file', `Cannot read CSV file ${path}: ${(error as Error).message}. Check that it is a file you may read.`, { file: path, cause: error });
   }
   return parseCsv(decodeText(buf, path), { file: path, ...options });
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(0)} MiB` : `${bytes} bytes`;
 }
 
 /**
