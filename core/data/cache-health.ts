@@ -41,7 +41,7 @@ export function checkCacheFile(buf: Buffer, expectedName: (header: BarFileHeader
   if (!deep) return { header, health: { ok: true } };
   try {
     const { series } = decodeBars(buf);
-    checkSeries(series, `${header.provider} ${header.symbol} ${header.interval} (cache)`);
+    checkSeries(series, `${header.provider} ${header.symbol} ${header.interval} (cache)`, {}, 'The next run discards this file and fetches again.');
   } catch (error) {
     if (error instanceof CorruptFileError || isDataError(error)) return bad(error.message);
     throw error;

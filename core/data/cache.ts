@@ -106,6 +106,9 @@ export class BarCache {
       if (header.provider !== key.provider || header.symbol !== key.symbol || header.interval !== key.interval || (header.adjustment ?? (header.adjusted ? 'all' : 'raw')) !== adjustmentOf(key)) {
         throw new CorruptFileError('header does not match its file name');
       }
+      if (series.length && (series.time[0] < header.coveredFrom || series.time[series.length - 1] >= header.coveredTo)) {
+        throw new CorruptFileError('bars lie outside the recorded range');
+      }
       for (let i = 0; i < series.length; i++) {
         const problem = barProblem(series.open[i], series.high[i], series.low[i], series.close[i], series.volume[i]);
         if (problem) throw new CorruptFileError(`bar ${i + 1}: ${problem.reason}`);

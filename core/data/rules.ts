@@ -55,12 +55,12 @@ export function timeProblem(t: number, prev: number): BarProblem | null {
  * Checks every bar of a series from a provider or the cache; throws at the first break,
  * naming `source` (e.g. "alpaca SPY 1d") and the bar's 1-based number and time.
  */
-export function checkSeries(series: BarSeries, source: string, details: DataErrorDetails = {}): void {
+export function checkSeries(series: BarSeries, source: string, details: DataErrorDetails = {}, advice = 'The source sent a bad bar; nothing was cached. Try again later, or use another source.'): void {
   const { time, open, high, low, close, volume } = series;
   for (let i = 0; i < series.length; i++) {
     const problem = (i > 0 ? timeProblem(time[i], time[i - 1]) : null) ?? barProblem(open[i], high[i], low[i], close[i], volume[i]);
     if (problem) {
-      throw new DataError(problem.code, `${source}: bar ${i + 1} (${formatInstant(time[i])}): ${problem.reason} The source sent a bad bar; nothing was cached. Try again later, or use another source.`, { symbol: series.symbol, ...details });
+      throw new DataError(problem.code, `${source}: bar ${i + 1} (${formatInstant(time[i])}): ${problem.reason} ${advice}`, { symbol: series.symbol, ...details });
     }
   }
 }
