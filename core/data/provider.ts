@@ -68,6 +68,8 @@ export interface ResolveOptions {
   adjustment?: Adjustment;
   /** Limit for one provider HTTP request (ms); default 30 s. */
   requestTimeoutMs?: number;
+  /** Environment for provider settings (Alpaca keys and URLs); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Cache folder for yahoo/alpaca; default `defaultCacheDir()`; null = no cache. */
   cacheDir?: string | null;
   /** Replace a provider (tests, or a configured Alpaca client). */
@@ -99,7 +101,7 @@ export async function createProvider(source: Exclude<SourceId, 'csv'>, options: 
   if (injected) provider = injected;
   else if (source === 'sample') return new SampleProvider(); // generated: nothing to cache
   else if (source === 'yahoo') provider = new (await import('./yahoo')).YahooProvider({ timeoutMs: options.requestTimeoutMs });
-  else provider = new (await import('./alpaca')).AlpacaProvider({ timeoutMs: options.requestTimeoutMs });
+  else provider = new (await import('./alpaca')).AlpacaProvider({ timeoutMs: options.requestTimeoutMs, env: options.env });
   if (options.cacheDir === null || source === 'sample') return provider;
   const cache = new BarCache(options.cacheDir ?? defaultCacheDir(), { onWarning: options.onWarning, now: options.now });
   return new CachedProvider(provider, cache, options.now);

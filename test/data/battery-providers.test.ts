@@ -337,3 +337,54 @@ test('re-adjusted history: Yahoo backward extension (14:30 UTC stamps) detects t
   const k = Array.from(got.time).indexOf(first.time[0]);
   assert.ok(Math.abs(got.close[k] - first.close[0] * 0.25) < 1e-9, 'the old bars were replaced by the re-adjusted ones');
 });
+
+// ---- a CSV that does not fit the strategy; explicit adjustment ------------------------------
+
+test('resolveSeries: a CSV spaced unlike the timeframe, or named for another symbol, loads with a warning; a fitting one without', async () => {
+  const { resolveSeries } = await import('../../core/data/provider');
+  const folder = tempDir();
+  const daily = `Date,Open,High,Low,Close,Volume\n${DAYS.map((d) => `${d},1,1,1,1,1`).join('\n')}\n`;
+  writeFileSync(join(folder, 'QQQ_daily.csv'), daily);
+  const cases: { timeframe: '1d' | '1m'; symbol: string; warnings: RegExp[] }[] = [
+    { timeframe: '1d', symbol: 'QQQ', warnings: [] },
+    { timeframe: '1m', symbol: 'QQQ', warnings: [/QQQ_daily\.csv: its bars are 1 day apart but the strategy's timeframe is 1m/] },
+    { timeframe: '1d', symbol: 'SPY', warnings: [/QQQ_daily\.csv: the file name says QQQ but it is used as SPY/] },
+  ];
+  for (const c of cases) {
+    const warnings: string[] = [];
+    const series = await resolveSeries({ symbols: [c.symbol], timeframe: c.timeframe }, { source: 'csv', csvPath: join(folder, 'QQQ_daily.csv'), onWarning: (m) => warnings.push(m) });
+    assert.equal(series[0].length, DAYS.length);
+    assert.equal(warnings.length, c.warnings.length, warnings.join('\n'));
+    c.warnings.forEach((w, i) => assert.match(warnings[i], w));
+  }
+});
+
+test('adjustment: alpaca --adjust split is sent as adjustment=split and stated in the run label; yahoo refuses raw', async () => {
+  const { resolveSeries, seriesLabel } = await import('../../core/data/provider');
+  const { s, provider } = await alpaca(pagesHandler([[ab('2020-01-02', 1, 1, 1, 1)]]));
+  const series = await resolveSeries({ symbols: ['SPY'], timeframe: '1d' }, { source: 'alpaca', providers: { alpaca: provider }, cacheDir: null, adjustment: 'split', from: '2020-01-01', to: '2020-01-31' });
+  assert.equal(s.requests[0].query.get('adjustment'), 'split');
+  assert.match(seriesLabel(series), /prices: split-adjusted, dividends not \(alpaca\)/);
+  const y = await yahooServer;
+  const yahoo = new YahooProvider({ fetch: redirectingFetch(y), now: () => U('2025-01-01') });
+  await assert.rejects(yahoo.fetch(req({ adjustment: 'raw', adjusted: false })), (e: unknown) => e instanceof DataError && e.code === 'bad-request' && /Yahoo serves no raw prices/.test(e.message));
+  const csvFolder = tempDir();
+  writeFileSync(join(csvFolder, 'SPY.csv'), 'Date,Open,High,Low,Close,Volume\n2020-01-02,1,1,1,1,1\n');
+  const csv = await resolveSeries({ symbols: ['SPY'], timeframe: '1d' }, { source: 'csv', csvPath: join(csvFolder, 'SPY.csv') });
+  assert.match(seriesLabel(csv), /prices: as in the CSV file \(its adjustment is not stated\)/);
+});
+
+test('data fetch --timeout is passed to the provider; a bad value is a usage error', async () => {
+  const server = await hangingServer(false);
+  try {
+    let err = '';
+    const code = await runDataCommand(['fetch', 'SPY', '--source', 'alpaca', '--from', '2020-01-01', '--to', '2020-01-31', '--timeout', '0.3', '--cache-dir', tempDir()], { stdout: () => undefined, stderr: (t) => (err += t) }, { env: { APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: SECRET, APCA_DATA_URL: server.url, APCA_API_BASE_URL: server.url } });
+    assert.equal(code, 1);
+    assert.match(err, /error \[timeout\]: Alpaca did not answer within 0.3 s/);
+    let usage = '';
+    assert.equal(await runDataCommand(['fetch', 'SPY', '--timeout', 'soon'], { stdout: () => undefined, stderr: (t) => (usage += t) }), 2);
+    assert.match(usage, /Request timeout 'soon' is not a number of seconds/);
+  } finally {
+    await server.close();
+  }
+});

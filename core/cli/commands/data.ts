@@ -136,7 +136,7 @@ async function fetchCommand(
   const adjusted = adjustment ? adjustment === 'all' : !values.raw;
   const timeout = values.timeout ?? values['request-timeout'];
   const requestTimeoutMs = timeout === undefined ? undefined : parseTimeoutSeconds(timeout) * 1000;
-  const provider = await createProvider(source, { cacheDir, onWarning, now: deps.now, providers: deps.providers, requestTimeoutMs });
+  const provider = await createProvider(source, { cacheDir, onWarning, now: deps.now, providers: deps.providers, requestTimeoutMs, env: deps.env });
   const series = await provider.fetch({ symbol, interval, start, end, adjusted, adjustment }, io.signal);
   const first = formatInstant(series.time[0]);
   const last = formatInstant(series.time[series.length - 1]);
