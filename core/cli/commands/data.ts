@@ -16,7 +16,7 @@ import { formatInstant, parseDateBound } from '../../data/dates';
 import { DataError } from '../../data/errors';
 import { parseTimeoutSeconds } from '../../data/request';
 import { parseInterval } from '../../data/interval';
-import { createProvider, defaultStart, parseAdjustment, parseSource, type ResolveOptions, type SourceId } from '../../data/provider';
+import { createProvider, defaultStart, describeAdjustment, parseAdjustment, parseSource, type ResolveOptions, type SourceId } from '../../data/provider';
 
 /** The CLI's io (`core/cli/io.ts`): text sinks plus an optional abort signal. */
 export type CommandIo = Pick<CliIo, 'stdout' | 'stderr' | 'signal'>;
@@ -146,6 +146,7 @@ async function fetchCommand(
   } else {
     io.stdout(`${symbol} ${interval}: ${series.length} bars, ${first} … ${last}, last close ${series.close[series.length - 1]}\n`);
     io.stdout(`source: ${label}\n`);
+    io.stdout(`${describeAdjustment([series])}\n`);
     if (source !== 'sample') io.stdout(`cached in ${cacheDir}\n`);
   }
   return 0;
