@@ -62,6 +62,21 @@ interface Loads { days: string[]; close: number[] }
 interface Fails { code: DataError['code']; message: RegExp }
 interface ProviderCase { name: string; answer: (AlpacaBar[] | string | object)[]; expect: Loads | Fails; range?: [string, string] }
 
+/** Weekdays from `from` to `to` (YYYY-MM-DD, inclusive). */
+function weekdays(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = U(from); t <= U(to); t += 86_400_000) if (![0, 6].includes(new Date(t).getUTCDay())) out.push(iso(t));
+  return out;
+}
+const BIG_DAYS = weekdays('2015-01-01', '2019-12-31');
+/** BIG_DAYS as Alpaca bars, 100 per page, the pages in reverse order. */
+function bigPagesReversed(): AlpacaBar[][] {
+  const all = BIG_DAYS.map((d, i) => ab(d, 100 + i, 100 + i, 100 + i, 100 + i));
+  const pages: AlpacaBar[][] = [];
+  for (let i = 0; i < all.length; i += 100) pages.push(all.slice(i, i + 100));
+  return pages.reverse();
+}
+
 const alpacaCases: ProviderCase[] = [
   { name: 'High below Low', answer: [[ab('2020-01-02', 1, 2, 1, 2), ab('2020-01-03', 1.5, 1, 2, 1.5)]], expect: { code: 'bad-ohlc', message: /alpaca SPY 1d: bar 2 \(2020-01-03\): High 1 is below Low 2/ } },
   { name: 'negative volume', answer: [[ab('2020-01-02', 1, 2, 1, 2, -5)]], expect: { code: 'negative-value', message: /alpaca SPY 1d: bar 1 \(2020-01-02\): Volume is negative/ } },
@@ -78,6 +93,7 @@ const alpacaCases: ProviderCase[] = [
   { name: 'not JSON', answer: ['<html>oops</html>'], expect: { code: 'malformed-response', message: /not JSON: "<html>oops<\/html>"/ } },
   { name: '"bars" not a list', answer: [{ bars: { a: 1 }, next_page_token: null }], expect: { code: 'malformed-response', message: /"bars" is not a list/ } },
   { name: 'a bar without a time', answer: [[{ o: 1, h: 1, l: 1, c: 1, v: 1 } as unknown as AlpacaBar]], expect: { code: 'malformed-response', message: /bad bar/ } },
+  { name: `${BIG_DAYS.length} bars on ${Math.ceil(BIG_DAYS.length / 100)} pages served last page first (once dropped 1,000 of 1,305)`, range: ['2015-01-01', '2020-01-01'], answer: bigPagesReversed(), expect: { days: BIG_DAYS, close: BIG_DAYS.map((_, i) => 100 + i) } },
   { name: 'summer stamps (04:00 UTC) date to the New York day', range: ['2020-07-01', '2020-08-01'], answer: [[ab('2020-07-01', 1, 1, 1, 1), ab('2020-07-02', 2, 2, 2, 2)]], expect: { days: ['2020-07-01', '2020-07-02'], close: [1, 2] } },
 ];
 
@@ -207,6 +223,9 @@ for (const c of damageCases) {
     const quick = spy(await cache.list()).health;
     if (c.quick) assert.match(quick.ok ? 'ok' : quick.problem, c.quick);
     else assert.equal(quick.ok, true);
+    let listed = '';
+    assert.equal(await runDataCommand(['ls', '--cache-dir', dir], { stdout: (t) => (listed += t), stderr: () => undefined }), 0);
+    assert.equal(/DAMAGED/.test(listed), c.quick !== null, listed);
     const deep = spy(await cache.list({ deep: true })).health;
     assert.match(deep.ok ? 'ok' : deep.problem, c.deep);
     // `data verify` exits 1 and names the file; `data ls` exits 0.
@@ -268,12 +287,6 @@ test('interrupted writers: the next writer of a file removes its dead writers\' 
 
 // ---- re-adjusted history --------------------------------------------------------------------
 
-/** Weekdays from `from` to `to` (YYYY-MM-DD, inclusive). */
-function weekdays(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = U(from); t <= U(to); t += 86_400_000) if (![0, 6].includes(new Date(t).getUTCDay())) out.push(iso(t));
-  return out;
-}
 const ALL_DAYS = weekdays('2009-11-02', '2010-06-30');
 const basePrice = (day: string) => 200 + ALL_DAYS.indexOf(day) * 0.25;
 
