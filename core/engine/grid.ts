@@ -19,6 +19,7 @@ export interface Timeline {
 }
 
 export function buildTimeline(series: readonly BarSeries[]): Timeline {
+  if (series.length === 1) return { order: series[0].time, labels: series[0].time, keys: [series[0].time] };
   const periods = series.map(seriesPeriod);
   if (periods.every((p) => p === periods[0])) {
     const order = unionOfTimes(series.map((s) => s.time));
