@@ -144,6 +144,7 @@ export class BacktestController implements vscode.Disposable {
             cacheDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'data-cache').fsPath,
             csvPath: settings.data.csvPath ? path.resolve(where.root, settings.data.csvPath) : path.join(where.root, 'data'),
             adjusted: settings.data.adjusted,
+            requestTimeoutMs: Math.max(1, settings.data.requestTimeoutSeconds) * 1000,
             providers,
             onWarning: (m) => this.log.warn(m),
           },

@@ -10,7 +10,7 @@ export type ExtensionSandboxMode = 'docker' | 'process';
 export interface Settings {
   /** Only the mode: the runner's settings come from readSandboxSettings (which checks them). */
   sandbox: { mode: ExtensionSandboxMode };
-  data: { source: SourceId; csvPath: string; adjusted: boolean };
+  data: { source: SourceId; csvPath: string; adjusted: boolean; requestTimeoutSeconds: number };
   defaults: Required<Pick<RunOptions, 'cash' | 'commission' | 'slippageBps' | 'fill'>>;
   strategyGlob: string;
   /** Run the evaluators after every backtest. */
@@ -30,6 +30,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
       source: c.get<SourceId>('data.source', 'sample'),
       csvPath: c.get<string>('data.csvPath', ''),
       adjusted: c.get<boolean>('data.adjusted', true),
+      requestTimeoutSeconds: c.get<number>('data.requestTimeoutSeconds', 30),
     },
     defaults: {
       cash: c.get<number>('backtest.cash', 10_000),

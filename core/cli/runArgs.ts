@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BarSeries } from '../data/series';
+import { parseAdjustment } from '../data/provider';
+import { parseTimeoutSeconds } from '../data/request';
 import { loadRunData, DATA_SOURCES, type DataSourceName } from '../run/data';
 import { SANDBOX_MODES, type SandboxMode } from '../run/runStrategy';
 import type { Timeframe } from '../sdk/types';
@@ -16,10 +18,13 @@ export const DATA_OPTIONS = {
   symbol: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
+  adjust: { type: 'string' },
+  // Not `--timeout`: generate has its own (the LLM's, in ms). `data fetch --timeout` is this one.
+  'request-timeout': { type: 'string' },
   sandbox: { type: 'string' },
 } as const;
 
-export const DATA_USAGE = `[--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sandbox docker|process|none]`;
+export const DATA_USAGE = `[--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--adjust raw|split|all] [--request-timeout SECONDS] [--sandbox docker|process|none]`;
 
 export interface StrategyFile {
   file: string;
@@ -61,7 +66,7 @@ export async function loadData(
   return loadDataFor(values, symbols, (info.config?.timeframe ?? '1d') as Timeframe, io);
 }
 
-export type DataValues = { data?: string; source?: string; symbol?: string; from?: string; to?: string };
+export type DataValues = { data?: string; source?: string; symbol?: string; from?: string; to?: string; adjust?: string; 'request-timeout'?: string };
 
 /** The data source the options name (`--data` means csv); a conflict or an unknown source is a usage error. Check it before any work. */
 export function dataSource(values: DataValues): DataSourceName {
@@ -80,6 +85,8 @@ export async function loadDataFor(values: DataValues, symbols: string[], timefra
     timeframe,
     from: values.from,
     to: values.to,
+    adjustment: values.adjust === undefined ? undefined : parseAdjustment(values.adjust),
+    requestTimeoutMs: values['request-timeout'] === undefined ? undefined : parseTimeoutSeconds(values['request-timeout']) * 1000,
     signal: io.signal,
     onWarning: (m) => io.stderr(`warning: ${m}\n`),
   });

@@ -11,8 +11,9 @@
 import { floorDay, floorWeek, formatInstant, isoDate } from './dates';
 import { DataError } from './errors';
 import { isIntraday, type Interval } from './interval';
-import type { BarRequest, DataProvider } from './provider';
-import { RetryableHttpError, abortedError, checkRequest, retryAfterMs, withRetry, type RetryOptions } from './request';
+import { adjustmentOf, type BarRequest, type DataProvider } from './provider';
+import { DEFAULT_TIMEOUT_MS, RetryableHttpError, abortedError, checkRequest, requestDeadline, retryAfterMs, timeoutError, withRetry, type RetryOptions } from './request';
+import { checkSeries } from './rules';
 import { createSeries, truncateSeries, type BarSeries } from './series';
 
 export interface AlpacaProviderOptions {
@@ -28,6 +29,8 @@ export interface AlpacaProviderOptions {
   env?: NodeJS.ProcessEnv;
   /** Bars per page (max 10000). */
   pageSize?: number;
+  /** Limit for one HTTP request in ms (default 30 s). */
+  timeoutMs?: number;
 }
 
 const TIMEFRAMES: Readonly<Record<Interval, string>> = {
@@ -49,6 +52,7 @@ export class AlpacaProvider implements DataProvider {
   private readonly http: typeof globalThis.fetch;
   private readonly retry: RetryOptions;
   private readonly pageSize: number;
+  private readonly timeoutMs: number;
 
   constructor(options: AlpacaProviderOptions = {}) {
     const env = options.env ?? process.env;
@@ -60,6 +64,7 @@ export class AlpacaProvider implements DataProvider {
     this.http = options.fetch ?? globalThis.fetch;
     this.retry = options.retry ?? {};
     this.pageSize = Math.min(10_000, Math.max(1, options.pageSize ?? 10_000));
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   async fetch(request: BarRequest, signal?: AbortSignal): Promise<BarSeries> {
@@ -94,7 +99,7 @@ export class AlpacaProvider implements DataProvider {
       start: new Date(request.start).toISOString(),
       end: new Date(request.end - 1).toISOString(),
       limit: String(this.pageSize),
-      adjustment: request.adjusted ? 'all' : 'raw',
+      adjustment: adjustmentOf(request),
       feed: this.feed,
       sort: 'asc',
     });
@@ -110,16 +115,22 @@ export class AlpacaProvider implements DataProvider {
   private async getJson(url: string, symbol: string, signal?: AbortSignal, allow404 = false): Promise<unknown> {
     const attempt = async (): Promise<unknown> => {
       let response: Response;
+      let text: string;
+      const deadline = requestDeadline(this.timeoutMs, signal);
       try {
-        response = await this.http(url, { headers: this.headers(), signal });
+        response = await this.http(url, { headers: this.headers(), signal: deadline.signal });
+        if (response.status === 429 || response.status >= 500) {
+          throw new RetryableHttpError(response.status, retryAfterMs(response.headers.get('retry-after')), response.statusText);
+        }
+        text = await response.text();
       } catch (error) {
+        if (error instanceof RetryableHttpError) throw error;
+        if (deadline.timedOut()) throw timeoutError('Alpaca', symbol, this.timeoutMs);
         if (signal?.aborted) throw abortedError(this.id, symbol, error);
         throw new DataError('network', `Cannot reach Alpaca (${(error as Error).message}): check the internet connection or the Alpaca URL.`, { provider: this.id, symbol, cause: error });
+      } finally {
+        deadline.done();
       }
-      if (response.status === 429 || response.status >= 500) {
-        throw new RetryableHttpError(response.status, retryAfterMs(response.headers.get('retry-after')), response.statusText);
-      }
-      const text = await response.text();
       if (response.status === 404 && allow404) return null;
       let body: unknown;
       try {
@@ -159,18 +170,22 @@ export class AlpacaProvider implements DataProvider {
     const daily = !isIntraday(request.interval);
     const out = createSeries(request.symbol, bars.length, false, {
       provider: 'alpaca',
-      label: `Alpaca (${this.feed}) · ${request.symbol} ${request.interval}${request.adjusted ? ' (split+dividend adjusted)' : ' (raw)'}`,
+      label: `Alpaca (${this.feed}) · ${request.symbol} ${request.interval}`,
       synthetic: false,
-      adjusted: request.adjusted,
+      adjusted: adjustmentOf(request) === 'all',
+      adjustment: adjustmentOf(request),
       interval: request.interval,
     });
+    // Pages may arrive in any order: sort by time; a bar sent twice must be the same bar.
+    const times = bars.map((b) => { const raw = Date.parse(b.t); return daily ? (request.interval === '1wk' ? floorWeek(raw) : floorDay(raw)) : raw; });
+    const order = bars.map((_, i) => i).sort((x, y) => times[x] - times[y] || x - y);
     let n = 0;
-    for (const b of bars) {
-      const raw = Date.parse(b.t);
-      const t = daily ? (request.interval === '1wk' ? floorWeek(raw) : floorDay(raw)) : raw;
-      if (n > 0 && t <= out.time[n - 1]) {
-        if (t < out.time[n - 1]) continue; // out of order: keep the sorted prefix
-        n--; // same time again: the later bar wins
+    for (const i of order) {
+      const b = bars[i];
+      const t = times[i];
+      if (n > 0 && t === out.time[n - 1]) {
+        if (b.o === out.open[n - 1] && b.h === out.high[n - 1] && b.l === out.low[n - 1] && b.c === out.close[n - 1] && b.v === out.volume[n - 1]) continue;
+        throw new DataError('duplicate-date', `alpaca ${request.symbol} ${request.interval}: two different bars for ${formatInstant(t)} (${b.t}); the answer is inconsistent, nothing was cached. Try again later.`, { provider: this.id, symbol: request.symbol });
       }
       out.time[n] = t;
       out.open[n] = b.o;
@@ -180,7 +195,9 @@ export class AlpacaProvider implements DataProvider {
       out.volume[n] = b.v;
       n++;
     }
-    return truncateSeries(out, n);
+    const series = truncateSeries(out, n);
+    checkSeries(series, `alpaca ${request.symbol} ${request.interval}`, { provider: this.id });
+    return series;
   }
 
   /** No bars: ask the assets endpoint whether the symbol is unknown, delisted, or just quiet. */

@@ -23,6 +23,8 @@ export interface BarFileHeader {
   symbol: string;
   interval: string;
   adjusted: boolean;
+  /** raw | split | all (files written before this field: from `adjusted`). */
+  adjustment?: 'raw' | 'split' | 'all';
   length: number;
   columns: string[];
   /** Time range (ms, `[coveredFrom, coveredTo)`) the provider was asked for: no bar in it is missing. */

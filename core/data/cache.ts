@@ -14,14 +14,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { CorruptFileError, decodeBars, decodeHeader, encodeBars, type BarFileHeader } from './binary';
+import { basename, dirname, join } from 'node:path';
+import { CorruptFileError, decodeBars, encodeBars, type BarFileHeader } from './binary';
 import { formatInstant } from './dates';
 import { DataError, isDataError } from './errors';
 import { INTERVAL_MS, type Interval } from './interval';
+import { checkCacheFile, removeLeftovers, type FileHealth } from './cache-health';
 import { acquireLock, type LockOptions } from './lock';
+import { barProblem } from './rules';
 import { mergeSeries, sameBar } from './merge';
-import type { BarRequest, DataProvider } from './provider';
+import { adjustmentOf, type Adjustment, type BarRequest, type DataProvider } from './provider';
 import { checkRequest } from './request';
 import { createSeries, lowerBound, sliceSeries, type BarSeries } from './series';
 
@@ -30,7 +32,11 @@ export interface CacheKey {
   symbol: string;
   interval: Interval;
   adjusted: boolean;
+  /** raw | split | all; default from `adjusted`. Each has its own file. */
+  adjustment?: Adjustment;
 }
+
+const ADJUSTMENT_SUFFIX: Readonly<Record<Adjustment, string>> = { all: 'adj', raw: 'raw', split: 'split' };
 
 export interface CacheEntry {
   key: CacheKey;
@@ -41,6 +47,8 @@ export interface CacheEntry {
 
 export interface CacheListing extends CacheKey {
   path: string;
+  /** `ok`, or what is wrong with the file (`data ls`: header, size, ranges; `data verify`: also checksum and bar rules). */
+  health: FileHealth;
   bars: number;
   bytes: number;
   coveredFrom: number;
@@ -79,7 +87,7 @@ export class BarCache {
   }
 
   pathFor(key: CacheKey): string {
-    return join(this.dir, safeName(key.provider), `${safeName(key.symbol)}~${key.interval}~${key.adjusted ? 'adj' : 'raw'}${FILE_SUFFIX}`);
+    return join(this.dir, safeName(key.provider), `${safeName(key.symbol)}~${key.interval}~${ADJUSTMENT_SUFFIX[adjustmentOf(key)]}${FILE_SUFFIX}`);
   }
 
   /** The cached entry, or null when absent or corrupt (a corrupt file is removed, with a warning). */
@@ -95,8 +103,15 @@ export class BarCache {
     }
     try {
       const { header, series } = decodeBars(buf);
-      if (header.provider !== key.provider || header.symbol !== key.symbol || header.interval !== key.interval || header.adjusted !== key.adjusted) {
+      if (header.provider !== key.provider || header.symbol !== key.symbol || header.interval !== key.interval || (header.adjustment ?? (header.adjusted ? 'all' : 'raw')) !== adjustmentOf(key)) {
         throw new CorruptFileError('header does not match its file name');
+      }
+      if (series.length && (series.time[0] < header.coveredFrom || series.time[series.length - 1] >= header.coveredTo)) {
+        throw new CorruptFileError('bars lie outside the recorded range');
+      }
+      for (let i = 0; i < series.length; i++) {
+        const problem = barProblem(series.open[i], series.high[i], series.low[i], series.close[i], series.volume[i]);
+        if (problem) throw new CorruptFileError(`bar ${i + 1}: ${problem.reason}`);
       }
       return { key, series, coveredFrom: header.coveredFrom, coveredTo: header.coveredTo };
     } catch (error) {
@@ -123,6 +138,8 @@ export class BarCache {
       return false;
     }
     try {
+      // Under the lock no live writer of this file is mid-write: temp files of dead ones go.
+      await removeLeftovers(dirname(path), basename(path));
       let merged = sliceSeries(series, coveredFrom, coveredTo - 1);
       let from = coveredFrom;
       let to = coveredTo;
@@ -133,7 +150,7 @@ export class BarCache {
         to = Math.max(to, existing.coveredTo);
       }
       const header: Omit<BarFileHeader, 'format' | 'length' | 'columns' | 'sha256'> = {
-        provider: key.provider, symbol: key.symbol, interval: key.interval, adjusted: key.adjusted,
+        provider: key.provider, symbol: key.symbol, interval: key.interval, adjusted: key.adjusted, adjustment: adjustmentOf(key),
         coveredFrom: from, coveredTo: to, source: series.source, writtenAt: new Date(this.now()).toISOString(),
       };
       await writeAtomic(path, encodeBars(merged, header));
@@ -143,8 +160,35 @@ export class BarCache {
     }
   }
 
-  async list(): Promise<CacheListing[]> {
+  /**
+   * Every cached file with its health: `deep` adds the checksum and the bar rules on every
+   * bar (`data verify`); without it the header, size and ranges are checked (`data ls`).
+   */
+  async list(options: { deep?: boolean } = {}): Promise<CacheListing[]> {
     const out: CacheListing[] = [];
+    for (const { provider, name, path } of await this.files()) {
+      let buf: Buffer;
+      try {
+        buf = await readFile(path);
+      } catch (error) {
+        this.warn(`Skipping unreadable cache file ${path}: ${(error as Error).message}`);
+        continue;
+      }
+      const expectedName = (h: BarFileHeader): string => basename(this.pathFor({ provider: h.provider, symbol: h.symbol, interval: h.interval as Interval, adjusted: h.adjusted, adjustment: h.adjustment }));
+      const { header, health } = checkCacheFile(buf, expectedName, name, options.deep === true);
+      const [symbol = name, interval = '?', adj = ''] = name.slice(0, -FILE_SUFFIX.length).split('~');
+      out.push({
+        provider: header?.provider ?? provider, symbol: header?.symbol ?? decodeURIComponent(symbol), interval: (header?.interval ?? interval) as Interval,
+        adjusted: header?.adjusted ?? adj === 'adj', path, health, bars: header?.length ?? 0, bytes: buf.length,
+        coveredFrom: header?.coveredFrom ?? NaN, coveredTo: header?.coveredTo ?? NaN, writtenAt: header?.writtenAt ?? '',
+      });
+    }
+    return out;
+  }
+
+  /** The `.bars` files, sorted by provider then name. */
+  private async files(): Promise<{ provider: string; name: string; path: string }[]> {
+    const out: { provider: string; name: string; path: string }[] = [];
     let providers: string[];
     try {
       providers = await readdir(this.dir);
@@ -152,26 +196,8 @@ export class BarCache {
       return out;
     }
     for (const provider of providers.sort()) {
-      let files: string[];
-      try {
-        files = await readdir(join(this.dir, provider));
-      } catch {
-        continue;
-      }
-      for (const name of files.sort()) {
-        if (!name.endsWith(FILE_SUFFIX)) continue;
-        const path = join(this.dir, provider, name);
-        try {
-          const buf = await readFile(path);
-          const { header } = decodeHeader(buf);
-          out.push({
-            provider: header.provider, symbol: header.symbol, interval: header.interval as Interval, adjusted: header.adjusted,
-            path, bars: header.length, bytes: buf.length, coveredFrom: header.coveredFrom, coveredTo: header.coveredTo, writtenAt: header.writtenAt,
-          });
-        } catch (error) {
-          this.warn(`Skipping unreadable cache file ${path}: ${(error as Error).message}`);
-        }
-      }
+      const names = await readdir(join(this.dir, provider)).catch(() => [] as string[]);
+      for (const name of names.sort()) if (name.endsWith(FILE_SUFFIX)) out.push({ provider, name, path: join(this.dir, provider, name) });
     }
     return out;
   }
@@ -194,12 +220,12 @@ export class BarCache {
         continue;
       }
       for (const name of files) {
-        const isBars = name.endsWith(FILE_SUFFIX);
-        const isLeftover = name.endsWith('.tmp');
-        if (!isBars && !isLeftover) continue;
+        if (!name.endsWith(FILE_SUFFIX)) continue;
         if (filter.symbol && !name.startsWith(`${safeName(filter.symbol.toUpperCase())}~`)) continue;
-        await unlink(join(this.dir, provider, name)).then(() => { if (isBars) removed++; }, () => undefined);
+        await unlink(join(this.dir, provider, name)).then(() => { removed++; }, () => undefined);
       }
+      // Temp and lock files of writers that died (kill -9, power loss); a live writer's stay.
+      await removeLeftovers(join(this.dir, provider));
     }
     return removed;
   }
@@ -257,7 +283,7 @@ export class CachedProvider implements DataProvider {
 
   async fetch(request: BarRequest, signal?: AbortSignal): Promise<BarSeries> {
     checkRequest(request, this.inner.id); // a bad range must fail here, not look like a cache miss
-    const key: CacheKey = { provider: this.inner.id, symbol: request.symbol, interval: request.interval, adjusted: request.adjusted };
+    const key: CacheKey = { provider: this.inner.id, symbol: request.symbol, interval: request.interval, adjusted: request.adjusted, adjustment: adjustmentOf(request) };
     const entry = await this.cache.read(key);
     if (entry && request.start >= entry.coveredFrom && request.end <= entry.coveredTo) {
       return this.finish(request, key, entry, entry.series, request.start, request.end);
@@ -279,21 +305,26 @@ export class CachedProvider implements DataProvider {
     const from = Math.min(request.start, entry.coveredFrom);
     const to = Math.max(request.end, entry.coveredTo);
     let merged = cached;
-    let stale = false;
+    let stale: string | null = null;
+    // Each side re-asks for one cached bar's whole period, so the overlap holds the provider's
+    // real stamp of it (Alpaca daily 05:00/04:00 UTC, Yahoo 14:30/13:30 UTC), not just 00:00.
+    const period = INTERVAL_MS[request.interval];
     if (request.start < entry.coveredFrom) {
-      // Ask up to and including the first cached bar, to check the seam.
-      const seam = cached.length ? cached.time[0] + 1 : entry.coveredFrom;
-      const part = await this.fetchPart(request, request.start, Math.max(seam, entry.coveredFrom), signal);
-      stale ||= !seamMatches(cached, 0, part);
+      const seamEnd = cached.length ? cached.time[0] + period : entry.coveredFrom;
+      const part = await this.fetchPart(request, request.start, Math.max(seamEnd, entry.coveredFrom), signal);
+      stale = seamMismatch(cached, 0, part);
       merged = mergeSeries(merged, part, request.start, entry.coveredFrom);
     }
     if (!stale && request.end > entry.coveredTo) {
       const seam = cached.length ? cached.time[cached.length - 1] : entry.coveredTo;
-      const part = await this.fetchPart(request, Math.min(seam, entry.coveredTo), request.end, signal);
-      stale ||= !seamMatches(cached, cached.length - 1, part);
-      merged = mergeSeries(merged, part, entry.coveredTo, request.end);
+      const part = await this.fetchPart(request, Math.min(seam, entry.coveredTo), Math.max(request.end, seam + period), signal);
+      stale = seamMismatch(cached, cached.length - 1, part);
+      merged = mergeSeries(merged, sliceSeries(part, -Infinity, request.end - 1), entry.coveredTo, request.end);
     }
-    if (stale) merged = await this.fetchPart(request, from, to, signal);
+    if (stale) {
+      this.cache.warn(`${request.symbol} ${request.interval} (${this.inner.id}): ${stale} The history was re-adjusted (a split or dividend) since it was cached, so the whole range ${formatInstant(from)} … ${formatInstant(to)} is fetched again instead of splicing two adjustments together.`);
+      merged = await this.fetchPart(request, from, to, signal);
+    }
     return this.finish(request, key, entry, merged, from, to);
   }
 
@@ -339,10 +370,11 @@ export class CachedProvider implements DataProvider {
   }
 }
 
-/** The cached bar at `k` is also in `part` with the same prices (or `part` lacks that time). */
-function seamMatches(cached: BarSeries, k: number, part: BarSeries): boolean {
-  if (k < 0 || k >= cached.length) return true;
+/** Why the cached bar at `k` disagrees with the provider's answer `part` (missing or other prices), or null. */
+function seamMismatch(cached: BarSeries, k: number, part: BarSeries): string | null {
+  if (k < 0 || k >= cached.length) return null;
   const m = lowerBound(part.time, cached.time[k]);
-  if (m >= part.length || part.time[m] !== cached.time[k]) return true;
-  return sameBar(cached, k, part, m);
+  if (m >= part.length || part.time[m] !== cached.time[k]) return `the provider no longer sends the cached bar of ${formatInstant(cached.time[k])}.`;
+  if (sameBar(cached, k, part, m)) return null;
+  return `the cached bar of ${formatInstant(cached.time[k])} has close ${cached.close[k]}, the provider now says ${part.close[m]}.`;
 }

@@ -7,9 +7,10 @@
  * `YYYY-MM-DD HH:MM[:SS]`, ISO 8601 with `T` and `Z`/offset, or epoch seconds/ms.
  * Naive times (no `Z`/offset) are read as UTC: the file's clock is kept as-is.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { DataError } from './errors';
+import { DataError, clip } from './errors';
+import { barProblem } from './rules';
 import { createSeries, truncateSeries, type BarSeries, type SeriesSource } from './series';
 
 export interface CsvOptions {
@@ -19,31 +20,70 @@ export interface CsvOptions {
   file?: string;
   /** Provenance label; default `{ provider: 'csv', label: 'CSV <file>' }`. */
   source?: SeriesSource;
+  /** Largest file accepted (bytes); default MAX_CSV_BYTES. */
+  maxBytes?: number;
 }
 
-type Column = 'date' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'adjClose';
+type Column = 'date' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'adjClose' | 'symbol';
 const REQUIRED: readonly Column[] = ['date', 'open', 'high', 'low', 'close', 'volume'];
 const DISPLAY: Readonly<Record<Column, string>> = {
-  date: 'Date', open: 'Open', high: 'High', low: 'Low', close: 'Close', volume: 'Volume', adjClose: 'Adj Close',
+  date: 'Date', open: 'Open', high: 'High', low: 'Low', close: 'Close', volume: 'Volume', adjClose: 'Adj Close', symbol: 'Symbol',
 };
 const HEADER_NAMES: Readonly<Record<string, Column>> = {
   date: 'date', datetime: 'date', time: 'date', timestamp: 'date',
   open: 'open', high: 'high', low: 'low', close: 'close', volume: 'volume',
+  symbol: 'symbol', ticker: 'symbol',
   'adj close': 'adjClose', adj_close: 'adjClose', adjclose: 'adjClose', 'adjusted close': 'adjClose', adjusted_close: 'adjClose',
 };
 
+/**
+ * Largest CSV read into memory. V8 strings stop at ~536 M characters, and a file near that
+ * would fail with "Invalid string length" deep inside; past this the error says so up front.
+ */
+export const MAX_CSV_BYTES = 500 * 1024 * 1024;
+
 /** Reads and parses a CSV file. */
 export async function loadCsv(path: string, options: CsvOptions = {}): Promise<BarSeries> {
-  let text: string;
+  let buf: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' });
+    const limit = options.maxBytes ?? MAX_CSV_BYTES;
+    if (info.size > limit) {
+      throw new DataError('file-too-large', `CSV file ${path} is ${formatSize(info.size)}; the limit is ${formatSize(limit)}. Split it by date range (or resample it to a coarser interval) and load the part you need.`, { file: path });
+    }
+    buf = await readFile(path);
   } catch (error) {
+    if (error instanceof DataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError('file-not-found', code === 'ENOENT'
-      ? `CSV file not found: ${path}. Check the path (relative paths are resolved from the current folder).`
-      : `Cannot read CSV file ${path}: ${(error as Error).message}`, { file: path, cause: error });
+    if (code === 'ENOENT') throw new DataError('file-not-found', `CSV file not found: ${path}. Check the path (relative paths are resolved from the current folder).`, { file: path, cause: error });
+    throw new DataError('unreadable-file', `Cannot read CSV file ${path}: ${(error as Error).message}. Check that it is a file you may read.`, { file: path, cause: error });
   }
-  return parseCsv(text, { file: path, ...options });
+  return parseCsv(decodeText(buf, path), { file: path, ...options });
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(0)} MiB` : `${bytes} bytes`;
+}
+
+/**
+ * UTF-8 text of a CSV file, or a DataError for what is clearly not one: UTF-16 (a BOM, or
+ * every other byte NUL), compressed or binary data (NUL bytes, gzip/zip magic).
+ */
+export function decodeText(buf: Buffer, file: string): string {
+  const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff) || (buf.length >= 4 && buf[1] === 0 && buf[3] === 0 && buf[0] !== 0);
+  if (utf16) throw new DataError('bad-encoding', `${file}: the file is UTF-16 text; save it as UTF-8 (e.g. "CSV UTF-8" in Excel) and load it again.`, { file });
+  if ((buf[0] === 0x1f && buf[1] === 0x8b) || (buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 3 && buf[3] === 4)) {
+    throw new DataError('binary-file', `${file}: the file is compressed (${buf[0] === 0x1f ? 'gzip' : 'zip'}), not a CSV; unpack it first.`, { file });
+  }
+  const probe = buf.subarray(0, 8192);
+  const nul = probe.indexOf(0);
+  if (nul >= 0) throw new DataError('binary-file', `${file}: byte ${nul + 1} is a NUL byte, so this is a binary file, not CSV text; check that you picked the right file.`, { file });
+  try {
+    return buf.toString('utf8');
+  } catch (error) {
+    throw new DataError('file-too-large', `${file}: the text is too long to load (${(error as Error).message}); the limit is ${MAX_CSV_BYTES / 1024 / 1024} MiB. Split it by date range.`, { file, cause: error });
+  }
 }
 
 /** `SPY_daily_1998.csv` → `SPY`; `aapl.csv` → `AAPL`. */
@@ -56,6 +96,7 @@ export function symbolFromFileName(path: string): string {
 export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
   const file = options.file ?? '<csv>';
   const symbol = options.symbol ?? (options.file ? symbolFromFileName(options.file) : 'DATA');
+  epochTo = Date.now() + 366 * DAY;
   const fail = (code: DataError['code'], line: number, reason: string): never => {
     throw new DataError(code, `${file}:${line}: ${reason}`, { file, line, symbol });
   };
@@ -73,6 +114,9 @@ export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
 
   let eol = text.indexOf('\n', pos);
   if (eol < 0) eol = text.length;
+  if (eol - pos > MAX_HEADER_CHARS) {
+    fail('missing-columns', lineNo, `the first line is ${eol - pos} characters long, so it is not a header row (it starts "${clip(text.slice(pos, pos + 200), 200)}"). Expected a header Date,Open,High,Low,Close,Volume[,Adj Close].`);
+  }
   const headerFields = splitLine(text, pos, eol).map((f) => unquote(f).trim());
   const index = new Map<Column, number>();
   headerFields.forEach((name, i) => {
@@ -81,12 +125,15 @@ export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
   });
   const missing = REQUIRED.filter((c) => !index.has(c));
   if (missing.length) {
-    fail('missing-columns', lineNo, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => DISPLAY[c]).join(', ')}; the header has: ${headerFields.map((f) => f || '(empty)').join(', ')}. Expected Date,Open,High,Low,Close,Volume[,Adj Close] (any order, any case).`);
+    fail('missing-columns', lineNo, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => DISPLAY[c]).join(', ')}; the header has: ${clip(headerFields.map((f) => f || '(empty)').join(', '))}. Expected Date,Open,High,Low,Close,Volume[,Adj Close] (any order, any case).`);
   }
   const hasAdj = index.has('adjClose');
   const fieldCount = headerFields.length;
   const slots = new Int32Array(fieldCount).fill(-1); // field position → column slot
-  const columnsInOrder: Column[] = ['date', 'open', 'high', 'low', 'close', 'volume', 'adjClose'];
+  const columnsInOrder: Column[] = ['date', 'open', 'high', 'low', 'close', 'volume', 'adjClose', 'symbol'];
+  const SYMBOL_SLOT = 7;
+  let fileSymbol: string | undefined = options.symbol?.toUpperCase();
+  let firstKind = 0;
   columnsInOrder.forEach((c, slot) => {
     const at = index.get(c);
     if (at !== undefined) slots[at] = slot;
@@ -98,7 +145,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
   const series = createSeries(symbol, capacity, hasAdj, options.source ?? { provider: 'csv', label: `CSV ${basename(file)}`, synthetic: false });
   const { time, open, high, low, close, volume } = series;
   const adj = series.adjClose;
-  const values = new Float64Array(7);
+  const values = new Float64Array(8);
   const fieldStart = new Int32Array(fieldCount + 1);
 
   let n = 0;
@@ -126,26 +173,31 @@ export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
       const b = k + 1 < fieldCount ? fieldStart[k + 1] - 1 : stop;
       if (slot === 0) {
         const t = parseDate(text, a, b);
-        if (Number.isNaN(t)) fail('bad-date', lineNo, `Date '${text.slice(a, b).trim()}' is not a date: use YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], ISO 8601, or epoch seconds/ms.`);
+        if (Number.isNaN(t)) fail('bad-date', lineNo, `Date '${clip(text.slice(a, b).trim())}' is not a date. Accepted: ${DATE_FORMATS}.`);
+        if (firstKind === 0) firstKind = dateKind;
+        else if (dateKind !== firstKind) fail('bad-date', lineNo, `Date '${clip(text.slice(a, b).trim())}' is written as ${KIND_NAMES[dateKind]} but the first row's as ${KIND_NAMES[firstKind]}; use one date format for the whole file.`);
         values[0] = t;
+      } else if (slot === SYMBOL_SLOT) {
+        const sym = unquote(text.slice(a, b)).trim().toUpperCase();
+        fileSymbol ??= sym;
+        if (sym !== fileSymbol) fail('symbol-mismatch', lineNo, `Symbol '${clip(sym)}' differs from ${options.symbol ? 'the requested symbol' : 'the first row\'s'} '${fileSymbol}': one CSV file holds one symbol; split it per symbol (${fileSymbol}.csv, …).`);
       } else {
         const v = parseNumber(text, a, b);
-        if (Number.isNaN(v)) fail('bad-number', lineNo, `${DISPLAY[columnsInOrder[slot]]} '${text.slice(a, b).trim()}' is not a number.`);
-        if (v < 0) fail('negative-value', lineNo, `${DISPLAY[columnsInOrder[slot]]} is negative (${v}); prices and volume must be ≥ 0.`);
+        if (Number.isNaN(v)) fail('bad-number', lineNo, `${DISPLAY[columnsInOrder[slot]]} '${clip(text.slice(a, b).trim())}' is not a number.`);
         values[slot] = v;
       }
     }
 
     const t = values[0], o = values[1], h = values[2], l = values[3], c = values[4];
-    if (h < l) fail('bad-ohlc', lineNo, `High ${h} is below Low ${l}.`);
-    const tol = h * 1e-9;
-    if (o > h + tol || o < l - tol || c > h + tol || c < l - tol) {
-      fail('bad-ohlc', lineNo, `Open ${o} and Close ${c} must lie within Low ${l} … High ${h}.`);
-    }
+    const problem = barProblem(o, h, l, c, values[5]);
+    if (problem) fail(problem.code, lineNo, problem.reason);
     if (n > 0) {
       const prev = time[n - 1];
-      if (t === prev) fail('duplicate-date', lineNo, `duplicate date ${text.slice(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim()} (same as the previous row); remove one of the two rows.`);
-      if (t < prev) fail('unsorted-dates', lineNo, `date ${text.slice(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim()} comes before the previous row's; sort the file by date, oldest first.`);
+      if (firstKind >= EPOCH_S && t - prev < 1000) {
+        fail('bad-date', lineNo, `epoch time ${clip(text.slice(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim())} is ${t - prev} ms after the previous row's: these numbers are not bar times. Accepted: ${DATE_FORMATS}.`);
+      }
+      if (t === prev) fail('duplicate-date', lineNo, `duplicate date ${clip(text.slice(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim())} (same as the previous row); remove one of the two rows.`);
+      if (t < prev) fail('unsorted-dates', lineNo, `date ${clip(text.slice(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim())} comes before the previous row's; sort the file by date, oldest first.`);
     }
     time[n] = t;
     open[n] = o;
@@ -185,6 +237,9 @@ function unquote(s: string): string {
   const t = s.trim();
   return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' ? t.slice(1, -1) : t;
 }
+
+/** A longer first line is not a header (a binary or one-line file): refuse before splitting it. */
+const MAX_HEADER_CHARS = 4096;
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
@@ -255,12 +310,23 @@ function dayMs(y: number, m: number, d: number): number {
   return days * DAY;
 }
 
-/** Parses one date field; NaN when it is not one of the accepted forms. */
+/** What the last parseDate call read (one file must stick to one kind; epochs must be spaced like bars). */
+const CALENDAR = 1, EPOCH_S = 2, EPOCH_MS = 3;
+const KIND_NAMES = ['', 'a calendar date', 'epoch seconds', 'epoch milliseconds'];
+let dateKind = 0;
+/** Epoch numbers are accepted from 1971 until a year from now: 2020010209 read as seconds (2034) is refused. */
+const EPOCH_FROM = Date.UTC(1971, 0, 1);
+let epochTo = Date.now() + 366 * DAY;
+
+export const DATE_FORMATS = 'YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS[.fff]], ISO 8601 with T and Z/offset, compact YYYYMMDD, YYYYMMDDhhmm or YYYYMMDDhhmmss, epoch seconds (9–10 digits) or milliseconds (12–13 digits) from 1971 to a year from now';
+
+/** Parses one date field; NaN when it is not one of the accepted forms. Sets `dateKind`. */
 function parseDate(text: string, a: number, b: number): number {
   while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 34)) a++;
   while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 34)) b--;
   const len = b - a;
   if (len >= 10 && text.charCodeAt(a + 4) === 45 && text.charCodeAt(a + 7) === 45) {
+    dateKind = CALENDAR;
     const day = dayMs(digitsAt(text, a, 4), digitsAt(text, a + 5, 2), digitsAt(text, a + 8, 2));
     if (len === 10) return day;
     const sep = text.charCodeAt(a + 10);
@@ -301,11 +367,26 @@ function parseDate(text: string, a: number, b: number): number {
     }
     return day + hh * 3_600_000 + mi * 60_000 + ss * 1000 + ms - offset;
   }
-  // Epoch seconds (9–10 digits) or milliseconds (12–13 digits).
-  if (len >= 9 && len <= 13 && len !== 11) {
-    const v = digitsAt(text, a, len);
-    if (Number.isNaN(v)) return NaN;
-    return len <= 10 ? v * 1000 : v;
+  const v = digitsAt(text, a, len);
+  if (Number.isNaN(v) || len < 8 || len > 14) return NaN;
+  // Compact calendar dates first: 202001020930 is 2020-01-02 09:30, not 1976 in epoch ms.
+  if (len === 8 || len === 12 || len === 14) {
+    const compact = compactDate(text, a, len);
+    if (!Number.isNaN(compact)) { dateKind = CALENDAR; return compact; }
   }
-  return NaN;
+  // Epoch seconds (9–10 digits) or milliseconds (12–13 digits), only inside plausible years.
+  const ms = len === 9 || len === 10 ? v * 1000 : len === 12 || len === 13 ? v : NaN;
+  if (!(ms >= EPOCH_FROM && ms <= epochTo)) return NaN;
+  dateKind = len <= 10 ? EPOCH_S : EPOCH_MS;
+  return ms;
+}
+
+/** `YYYYMMDD`, `YYYYMMDDhhmm` or `YYYYMMDDhhmmss` with a year in 1900…2100; NaN otherwise. */
+function compactDate(text: string, a: number, len: number): number {
+  const y = digitsAt(text, a, 4);
+  if (!(y >= 1900 && y <= 2100)) return NaN;
+  const day = dayMs(y, digitsAt(text, a + 4, 2), digitsAt(text, a + 6, 2));
+  if (len === 8) return day;
+  const hh = digitsAt(text, a + 8, 2), mi = digitsAt(text, a + 10, 2), ss = len === 14 ? digitsAt(text, a + 12, 2) : 0;
+  return hh <= 23 && mi <= 59 && ss <= 59 ? day + hh * 3_600_000 + mi * 60_000 + ss * 1000 : NaN;
 }

@@ -5,11 +5,17 @@
 export type DataErrorCode =
   // CSV files
   | 'file-not-found'
+  | 'unreadable-file'
+  | 'file-too-large'
+  | 'binary-file'
+  | 'bad-encoding'
   | 'empty-file'
   | 'missing-columns'
   | 'bad-number'
   | 'bad-date'
   | 'bad-ohlc'
+  | 'bad-price'
+  | 'symbol-mismatch'
   | 'negative-value'
   | 'unsorted-dates'
   | 'duplicate-date'
@@ -27,6 +33,7 @@ export type DataErrorCode =
   | 'malformed-response'
   | 'auth'
   | 'network'
+  | 'timeout'
   | 'aborted';
 
 export interface DataErrorDetails {
@@ -57,6 +64,11 @@ export class DataError extends Error {
     this.symbol = details.symbol;
     this.provider = details.provider;
   }
+}
+
+/** At most `max` characters of untrusted text for a message (a binary "line" can be 300 MB). */
+export function clip(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
 export function isDataError(error: unknown, code?: DataErrorCode): error is DataError {

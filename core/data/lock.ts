@@ -14,7 +14,7 @@ export interface LockOptions {
 
 export type Release = () => Promise<void>;
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -23,7 +23,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
+export async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   try {
     const [text, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
     const pid = Number(text.split(' ')[0]);

@@ -10,9 +10,10 @@ import { BarCache, CachedProvider, defaultCacheDir } from './cache';
 import { loadCsv, symbolFromFileName } from './csv';
 import { formatInstant, parseDateBound } from './dates';
 import { DataError } from './errors';
-import { DAY_MS, isIntraday, parseInterval, type Interval } from './interval';
+import { DAY_MS, INTERVAL_MS, isIntraday, parseInterval, type Interval } from './interval';
 import { SampleProvider } from './sample';
 import { sliceSeries, type BarSeries } from './series';
+import { typicalSpacing } from './spacing';
 
 /** One request: bars of `symbol` at `interval` with `start <= time < end` (ms UTC). */
 export interface BarRequest {
@@ -20,8 +21,24 @@ export interface BarRequest {
   interval: Interval;
   start: number;
   end: number;
-  /** Split- and dividend-adjusted prices (default true everywhere). */
+  /** Split- and dividend-adjusted prices (default true everywhere); `adjustment` says more when set. */
   adjusted: boolean;
+  /** raw | split | all; default from `adjusted` (true → all, false → raw). */
+  adjustment?: Adjustment;
+}
+
+/** Price adjustment: none, splits only, or splits and dividends (a total-return series). */
+export type Adjustment = 'raw' | 'split' | 'all';
+export const ADJUSTMENTS: readonly Adjustment[] = ['raw', 'split', 'all'];
+
+export function adjustmentOf(request: Pick<BarRequest, 'adjusted' | 'adjustment'>): Adjustment {
+  return request.adjustment ?? (request.adjusted ? 'all' : 'raw');
+}
+
+export function parseAdjustment(text: string): Adjustment {
+  const a = text.trim().toLowerCase();
+  if ((ADJUSTMENTS as readonly string[]).includes(a)) return a as Adjustment;
+  throw new DataError('bad-request', `Unknown adjustment '${text}': use raw (as traded), split (split-adjusted) or all (split- and dividend-adjusted, the default).`);
 }
 
 export interface DataProvider {
@@ -47,6 +64,12 @@ export interface ResolveOptions {
   to?: string | number;
   /** Default true. */
   adjusted?: boolean;
+  /** raw | split | all; wins over `adjusted`. */
+  adjustment?: Adjustment;
+  /** Limit for one provider HTTP request (ms); default 30 s. */
+  requestTimeoutMs?: number;
+  /** Environment for provider settings (Alpaca keys and URLs); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Cache folder for yahoo/alpaca; default `defaultCacheDir()`; null = no cache. */
   cacheDir?: string | null;
   /** Replace a provider (tests, or a configured Alpaca client). */
@@ -77,8 +100,8 @@ export async function createProvider(source: Exclude<SourceId, 'csv'>, options: 
   let provider: DataProvider;
   if (injected) provider = injected;
   else if (source === 'sample') return new SampleProvider(); // generated: nothing to cache
-  else if (source === 'yahoo') provider = new (await import('./yahoo')).YahooProvider();
-  else provider = new (await import('./alpaca')).AlpacaProvider();
+  else if (source === 'yahoo') provider = new (await import('./yahoo')).YahooProvider({ timeoutMs: options.requestTimeoutMs });
+  else provider = new (await import('./alpaca')).AlpacaProvider({ timeoutMs: options.requestTimeoutMs, env: options.env });
   if (options.cacheDir === null || source === 'sample') return provider;
   const cache = new BarCache(options.cacheDir ?? defaultCacheDir(), { onWarning: options.onWarning, now: options.now });
   return new CachedProvider(provider, cache, options.now);
@@ -102,7 +125,9 @@ export async function resolveSeries(config: Pick<StrategyConfig, 'symbols' | 'ti
   let series: BarSeries[];
   if (source === 'csv') {
     series = await Promise.all(symbols.map(async (symbol) => {
-      const full = await loadCsv(await csvFileFor(symbol, symbols.length, options.csvPath, interval), { symbol });
+      const file = await csvFileFor(symbol, symbols.length, options.csvPath, interval);
+      const full = await loadCsv(file, { symbol });
+      checkCsvFits(full, file, symbol, interval, options.onWarning);
       const part = sliceSeries(full, explicitStart ?? -Infinity, (explicitEnd ?? Infinity) - 1);
       if (part.length === 0) {
         throw new DataError('empty-range', `${symbol}: the CSV has no bars between ${explicitStart === undefined ? 'its start' : formatInstant(explicitStart)} and ${explicitEnd === undefined ? 'its end' : formatInstant(explicitEnd)} (it covers ${formatInstant(full.time[0])} … ${formatInstant(full.time[full.length - 1])}).`, { symbol, provider: 'csv' });
@@ -114,7 +139,9 @@ export async function resolveSeries(config: Pick<StrategyConfig, 'symbols' | 'ti
     // The sample has a fixed span: without dates it serves all of it.
     const start = explicitStart ?? (source === 'sample' ? -8.64e15 : defaultStart(interval, now));
     const end = explicitEnd ?? (source === 'sample' ? 8.64e15 : now);
-    series = await Promise.all(symbols.map((symbol) => provider.fetch({ symbol, interval, start, end, adjusted: options.adjusted ?? true }, options.signal)));
+    // `adjusted: false` alone keeps its old meaning per provider (Yahoo: split-adjusted); `adjustment` is exact.
+    const adjusted = options.adjustment ? options.adjustment === 'all' : options.adjusted ?? true;
+    series = await Promise.all(symbols.map((symbol) => provider.fetch({ symbol, interval, start, end, adjusted, adjustment: options.adjustment }, options.signal)));
   }
   return alignSeries(series);
 }
@@ -170,10 +197,48 @@ export function alignSeries(series: BarSeries[]): BarSeries[] {
   return series.map((s) => (s.time[0] === first && s.time[s.length - 1] === last ? s : sliceSeries(s, first, last)));
 }
 
-/** One line saying where the bars came from, e.g. for a results header; SYNTHETIC first if any is. */
+/**
+ * A CSV whose bars are spaced unlike the strategy's timeframe, or whose file name names
+ * another symbol, still loads (the user may mean it) but never silently: a warning says so.
+ */
+function checkCsvFits(series: BarSeries, file: string, symbol: string, interval: Interval, onWarning?: (message: string) => void): void {
+  const spacing = typicalSpacing(series.time);
+  const expected = INTERVAL_MS[interval];
+  const fits = spacing === undefined || (expected >= DAY_MS ? Math.abs(spacing - expected) < DAY_MS / 2 : spacing === expected);
+  if (!fits) {
+    onWarning?.(`${file}: its bars are ${describeSpacing(spacing!)} apart but the strategy's timeframe is ${interval}: indicators count bars, so periods mean something else. Pass a ${interval} file or set the strategy's timeframe to match.`);
+  }
+  const named = symbolFromFileName(file);
+  if (named !== symbol && !/^(DATA|BARS|PRICES?|OHLCV?)$/.test(named)) {
+    onWarning?.(`${file}: the file name says ${named} but it is used as ${symbol}, the strategy's symbol. Check that this is ${symbol}'s data.`);
+  }
+}
+
+function describeSpacing(ms: number): string {
+  if (ms % DAY_MS === 0) return `${ms / DAY_MS} day${ms === DAY_MS ? '' : 's'}`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} hour${ms === 3_600_000 ? '' : 's'}`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+  return `${ms / 1000} s`;
+}
+
+/** One line saying where the bars came from and how they are adjusted, e.g. for a results header; SYNTHETIC first if any is. */
 export function seriesLabel(series: readonly BarSeries[]): string {
   const labels = [...new Set(series.map((s) => s.source?.label ?? `${s.symbol} (unknown source)`))];
   const synthetic = series.some((s) => s.source?.synthetic);
-  const text = labels.join('; ');
+  const text = `${labels.join('; ')} · ${describeAdjustment(series)}`;
   return synthetic && !text.startsWith('SYNTHETIC') ? `SYNTHETIC data: ${text}` : text;
+}
+
+/** "prices: split+dividend adjusted (yahoo)" and the like: what a run's prices are, stated once. */
+export function describeAdjustment(series: readonly BarSeries[]): string {
+  const parts = [...new Set(series.map((s) => {
+    const provider = s.source?.provider ?? 'unknown';
+    if (s.source?.synthetic) return 'synthetic (no splits or dividends)';
+    const a = s.source?.adjustment;
+    if (a === 'all') return `split+dividend adjusted (${provider})`;
+    if (a === 'split') return `split-adjusted, dividends not (${provider})`;
+    if (a === 'raw') return `raw, not adjusted (${provider})`;
+    return provider === 'csv' ? 'as in the CSV file (its adjustment is not stated)' : `adjustment unknown (${provider})`;
+  }))];
+  return `prices: ${parts.join('; ')}`;
 }

@@ -83,3 +83,35 @@ export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOpti
 export function abortedError(provider: string, symbol: string, cause?: unknown): DataError {
   return new DataError('aborted', `Cancelled while fetching ${symbol} from ${provider}.`, { provider, symbol, cause });
 }
+
+/** Default limit for one HTTP request (connect + answer + body), in ms. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * A signal for one request that aborts when `outer` does or after `ms`; `timedOut()` tells
+ * the two apart, `done()` clears the timer (call it in `finally`).
+ */
+export function requestDeadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; controller.abort(new Error(`no answer within ${ms} ms`)); }, ms);
+  const onAbort = (): void => controller.abort(outer!.reason);
+  if (outer?.aborted) controller.abort(outer.reason);
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done: () => { clearTimeout(timer); outer?.removeEventListener('abort', onAbort); },
+  };
+}
+
+export function timeoutError(provider: string, symbol: string, ms: number): DataError {
+  return new DataError('timeout', `${provider} did not answer within ${ms / 1000} s while fetching ${symbol}: the server is slow or unreachable. Try again later, or raise the limit with --timeout <seconds> (VS Code: strategyLab.data.requestTimeoutSeconds).`, { provider, symbol });
+}
+
+/** `--timeout` in seconds: a positive number. */
+export function parseTimeoutSeconds(text: string): number {
+  const seconds = Number(text);
+  if (!(seconds > 0 && seconds <= 3600)) throw new DataError('bad-request', `Request timeout '${text}' is not a number of seconds between 0 and 3600 (default 30).`);
+  return seconds;
+}

@@ -29,6 +29,8 @@ export interface SeriesSource {
   readonly synthetic: boolean;
   /** True when OHLC are split- and dividend-adjusted. */
   readonly adjusted?: boolean;
+  /** raw | split | all, when the provider says; absent for CSV files (not stated) and the sample. */
+  readonly adjustment?: 'raw' | 'split' | 'all';
   /** Bar interval, e.g. '1d'. */
   readonly interval?: string;
 }

@@ -15,8 +15,9 @@ import YahooFinance from 'yahoo-finance2';
 import { floorDay, floorWeek, formatInstant, isoDate } from './dates';
 import { DataError } from './errors';
 import { DAY_MS, INTERVAL_MS, isIntraday, type Interval } from './interval';
-import type { BarRequest, DataProvider } from './provider';
-import { RetryableHttpError, abortedError, checkRequest, retryAfterMs, withRetry, type RetryOptions } from './request';
+import { adjustmentOf, type BarRequest, type DataProvider } from './provider';
+import { DEFAULT_TIMEOUT_MS, RetryableHttpError, abortedError, checkRequest, requestDeadline, retryAfterMs, timeoutError, withRetry, type RetryOptions } from './request';
+import { checkSeries } from './rules';
 import { resampleSeries } from './resample';
 import { createSeries, truncateSeries, type BarSeries } from './series';
 
@@ -38,6 +39,8 @@ export interface YahooProviderOptions {
   fetch?: typeof globalThis.fetch;
   now?: () => number;
   retry?: RetryOptions;
+  /** Limit for one HTTP request in ms (default 30 s). */
+  timeoutMs?: number;
 }
 
 type YahooInterval = '1m' | '2m' | '5m' | '15m' | '30m' | '1h' | '1d' | '1wk';
@@ -49,6 +52,11 @@ interface ChartObject {
     quote: { open: (number | null)[]; high: (number | null)[]; low: (number | null)[]; close: (number | null)[]; volume: (number | null)[] }[];
     adjclose?: { adjclose?: (number | null)[] }[];
   };
+}
+
+/** Our fetch's own timeout, told apart from the user's cancel. */
+class TimedOut extends Error {
+  constructor(readonly ms: number) { super(`no answer within ${ms} ms`); }
 }
 
 const quietLogger = { info() {}, warn() {}, error() {}, debug() {}, dir() {} };
@@ -64,13 +72,23 @@ export class YahooProvider implements DataProvider {
     const baseFetch = options.fetch ?? globalThis.fetch;
     // Rate limits and server errors become RetryableHttpError before the library sees
     // them (it would print the URL to the console and lose the status).
+    // The body is read here, under the deadline, so a server that stalls mid-answer times out too.
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const guardedFetch = async (input: Parameters<typeof fetch>[0] | URL, init?: RequestInit): Promise<Response> => {
-      const response = await baseFetch(input, init);
-      if (response.status === 429 || response.status >= 500) {
-        const text = await response.text().catch(() => '');
-        throw new RetryableHttpError(response.status, retryAfterMs(response.headers.get('retry-after')), text.slice(0, 200) || response.statusText);
+      const deadline = requestDeadline(timeoutMs, init?.signal ?? undefined);
+      try {
+        const response = await baseFetch(input, { ...init, signal: deadline.signal });
+        const text = await response.text();
+        if (response.status === 429 || response.status >= 500) {
+          throw new RetryableHttpError(response.status, retryAfterMs(response.headers.get('retry-after')), text.slice(0, 200) || response.statusText);
+        }
+        return new Response([101, 204, 205, 304].includes(response.status) ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+      } catch (error) {
+        if (deadline.timedOut()) throw new TimedOut(timeoutMs);
+        throw error;
+      } finally {
+        deadline.done();
       }
-      return response;
     };
     this.client = new YahooFinance({
       fetch: guardedFetch as typeof fetch,
@@ -86,6 +104,9 @@ export class YahooProvider implements DataProvider {
   async fetch(request: BarRequest, signal?: AbortSignal): Promise<BarSeries> {
     checkRequest(request, this.id);
     const { symbol, interval } = request;
+    if (request.adjustment === 'raw') {
+      throw new DataError('bad-request', `Yahoo serves no raw prices: its OHLC are always split-adjusted. Use --adjust split (split-adjusted, dividends not) or all (the default), or the alpaca source for raw prices.`, { provider: this.id, symbol });
+    }
     const limit = YAHOO_INTRADAY_LIMITS[interval];
     const now = this.now();
     if (limit) {
@@ -105,7 +126,9 @@ export class YahooProvider implements DataProvider {
       const to = Math.min(request.end, from + chunkMs);
       const chart = await this.chart(symbol, yahooInterval, from, to, signal);
       lastMeta = chart.meta;
-      parts.push(toSeries(chart, request, yahooInterval));
+      const part = toSeries(chart, request, yahooInterval);
+      checkSeries(part, `yahoo ${symbol} ${yahooInterval} (answer for ${formatInstant(from)} … ${formatInstant(to)})`, { provider: this.id });
+      parts.push(part);
     }
     let series = concatParts(symbol, parts, request);
     if (interval === '4h') series = resampleSeries(series, '4h');
@@ -126,6 +149,8 @@ export class YahooProvider implements DataProvider {
         }, { fetchOptions: { signal } } as never)) as unknown as ChartObject;
       } catch (error) {
         if (error instanceof RetryableHttpError) throw error;
+        const timedOut = error instanceof TimedOut ? error : (error as { cause?: unknown })?.cause;
+        if (timedOut instanceof TimedOut) throw timeoutError('Yahoo', symbol, timedOut.ms);
         throw this.translate(error, symbol, signal);
       }
     };
@@ -189,25 +214,25 @@ function toSeries(chart: ChartObject, request: BarRequest, interval: YahooInterv
   const offsetMs = (chart.meta?.gmtoffset ?? 0) * 1000;
   const out = createSeries(request.symbol, stamps.length, daily && Array.isArray(adj), {
     provider: 'yahoo',
-    label: `Yahoo Finance · ${request.symbol} ${request.interval}${daily ? (request.adjusted ? ' (split+dividend adjusted)' : ' (split-adjusted, dividends not)') : ''}`,
+    label: `Yahoo Finance · ${request.symbol} ${request.interval}`,
     synthetic: false,
-    adjusted: daily ? request.adjusted : false,
+    adjusted: daily ? adjustmentOf(request) === 'all' : false,
+    adjustment: daily && adjustmentOf(request) === 'all' ? 'all' : 'split',
     interval: request.interval,
   });
   let n = 0;
   for (let i = 0; i < stamps.length; i++) {
     const o = quote!.open[i], h = quote!.high[i], l = quote!.low[i], c = quote!.close[i];
-    if (o == null || h == null || l == null || c == null || !(c > 0)) continue;
+    // Rows without prices (no trades, halts) are Yahoo's way of saying "no bar": skipped.
+    // Any other bad value is left in for checkSeries to report.
+    if (o == null || h == null || l == null || c == null) continue;
     const raw = stamps[i] instanceof Date ? (stamps[i] as Date).getTime() : (stamps[i] as number) * 1000;
     let t = raw;
     if (daily) t = interval === '1wk' ? floorWeek(raw + offsetMs) : floorDay(raw + offsetMs);
     const a = adj?.[i];
     const factor = daily && request.adjusted && a != null && a > 0 ? a / c : 1;
     // Yahoo repeats the live bar: a later row for the same time replaces the earlier one.
-    if (n > 0 && t <= out.time[n - 1]) {
-      if (t < out.time[n - 1]) continue;
-      n--;
-    }
+    if (n > 0 && t === out.time[n - 1]) n--;
     out.time[n] = t;
     out.open[n] = o * factor;
     out.high[n] = h * factor;

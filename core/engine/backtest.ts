@@ -5,6 +5,7 @@ import { computeMetrics } from '../metrics/index';
 import type { TradeStat } from '../metrics/types';
 import type { BacktestBroker, ClosedLot } from './broker';
 import { resolveOptions, simulate, type RawBacktest } from './simulate';
+import { buildTimeline } from './grid';
 import { formatTime } from './time';
 import type { BacktestOptions, BacktestResult, EquityPoint, OrderRecord, Trade } from './types';
 
@@ -120,13 +121,14 @@ export function buyAndHold(series: BarSeries[], grid: Float64Array): Float64Arra
     out.set(series[0].close);
     return out;
   }
+  const { order, keys } = buildTimeline(series);
   const cursor = new Int32Array(series.length);
   const last = new Float64Array(series.length).fill(NaN);
   for (let step = 0; step < grid.length; step++) {
     let sum = 0;
     for (let i = 0; i < series.length; i++) {
       const s = series[i];
-      if (cursor[i] < s.length && s.time[cursor[i]] === grid[step]) last[i] = s.close[cursor[i]++];
+      if (cursor[i] < s.length && keys[i][cursor[i]] === order[step]) last[i] = s.close[cursor[i]++];
       // A symbol that has not started yet counts as cash (value 1), so the index does not jump when it joins.
       sum += Number.isNaN(last[i]) ? 1 : last[i] / s.close[0];
     }

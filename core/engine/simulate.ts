@@ -12,7 +12,7 @@ import type { Bar, Fill, StrategyParams } from '../sdk/types';
 import type { BarSeries } from '../data/series';
 import type { StrategyClass } from '../strategy/load';
 import { BacktestBroker } from './broker';
-import { buildTimeGrid } from './grid';
+import { buildTimeline } from './grid';
 import { formatTime } from './time';
 import type { BacktestOptions, BacktestResult } from './types';
 
@@ -71,8 +71,9 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
     if (s.length === 0) throw new RangeError(`No bars for ${s.symbol} in the requested range: widen the date range or check the data source.`);
   }
   const settings = resolveOptions(options);
-  const grid = buildTimeGrid(series);
-  const n = grid.length;
+  // Steps in delivery order (bar ends when bar lengths differ, see grid.ts); `grid` holds each step's label.
+  const { order, labels: grid, keys } = buildTimeline(series);
+  const n = order.length;
   const k = series.length;
   const equity = new Float64Array(n);
 
@@ -128,15 +129,15 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
     const aligned = series.every((s) => s.length === n);
     if (aligned) hasBar.fill(1);
     for (let step = 0; step < n; step++) {
-      const t = grid[step];
+      const t = order[step];
       broker.step = step;
-      broker.time = t;
+      broker.time = grid[step];
       if (isCancelled !== undefined && (step & 1023) === 0 && isCancelled()) throw new CancelledError();
       // 1. fills at this bar, per symbol
       for (let i = 0; i < k; i++) {
         if (!aligned) {
           const c = cursor[i];
-          hasBar[i] = c < series[i].length && series[i].time[c] === t ? 1 : 0;
+          hasBar[i] = c < series[i].length && keys[i][c] === t ? 1 : 0;
         }
         if (hasBar[i]) broker.openBar(i, cursor[i], step);
       }
@@ -148,7 +149,7 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
         const s = series[i];
         const c = cursor[i];
         currentSymbol = s.symbol;
-        const bar: Bar = { symbol: s.symbol, time: t, open: s.open[c], high: s.high[c], low: s.low[c], close: s.close[c], volume: s.volume[c], index: c };
+        const bar: Bar = { symbol: s.symbol, time: s.time[c], open: s.open[c], high: s.high[c], low: s.low[c], close: s.close[c], volume: s.volume[c], index: c };
         strategy.onBar(bar);
       }
       // 4. fill: 'close' — after every onBar, since any symbol's bar may place orders for another

@@ -9,7 +9,8 @@ import { DataError } from '../../core/data/errors';
 import type { Interval } from '../../core/data/interval';
 import type { BarRequest } from '../../core/data/provider';
 import { sampleSeries } from '../../core/data/sample';
-import { sliceSeries } from '../../core/data/series';
+import { sliceByIndex, sliceSeries } from '../../core/data/series';
+import { newYorkDst } from '../../core/data/bar-time';
 import { startServer, type Recorded, type Reply } from './local-server';
 
 const D = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d);
@@ -33,13 +34,19 @@ function alpacaHandler(assets: Record<string, unknown> = {}) {
     const from = Date.parse(req.query.get('start')!);
     const to = Date.parse(req.query.get('end')!);
     const daily = interval === '1d' || interval === '1wk';
-    const all = sliceSeries(sampleSeries(symbol, interval), from - (daily ? 86_400_000 - 1 : 0), to);
+    // Alpaca stamps daily bars at midnight New York (05:00Z in winter, 04:00Z in summer): filter by that stamp, as Alpaca does.
+    const stamp = (t: number) => (daily ? t + (newYorkDst(t) ? 4 : 5) * 3_600_000 : t);
+    const full = sampleSeries(symbol, interval);
+    let a = 0;
+    while (a < full.length && stamp(full.time[a]) < from) a++;
+    let z = a;
+    while (z < full.length && stamp(full.time[z]) <= to) z++;
+    const all = sliceByIndex(full, a, z);
     const limit = Number(req.query.get('limit'));
     const offset = Number(req.query.get('page_token') ?? 0);
     const bars = [];
     for (let i = offset; i < Math.min(all.length, offset + limit); i++) {
-      // Alpaca dates daily bars at midnight New York (05:00Z in winter, 04:00Z in summer).
-      const t = daily ? new Date(all.time[i] + 5 * 3_600_000).toISOString() : new Date(all.time[i]).toISOString();
+      const t = new Date(stamp(all.time[i])).toISOString();
       bars.push({ t, o: all.open[i], h: all.high[i], l: all.low[i], c: all.close[i], v: all.volume[i], n: 10, vw: all.close[i] });
     }
     const next = offset + limit < all.length ? String(offset + limit) : null;
@@ -85,7 +92,8 @@ test('daily bars paged through next_page_token to the end, keys sent as headers,
   assert.deepEqual(Array.from(got.time), Array.from(expected.time));
   assert.deepEqual(Array.from(got.close), Array.from(expected.close));
   assert.deepEqual(Array.from(got.volume), Array.from(expected.volume));
-  assert.match(got.source!.label, /^Alpaca \(iex\) · MSFT 1d \(split\+dividend adjusted\)/);
+  assert.match(got.source!.label, /^Alpaca \(iex\) · MSFT 1d/);
+  assert.equal(got.source!.adjustment, 'all');
 });
 
 test('raw prices, sip feed and intraday timeframes map to Alpaca names', async () => {

@@ -89,20 +89,21 @@ test('headers in any order and case, Adj Close spellings, CRLF, BOM, blank lines
   assert.equal(parseCsv('Date,Open,High,Low,Close,Volume,Adj Close\n2020-01-02,1,2,1,2,3,1.5\n').adjClose![0], 1.5);
 });
 
-test('date forms: ISO with T, Z, offsets, seconds and fractions; epoch seconds and ms', () => {
+test('date forms: ISO with T, Z, offsets, seconds and fractions; epoch seconds and ms (one kind per file)', () => {
   const rows = [
     '2020-01-02T14:30:00Z',
     '2020-01-02 14:31',
     '2020-01-02T10:32:00-04:00',
     '2020-01-02T16:33:00+0200',
     '2020-01-02T14:34:00.500Z',
-    String(Date.UTC(2020, 0, 2, 14, 35) / 1000),
-    String(Date.UTC(2020, 0, 2, 14, 36)),
+    '202001021435',
   ];
-  const text = `Date,Open,High,Low,Close,Volume\n${rows.map((d) => `${d},1,1,1,1,1`).join('\n')}\n`;
-  const s = parseCsv(text);
+  const csv = (dates: string[]) => `Date,Open,High,Low,Close,Volume\n${dates.map((d) => `${d},1,1,1,1,1`).join('\n')}\n`;
   const at = (m: number, ms = 0) => Date.UTC(2020, 0, 2, 14, m) + ms;
-  assert.deepEqual(Array.from(s.time), [at(30), at(31), at(32), at(33), at(34, 500), at(35), at(36)]);
+  assert.deepEqual(Array.from(parseCsv(csv(rows)).time), [at(30), at(31), at(32), at(33), at(34, 500), at(35)]);
+  assert.deepEqual(Array.from(parseCsv(csv([String(at(35) / 1000), String(at(36) / 1000)])).time), [at(35), at(36)]);
+  assert.deepEqual(Array.from(parseCsv(csv([String(at(35)), String(at(36))])).time), [at(35), at(36)]);
+  assert.throws(() => parseCsv(csv([rows[0], String(at(36))])), /line 3|:3: .*epoch milliseconds but the first row's as a calendar date/);
 });
 
 test('symbol comes from the file name unless given', () => {

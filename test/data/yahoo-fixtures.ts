@@ -1,9 +1,13 @@
 /** Hand-made Yahoo chart API answers (the shape of query2.finance.yahoo.com/v8/finance/chart). */
 import { sampleSeries } from '../../core/data/sample';
 import type { BarSeries } from '../../core/data/series';
+import { newYorkDst } from '../../core/data/bar-time';
 
 const NY_OFFSET = -18000; // EST, seconds
-const OPEN_UTC_S = 14.5 * 3600; // 09:30 New York
+/** Yahoo stamps a daily bar at the session open, 09:30 New York: 14:30 UTC, or 13:30 UTC in daylight saving time. */
+export function yahooStampMs(dayMs: number): number {
+  return dayMs + (newYorkDst(dayMs) ? 13.5 : 14.5) * 3_600_000;
+}
 
 export interface ChartOptions {
   symbol: string;
@@ -19,7 +23,7 @@ export interface ChartOptions {
 export function chartBody(o: ChartOptions): unknown {
   const s = o.series;
   const n = s?.length ?? 0;
-  const timestamps = o.timestamps ?? (s ? Array.from(s.time, (t) => (t % 86_400_000 === 0 ? t / 1000 + OPEN_UTC_S : t / 1000)) : undefined);
+  const timestamps = o.timestamps ?? (s ? Array.from(s.time, (t) => (t % 86_400_000 === 0 ? yahooStampMs(t) / 1000 : t / 1000)) : undefined);
   const period = (start: number) => ({ timezone: 'EST', start, end: start + 23400, gmtoffset: NY_OFFSET });
   const result: Record<string, unknown> = {
     meta: {
@@ -44,13 +48,14 @@ export function chartBody(o: ChartOptions): unknown {
 
 export const notFoundBody = { chart: { result: null, error: { code: 'Not Found', description: 'No data found, symbol may be delisted' } } };
 
-/** Sample bars of `symbol` for Yahoo's [period1, period2) in seconds. */
+/** Sample bars of `symbol` whose Yahoo stamp (daily: the session open, not 00:00 UTC) is in [period1, period2) seconds. */
 export function sampleSlice(symbol: string, interval: Parameters<typeof sampleSeries>[1], period1: number, period2: number): BarSeries {
   const full = sampleSeries(symbol, interval);
+  const stamp = (t: number) => (t % 86_400_000 === 0 ? yahooStampMs(t) : t);
   let a = 0;
-  while (a < full.length && full.time[a] < period1 * 1000) a++;
+  while (a < full.length && stamp(full.time[a]) < period1 * 1000) a++;
   let b = a;
-  while (b < full.length && full.time[b] < period2 * 1000) b++;
+  while (b < full.length && stamp(full.time[b]) < period2 * 1000) b++;
   return {
     ...full,
     time: full.time.subarray(a, b), open: full.open.subarray(a, b), high: full.high.subarray(a, b), low: full.low.subarray(a, b),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { BarCache, CachedProvider } from '../../core/data/cache';
 import { DataError } from '../../core/data/errors';
 import type { Interval } from '../../core/data/interval';
-import type { BarRequest } from '../../core/data/provider';
+import { seriesLabel, type BarRequest } from '../../core/data/provider';
 import { sampleSeries } from '../../core/data/sample';
 import { sliceSeries } from '../../core/data/series';
 import { YahooProvider } from '../../core/data/yahoo';
@@ -71,7 +71,9 @@ test('daily bars, adjusted by default: OHLC scaled by adjclose/close, dated 00:0
   }
   assert.equal(got.source?.provider, 'yahoo');
   assert.equal(got.source?.synthetic, false);
-  assert.match(got.source!.label, /Yahoo Finance · AAPL 1d \(split\+dividend adjusted\)/);
+  assert.match(got.source!.label, /Yahoo Finance · AAPL 1d/);
+  assert.equal(got.source!.adjustment, 'all');
+  assert.match(seriesLabel([got]), /prices: split\+dividend adjusted \(yahoo\)/);
 });
 
 test('unadjusted on request: raw OHLC, adjusted close kept alongside', async () => {
@@ -80,7 +82,8 @@ test('unadjusted on request: raw OHLC, adjusted close kept alongside', async () 
   const expected = sliceSeries(sampleSeries('AAPL'), D(2020, 1, 1), D(2021, 1, 1) - 1);
   assert.deepEqual(Array.from(got.close), Array.from(expected.close));
   assert.ok(Math.abs(got.adjClose![0] - expected.close[0] * 0.9) < 1e-9);
-  assert.match(got.source!.label, /dividends not/);
+  assert.equal(got.source!.adjustment, 'split');
+  assert.match(seriesLabel([got]), /prices: split-adjusted, dividends not \(yahoo\)/);
 });
 
 test('long ranges are chunked (20 years per request) and joined without duplicates', async () => {
