@@ -10,6 +10,8 @@ import type { EvaluationFinding, EvaluationSummary } from './types';
 export function summarizeEvaluation(report: EvaluationReport, code?: { source: string; fileName?: string }): EvaluationSummary {
   const findings = code ? resolveFindings(report, code.source, code.fileName) : [];
   return {
+    checks: report.checks,
+    verdict: report.verdict,
     overallScore: report.overallScore,
     basedOn: report.basedOn,
     evaluators: report.evaluators.map((e) => ({

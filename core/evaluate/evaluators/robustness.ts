@@ -3,7 +3,9 @@
  * strategy runs separately on the first part and the last part of the data
  * (default 70 % / 30 %), and the Sharpe ratios are compared. (2) Parameter
  * sensitivity: each numeric param is moved ±20 % (whole numbers stay whole
- * and move at least 1) and the change in return is measured.
+ * and move at least 1) and the change in return is measured. Each part must
+ * hold (score = the lower of the two); a statistic a re-run cannot give
+ * (no Sharpe without spread) is unknown, never 0 or 1.
  */
 import { buildTimeGrid } from '../../engine/grid';
 import type { BacktestResult } from '../../engine/types';
@@ -72,37 +74,46 @@ export function evaluateRobustness(ctx: EvalContext, outcomes: RerunOutcome[], s
   if (is?.ok && oos?.ok) {
     const a = is.result.metrics;
     const b = oos.result.metrics;
-    const sa = a.sharpeRatio ?? 0;
-    const sb = b.sharpeRatio ?? 0;
-    // Degradation relative to the in-sample Sharpe (floored so a near-zero Sharpe does not blow it up).
-    const degradation = Math.max(0, sa - sb) / Math.max(Math.abs(sa), 0.25);
-    const score = Math.max(0, 1 - degradation);
-    parts.push(score);
-    details.outOfSample = {
-      split: `${Math.round((1 - s.outOfSampleFraction) * 100)}/${Math.round(s.outOfSampleFraction * 100)}`,
+    const split = `${Math.round((1 - s.outOfSampleFraction) * 100)}/${Math.round(s.outOfSampleFraction * 100)}`;
+    const halves = {
       inSample: { start: is.result.run.start, end: is.result.run.end, sharpe: a.sharpeRatio, returnPct: a.returnPct, trades: a.tradeCount },
       outOfSample: { start: oos.result.run.start, end: oos.result.run.end, sharpe: b.sharpeRatio, returnPct: b.returnPct, trades: b.tradeCount },
-      score,
     };
-    reasons.push(
-      `Out of sample (last ${Math.round(s.outOfSampleFraction * 100)}%, from ${oos.result.run.start}): Sharpe ${fmt(b.sharpeRatio)} and return ${fmt(b.returnPct)}% vs in sample Sharpe ${fmt(a.sharpeRatio)} and return ${fmt(a.returnPct)}%${score < 0.5 ? ': the edge does not carry over' : ''}.`,
-    );
+    if (a.sharpeRatio === null || b.sharpeRatio === null) {
+      // A missing statistic is unknown: neither a perfect score nor a zero.
+      const missing = [a.sharpeRatio === null ? `in sample (${a.tradeCount} trades)` : '', b.sharpeRatio === null ? `out of sample (${b.tradeCount} trades)` : ''].filter(Boolean).join(' and ');
+      details.outOfSample = { split, ...halves, score: null };
+      reasons.push(`Out of sample: unknown — no Sharpe ratio ${missing} (no spread in its returns), so the split cannot say whether the edge carries over (return ${fmt(b.returnPct)}% out of sample vs ${fmt(a.returnPct)}% in sample).`);
+    } else {
+      const sa = a.sharpeRatio;
+      const sb = b.sharpeRatio;
+      // Degradation relative to the in-sample Sharpe (floored so a near-zero Sharpe does not blow it up).
+      const degradation = Math.max(0, sa - sb) / Math.max(Math.abs(sa), 0.25);
+      const score = Math.max(0, 1 - degradation);
+      parts.push(score);
+      details.outOfSample = { split, ...halves, score };
+      reasons.push(
+        `Out of sample (last ${Math.round(s.outOfSampleFraction * 100)}%, from ${oos.result.run.start}): Sharpe ${fmt(sb)} and return ${fmt(b.returnPct)}% vs in sample Sharpe ${fmt(sa)} and return ${fmt(a.returnPct)}%${score < 0.5 ? ': the edge does not carry over' : ''}.`,
+      );
+    }
   } else if (is || oos) {
     reasons.push(`The out-of-sample split could not run: ${[is, oos].filter((o) => o && !o.ok).map((o) => (o as { error: string }).error).join('; ')}`);
   }
 
   const shifts = outcomes.filter((o) => o.label.startsWith('param '));
   if (shifts.length) {
-    const baseReturn = base.metrics.returnPct ?? 0;
+    const baseReturn = base.metrics.returnPct ?? 0; // null only without equity, which a run with trades always has
     const denominator = Math.max(Math.abs(baseReturn), s.returnFloorPct);
     const perParam = new Map<string, { worst: number; returns: Record<string, number | null> }>();
     for (const o of shifts) {
       const [, name, value] = /^param (\w+)=(.+)$/.exec(o.label)!;
       const entry = perParam.get(name) ?? { worst: 0, returns: {} };
-      if (o.ok) {
-        const r = o.result.metrics.returnPct ?? 0;
+      if (o.ok && o.result.metrics.returnPct !== null) {
+        const r = o.result.metrics.returnPct;
         entry.returns[value] = r;
         entry.worst = Math.max(entry.worst, Math.abs(r - baseReturn) / denominator);
+      } else if (o.ok) {
+        entry.returns[value] = null; // no return: unknown, not counted either way
       } else {
         entry.returns[value] = null;
         entry.worst = Infinity;
@@ -117,7 +128,10 @@ export function evaluateRobustness(ctx: EvalContext, outcomes: RerunOutcome[], s
     details.sensitivity = { shiftPct: s.paramShiftPct, baseReturnPct: baseReturn, params: Object.fromEntries([...perParam].map(([k, v]) => [k, { ...v.returns, relativeChange: Number.isFinite(v.worst) ? v.worst : null }])), score };
     const e = perParam.get(worstName)!;
     const tried = Object.entries(e.returns).map(([v, r]) => `${worstName}=${v}: ${r === null ? 'failed' : `${fmt(r)}%`}`).join(', ');
-    reasons.push(`Moving each of ${perParam.size} numeric param(s) ±${s.paramShiftPct}%: the most sensitive is ${worstName} (${tried}; return ${fmt(baseReturn)}% as written).`);
+    const line = `Moving each of ${perParam.size} numeric param(s) ±${s.paramShiftPct}%: the most sensitive is ${worstName} (${tried}; return ${fmt(baseReturn)}% as written)${score < 0.5 ? ': a fragile parameter' : ''}.`;
+    // The part that fails the check is said first.
+    if (score < 0.5) reasons.unshift(line);
+    else reasons.push(line);
     if (score < 0.5) {
       findings.push({ message: `Fragile parameter: moving ${worstName} by ±${s.paramShiftPct}% changes the return a lot (${tried} vs ${fmt(baseReturn)}%).`, severity: 'warning', anchor: { kind: 'param', name: worstName } });
     }
@@ -125,7 +139,11 @@ export function evaluateRobustness(ctx: EvalContext, outcomes: RerunOutcome[], s
     reasons.push('No numeric params to shift: put periods and thresholds in `params` so they can be tested and tuned.');
   }
 
-  if (parts.length === 0) return errored(ROBUSTNESS, reasons.join(' ') || 'Every robustness re-run failed.', details);
-  const score = parts.reduce((a, b) => a + b, 0) / parts.length;
+  if (parts.length === 0) {
+    if (outcomes.some((o) => o.ok)) return skipped(ROBUSTNESS, `Unknown: ${reasons.join(' ')}`, details);
+    return errored(ROBUSTNESS, reasons.join(' ') || 'Every robustness re-run failed.', details);
+  }
+  // Each part must hold on its own: a fragile parameter fails the check however well the split went.
+  const score = Math.min(...parts);
   return scored(ROBUSTNESS, score, score >= 0.5, reasons, details, findings);
 }
