@@ -39,10 +39,10 @@ export interface EvaluateSettings {
     outOfSampleFraction: number;
     /** How far each numeric param is moved, percent (both ways). */
     paramShiftPct: number;
-    /** Return change (percentage points, relative to max(|return|, returnFloorPct)) that scores 0. */
-    maxReturnChange: number;
-    /** Floor of the denominator when comparing returns, percentage points. */
-    returnFloorPct: number;
+    /** Drop of the Sharpe ratio under a param shift, relative to max(|Sharpe|, sharpeFloor), that scores 0. */
+    maxSharpeChange: number;
+    /** Floor of the Sharpe ratio the sensitivity check divides by. */
+    sharpeFloor: number;
     /** At most this many numeric params are shifted (the first ones in `params`). */
     maxParams: number;
   };
@@ -109,7 +109,7 @@ export const DEFAULT_EVALUATE_SETTINGS: EvaluateSettings = {
   integrity: { relativeTolerance: 1e-6 },
   lookahead: { cutPoints: 5 },
   risk: { maxDrawdownPct: 35, maxExposurePct: 150, minTrades: 5, maxTradeLossPct: 25, maxLeverage: 1.05, maxRejectedPct: 10 },
-  robustness: { outOfSampleFraction: 0.3, paramShiftPct: 20, maxReturnChange: 1, returnFloorPct: 5, maxParams: 8 },
+  robustness: { outOfSampleFraction: 0.3, paramShiftPct: 20, maxSharpeChange: 1, sharpeFloor: 0.25, maxParams: 8 },
   alignment: {},
   evidence: { minTrades: 30, minYears: 2, resamples: 1000, level: 0.95, minDeflatedSharpe: 0.95 },
   costs: { realisticCommissionBps: 5, realisticSlippageBps: 5, safetyMultiple: 2 },
@@ -175,8 +175,8 @@ export const EVALUATE_SETTING_SPECS: readonly EvaluateSettingSpec[] = [
   { key: 'risk.maxRejectedPct', type: 'number', minimum: 0, maximum: 100, description: 'Highest share of orders the broker may reject (not enough buying power, bad sizes) before the risk check fails, percent.' },
   { key: 'robustness.outOfSampleFraction', type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Last share of the data run separately as the out-of-sample part (0.3 = the last 30 %).' },
   { key: 'robustness.paramShiftPct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'How far the parameter sensitivity check moves each numeric param, percent, both ways.' },
-  { key: 'robustness.maxReturnChange', type: 'number', exclusiveMinimum: 0, description: 'Relative return change under a param shift that scores 0 (1 = the return changes by its own size).' },
-  { key: 'robustness.returnFloorPct', type: 'number', exclusiveMinimum: 0, description: 'Floor of the return the parameter sensitivity check divides by, percentage points.' },
+  { key: 'robustness.maxSharpeChange', type: 'number', exclusiveMinimum: 0, description: 'Drop of the Sharpe ratio under a param shift, relative to the Sharpe as written, that scores 0 (1 = the Sharpe falls by its own size, to 0); the check fails at half of it.' },
+  { key: 'robustness.sharpeFloor', type: 'number', exclusiveMinimum: 0, description: 'Floor of the Sharpe ratio the parameter sensitivity check divides by (so a near-zero Sharpe does not blow the relative drop up).' },
   { key: 'robustness.maxParams', type: 'integer', minimum: 0, maximum: 50, description: 'Most numeric params shifted by the sensitivity check (the first ones in `params`); each costs two sandbox runs.' },
   { key: 'evidence.minTrades', type: 'integer', minimum: 1, description: 'Fewest closed trades for the result to count as evidence; fewer makes the verdict "insufficient evidence".' },
   { key: 'evidence.minYears', type: 'number', exclusiveMinimum: 0, description: 'Shortest test, calendar years; shorter makes the verdict "insufficient evidence".' },

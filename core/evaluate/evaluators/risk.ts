@@ -120,6 +120,7 @@ function explain(c: RiskCheck, bar: number, time: string | undefined, rejected: 
     case 'max drawdown':
       return `Max drawdown −${fmt(c.value)}% is deeper than the ${c.limit.slice(2)} limit (strategyLab.evaluate.risk.maxDrawdownPct).`;
     case 'exposure':
+      if (c.value === Infinity) return `Equity fell to 0 or below on bar ${bar}${time ? ` (${time})` : ''} while a position was open: the position (typically a short with no stop) lost more than the whole account (strategyLab.evaluate.risk.maxExposurePct).`;
       return `Gross exposure reached ${fmt(c.value)}% of equity on bar ${bar}${time ? ` (${time})` : ''}, above the ${c.limit.slice(2)} limit: a position (typically a short with no stop) grew far beyond its size at entry (strategyLab.evaluate.risk.maxExposurePct).`;
     case 'rejected orders':
       return `${describeRejections(rejected, orders)}: ${fmt(c.value)}% of the orders, above the ${c.limit.slice(2)} limit. The backtest is not the strategy as written; size orders within the buying power (no leverage).`;

@@ -3,7 +3,8 @@
  * strategy runs separately on the first part and the last part of the data
  * (default 70 % / 30 %), and the Sharpe ratios are compared. (2) Parameter
  * sensitivity: each numeric param is moved ±20 % (whole numbers stay whole
- * and move at least 1) and the change in return is measured. Each part must
+ * and move at least 1) and the drop in Sharpe ratio is measured (the Sharpe,
+ * not the return: a sizing param scales the return by design). Each part must
  * hold (score = the lower of the two); a statistic a re-run cannot give
  * (no Sharpe without spread) is unknown, never 0 or 1.
  */
@@ -101,39 +102,43 @@ export function evaluateRobustness(ctx: EvalContext, outcomes: RerunOutcome[], s
   }
 
   const shifts = outcomes.filter((o) => o.label.startsWith('param '));
-  if (shifts.length) {
-    const baseReturn = base.metrics.returnPct ?? 0; // null only without equity, which a run with trades always has
-    const denominator = Math.max(Math.abs(baseReturn), s.returnFloorPct);
-    const perParam = new Map<string, { worst: number; returns: Record<string, number | null> }>();
+  const baseSharpe = base.metrics.sharpeRatio;
+  if (shifts.length && baseSharpe === null) {
+    reasons.push('Parameter sensitivity: unknown — the run has no Sharpe ratio (no spread in its returns) to compare the shifted runs with.');
+  } else if (shifts.length && baseSharpe !== null) {
+    const baseReturn = base.metrics.returnPct;
+    const denominator = Math.max(Math.abs(baseSharpe), s.sharpeFloor);
+    const perParam = new Map<string, { worst: number; runs: Record<string, { sharpe: number | null; returnPct: number | null; trades: number } | null> }>();
     for (const o of shifts) {
       const [, name, value] = /^param (\w+)=(.+)$/.exec(o.label)!;
-      const entry = perParam.get(name) ?? { worst: 0, returns: {} };
-      if (o.ok && o.result.metrics.returnPct !== null) {
-        const r = o.result.metrics.returnPct;
-        entry.returns[value] = r;
-        entry.worst = Math.max(entry.worst, Math.abs(r - baseReturn) / denominator);
-      } else if (o.ok) {
-        entry.returns[value] = null; // no return: unknown, not counted either way
-      } else {
-        entry.returns[value] = null;
+      const entry = perParam.get(name) ?? { worst: 0, runs: {} };
+      if (!o.ok) {
+        // A shift that crashes the strategy is as fragile as it gets.
+        entry.runs[value] = null;
         entry.worst = Infinity;
+      } else {
+        const m = o.result.metrics;
+        entry.runs[value] = { sharpe: m.sharpeRatio, returnPct: m.returnPct, trades: m.tradeCount };
+        // No trade at all: a flat curve, whose edge is exactly 0 (known). Any other missing Sharpe is unknown and not counted.
+        const sharpe = m.sharpeRatio ?? (m.tradeCount === 0 ? 0 : null);
+        if (sharpe !== null) entry.worst = Math.max(entry.worst, Math.max(0, baseSharpe - sharpe) / denominator);
       }
       perParam.set(name, entry);
     }
     let worstName = '';
-    let worst = 0;
-    for (const [name, e] of perParam) if (e.worst >= worst) [worst, worstName] = [e.worst, name];
-    const score = Math.max(0, 1 - worst / s.maxReturnChange);
+    let worst = -1;
+    for (const [name, e] of perParam) if (e.worst > worst) [worst, worstName] = [e.worst, name];
+    const score = Math.max(0, 1 - worst / s.maxSharpeChange);
     parts.push(score);
-    details.sensitivity = { shiftPct: s.paramShiftPct, baseReturnPct: baseReturn, params: Object.fromEntries([...perParam].map(([k, v]) => [k, { ...v.returns, relativeChange: Number.isFinite(v.worst) ? v.worst : null }])), score };
+    details.sensitivity = { shiftPct: s.paramShiftPct, baseSharpe, baseReturnPct: baseReturn, params: Object.fromEntries([...perParam].map(([k, v]) => [k, { ...v.runs, relativeDrop: Number.isFinite(v.worst) ? v.worst : null }])), score };
     const e = perParam.get(worstName)!;
-    const tried = Object.entries(e.returns).map(([v, r]) => `${worstName}=${v}: ${r === null ? 'failed' : `${fmt(r)}%`}`).join(', ');
-    const line = `Moving each of ${perParam.size} numeric param(s) ±${s.paramShiftPct}%: the most sensitive is ${worstName} (${tried}; return ${fmt(baseReturn)}% as written)${score < 0.5 ? ': a fragile parameter' : ''}.`;
+    const tried = Object.entries(e.runs).map(([v, r]) => `${worstName}=${v}: ${r === null ? 'failed' : `Sharpe ${fmt(r.sharpe)}, return ${fmt(r.returnPct)}%${r.trades === 0 ? ', no trade' : ''}`}`).join('; ');
+    const line = `Moving each of ${perParam.size} numeric param(s) ±${s.paramShiftPct}%: the most sensitive is ${worstName} (${tried}; Sharpe ${fmt(baseSharpe)}, return ${fmt(baseReturn)}% as written)${score < 0.5 ? ': a fragile parameter, the edge falls apart next to the chosen value' : ''}.`;
     // The part that fails the check is said first.
     if (score < 0.5) reasons.unshift(line);
     else reasons.push(line);
     if (score < 0.5) {
-      findings.push({ message: `Fragile parameter: moving ${worstName} by ±${s.paramShiftPct}% changes the return a lot (${tried} vs ${fmt(baseReturn)}%).`, severity: 'warning', anchor: { kind: 'param', name: worstName } });
+      findings.push({ message: `Fragile parameter: moving ${worstName} by ±${s.paramShiftPct}% drops the Sharpe ratio from ${fmt(baseSharpe)} (${tried}).`, severity: 'warning', anchor: { kind: 'param', name: worstName } });
     }
   } else if (Object.keys(base.run.params).length === 0) {
     reasons.push('No numeric params to shift: put periods and thresholds in `params` so they can be tested and tuned.');
