@@ -27,9 +27,8 @@ export function evaluateRisk(ctx: EvalContext): EvaluatorResult {
   const ledger = rebuildLedger(ctx.series, r.fills, r.run.options.cash);
   // Exposure: the peak of gross position value / equity at any bar (a short running against the strategy grows it).
   const peak = argMax(ledger.leverage);
-  // Leverage: the same ratio on the bars where the strategy opened or added to a position, i.e. what it chose to take on.
-  const entryBars = entryFillSteps(ledger.grid, r);
-  const lev = argMax(ledger.leverage, entryBars);
+  // Leverage: the same ratio right after each fill that opened or added to a position, at its fill price: what the strategy chose to take on.
+  const lev = entryLeverage(ctx.series, ledger.grid, r);
   const rejected = rejections(r);
   const drawdown = m.maxDrawdownPct === null ? 0 : -m.maxDrawdownPct;
   const exposurePct = peak.value * 100;
@@ -56,26 +55,45 @@ export function evaluateRisk(ctx: EvalContext): EvaluatorResult {
   }, findings);
 }
 
-function argMax(values: Float64Array, only?: number[]): { value: number; index: number } {
+function argMax(values: Float64Array): { value: number; index: number } {
   let value = 0;
   let index = 0;
-  for (const i of only ?? values.keys()) {
+  for (let i = 0; i < values.length; i++) {
     if (values[i] > value) [value, index] = [values[i], i];
   }
   return { value, index };
 }
 
-/** Grid steps of the fills that opened or added to a position (not the ones that reduced or closed it). */
-function entryFillSteps(grid: Float64Array, r: NonNullable<EvalContext['result']>): number[] {
+/**
+ * Gross position value / equity right after each fill that opened or added to a position, valued at the fill
+ * price (other symbols at their last close before it): the leverage taken on, not a later move of the price.
+ */
+function entryLeverage(series: EvalContext['series'], grid: Float64Array, r: NonNullable<EvalContext['result']>): { value: number; index: number } {
+  const bySymbol = new Map(series.map((s) => [s.symbol, s]));
   const held = new Map<string, number>();
-  const steps: number[] = [];
+  let cash = r.run.options.cash;
+  let value = 0;
+  let index = 0;
   for (const f of [...r.fills].sort((a, b) => a.time - b.time)) {
     const before = held.get(f.symbol) ?? 0;
     const after = before + (f.side === 'buy' ? f.shares : -f.shares);
     held.set(f.symbol, after);
-    if (Math.abs(after) > Math.abs(before) + 1e-12) steps.push(lowerBound(grid, f.time));
+    cash -= (f.side === 'buy' ? f.shares : -f.shares) * f.price + f.commission;
+    if (Math.abs(after) <= Math.abs(before) + 1e-12) continue;
+    let gross = 0;
+    let net = 0;
+    for (const [symbol, shares] of held) {
+      if (shares === 0) continue;
+      const s = bySymbol.get(symbol);
+      const price = symbol === f.symbol ? f.price : s ? s.close[Math.max(0, lowerBound(s.time, f.time) - 1)] : NaN;
+      gross += Math.abs(shares * price);
+      net += shares * price;
+    }
+    const equity = cash + net;
+    const lev = equity > 0 ? gross / equity : Infinity;
+    if (lev > value) [value, index] = [lev, lowerBound(grid, f.time)];
   }
-  return steps;
+  return { value, index };
 }
 
 export interface Rejections {
