@@ -1,6 +1,6 @@
 /**
  * The run options `backtest` and `evaluate` share: cash, commission, fixed fee, slippage, fill policy and
- * params. One parser, so both commands accept the same flags with the same checks (docs/cli.md).
+ * params. One parser, so both commands accept the same flags with the same checks (docs/evaluate.md).
  */
 import { resolveOptions } from '../engine/simulate';
 import type { BacktestOptions, FillPolicy } from '../engine/types';

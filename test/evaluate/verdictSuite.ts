@@ -45,7 +45,7 @@ export function suiteSource(c: SuiteCase): string {
 
 export async function evaluateCase(c: SuiteCase): Promise<EvaluationReport> {
   const source = suiteSource(c);
-  const symbol = /symbols:\s*\[\s*'(\w+)'/.exec(source)?.[1];
+  const symbol = (c.kind === 'flawed' ? c.symbol : undefined) ?? /symbols:\s*\[\s*'(\w+)'/.exec(source)?.[1];
   if (!symbol) throw new Error(`${c.file}: no config.symbols`);
   let series = await seriesOf(symbol);
   if (c.kind === 'flawed' && (c.from || c.to)) series = sliceSeries(series, c.from ? parseTime(c.from) : -Infinity, c.to ? parseTime(c.to) : Infinity);
@@ -66,7 +66,7 @@ function explain(report: EvaluationReport): string {
 }
 
 export function flawedTest(c: FlawedCase): void {
-  it(`${c.file}: ${c.flaw} → named by ${c.evaluator}, verdict below every honest strategy`, async () => {
+  it(`${c.file}${c.symbol ? ` on ${c.symbol}` : ''}: ${c.flaw} → named by ${c.evaluator}, verdict below every honest strategy`, async () => {
     const report = await evaluateCase(c);
     const why = explain(report);
     assert.ok(report.verdict.rank < HONEST_FLOOR, `flawed strategy ranks ${report.verdict.rank}, not below ${HONEST_FLOOR}:\n  ${why}`);

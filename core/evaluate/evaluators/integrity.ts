@@ -12,7 +12,7 @@ import type { Metrics, TradeStat } from '../../metrics/types';
 import type { EvalContext } from '../context';
 import { count, fmt } from '../context';
 import { checkFillRealism } from '../fillRealism';
-import { barAt, rebuildLedger } from '../ledger';
+import { barAt, equityColumns, rebuildLedger } from '../ledger';
 import { scored, skipped, type EvaluatorResult } from '../types';
 
 export const INTEGRITY = { id: 'integrity', name: 'Result integrity', kind: 'deterministic' } as const;
@@ -149,12 +149,7 @@ function tradePnl(r: BacktestResult, tol: number): Check {
 function metricsAgree(ctx: EvalContext, r: BacktestResult, tol: number): Check {
   const name = 'Metrics recomputed agree';
   const n = r.equity.length;
-  const time = new Float64Array(n);
-  const equity = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    time[i] = parseTime(r.equity[i].time);
-    equity[i] = r.equity[i].equity;
-  }
+  const { time, equity } = equityColumns(r);
   const last = n - 1;
   const trades: TradeStat[] = r.trades.map((t) => ({
     entryBar: t.entryBar,

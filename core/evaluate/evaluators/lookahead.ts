@@ -132,7 +132,7 @@ function sameOrder(x: OrderRecord, y: OrderRecord): boolean {
   return true;
 }
 
-export function describe(o: OrderRecord | undefined): string {
+function describe(o: OrderRecord | undefined): string {
   if (!o) return 'no order';
   const price = o.limit !== undefined ? ` limit ${o.limit}` : o.stop !== undefined ? ` stop ${o.stop}` : '';
   const fill = o.fillPrice !== undefined ? `, filled ${o.shares ?? ''} at ${o.fillPrice}` : `, ${o.status}`;

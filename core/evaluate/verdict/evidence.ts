@@ -9,6 +9,7 @@ import type { BacktestResult } from '../../engine/types';
 import { parseTime } from '../../engine/time';
 import { detectSampling, periodReturns } from '../../metrics/periods';
 import { annualise } from '../../metrics/returns';
+import { equityColumns } from '../ledger';
 import type { EvaluateSettings } from '../settings';
 import type { Evidence } from './types';
 import { bootstrapIntervals, defaultBlockLength, deflatedSharpe, meanOf, moments, probabilisticSharpe } from './stats';
@@ -38,13 +39,7 @@ export function testYears(result: BacktestResult): number {
  *   run history plus the parameter variants the robustness check ran.
  */
 export function computeEvidence(result: BacktestResult, settings: EvaluateSettings['evidence'], trials: number): Evidence {
-  const n = result.equity.length;
-  const time = new Float64Array(n);
-  const equity = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    time[i] = parseTime(result.equity[i].time);
-    equity[i] = result.equity[i].equity;
-  }
+  const { time, equity } = equityColumns(result);
   const sampling = detectSampling(time);
   const returns = periodReturns(time, equity, sampling.period);
   const ppy = sampling.periodsPerYear;
