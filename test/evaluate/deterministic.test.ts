@@ -44,6 +44,19 @@ describe('code validation', () => {
     const line = source.split('\n').findIndex((l) => l.includes('purchase')) + 1;
     assert.ok(r.findings?.some((f) => f.anchor.kind === 'line' && f.anchor.line === line && f.severity === 'error'));
   });
+
+  it('never shows PASS with a score below 0.5: warnings cost score, but a pass stays a pass', async () => {
+    // Two SL042 warnings (Math.random) at 0.4 each would leave 0.2 (it used to go to 0.00 with 12 warnings).
+    const source = example('rsi-reversion').replace('if (value === undefined) return;', 'if (value === undefined || Math.random() > 2 || Math.random() > 2) return;');
+    const ctx = await contextFor(source, [sampleAapl()], { settings: { validation: { warningPenalty: 0.4 } } });
+    const r = evaluateValidation(ctx);
+    assert.equal(r.details?.warnings, 2);
+    assert.equal(r.status, 'passed');
+    assert.equal(r.score, 0.5);
+    const one = evaluateValidation(await contextFor(source.replace(' || Math.random() > 2) return;', ') return;'), [sampleAapl()], { settings: { validation: { warningPenalty: 0.4 } } }));
+    assert.equal(one.details?.warnings, 1);
+    assert.equal(one.score, 0.6, 'above the floor the penalty still counts');
+  });
 });
 
 describe('execution', () => {
