@@ -46,13 +46,16 @@ export function computeEvidence(result: BacktestResult, settings: EvaluateSettin
   const opts = { resamples: settings.resamples, level: settings.level, seed: BOOTSTRAP_SEED };
   const [sharpe, ret] = bootstrapIntervals(
     returns,
-    [(s) => annualise(s, ppy, 0).sharpe, (s) => { const a = annualise(s, ppy, 0).returnAnn; return a === null ? null : a * 100; }],
+    (s) => {
+      const a = annualise(s, ppy, 0);
+      return [a.sharpe, a.returnAnn === null ? null : a.returnAnn * 100];
+    },
     { ...opts, meanBlock: defaultBlockLength(returns.length) },
   );
   const blockNote = `stationary block bootstrap of ${returns.length.toLocaleString('en-US')} ${sampling.period} returns, ${settings.resamples.toLocaleString('en-US')} resamples, mean block ${defaultBlockLength(returns.length)}`;
   const tradeReturns = Float64Array.from(result.trades.filter((t) => !t.open).map((t) => t.returnPct));
   const [trade] = tradeReturns.length >= MIN_TRADES_FOR_TRADE_CI
-    ? bootstrapIntervals(tradeReturns, [meanOf], { ...opts, meanBlock: 1 })
+    ? bootstrapIntervals(tradeReturns, (s) => [meanOf(s)], { ...opts, meanBlock: 1 })
     : [null];
   const m = moments(returns);
   const sr = m ? m.mean / m.std : null;

@@ -51,23 +51,23 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /**
  * Percentile intervals of several statistics over the same `resamples` resamples of `values` (stationary
- * bootstrap with mean block `meanBlock`; 1 = i.i.d.). Resamples where a statistic is null or not finite are
- * dropped for that statistic; its interval is null when more than half are (it would describe another
+ * bootstrap with mean block `meanBlock`; 1 = i.i.d.). `statistics` returns one value per statistic for a
+ * resample (computed together: they often share the work). Resamples where a statistic is null or not finite
+ * are dropped for that statistic; its interval is null when more than half are (it would describe another
  * population), or with fewer than 2 values.
  */
 export function bootstrapIntervals(
   values: ArrayLike<number>,
-  statistics: ((sample: Float64Array) => number | null)[],
+  statistics: (sample: Float64Array) => readonly (number | null)[],
   opts: { resamples: number; meanBlock: number; level: number; seed: number },
 ): ({ low: number; high: number; kept: number } | null)[] {
-  if (values.length < 2) return statistics.map(() => null);
+  const count = statistics(Float64Array.from(values)).length;
+  if (values.length < 2) return new Array(count).fill(null);
   const random = seededRandom(opts.seed);
   const sample = new Float64Array(values.length);
-  const stats: number[][] = statistics.map(() => []);
+  const stats: number[][] = Array.from({ length: count }, () => []);
   for (let b = 0; b < opts.resamples; b++) {
-    stationaryResample(values, opts.meanBlock, random, sample);
-    statistics.forEach((f, k) => {
-      const v = f(sample);
+    statistics(stationaryResample(values, opts.meanBlock, random, sample)).forEach((v, k) => {
       if (v !== null && Number.isFinite(v)) stats[k].push(v);
     });
   }
