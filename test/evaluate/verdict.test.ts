@@ -168,3 +168,36 @@ describe('trials deflate the Sharpe ratio', () => {
     assert.match(e.sharpeCI.method, /stationary block bootstrap of [\d,]+ day returns, 1,000 resamples, mean block \d+/);
   });
 });
+
+describe('too good to be true and cost stress, on real runs', () => {
+  it('flags an equity curve as smooth as a straight line, and not a real one', async () => {
+    const { contextFor, example } = await import('./helpers');
+    const { evaluateTooGood, smoothness } = await import('../../core/evaluate/evaluators/toogood');
+    const ctx = await contextFor(example('rsi-reversion'), [await realAapl()], { settings: { toogood: { minTrades: 10 } } });
+    const real = evaluateTooGood(ctx);
+    assert.equal(real.status, 'passed', real.reasons.join('\n'));
+    assert.ok(smoothness(ctx.result!)! < 0.9);
+    // The same run with its equity replaced by steady 15 % a year growth: nothing else changed.
+    const result = structuredClone(ctx.result!);
+    result.equity = result.equity.map((p, i) => ({ ...p, equity: 10_000 * Math.pow(1.15, i / 252) * (1 + 0.0005 * Math.sin(i)) }));
+    assert.ok(smoothness(result)! > 0.999);
+    const smooth = evaluateTooGood({ ...ctx, result });
+    assert.equal(smooth.status, 'failed');
+    assert.match(smooth.reasons[0], /an equity curve as smooth as a straight line \(R² (0\.99\d\d|1\.0000) above 0\.99\)/);
+  });
+
+  it('reports the break-even cost and the edge per trade against the cost per trade', async () => {
+    const report = await evaluateCase(SUITE.find((c) => c.file === 'flawed-cost-daily-flip-spy')!);
+    const costs = byId(report, 'costs');
+    const d = costs.details as { edgePerTradeBps: number; costPerTradeBps: number; breakEven: { multiple: number; commissionBps: number; slippageBps: number }; ladder: { multiple: number; returnPct: number }[] };
+    assert.equal(d.costPerTradeBps, 20, '2 × (5 bps commission + 5 bps slippage)');
+    assert.ok(d.edgePerTradeBps > 0 && d.edgePerTradeBps < d.costPerTradeBps, `edge ${d.edgePerTradeBps} bps`);
+    assert.ok(d.breakEven.multiple > 0 && d.breakEven.multiple < 1, `break-even at ${d.breakEven.multiple}× realistic costs`);
+    assert.equal(d.breakEven.commissionBps, d.breakEven.multiple * 5);
+    assert.deepEqual(d.ladder.map((l) => l.multiple), [1, 2, 4, 8]);
+    assert.ok(d.ladder.every((l, i) => i === 0 || l.returnPct < d.ladder[i - 1].returnPct), 'higher costs, lower return');
+    assert.ok(report.evaluators.find((e) => e.id === 'execution')!.status === 'passed');
+    assert.ok((report.evaluators.find((e) => e.id === 'evidence')!.details!.evidence as Evidence).trades > 1000);
+    assert.match(costs.reasons[1], /^Average edge [\d.]+ bps per trade before costs vs 20\.0 bps cost per round trip/);
+  });
+});
