@@ -16,7 +16,7 @@ import type { EvaluationReport } from '../../core/evaluate/types';
 import { VERDICT_ORDER } from '../../core/evaluate/verdict/types';
 import { IN_SAMPLE_CODE } from '../../core/evaluate/verdict/verdict';
 import { RULES } from '../../core/validate/rules';
-import { sharedData } from '../helpers/paths';
+import { repoRoot, sharedData } from '../helpers/paths';
 import { SUITE, type FlawedCase, type HonestCase, type SuiteCase } from './fixtures/verdict-suite/suite';
 
 const FILES: Record<string, string> = {
@@ -40,7 +40,8 @@ function seriesOf(symbol: string): Promise<BarSeries> {
 }
 
 export function suiteSource(c: SuiteCase): string {
-  return readFileSync(resolve(import.meta.dirname, 'fixtures', 'verdict-suite', `${c.file}.strategy.ts`), 'utf8');
+  const dir = c.file.startsWith('examples/') ? repoRoot : resolve(import.meta.dirname, 'fixtures', 'verdict-suite');
+  return readFileSync(resolve(dir, `${c.file}.strategy.ts`), 'utf8');
 }
 
 export async function evaluateCase(c: SuiteCase): Promise<EvaluationReport> {
@@ -49,7 +50,7 @@ export async function evaluateCase(c: SuiteCase): Promise<EvaluationReport> {
   if (!symbol) throw new Error(`${c.file}: no config.symbols`);
   let series = await seriesOf(symbol);
   if (c.kind === 'flawed' && (c.from || c.to)) series = sliceSeries(series, c.from ? parseTime(c.from) : -Infinity, c.to ? parseTime(c.to) : Infinity);
-  return evaluateStrategy({ source, fileName: `${c.file}.strategy.ts`, series: [series], mode: 'none', options: c.kind === 'flawed' ? c.options : undefined });
+  return evaluateStrategy({ source, fileName: `${c.file.replace(/^examples\//, '')}.strategy.ts`, series: [series], mode: 'none', options: c.kind === 'flawed' ? c.options : undefined });
 }
 
 /** Scores never contradict statuses (issue 12: no PASS with score 0). */
@@ -66,7 +67,7 @@ function explain(report: EvaluationReport): string {
 }
 
 export function flawedTest(c: FlawedCase): void {
-  it(`${c.file}${c.symbol ? ` on ${c.symbol}` : ''}: ${c.flaw} → named by ${c.evaluator}, verdict below every honest strategy`, async () => {
+  it(`${c.file}${c.symbol ? ` on ${c.symbol}` : ''}${c.options?.params ? ` with ${JSON.stringify(c.options.params)}` : ''}: ${c.flaw} → named by ${c.evaluator}, verdict below every honest strategy`, async () => {
     const report = await evaluateCase(c);
     const why = explain(report);
     assert.ok(report.verdict.rank < HONEST_FLOOR, `flawed strategy ranks ${report.verdict.rank}, not below ${HONEST_FLOOR}:\n  ${why}`);
