@@ -10,3 +10,6 @@ export { DEFAULT_EVALUATE_SETTINGS, EVALUATE_SETTING_KEYS, EVALUATE_SETTING_SPEC
 export { overallScore, CRITICAL } from './score';
 export { formatReport } from './format';
 export * from './types';
+export { checksOf, verdictOf, CHECK_IDS, STRATEGY_IDS, IN_SAMPLE_CODE, type InSampleFinding } from './verdict/verdict';
+export { computeEvidence } from './verdict/evidence';
+export * from './verdict/types';

@@ -6,6 +6,8 @@
  */
 import type { BarSeries } from '../data/series';
 import { buildTimeGrid } from '../engine/grid';
+import { parseTime } from '../engine/time';
+import type { BacktestResult } from '../engine/types';
 import type { Fill } from '../sdk/types';
 
 export interface Ledger {
@@ -82,4 +84,16 @@ export function barAt(series: BarSeries, time: number): number {
     else hi = mid - 1;
   }
   return -1;
+}
+
+/** The reported equity curve as typed columns (times parsed back to ms), for the statistics recomputed from it. */
+export function equityColumns(result: BacktestResult): { time: Float64Array; equity: Float64Array } {
+  const n = result.equity.length;
+  const time = new Float64Array(n);
+  const equity = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    time[i] = parseTime(result.equity[i].time);
+    equity[i] = result.equity[i].equity;
+  }
+  return { time, equity };
 }

@@ -1,6 +1,7 @@
 /**
  * The evaluation pipeline: strategy source (+ request) + a backtest → every
- * evaluator's verdict and a weighted overall score. Untrusted code runs only
+ * evaluator's result, the checks and the strategy verdict (verdict/verdict.ts),
+ * and the legacy weighted overall score. Untrusted code runs only
  * through `runStrategy` in the caller's sandbox mode; the re-runs of the
  * look-ahead and robustness checks go out as one bounded batch.
  */
@@ -18,15 +19,20 @@ import { evaluateConformance } from './evaluators/conformance';
 import { evaluateExecution, type ExecutionFacts } from './evaluators/execution';
 import { evaluateIntegrity } from './evaluators/integrity';
 import { evaluateLookahead, lookaheadJobs } from './evaluators/lookahead';
+import { costJobs, evaluateCosts } from './evaluators/costs';
+import { determinismJobs, evaluateDeterminism } from './evaluators/determinism';
+import { evaluateEvidence } from './evaluators/evidence';
 import { evaluateRisk } from './evaluators/risk';
+import { evaluateTooGood } from './evaluators/toogood';
 import { evaluateRobustness, robustnessJobs } from './evaluators/robustness';
 import { evaluateValidation } from './evaluators/validation';
 import type { ChatClient } from './llm/client';
 import { runReviewers } from './llm/reviewers';
-import { runBatch } from './reruns';
+import { runBatch, type RerunOutcome } from './reruns';
 import { overallScore } from './score';
 import { resolveEvaluateSettings, type EvaluateSettingsInput } from './settings';
 import type { EvaluationReport, EvaluatorId, EvaluatorResult } from './types';
+import { checksOf, verdictOf, type InSampleFinding } from './verdict/verdict';
 
 export interface EvaluateInput {
   source: string;
@@ -54,6 +60,12 @@ export interface EvaluateInput {
   signal?: AbortSignal;
   /** Progress lines ("look-ahead: 6 re-runs…"). */
   onProgress?: (message: string) => void;
+  /**
+   * Variants of this strategy tried before this evaluation (refine iterations, earlier parameter sweeps; the
+   * run history keeps the count per strategy), this run included; default 1. The deflated Sharpe ratio counts
+   * them, plus the parameter variants the robustness check runs now.
+   */
+  trials?: number;
 }
 
 export async function evaluateStrategy(input: EvaluateInput): Promise<EvaluationReport> {
@@ -100,16 +112,32 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
   results.push(evaluateExecution(ctx, facts));
   results.push(evaluateIntegrity(ctx));
 
-  // One batch for every re-run: the look-ahead cuts, the sample split and the param shifts.
-  const look = result && compiled ? lookaheadJobs(ctx) : [];
-  const robust = result && compiled ? robustnessJobs(ctx) : [];
-  if (look.length + robust.length) progress(`re-running the strategy ${look.length + robust.length} times (${input.mode})`);
-  const batch = compiled && look.length + robust.length
-    ? await runBatch({ compiled, mode: input.mode, runner: input.runner, options, signal: input.signal, concurrency: settings.concurrency }, [...look, ...robust])
+  // One batch for every re-run: the look-ahead cuts, the repeat run, the sample split, the param shifts, the cost ladder.
+  const ran = !!(result && compiled);
+  const groups = {
+    lookahead: ran ? lookaheadJobs(ctx) : [],
+    determinism: ran ? determinismJobs(ctx) : [],
+    robustness: ran ? robustnessJobs(ctx) : [],
+    costs: ran ? costJobs(ctx) : [],
+  };
+  const jobs = [...groups.lookahead, ...groups.determinism, ...groups.robustness, ...groups.costs];
+  if (jobs.length) progress(`re-running the strategy ${jobs.length} times (${input.mode})`);
+  const batch = compiled && jobs.length
+    ? await runBatch({ compiled, mode: input.mode, runner: input.runner, options, signal: input.signal, concurrency: settings.concurrency }, jobs)
     : { outcomes: [], stats: { runs: 0, failed: 0, elapsedMs: 0, mode: input.mode } };
-  results.push(evaluateLookahead(ctx, batch.outcomes.slice(0, look.length), { ...batch.stats, runs: look.length }));
+  const outcomesOf = sliceGroups(batch.outcomes, groups);
+  const statsOf = (k: keyof typeof groups) => ({ ...batch.stats, runs: groups[k].length });
+  const determinism = evaluateDeterminism(ctx, outcomesOf.determinism[0], outcomesOf.lookahead, statsOf('determinism'));
+  results.push(evaluateLookahead(ctx, outcomesOf.lookahead, statsOf('lookahead'), determinism.status !== 'failed'));
+  results.push(determinism);
   results.push(evaluateRisk(ctx));
-  results.push(evaluateRobustness(ctx, batch.outcomes.slice(look.length), { ...batch.stats, runs: robust.length }));
+  results.push(evaluateRobustness(ctx, outcomesOf.robustness, statsOf('robustness')));
+  results.push(evaluateCosts(ctx, outcomesOf.costs, statsOf('costs')));
+  // Every parameter variant the robustness check tried is one more trial for the deflated Sharpe ratio.
+  const trials = Math.max(1, Math.round(input.trials ?? 1)) + groups.robustness.filter((j) => j.params).length;
+  const evidence = evaluateEvidence(ctx, trials);
+  results.push(evidence.result);
+  results.push(evaluateTooGood(ctx));
   results.push(evaluateAlignment(ctx));
   const conformance = evaluateConformance(ctx);
   results.push(conformance.result);
@@ -118,13 +146,27 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
   results.push(...(await runReviewers(ctx, input.llm, results)));
 
   const overall = overallScore(results, settings.weights);
+  const inSample = (results.find((r) => r.id === 'validation')?.details?.inSample ?? []) as InSampleFinding[];
   return {
     evaluators: results,
     ...overall,
+    checks: checksOf(results),
+    verdict: verdictOf(results, evidence.evidence, inSample, settings),
     tradeReasons: conformance.reasons,
     findings: results.flatMap((r) => r.findings ?? []),
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+/** The batch's outcomes cut back into the groups the jobs came from (same order). */
+function sliceGroups<K extends string>(outcomes: RerunOutcome[], groups: Record<K, unknown[]>): Record<K, RerunOutcome[]> {
+  const out = {} as Record<K, RerunOutcome[]>;
+  let at = 0;
+  for (const k of Object.keys(groups) as K[]) {
+    out[k] = outcomes.slice(at, at + groups[k].length);
+    at += groups[k].length;
+  }
+  return out;
 }
 
 /** The request as a structured spec, through the generator's own parser. */

@@ -27,6 +27,8 @@ export interface RerunJob {
   label: string;
   series: BarSeries[];
   params?: BacktestOptions['params'];
+  /** Run options changed for this re-run (e.g. higher commission for the cost stress). */
+  options?: Pick<BacktestOptions, 'commission' | 'commissionFixed' | 'slippageBps'>;
 }
 
 export type RerunOutcome = { label: string; ok: true; result: BacktestResult } | { label: string; ok: false; error: string };
@@ -53,7 +55,7 @@ export async function runBatch(ctx: RerunContext, jobs: RerunJob[]): Promise<{ o
         const result = await runStrategy({
           compiled: ctx.compiled,
           series: job.series,
-          options: { ...ctx.options, params, onLog: undefined },
+          options: { ...ctx.options, ...job.options, params, onLog: undefined },
           mode: ctx.mode,
           runner: ctx.runner,
           signal: ctx.signal,

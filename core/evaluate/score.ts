@@ -2,7 +2,7 @@
 import type { EvaluationReport, EvaluatorId, EvaluatorResult } from './types';
 
 /** Evaluators whose failure means the backtest's numbers cannot be trusted whatever the rest says. */
-export const CRITICAL: readonly EvaluatorId[] = ['validation', 'execution', 'integrity', 'lookahead'];
+export const CRITICAL: readonly EvaluatorId[] = ['validation', 'execution', 'integrity', 'lookahead', 'determinism'];
 
 export function overallScore(results: EvaluatorResult[], weights: Record<EvaluatorId, number>): Pick<EvaluationReport, 'overallScore' | 'basedOn' | 'of' | 'criticalFailures' | 'summary'> {
   let sum = 0;

@@ -23,28 +23,60 @@ export interface EvaluateSettings {
   risk: {
     /** Max drawdown allowed, percent (a positive number: 35 means −35 %). */
     maxDrawdownPct: number;
-    /** Highest share of time in the market allowed, percent. */
+    /** Highest gross exposure allowed at any bar, percent of equity (a full short that ran 25 % against the strategy is at 150). */
     maxExposurePct: number;
     /** Fewest trades for the statistics to mean anything. */
     minTrades: number;
     /** Worst single trade allowed, percent loss (a positive number). */
     maxTradeLossPct: number;
-    /** Highest gross exposure / equity allowed at any bar. */
+    /** Highest gross exposure / equity allowed on a bar where a position is opened or added to. */
     maxLeverage: number;
+    /** Highest share of orders the broker may reject (for lack of buying power, bad sizes), percent. */
+    maxRejectedPct: number;
   };
   robustness: {
     /** Share of the data kept for the out-of-sample run (the last part). */
     outOfSampleFraction: number;
     /** How far each numeric param is moved, percent (both ways). */
     paramShiftPct: number;
-    /** Return change (percentage points, relative to max(|return|, returnFloorPct)) that scores 0. */
-    maxReturnChange: number;
-    /** Floor of the denominator when comparing returns, percentage points. */
-    returnFloorPct: number;
+    /** Drop of the Sharpe ratio under a param shift, relative to max(|Sharpe|, sharpeFloor), that scores 0. */
+    maxSharpeChange: number;
+    /** Floor of the Sharpe ratio the sensitivity check divides by. */
+    sharpeFloor: number;
     /** At most this many numeric params are shifted (the first ones in `params`). */
     maxParams: number;
   };
   alignment: Record<string, never>;
+  evidence: {
+    /** Fewest closed trades for any statistic to count as evidence. */
+    minTrades: number;
+    /** Shortest test, calendar years. */
+    minYears: number;
+    /** Bootstrap resamples per interval. */
+    resamples: number;
+    /** Confidence level of the intervals, e.g. 0.95. */
+    level: number;
+    /** Deflated Sharpe ratio at or above which the evidence is strong ("promising"). */
+    minDeflatedSharpe: number;
+  };
+  costs: {
+    /** Realistic commission per side, basis points of traded value (US equities: 5). */
+    realisticCommissionBps: number;
+    /** Realistic slippage per market/stop fill, basis points. */
+    realisticSlippageBps: number;
+    /** The strategy must still make money at this multiple of the realistic costs. */
+    safetyMultiple: number;
+  };
+  toogood: {
+    /** Fewest trades before the too-good flags apply (fewer: the evidence check speaks instead). */
+    minTrades: number;
+    /** Annualised Sharpe above which a daily-bar result is flagged. */
+    maxSharpe: number;
+    /** Win rate above which a result is flagged, percent. */
+    maxWinRatePct: number;
+    /** R² of log equity against time above which the curve is too smooth. */
+    maxSmoothness: number;
+  };
   conformance: {
     /** Relative tolerance when re-checking a threshold at the signal bar. */
     relativeTolerance: number;
@@ -65,6 +97,10 @@ export const DEFAULT_EVALUATE_SETTINGS: EvaluateSettings = {
     robustness: 1,
     alignment: 1,
     conformance: 1,
+    determinism: 2,
+    evidence: 1,
+    costs: 1,
+    toogood: 1,
     intent: 1,
     quality: 0.5,
     realism: 1,
@@ -72,9 +108,12 @@ export const DEFAULT_EVALUATE_SETTINGS: EvaluateSettings = {
   validation: { warningPenalty: 0.1 },
   integrity: { relativeTolerance: 1e-6 },
   lookahead: { cutPoints: 5 },
-  risk: { maxDrawdownPct: 35, maxExposurePct: 100, minTrades: 5, maxTradeLossPct: 25, maxLeverage: 1.05 },
-  robustness: { outOfSampleFraction: 0.3, paramShiftPct: 20, maxReturnChange: 1, returnFloorPct: 5, maxParams: 8 },
+  risk: { maxDrawdownPct: 35, maxExposurePct: 150, minTrades: 5, maxTradeLossPct: 25, maxLeverage: 1.05, maxRejectedPct: 10 },
+  robustness: { outOfSampleFraction: 0.3, paramShiftPct: 20, maxSharpeChange: 1, sharpeFloor: 0.25, maxParams: 8 },
   alignment: {},
+  evidence: { minTrades: 30, minYears: 2, resamples: 1000, level: 0.95, minDeflatedSharpe: 0.95 },
+  costs: { realisticCommissionBps: 5, realisticSlippageBps: 5, safetyMultiple: 2 },
+  toogood: { minTrades: 30, maxSharpe: 3, maxWinRatePct: 85, maxSmoothness: 0.99 },
   conformance: { relativeTolerance: 1e-6 },
   concurrency: 2,
   llmPassScore: 0.6,
@@ -104,6 +143,10 @@ const EVALUATOR_NAMES: Record<EvaluatorId, string> = {
   robustness: 'robustness',
   alignment: 'request alignment',
   conformance: 'spec conformance',
+  determinism: 'determinism',
+  evidence: 'statistical evidence',
+  costs: 'cost stress',
+  toogood: 'too good to be true',
   intent: 'intent (LLM)',
   quality: 'code quality (LLM)',
   realism: 'realism (LLM)',
@@ -125,15 +168,28 @@ export const EVALUATE_SETTING_SPECS: readonly EvaluateSettingSpec[] = [
   { key: 'integrity.relativeTolerance', type: 'number', minimum: 0, maximum: 0.01, description: 'Relative tolerance when the integrity check compares money amounts and recomputed metrics.' },
   { key: 'lookahead.cutPoints', type: 'integer', minimum: 1, maximum: 50, description: 'Truncated re-runs of the look-ahead check (cut points spread evenly over the data); each is one more sandbox run.' },
   { key: 'risk.maxDrawdownPct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'Deepest max drawdown the risk check allows, percent (35 means no deeper than −35 %).' },
-  { key: 'risk.maxExposurePct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'Highest share of time in the market the risk check allows, percent.' },
+  { key: 'risk.maxExposurePct', type: 'number', exclusiveMinimum: 0, description: 'Highest gross exposure the risk check allows at any bar, percent of equity (a short that runs against the strategy grows past 100).' },
   { key: 'risk.minTrades', type: 'integer', minimum: 0, description: 'Fewest trades for the risk check to pass (fewer trades: the statistics mean little).' },
   { key: 'risk.maxTradeLossPct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'Worst single trade the risk check allows, percent loss (25 means no worse than −25 %).' },
-  { key: 'risk.maxLeverage', type: 'number', exclusiveMinimum: 0, description: 'Highest gross position value / equity the risk check allows at any bar.' },
+  { key: 'risk.maxLeverage', type: 'number', exclusiveMinimum: 0, description: 'Highest gross position value / equity the risk check allows when a position is opened or added to (the leverage a strategy takes on).' },
+  { key: 'risk.maxRejectedPct', type: 'number', minimum: 0, maximum: 100, description: 'Highest share of orders the broker may reject (not enough buying power, bad sizes) before the risk check fails, percent.' },
   { key: 'robustness.outOfSampleFraction', type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Last share of the data run separately as the out-of-sample part (0.3 = the last 30 %).' },
   { key: 'robustness.paramShiftPct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'How far the parameter sensitivity check moves each numeric param, percent, both ways.' },
-  { key: 'robustness.maxReturnChange', type: 'number', exclusiveMinimum: 0, description: 'Relative return change under a param shift that scores 0 (1 = the return changes by its own size).' },
-  { key: 'robustness.returnFloorPct', type: 'number', exclusiveMinimum: 0, description: 'Floor of the return the parameter sensitivity check divides by, percentage points.' },
+  { key: 'robustness.maxSharpeChange', type: 'number', exclusiveMinimum: 0, description: 'Drop of the Sharpe ratio under a param shift, relative to the Sharpe as written, that scores 0 (1 = the Sharpe falls by its own size, to 0); the check fails at half of it.' },
+  { key: 'robustness.sharpeFloor', type: 'number', exclusiveMinimum: 0, description: 'Floor of the Sharpe ratio the parameter sensitivity check divides by (so a near-zero Sharpe does not blow the relative drop up).' },
   { key: 'robustness.maxParams', type: 'integer', minimum: 0, maximum: 50, description: 'Most numeric params shifted by the sensitivity check (the first ones in `params`); each costs two sandbox runs.' },
+  { key: 'evidence.minTrades', type: 'integer', minimum: 1, description: 'Fewest closed trades for the result to count as evidence; fewer makes the verdict "insufficient evidence".' },
+  { key: 'evidence.minYears', type: 'number', exclusiveMinimum: 0, description: 'Shortest test, calendar years; shorter makes the verdict "insufficient evidence".' },
+  { key: 'evidence.resamples', type: 'integer', minimum: 100, maximum: 100000, description: 'Bootstrap resamples per confidence interval.' },
+  { key: 'evidence.level', type: 'number', exclusiveMinimum: 0.5, exclusiveMaximum: 1, description: 'Confidence level of the intervals (0.95 = 95 %).' },
+  { key: 'evidence.minDeflatedSharpe', type: 'number', minimum: 0, maximum: 1, description: 'Deflated Sharpe ratio at or above which the evidence counts as strong (verdict "promising").' },
+  { key: 'costs.realisticCommissionBps', type: 'number', minimum: 0, maximum: 1000, description: 'Realistic commission per side, basis points of traded value (5 for US equities), used by the cost stress re-runs.' },
+  { key: 'costs.realisticSlippageBps', type: 'number', minimum: 0, maximum: 1000, description: 'Realistic slippage per market or stop fill, basis points, used by the cost stress re-runs.' },
+  { key: 'costs.safetyMultiple', type: 'number', minimum: 1, maximum: 100, description: 'The strategy must still make money at this multiple of the realistic costs.' },
+  { key: 'toogood.minTrades', type: 'integer', minimum: 1, description: 'Fewest trades before the too-good-to-be-true flags apply.' },
+  { key: 'toogood.maxSharpe', type: 'number', exclusiveMinimum: 0, description: 'Annualised Sharpe ratio above which a result is flagged as too good to be true.' },
+  { key: 'toogood.maxWinRatePct', type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'Win rate above which a result is flagged as too good to be true, percent.' },
+  { key: 'toogood.maxSmoothness', type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'R² of log equity against time above which an equity curve is flagged as too smooth to be true.' },
   { key: 'conformance.relativeTolerance', type: 'number', minimum: 0, maximum: 0.01, description: 'Relative tolerance when the spec conformance check re-checks a threshold at the signal bar.' },
   { key: 'concurrency', type: 'integer', minimum: 1, maximum: 16, description: 'Evaluator re-runs (look-ahead, robustness) in flight at once.' },
   { key: 'llmPassScore', type: 'number', minimum: 0, maximum: 1, description: 'Score (0–1) at which an LLM evaluator passes.' },
@@ -197,6 +253,9 @@ export function resolveEvaluateSettings(input: EvaluateSettingsInput = {}): Eval
     risk: { ...d.risk, ...defined(input.risk) },
     robustness: { ...d.robustness, ...defined(input.robustness) },
     alignment: {},
+    evidence: { ...d.evidence, ...defined(input.evidence) },
+    costs: { ...d.costs, ...defined(input.costs) },
+    toogood: { ...d.toogood, ...defined(input.toogood) },
     conformance: { ...d.conformance, ...defined(input.conformance) },
     concurrency: input.concurrency ?? d.concurrency,
     llmPassScore: input.llmPassScore ?? d.llmPassScore,

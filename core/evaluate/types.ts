@@ -4,6 +4,7 @@
  * and `EvaluationReport` are structurally compatible with the run history's
  * `EvaluatorOutcome` / `EvaluationSummary` (core/history/types.ts).
  */
+import type { ChecksSummary, Verdict } from './verdict/types';
 
 export type EvaluatorKind = 'deterministic' | 'llm';
 export type EvaluatorStatus = 'passed' | 'failed' | 'skipped' | 'error';
@@ -17,6 +18,10 @@ export type EvaluatorId =
   | 'robustness'
   | 'alignment'
   | 'conformance'
+  | 'determinism'
+  | 'evidence'
+  | 'costs'
+  | 'toogood'
   | 'intent'
   | 'quality'
   | 'realism';
@@ -50,7 +55,7 @@ export interface EvaluatorResult {
   name: string;
   kind: EvaluatorKind;
   status: EvaluatorStatus;
-  /** 0..1; null when skipped or errored. */
+  /** 0..1; null when skipped or errored. In [0.5, 1] when passed, in [0, 0.49] when failed. */
   score: number | null;
   /** null when skipped or errored. */
   passed: boolean | null;
@@ -71,7 +76,14 @@ export interface TradeReason {
 
 export interface EvaluationReport {
   evaluators: EvaluatorResult[];
-  /** Weighted mean of the scores of the evaluators that ran; null when none ran. */
+  /** Can the result be believed as computed? (validation, execution, integrity, look-ahead, determinism) */
+  checks: ChecksSummary;
+  /** Is the strategy worth trading? A word with its reasons, capped at "do not trust" by any failed check. The answer to show. */
+  verdict: Verdict;
+  /**
+   * Legacy: the weighted mean of the scores of the evaluators that ran (null when none ran). Kept in the JSON
+   * for older readers only; it mixes the checks with the strategy's quality and is NOT the answer: use `verdict`.
+   */
   overallScore: number | null;
   /** How many evaluators the overall score is based on. */
   basedOn: number;
@@ -89,6 +101,10 @@ export interface EvaluationReport {
   elapsedMs: number;
 }
 
+/** Lowest score of a passed evaluator, and highest of a failed one. */
+export const PASS_FLOOR = 0.5;
+export const FAIL_CEILING = 0.49;
+
 export function scored(
   base: { id: EvaluatorId; name: string; kind: EvaluatorKind },
   score: number,
@@ -97,7 +113,9 @@ export function scored(
   details?: Record<string, unknown>,
   findings?: Finding[],
 ): EvaluatorResult {
-  const s = Math.min(1, Math.max(0, Number.isFinite(score) ? score : 0));
+  const raw = Math.min(1, Math.max(0, Number.isFinite(score) ? score : 0));
+  // A score never contradicts its status (docs/evaluate.md): a pass scores at least 0.5, a failure below 0.5.
+  const s = passed ? Math.max(raw, PASS_FLOOR) : Math.min(raw, FAIL_CEILING);
   return { ...base, status: passed ? 'passed' : 'failed', score: s, passed, reasons, ...(details ? { details } : {}), ...(findings?.length ? { findings } : {}) };
 }
 

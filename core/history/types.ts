@@ -3,10 +3,10 @@
  * (strategy source, options, data window, result), as one JSON file under
  * `.strategy-lab/runs/`.
  */
+import type { ChecksSummary, Verdict } from '../evaluate/verdict/types';
 import type { BacktestResult } from '../engine/types';
 import type { SandboxMode } from '../run/runStrategy';
 import type { StrategyParams } from '../sdk/types';
-import type { ChecksSummary, Verdict } from '../evaluate/verdict/types';
 
 export const RUN_SCHEMA = 1;
 
@@ -43,14 +43,14 @@ export interface EvaluatorOutcome {
 
 export interface EvaluationSummary {
   evaluators: EvaluatorOutcome[];
-  /** Weighted overall score 0..1 over the evaluators that ran; null when none ran. */
+  /** The checks (can the result be believed as computed?). Absent in runs saved before the verdict existed. */
+  checks?: ChecksSummary;
+  /** The strategy verdict (is it worth trading?): the answer to show. Absent in runs saved before the verdict existed. */
+  verdict?: Verdict;
+  /** Legacy weighted overall score 0..1 over the evaluators that ran; null when none ran. Not the answer: see `verdict`. */
   overallScore: number | null;
   /** How many evaluators the overall score is based on. */
   basedOn: number;
-  /** Can the result be believed as computed (core/evaluate/verdict/types.ts). Absent in runs saved before verdicts. */
-  checks?: ChecksSummary;
-  /** Is the strategy worth trading: a word with its reasons. Absent in runs saved before verdicts. */
-  verdict?: Verdict;
   /** Why each trade happened, in words (index into result.trades), when the request could be read as rules. */
   tradeReasons?: { trade: number; text: string }[];
   /**

@@ -26,7 +26,7 @@ describe('strategy-lab evaluate', () => {
     assert.match(stdout, /^PASS {2}Look-ahead check/m);
     assert.match(stdout, /^SKIP {2}Intent alignment \(LLM\)/m);
     assert.match(stdout, /Trades \(2 of \d+\):\n {2}1\. Entered \d{4}-\d{2}-\d{2} because RSI\(14\)=/);
-    assert.match(stdout, /Overall \d\.\d\d from 8 of 11 evaluators \(3 LLM evaluators skipped: no LLM configured\)\./);
+    assert.match(stdout, /Overall \d\.\d\d from \d+ of 15 evaluators \(3 LLM evaluators skipped: no LLM configured/);
     assert.match(stderr, /no sandbox: trusted code only/);
   });
 
@@ -34,8 +34,11 @@ describe('strategy-lab evaluate', () => {
     const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--from', '2010-01-01', '--json']);
     assert.equal(code, 0);
     const report = JSON.parse(stdout);
-    assert.equal(report.evaluators.length, 11);
-    assert.equal(report.basedOn, 8);
+    assert.equal(report.evaluators.length, 15);
+    assert.equal(report.basedOn, report.evaluators.filter((e: { score: number | null }) => e.score !== null).length);
+    assert.ok(['do-not-trust', 'insufficient-evidence', 'fragile', 'weak-evidence', 'promising'].includes(report.verdict.label));
+    assert.ok(report.checks.passed, 'an honest example passes every check');
+    assert.ok(report.verdict.evidence.sharpeCI.low < report.verdict.evidence.sharpeCI.high);
     assert.ok(Array.isArray(report.diagnostics));
     for (const d of report.diagnostics) assert.ok(d.line >= 1 && typeof d.message === 'string');
     assert.equal(report.evaluators.find((e: { id: string }) => e.id === 'execution').details.start, '2010-01-04');
@@ -48,21 +51,48 @@ describe('strategy-lab evaluate', () => {
     assert.match(alignment.reasons.join(' '), /ticker MSFT/);
   });
 
-  it('exits 1 when a critical evaluator fails', async () => {
+  it('exits 1 when the verdict is "do not trust" (a failed check)', async () => {
     delete (globalThis as { __evaluateFixtureCloses?: unknown }).__evaluateFixtureCloses;
     const { code, stdout } = await run([resolve(import.meta.dirname, 'fixtures', 'leaky-cache.strategy.ts'), '--sandbox', 'none']);
     assert.equal(code, 1);
-    assert.match(stdout, /^FAIL {2}Look-ahead check/m);
-    assert.match(stdout, /Do not trust these numbers: .*lookahead failed/);
+    assert.match(stdout, /^FAIL {2}Determinism/m);
+    assert.match(stdout, /state survives from one run into the next/);
+    assert.match(stdout, /Do not trust these numbers: .*determinism failed/);
+  });
+
+  it('exits 0 for a result that can be believed even when the strategy is not worth trading (insufficient evidence)', async () => {
+    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--json', '--from', '2020-01-01', '--to', '2020-06-30']);
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    assert.equal(report.verdict.label, 'insufficient-evidence');
+    assert.ok(report.checks.passed);
+  });
+
+  it('takes the costs and fill options of backtest, and the trial count', async () => {
+    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--json', '--commission', '0.001', '--commission-fixed', '1', '--slippage-bps', '3', '--fill', 'close', '--cash', '50000', '--trials', '40']);
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    const execution = report.evaluators.find((e: { id: string }) => e.id === 'execution');
+    const costs = report.evaluators.find((e: { id: string }) => e.id === 'costs');
+    // The run's commission (10 bps) is above the realistic 5 bps: the cost stress starts from the run's own costs.
+    assert.deepEqual(costs.details.realistic, { commissionBps: 10, slippageBps: 5 });
+    assert.equal(report.verdict.evidence.trials, 40 + report.evaluators.find((e: { id: string }) => e.id === 'robustness').details.reruns - 2);
+    assert.ok(execution.status === 'passed');
+    const integrity = report.evaluators.find((e: { id: string }) => e.id === 'integrity');
+    assert.equal(integrity.status, 'passed', 'fills at the close with 3 bps slippage are what the orders allow');
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--commission', 'lots']), (e: unknown) => e instanceof CliError && e.code === 2 && /--commission must be a number/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--fill', 'noon']), (e: unknown) => e instanceof CliError && e.code === 2 && /fill/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--trials', '0']), (e: unknown) => e instanceof CliError && e.code === 2 && /--trials must be a whole number ≥ 1/.test(e.message));
   });
 
   it('--set changes weights and thresholds (the strategyLab.evaluate.* names)', async () => {
-    const zero = ['validation', 'execution', 'integrity', 'lookahead', 'risk', 'alignment', 'conformance'].map((id) => `weights.${id}=0`).join(',');
+    const zero = ['validation', 'execution', 'integrity', 'lookahead', 'determinism', 'risk', 'costs', 'evidence', 'toogood', 'alignment', 'conformance'].map((id) => `weights.${id}=0`).join(',');
     const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--json', '--set', zero, '--set', 'lookahead.cutPoints=2', '--set', 'risk.minTrades=1000']);
     assert.equal(code, 0);
     const report = JSON.parse(stdout);
     const byId = Object.fromEntries(report.evaluators.map((e: { id: string }) => [e.id, e]));
-    assert.equal(byId.lookahead.details.reruns, 3, '2 cuts + the repeat run');
+    assert.equal(byId.lookahead.details.reruns, 2, '2 cuts');
+    assert.equal(byId.determinism.details.reruns, 1, 'the repeat run');
     assert.equal(byId.risk.status, 'failed');
     assert.match(byId.risk.reasons.join(' '), /fewer than 1000, too few/);
     assert.equal(report.overallScore, byId.robustness.score, 'every other evaluator that ran weighs 0');
@@ -95,10 +125,10 @@ describe('strategy-lab evaluate', () => {
       return built;
     };
     let stdout = '';
-    const code = await runEvaluateCommand([EXAMPLE, '--sandbox', 'docker', '--memory-mb', '256', '--warm', '1', '--set', 'lookahead.cutPoints=1,robustness.maxParams=0', '--json'],
+    const code = await runEvaluateCommand([EXAMPLE, '--sandbox', 'docker', '--memory-mb', '256', '--warm', '1', '--set', 'lookahead.cutPoints=1,robustness.maxParams=0,costs.realisticCommissionBps=0,costs.realisticSlippageBps=0', '--json'],
       { stdout: (t) => (stdout += t), stderr: () => {} }, { env: {}, runner });
     assert.equal(code, 0);
-    assert.equal(jobs, 1 + 2 + 2, 'the backtest, 1 cut + the repeat, the sample split');
+    assert.equal(jobs, 1 + 2 + 2, 'the backtest, 1 cut + the repeat, the sample split (no cost stress at zero realistic costs)');
     assert.equal(built!.settings.limits?.memoryMb, 256);
     assert.equal(built!.settings.poolSize, 1);
     const report = JSON.parse(stdout);

@@ -13,6 +13,7 @@ import { overallScore } from '../../core/evaluate/score';
 import { DEFAULT_EVALUATE_SETTINGS, resolveEvaluateSettings } from '../../core/evaluate/settings';
 import type { EvaluatorResult } from '../../core/evaluate/types';
 import type { BacktestResult } from '../../core/engine/types';
+import type { BarSeries } from '../../core/data/series';
 import { generateOffline } from '../../core/generate/index';
 import { byId, contextFor, example, fixture, realAapl, rerun, sampleAapl } from './helpers';
 
@@ -43,6 +44,19 @@ describe('code validation', () => {
     const line = source.split('\n').findIndex((l) => l.includes('purchase')) + 1;
     assert.ok(r.findings?.some((f) => f.anchor.kind === 'line' && f.anchor.line === line && f.severity === 'error'));
   });
+
+  it('never shows PASS with a score below 0.5: warnings cost score, but a pass stays a pass', async () => {
+    // Two SL042 warnings (Math.random) at 0.4 each would leave 0.2 (it used to go to 0.00 with 12 warnings).
+    const source = example('rsi-reversion').replace('if (value === undefined) return;', 'if (value === undefined || Math.random() > 2 || Math.random() > 2) return;');
+    const ctx = await contextFor(source, [sampleAapl()], { settings: { validation: { warningPenalty: 0.4 } } });
+    const r = evaluateValidation(ctx);
+    assert.equal(r.details?.warnings, 2);
+    assert.equal(r.status, 'passed');
+    assert.equal(r.score, 0.5);
+    const one = evaluateValidation(await contextFor(source.replace(' || Math.random() > 2) return;', ') return;'), [sampleAapl()], { settings: { validation: { warningPenalty: 0.4 } } }));
+    assert.equal(one.details?.warnings, 1);
+    assert.equal(one.score, 0.6, 'above the floor the penalty still counts');
+  });
 });
 
 describe('execution', () => {
@@ -70,7 +84,7 @@ describe('result integrity', () => {
     const ctx = await contextFor(example('rsi-reversion'), [await realAapl()], { options: { commission: 0.001, slippageBps: 5 } });
     const r = evaluateIntegrity(ctx);
     assert.equal(r.status, 'passed', r.reasons.join('\n'));
-    assert.equal(checksOf(r).length, 6);
+    assert.equal(checksOf(r).length, 7);
     assert.ok(ctx.result!.fills.length > 10, 'the run must have fills for the checks to mean anything');
   });
 
@@ -97,6 +111,64 @@ describe('result integrity', () => {
   }
 });
 
+describe('fill realism (integrity)', () => {
+  const BRACKETS = `import { BaseStrategy, type Bar } from 'strategy-lab';
+export default class Brackets extends BaseStrategy {
+  static config = { symbols: ['AAPL'], timeframe: '1d' };
+  onBar(bar: Bar) {
+    const held = this.position(bar.symbol);
+    if (held === 0 && this.openOrders().length === 0) {
+      if (bar.index % 3 === 0) this.buy(bar.symbol, { limit: bar.close * 0.99, percent: 50, stopLossPct: 4, takeProfitPct: 6 });
+      else if (bar.index % 3 === 1) this.buy(bar.symbol, { stop: bar.close * 1.01, percent: 50, trailingStopPct: 5 });
+      else this.buy(bar.symbol, { percent: 50 });
+    } else if (held > 0 && bar.index % 17 === 0) this.sell(bar.symbol, { limit: bar.close * 1.01 });
+  }
+}`;
+  const fillCheck = (r: EvaluatorResult) => checksOf(r).find((c) => c.name === 'Fills as their orders allow')!;
+
+  for (const options of [{ slippageBps: 5, commission: 0.001 }, { fill: 'close' as const, slippageBps: 12 }]) {
+    it(`passes market, limit, stop and protective fills as the broker makes them (${JSON.stringify(options)})`, async () => {
+      const ctx = await contextFor(BRACKETS, [sampleAapl()], { options });
+      const types = new Set(ctx.result!.orders.filter((o) => o.status === 'filled').map((o) => o.tag ?? o.type));
+      for (const t of ['market', 'limit', 'stop', 'stop-loss', 'take-profit']) assert.ok(types.has(t), `the run must have ${t} fills (has ${[...types]})`);
+      const r = evaluateIntegrity(ctx);
+      assert.equal(fillCheck(r).ok, true, fillCheck(r).problem);
+      assert.equal(r.status, 'passed', r.reasons.join('\n'));
+    });
+  }
+
+  const forged: [string, (r: BacktestResult, s: BarSeries) => void, RegExp][] = [
+    ['a market fill at the bar\'s exact low', (r, s) => {
+      const i = r.fills.findIndex((f) => r.orders.find((o) => o.id === f.orderId)?.type === 'market' && f.side === 'buy');
+      const bar = s.time.indexOf(r.fills[i].time);
+      (r.fills[i] as { price: number }).price = s.low[bar];
+    }, /is not what its market order allows: the next open [\d.]+ ± 5 bps slippage gives [\d.]+; a forged or impossible fill/],
+    ['a fill a bar later than the order allows', (r, s) => {
+      const f = r.fills.find((x) => r.orders.find((o) => o.id === x.orderId)?.type === 'market')! as { time: number; price: number };
+      const bar = s.time.indexOf(f.time);
+      f.time = s.time[bar + 1];
+      f.price = s.open[bar + 1];
+    }, /fills at the next bar's open \(\d{4}-\d{2}-\d{2}\), not on this bar/],
+    ['a fill of an order never placed', (r) => void ((r.fills[0] as { orderId: number }).orderId = 999_999), /order #999999, which the run never placed: a forged fill/],
+    ['a limit buy filled above its limit', (r) => {
+      const o = r.orders.find((x) => x.type === 'limit' && x.side === 'buy' && x.status === 'filled' && !x.tag)!;
+      const f = r.fills.find((x) => x.orderId === o.id)! as { price: number };
+      f.price = o.limit! * 1.002;
+    }, /is not what its limit order allows: min\(open [\d.]+, limit [\d.]+\) gives/],
+  ];
+  for (const [what, forge, problem] of forged) {
+    it(`fails ${what}`, async () => {
+      const ctx = await contextFor(BRACKETS, [sampleAapl()], { options: { slippageBps: 5 } });
+      const result = structuredClone(ctx.result!);
+      forge(result, sampleAapl());
+      const r = evaluateIntegrity({ ...ctx, result });
+      assert.equal(r.status, 'failed');
+      assert.equal(fillCheck(r).ok, false);
+      assert.match(fillCheck(r).problem!, problem);
+    });
+  }
+});
+
 describe('risk', () => {
   it('passes the RSI example on the sample within every limit', async () => {
     const r = evaluateRisk(await contextFor(example('rsi-reversion'), [sampleAapl()]));
@@ -115,12 +187,38 @@ describe('risk', () => {
     assert.match(r.reasons.join('\n'), /Max drawdown −\d+\.\d\d% is deeper than the −35% limit/);
   });
 
-  it('measures leverage: a short held while the stock rises exceeds 1×', async () => {
+  it('measures exposure: a short held while the stock rises grows far past its size at entry; it took no leverage on', async () => {
     const source = fixture('buy-and-hold').replace('this.buy(bar.symbol)', 'this.sell(bar.symbol)');
     const r = evaluateRisk(await contextFor(source, [sampleAapl()]));
-    const lev = (checksOf(r) as (Check & { value: number })[]).find((c) => c.name === 'leverage')!;
-    assert.equal(lev.ok, false);
-    assert.ok(lev.value > DEFAULT_EVALUATE_SETTINGS.risk.maxLeverage);
+    const checks = checksOf(r) as (Check & { value: number })[];
+    const exposure = checks.find((c) => c.name === 'exposure')!;
+    assert.equal(exposure.ok, false);
+    assert.ok(exposure.value > DEFAULT_EVALUATE_SETTINGS.risk.maxExposurePct);
+    const lev = checks.find((c) => c.name === 'leverage')!;
+    assert.equal(lev.ok, true, 'at its entry the short was within the buying power');
+    assert.ok(lev.value <= 1.0001);
+    assert.match(r.reasons.join('\n'), /Gross exposure reached \d[\d.,]*% of equity|Equity fell to 0 or below/);
+  });
+
+  it('an honest long-only run stays within the exposure limit: the limit can fail and pass', async () => {
+    const r = evaluateRisk(await contextFor(example('rsi-reversion'), [sampleAapl()]));
+    const exposure = (checksOf(r) as (Check & { value: number })[]).find((c) => c.name === 'exposure')!;
+    assert.equal(exposure.ok, true);
+    assert.ok(exposure.value > 50 && exposure.value <= 100, `long-only, fully invested: ${exposure.value}`);
+  });
+
+  it('reports rejected orders with the broker\'s reason and count, not "the entry never fired"', async () => {
+    const source = example('rsi-reversion').replace('this.buy(bar.symbol)', 'this.buy(bar.symbol, { shares: 1e7 })');
+    assert.notEqual(source, example('rsi-reversion'));
+    const ctx = await contextFor(source, [sampleAapl()]);
+    const rejected = ctx.result!.orders.filter((o) => o.status === 'rejected').length;
+    assert.ok(rejected > 5);
+    const r = evaluateRisk(ctx);
+    assert.equal(r.status, 'failed');
+    assert.match(r.reasons.join('\n'), new RegExp(`${rejected} of ${ctx.result!.orders.length} orders were rejected by the broker \\(not enough buying power ×${rejected}\\)`));
+    const f = r.findings!.find((x) => x.anchor.kind === 'rule' && x.anchor.role === 'entry')!;
+    assert.match(f.message, /The entry fired but no order filled: .*rejected/);
+    assert.doesNotMatch(f.message, /never fired/);
   });
 
   it('says when the entry never fired, pointed at the entry', async () => {
@@ -153,8 +251,46 @@ describe('robustness', () => {
     const { outcomes, stats } = await rerun(ctx, robustnessJobs(ctx));
     const r = evaluateRobustness(ctx, outcomes, stats);
     assert.equal(r.status, 'failed', r.reasons.join('\n'));
-    assert.match(r.reasons[0], /the edge does not carry over/);
+    assert.match(r.reasons[0], /a fragile parameter/);
+    assert.match(r.reasons.join('\n'), /the edge does not carry over/);
     assert.ok(r.findings?.some((f) => f.anchor.kind === 'param' && /entryBar|exitBar/.test(f.anchor.name)));
+  });
+
+  it('treats a missing Sharpe ratio as unknown, never as 0 or 1', async () => {
+    const ctx = await contextFor(fixture('curve-fit'), [sampleAapl()], { settings: { robustness: { maxParams: 0 } } });
+    const { outcomes, stats } = await rerun(ctx, robustnessJobs(ctx));
+    assert.equal(outcomes.length, 2, 'the two halves only');
+    const withSharpe = (o: (typeof outcomes)[number], sharpe: number | null) => {
+      assert.ok(o.ok);
+      const result = structuredClone(o.result);
+      result.metrics.sharpeRatio = sharpe;
+      return { ...o, result };
+    };
+    // Both halves without a Sharpe: nothing is known, so the check cannot pass or fail.
+    const none = evaluateRobustness(ctx, [withSharpe(outcomes[0], null), withSharpe(outcomes[1], null)], stats);
+    assert.equal(none.status, 'skipped', none.reasons.join('\n'));
+    assert.equal(none.score, null);
+    assert.match(none.reasons[0], /^Unknown: Out of sample: unknown — no Sharpe ratio in sample .* and out of sample/);
+    // Only the out-of-sample half without one, with a higher return: unknown, not "the edge does not carry over".
+    const half = evaluateRobustness(ctx, [withSharpe(outcomes[0], 0.5), withSharpe(outcomes[1], null)], stats);
+    assert.equal(half.status, 'skipped');
+    assert.doesNotMatch(half.reasons.join(' '), /does not carry over/);
+    assert.match(half.reasons.join(' '), /no Sharpe ratio out of sample/);
+  });
+
+  it('fails on one fragile parameter even when the out-of-sample split holds (each part must hold)', async () => {
+    const ctx = await contextFor(fixture('curve-fit'), [sampleAapl()]);
+    const { outcomes, stats } = await rerun(ctx, robustnessJobs(ctx));
+    const isOos = outcomes.slice(0, 2).map((o) => {
+      assert.ok(o.ok);
+      const result = structuredClone(o.result);
+      result.metrics.sharpeRatio = 1; // a perfect split
+      return { ...o, result };
+    });
+    const r = evaluateRobustness(ctx, [...isOos, ...outcomes.slice(2)], stats);
+    assert.equal((r.details?.outOfSample as { score: number }).score, 1);
+    assert.equal(r.status, 'failed', r.reasons.join('\n'));
+    assert.ok(r.score! < 0.5);
   });
 
   it('shifts params ±20%, whole numbers by at least 1, never through zero', () => {

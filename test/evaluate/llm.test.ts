@@ -49,7 +49,7 @@ describe('LLM evaluators', () => {
       assert.deepEqual(r.reasons, [`${id} reason`]);
       assert.deepEqual(r.findings?.[0].anchor, { kind: 'line', line: 12 });
     }
-    assert.equal(report.basedOn, report.of);
+    assert.equal(report.basedOn, report.evaluators.filter((e) => e.score !== null).length, 'the score rests on every evaluator that scored, the 3 reviews included');
     assert.doesNotMatch(JSON.stringify(report), new RegExp(KEY));
   });
 
@@ -79,7 +79,8 @@ describe('LLM evaluators', () => {
     assert.equal(r.status, 'error');
     assert.equal(r.score, null);
     assert.match(r.reasons[0], /replied twice without valid review JSON \("score" must be a number from 0 to 10, got 42\)/);
-    assert.equal(report.basedOn, report.of - 1);
+    assert.equal(report.basedOn, report.evaluators.filter((e) => e.score !== null).length);
+    assert.ok(report.evaluators.filter((e) => e.kind === 'llm' && e.score !== null).length === 2, 'the errored review is not counted');
     assert.match(report.summary, /1 errored/);
   });
 
@@ -99,8 +100,9 @@ describe('LLM evaluators', () => {
       assert.equal(r.status, 'skipped');
       assert.equal(r.score, null);
     }
-    assert.equal(report.basedOn, 8);
-    assert.match(report.summary, /from 8 of 11 evaluators \(3 LLM evaluators skipped: no LLM configured\)/);
+    const scoredCount = report.evaluators.filter((e) => e.score !== null).length;
+    assert.equal(report.basedOn, scoredCount);
+    assert.match(report.summary, new RegExp(`from ${scoredCount} of 15 evaluators \\(3 LLM evaluators skipped: no LLM configured`));
   });
 });
 

@@ -19,11 +19,11 @@ describe('look-ahead check', () => {
   it('passes an honest strategy on real data: every order before each cut is identical', async () => {
     const ctx = await contextFor(example('rsi-reversion'), [await realAapl()]);
     const jobs = lookaheadJobs(ctx);
-    assert.equal(jobs.length, 6); // 5 cuts + the full data again
+    assert.equal(jobs.length, 5); // 5 cuts
     const { outcomes, stats } = await rerun(ctx, jobs);
     const r = evaluateLookahead(ctx, outcomes, stats);
     assert.equal(r.status, 'passed', r.reasons.join('\n'));
-    assert.equal(r.details?.reruns, 6);
+    assert.equal(r.details?.reruns, 5);
     assert.ok(ctx.result!.orders.length > 20, 'the honest run must place orders for the comparison to mean anything');
   });
 
@@ -47,11 +47,42 @@ describe('look-ahead check', () => {
     assert.ok(r.findings?.some((f) => f.severity === 'error' && f.anchor.kind === 'method' && f.anchor.name === 'onBar'));
   });
 
-  it('fails the whole evaluation as a critical failure through the pipeline', async () => {
+  it('through the pipeline the determinism check names the leak (state between runs), and look-ahead is not judged', async () => {
     const report = await evaluateStrategy({ source: fixture('leaky-cache'), series: [sampleAapl()], mode: 'none', settings: { lookahead: { cutPoints: 2 }, robustness: { maxParams: 0 } } });
-    assert.equal(byId(report, 'lookahead').status, 'failed');
-    assert.ok(report.criticalFailures.includes('lookahead'));
-    assert.equal(byId(report, 'lookahead').details?.reruns, 3);
+    const d = byId(report, 'determinism');
+    assert.equal(d.status, 'failed');
+    assert.match(d.reasons[0], /state survives from one run into the next .*future data on cut data/);
+    assert.equal(d.details?.kind, 'state-between-runs');
+    assert.equal(byId(report, 'lookahead').status, 'skipped');
+    assert.match(byId(report, 'lookahead').reasons[0], /two full runs .* differ \(see the determinism check\)/);
+    assert.ok(report.criticalFailures.includes('determinism'));
+    assert.equal(report.verdict.label, 'do-not-trust');
+    assert.ok(report.checks.failed.includes('determinism'));
+  });
+
+  it('Math.random is nondeterminism, not future data', async () => {
+    const source = example('rsi-reversion').replace('if (value === undefined) return;', 'if (value === undefined || Math.random() < 0.3) return;');
+    assert.notEqual(source, example('rsi-reversion'));
+    const report = await evaluateStrategy({ source, series: [sampleAapl()], mode: 'none', settings: { lookahead: { cutPoints: 2 }, robustness: { maxParams: 0 } } });
+    const d = byId(report, 'determinism');
+    assert.equal(d.status, 'failed');
+    assert.match(d.reasons[0], /^The strategy is nondeterministic: two full runs on the same data gave different orders from bar \d+ .*this is not future data/);
+    assert.equal(d.details?.kind, 'random-or-clock');
+    assert.equal(byId(report, 'lookahead').status, 'skipped');
+    assert.doesNotMatch(JSON.stringify(report.evaluators.map((e) => e.reasons)), /used future data/);
+  });
+
+  it('orders placed in onEnd are not compared: an honest strategy that closes its position in onEnd passes', async () => {
+    const source = example('rsi-reversion').replace(/\n}\s*$/, `\n  onEnd() {\n    if (this.position('AAPL')) this.close('AAPL');\n  }\n}\n`);
+    assert.match(source, /onEnd\(\)/);
+    const ctx = await contextFor(source, [await realAapl()]);
+    const { outcomes, stats } = await rerun(ctx, lookaheadJobs(ctx));
+    // Without the rule, a cut run's onEnd order on its last bar would differ from the full run.
+    const flagged = outcomes.filter((o) => o.ok && firstDifference(ctx.result!, o.result, Number(/\d+/.exec(o.label)![0]), false));
+    assert.ok(flagged.length > 0, 'at least one cut ends with a position that onEnd closes');
+    const r = evaluateLookahead(ctx, outcomes, stats);
+    assert.equal(r.status, 'passed', r.reasons.join('\n'));
+    assert.match(r.reasons[0], /orders placed in onEnd left out/);
   });
 
   it('the full run of the leaky strategy alone looks fine: only the check exposes it', async () => {

@@ -40,7 +40,7 @@ function report(s: Step): VerdictReport {
     evaluators: [{ id: 'risk', name: 'Risk check', kind: 'deterministic', status: checks.every((c) => c.ok) ? 'passed' : 'failed', score: 0.5, passed: checks.every((c) => c.ok), reasons: ['stub'], details: { checks } }],
     overallScore: 0.5, basedOn: 1, of: 1, criticalFailures: [], summary: 'stub', tradeReasons: [], findings: [], elapsedMs: 1,
     ...(s.label ? { verdict: verdictFixture(s.label, [`${s.label} (stub)`], s.quality ?? 0.5), checks: checksFixture(s.failedCheck ? { [s.failedCheck]: 'stub failure' } : {}) } : {}),
-  };
+  } as VerdictReport; // without a label: a report saved before verdicts existed
 }
 
 /** Backtest and evaluation that play `sequence` in order, one entry per iteration; records what the loop passed. */

@@ -23,6 +23,8 @@ class CountingRunner extends SandboxRunner {
 }
 
 const SMALL = { lookahead: { cutPoints: 2 }, robustness: { maxParams: 1 } };
+/** No cost stress (realistic costs 0): 4 fewer containers in the real-Docker test; the fake-engine test counts them. */
+const SMALL_NO_COSTS = { ...SMALL, costs: { realisticCommissionBps: 0, realisticSlippageBps: 0 } };
 
 describe('evaluator re-runs use the given runner', () => {
   it('the runner\'s Docker host reaches every re-run (an engine that is not there fails them all, naming it)', async () => {
@@ -36,7 +38,9 @@ describe('evaluator re-runs use the given runner', () => {
       const lookahead = report.evaluators.find((e) => e.id === 'lookahead')!;
       assert.equal(lookahead.status, 'error', lookahead.reasons.join(' '));
       assert.match(lookahead.reasons[0], /Every re-run failed, first: .*\/nowhere\/strategy-lab-test\.sock/);
-      assert.equal(runner.jobs.length, 3 + 4, '2 cuts + 1 repeat, the sample split + 2 shifts of the first param');
+      assert.equal(runner.jobs.length, 3 + 4 + 4, '2 cuts + 1 repeat, the sample split + 2 shifts of the first param, 4 cost stress levels');
+      assert.equal(report.evaluators.find((e) => e.id === 'costs')!.status, 'error');
+      assert.equal(report.evaluators.find((e) => e.id === 'determinism')!.status, 'error');
       assert.ok(runner.jobs.every((j) => j.mode === 'docker'));
     } finally {
       await runner.dispose();
@@ -60,18 +64,19 @@ describe('evaluator re-runs in the real Docker sandbox', () => {
     const runner = new CountingRunner({ mode: 'docker', poolSize: 1, limits: { memoryMb: 256 } });
     try {
       await runner.warm();
-      const report = await evaluateStrategy({ source, series, mode: 'docker', runner, settings: SMALL });
-      assert.equal(runner.jobs.length, 1 + 3 + 4, 'the backtest, 3 look-ahead re-runs, 4 robustness re-runs: all through the runner');
+      const report = await evaluateStrategy({ source, series, mode: 'docker', runner, settings: SMALL_NO_COSTS });
+      assert.equal(runner.jobs.length, 1 + 3 + 4, 'the backtest, 2 look-ahead cuts and the repeat, 4 robustness re-runs: all through the runner');
       assert.deepEqual(runner.jobs.map((j) => j.bars).slice(0, 1), [series[0].length]);
       assert.ok(runner.jobs.some((j) => j.bars < series[0].length), 'cut runs get fewer bars');
       assert.ok(runner.jobs.some((j) => j.params !== undefined), 'param shifts send their params');
       const byId = Object.fromEntries(report.evaluators.map((e) => [e.id, e]));
-      for (const id of ['execution', 'integrity', 'lookahead'] as const) assert.equal(byId[id].status, 'passed', `${id}: ${byId[id].reasons.join(' ')}`);
+      for (const id of ['execution', 'integrity', 'lookahead', 'determinism'] as const) assert.equal(byId[id].status, 'passed', `${id}: ${byId[id].reasons.join(' ')}`);
       assert.equal((byId.lookahead.details as { mode: string }).mode, 'docker');
       assert.equal((byId.robustness.details as { reruns: number }).reruns, 4);
       // The same numbers as in this process: the sandbox changes where the code runs, not what it computes.
-      const local = await evaluateStrategy({ source, series, mode: 'none', settings: SMALL });
+      const local = await evaluateStrategy({ source, series, mode: 'none', settings: SMALL_NO_COSTS });
       assert.deepEqual(report.evaluators.map((e) => [e.id, e.status, e.score]), local.evaluators.map((e) => [e.id, e.status, e.score]));
+      assert.deepEqual(report.verdict, local.verdict, 'the same verdict, evidence and intervals');
     } finally {
       await runner.dispose();
     }

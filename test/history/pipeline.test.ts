@@ -108,6 +108,12 @@ test('a real evaluation report becomes the saved evaluation (in-process re-runs:
   assert.equal(evaluation.basedOn, ran.length);
   assert.ok(evaluation.overallScore !== null && evaluation.overallScore >= 0 && evaluation.overallScore <= 1);
   assert.equal(evaluation.evaluators.find((e) => e.id === 'lookahead')?.status, 'passed', 'the RSI example does not look ahead');
+  // The two answers are saved with the run, as the report had them (plain JSON: they survive the round trip).
+  assert.ok(evaluation.checks?.passed, JSON.stringify(evaluation.checks));
+  assert.deepEqual(evaluation.checks!.items.map((i) => i.id), ['validation', 'execution', 'integrity', 'lookahead', 'determinism']);
+  assert.ok(evaluation.verdict && evaluation.verdict.reasons.length > 0);
+  assert.equal(evaluation.verdict.title, { 'do-not-trust': 'Do not trust', 'insufficient-evidence': 'Insufficient evidence', fragile: 'Fragile', 'weak-evidence': 'Weak evidence', promising: 'Promising' }[evaluation.verdict.label]);
+  assert.deepEqual(JSON.parse(JSON.stringify(evaluation.verdict)), evaluation.verdict);
 });
 
 test('offline runs say so in the saved record: the cached range the bars come from is in data.note', async () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { seededRandom } from '../../core/evaluate/verdict/stats';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const dataDir = resolve(repoRoot, '..', 'shared', 'data');
@@ -74,17 +75,8 @@ export function allDatasets(): Ohlcv[] {
   return Object.values(DATASETS).map(loadCsv);
 }
 
-/** mulberry32: small, fast, deterministic PRNG in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: small, fast, deterministic PRNG in [0, 1) (the one the evaluation's bootstrap uses). */
+export const prng = seededRandom;
 
 /** Synthetic bars: a multiplicative random walk from 100 with plausible high/low/volume. */
 export function randomWalk(n: number, seed = 42): { close: Float64Array; high: Float64Array; low: Float64Array; volume: Float64Array } {

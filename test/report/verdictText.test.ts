@@ -71,7 +71,7 @@ describe('CLI text', () => {
   const report = (extra: object): EvaluationReport & Partial<Pick<EvaluationSummary, 'checks' | 'verdict'>> => ({
     evaluators: [{ id: 'risk', name: 'Risk check', kind: 'deterministic', status: 'passed', score: 0.9, passed: true, reasons: ['Drawdown within the limit.'] }],
     overallScore: 0.9, basedOn: 1, of: 1, criticalFailures: [], summary: 'Overall 0.90 from 1 of 1 evaluators.', tradeReasons: [], findings: [], elapsedMs: 5, ...extra,
-  });
+  }) as unknown as EvaluationReport; // `extra` may leave out checks and verdict: a report made before verdicts
 
   test('evaluate text ends with the verdict, its reasons and evidence, then each check pass/fail', () => {
     const text = formatReport(report({ checks: checksFixture({ lookahead: 'Signals changed when the future was cut off.' }), verdict: verdictFixture('weak-evidence', ['Only 14 trades.']) }), 'class X {}');
@@ -141,7 +141,7 @@ describe('saved runs, history rows and compare', () => {
     const saved = summarizeEvaluation(report);
     assert.deepEqual(saved.checks, checks);
     assert.deepEqual(saved.verdict, verdict);
-    const before = summarizeEvaluation({ ...report, checks: undefined, verdict: undefined });
+    const before = summarizeEvaluation({ ...report, checks: undefined, verdict: undefined } as unknown as EvaluationReport);
     assert.equal('verdict' in before || 'checks' in before, false, 'no invented verdict for a report without one');
   });
 

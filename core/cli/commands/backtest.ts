@@ -1,32 +1,27 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { writeJsonPretty } from '../../report/jsonStream';
 import { resolve } from 'node:path';
-import type { BacktestOptions, BacktestResult, FillPolicy } from '../../engine/types';
+import type { BacktestResult } from '../../engine/types';
 import { compileStrategy } from '../../strategy/compile';
 import { defaultCacheDir } from '../../data/cache';
-import { resolveOptions } from '../../engine/simulate';
 import { runStrategy } from '../../run/runStrategy';
-import { numberArg, paramArgs, parseCli } from '../args';
+import { parseCli } from '../args';
 import { formatSummary } from '../summary';
 import { phaseTimer } from '../phases';
-import { CliError, type CliIo } from '../io';
+import type { CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
+import { RUN_OPTIONS, RUN_OPTIONS_USAGE, runOptionsArg } from '../runOptionArgs';
 import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner } from '../sandboxArgs';
 
 const USAGE = `Usage: strategy-lab backtest <strategy.ts> ${DATA_USAGE}
        ${SANDBOX_RUNNER_USAGE}
-       [--cash N] [--commission F] [--commission-fixed N] [--slippage-bps N] [--fill next-open|close] [--param name=value …]
+       ${RUN_OPTIONS_USAGE}
        [--json] [--out result.json]`;
 
 const OPTIONS = {
   ...DATA_OPTIONS,
   ...SANDBOX_RUNNER_OPTIONS,
-  cash: { type: 'string' },
-  commission: { type: 'string' },
-  'commission-fixed': { type: 'string' },
-  'slippage-bps': { type: 'string' },
-  fill: { type: 'string' },
-  param: { type: 'string', multiple: true },
+  ...RUN_OPTIONS,
   json: { type: 'boolean' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -41,20 +36,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
   }
   const { file, source, info } = await readStrategyFile(positionals, USAGE);
   const sandbox = sandboxArg(values.sandbox);
-  const fill = values.fill as FillPolicy | undefined;
-  const options: BacktestOptions = {
-    cash: numberArg('cash', values.cash),
-    commission: numberArg('commission', values.commission),
-    commissionFixed: numberArg('commission-fixed', values['commission-fixed']),
-    slippageBps: numberArg('slippage-bps', values['slippage-bps']),
-    fill,
-    params: paramArgs(values.param),
-  };
-  try {
-    resolveOptions(options); // bad numbers are usage errors: say so before any data is fetched
-  } catch (err) {
-    throw new CliError((err as Error).message, 2);
-  }
+  const options = runOptionsArg(values); // bad numbers are usage errors: said before any data is fetched
 
   // Flag errors (--warm, --memory-mb) before any data is fetched.
   const runner = cliSandboxRunner(sandbox, values, io, values.json);

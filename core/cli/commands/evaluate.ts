@@ -5,21 +5,25 @@
  * LLM evaluators use OPENAI_API_KEY and the same --model/--base-url as
  * generate; without a key they are skipped.
  */
-import type { BacktestOptions } from '../../engine/types';
 import { findingsToDiagnostics } from '../../evaluate/code/diagnostics';
 import { formatReport } from '../../evaluate/format';
 import { chatClientFrom } from '../../evaluate/llm/client';
 import { evaluateStrategy } from '../../evaluate/pipeline';
 import { EvaluateSettingsError, evaluateSettingsFromFlat, type EvaluateSettings } from '../../evaluate/settings';
-import { numberArg, paramArgs, parseCli, timeoutArg } from '../args';
+import { numberArg, parseCli, timeoutArg } from '../args';
 import { resolveBaseUrl } from '../../generate/llm/failures';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
+import { RUN_OPTIONS, RUN_OPTIONS_USAGE, runOptionsArg } from '../runOptionArgs';
 import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner } from '../sandboxArgs';
 
 const USAGE = `Usage: strategy-lab evaluate <strategy.ts> [--request "..."] ${DATA_USAGE}
        ${SANDBOX_RUNNER_USAGE}
-       [--param name=value …] [--set setting=value …] [--model M] [--base-url URL] [--timeout MS] [--no-llm] [--trades N] [--json]
+       ${RUN_OPTIONS_USAGE}
+       [--trials N] [--set setting=value …] [--model M] [--base-url URL] [--timeout MS] [--no-llm] [--trades N] [--json]
+  --commission, --commission-fixed, --slippage-bps, --fill, --cash: the run's costs and fills, as for backtest; the
+             cost stress re-runs at realistic costs on top (docs/evaluate.md)
+  --trials N every variant of this strategy tried so far, this one included (default 1): the deflated Sharpe counts them
   --set      an evaluator weight or threshold, named as the strategyLab.evaluate.* setting without the prefix
              (docs/evaluate.md), e.g. --set weights.risk=2 --set risk.maxDrawdownPct=30,lookahead.cutPoints=3
   --warm N   containers kept started ahead (default 0: on few cores warming competes with the runs); one runner
@@ -30,7 +34,8 @@ const OPTIONS = {
   ...DATA_OPTIONS,
   request: { type: 'string' },
   ...SANDBOX_RUNNER_OPTIONS,
-  param: { type: 'string', multiple: true },
+  ...RUN_OPTIONS,
+  trials: { type: 'string' },
   set: { type: 'string', multiple: true },
   model: { type: 'string' },
   'base-url': { type: 'string' },
@@ -77,7 +82,9 @@ export async function runEvaluateCommand(argv: string[], io: CliIo, context: Eva
   const shown = numberArg('trades', values.trades);
   if (shown !== undefined && !(Number.isInteger(shown) && shown >= 0)) throw new CliError('--trades must be a whole number ≥ 0.', 2);
   const timeoutMs = timeoutArg(values.timeout);
-  const options: BacktestOptions = { params: paramArgs(values.param) };
+  const options = runOptionsArg(values);
+  const trials = numberArg('trials', values.trials);
+  if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1)) throw new CliError('--trials must be a whole number ≥ 1 (every variant of this strategy tried so far, this one included).', 2);
   const settings = settingsArg(values.set);
 
   const { series, label } = await loadData(values, info, io);
@@ -98,6 +105,7 @@ export async function runEvaluateCommand(argv: string[], io: CliIo, context: Eva
       mode: sandbox,
       runner,
       settings,
+      trials,
       llm,
       signal: io.signal,
       onProgress: values.json ? undefined : (m) => io.stderr(`  ${m}\n`),
@@ -108,6 +116,7 @@ export async function runEvaluateCommand(argv: string[], io: CliIo, context: Eva
   if (values.json) {
     io.stdout(`${JSON.stringify({ ...report, diagnostics: findingsToDiagnostics(source, report.findings, file), data: label }, null, 2)}\n`);
   } else io.stdout(formatReport(report, source, { trades: shown }));
-  // Exit 1 when the numbers cannot be trusted, so CI can gate on it.
-  return report.criticalFailures.length ? 1 : 0;
+  // Exit 1 when the verdict is "do not trust" (a failed check, in-sample dates, too good to be true, code
+  // that does not do what was asked), so CI can gate on it.
+  return report.verdict.label === 'do-not-trust' ? 1 : 0;
 }

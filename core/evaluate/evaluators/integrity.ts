@@ -1,7 +1,7 @@
 /**
  * Result integrity: the numbers of a run agree with each other and with the
  * data. Rebuilt independently of the broker: equity from the fills, fill
- * prices against their bars, trades inside the data, no NaN/Infinity, and
+ * prices against their bars and against what their orders allow (fillRealism.ts), trades inside the data, no NaN/Infinity, and
  * metrics recomputed with `computeMetrics` from the trades and equity.
  */
 import { buyAndHold } from '../../engine/backtest';
@@ -11,7 +11,8 @@ import { computeMetrics } from '../../metrics/index';
 import type { Metrics, TradeStat } from '../../metrics/types';
 import type { EvalContext } from '../context';
 import { count, fmt } from '../context';
-import { barAt, rebuildLedger } from '../ledger';
+import { checkFillRealism } from '../fillRealism';
+import { barAt, equityColumns, rebuildLedger } from '../ledger';
 import { scored, skipped, type EvaluatorResult } from '../types';
 
 export const INTEGRITY = { id: 'integrity', name: 'Result integrity', kind: 'deterministic' } as const;
@@ -28,7 +29,7 @@ export function evaluateIntegrity(ctx: EvalContext): EvaluatorResult {
   const r = ctx.result;
   if (!r) return skipped(INTEGRITY, 'Skipped: the backtest did not complete, so there are no numbers to check.');
   const tol = ctx.settings.integrity.relativeTolerance;
-  const checks = [finiteNumbers(r), fillsInsideBars(ctx, r), tradesInsideData(ctx, r), equityFromFills(ctx, r, tol), tradePnl(r, tol), metricsAgree(ctx, r, tol)];
+  const checks = [finiteNumbers(r), fillsInsideBars(ctx, r), fillsAsOrdered(ctx, r, tol), tradesInsideData(ctx, r), equityFromFills(ctx, r, tol), tradePnl(r, tol), metricsAgree(ctx, r, tol)];
   const failed = checks.filter((c) => !c.ok);
   const reasons = failed.length
     ? failed.map((c) => `${c.name}: ${c.problem}`)
@@ -76,6 +77,12 @@ function fillsInsideBars(ctx: EvalContext, r: BacktestResult): Check {
     }
   }
   return { name: 'Fill prices inside their bars', ok: true, checked: r.fills.length };
+}
+
+function fillsAsOrdered(ctx: EvalContext, r: BacktestResult, tol: number): Check {
+  const name = 'Fills as their orders allow';
+  const problem = checkFillRealism(ctx.series, r, tol);
+  return problem ? { name, ok: false, checked: problem.fill, problem: problem.message } : { name, ok: true, checked: r.fills.length };
 }
 
 function tradesInsideData(ctx: EvalContext, r: BacktestResult): Check {
@@ -142,12 +149,7 @@ function tradePnl(r: BacktestResult, tol: number): Check {
 function metricsAgree(ctx: EvalContext, r: BacktestResult, tol: number): Check {
   const name = 'Metrics recomputed agree';
   const n = r.equity.length;
-  const time = new Float64Array(n);
-  const equity = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    time[i] = parseTime(r.equity[i].time);
-    equity[i] = r.equity[i].equity;
-  }
+  const { time, equity } = equityColumns(r);
   const last = n - 1;
   const trades: TradeStat[] = r.trades.map((t) => ({
     entryBar: t.entryBar,

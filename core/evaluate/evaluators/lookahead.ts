@@ -1,10 +1,12 @@
 /**
  * Look-ahead check: a decision made on bar t may depend only on bars ≤ t. The
  * strategy is re-run on the data cut at several points; every order placed
- * before a cut must be identical in the cut run and the full run. One more
- * re-run on the full data checks the strategy repeats itself: state leaking
- * from one run into the next (a global cache, a static field) is the usual
- * way a bookkeeping bug lets the future in.
+ * before a cut must be identical in the cut run and the full run. Orders the
+ * strategy places in `onEnd` are not decisions on a bar: a cut run's `onEnd`
+ * lands on the cut's last bar, where the full run has none, so they are left
+ * out of the comparison. Whether two full runs agree at all is the
+ * determinism check's question (determinism.ts); when they do not, a
+ * difference here proves nothing and this check is skipped.
  */
 import { buildTimeGrid } from '../../engine/grid';
 import type { BacktestResult, OrderRecord } from '../../engine/types';
@@ -14,8 +16,6 @@ import { seriesBefore, type RerunJob, type RerunOutcome, type RerunStats } from 
 import { scored, skipped, errored, type EvaluatorResult } from '../types';
 
 export const LOOKAHEAD = { id: 'lookahead', name: 'Look-ahead check', kind: 'deterministic' } as const;
-
-const REPEAT = 'full data again';
 
 /** Cut indexes on the grid, spread evenly over the data (none in the first 2 bars). */
 export function cutPoints(bars: number, wanted: number): number[] {
@@ -30,32 +30,45 @@ export function cutPoints(bars: number, wanted: number): number[] {
 export function lookaheadJobs(ctx: EvalContext): RerunJob[] {
   if (!ctx.result) return [];
   const grid = buildTimeGrid(ctx.series);
-  const jobs: RerunJob[] = cutPoints(grid.length, ctx.settings.lookahead.cutPoints).map((c) => ({
+  return cutPoints(grid.length, ctx.settings.lookahead.cutPoints).map((c) => ({
     label: `cut at bar ${c}`,
     series: seriesBefore(ctx.series, grid[c]),
   }));
-  jobs.push({ label: REPEAT, series: ctx.series });
-  return jobs;
+}
+
+/** The bar a cut job's data ends before. */
+export function cutOf(label: string): number {
+  return Number(/\d+/.exec(label)![0]);
 }
 
 interface Difference {
-  cutBar: number | null;
+  cutBar: number;
   bar: number;
   time: string;
   full: string;
   rerun: string;
 }
 
-export function evaluateLookahead(ctx: EvalContext, outcomes: RerunOutcome[], stats: RerunStats): EvaluatorResult {
+/** The class declares `onEnd` (then orders on a cut run's last bar beyond the full run's may be its). */
+export function declaresOnEnd(source: string): boolean {
+  return /\bonEnd\s*\(/.test(source);
+}
+
+/**
+ * @param deterministic what the determinism check found: false when two full runs differ (then nothing here
+ *   can be attributed to the future, and the check is skipped).
+ */
+export function evaluateLookahead(ctx: EvalContext, outcomes: RerunOutcome[], stats: RerunStats, deterministic = true): EvaluatorResult {
   const full = ctx.result;
   if (!full) return skipped(LOOKAHEAD, 'Skipped: the backtest did not complete.');
   if (outcomes.length === 0) return skipped(LOOKAHEAD, 'Skipped: too few bars to cut the data.');
   const details: Record<string, unknown> = { reruns: stats.runs, elapsedMs: stats.elapsedMs, mode: stats.mode, cuts: [] as unknown[] };
+  if (!deterministic) return skipped(LOOKAHEAD, 'Not judged: two full runs of the strategy on the same data differ (see the determinism check), so a difference after a cut proves nothing about future data.', details);
   const failedRuns = outcomes.filter((o): o is Extract<RerunOutcome, { ok: false }> => !o.ok);
   if (failedRuns.length === outcomes.length) {
     return errored(LOOKAHEAD, `Every re-run failed, first: ${failedRuns[0].error}`, details);
   }
-  const grid = buildTimeGrid(ctx.series);
+  const onEnd = declaresOnEnd(ctx.source);
   const differences: Difference[] = [];
   const reasons: string[] = [];
   for (const o of outcomes) {
@@ -63,43 +76,42 @@ export function evaluateLookahead(ctx: EvalContext, outcomes: RerunOutcome[], st
       reasons.push(`The re-run "${o.label}" failed: ${o.error}`);
       continue;
     }
-    const cut = o.label === REPEAT ? null : Number(/\d+/.exec(o.label)![0]);
-    const diff = firstDifference(full, o.result, cut ?? grid.length);
+    const cut = cutOf(o.label);
+    const diff = firstDifference(full, o.result, cut, onEnd);
     (details.cuts as unknown[]).push({ label: o.label, orders: o.result.orders.length, identical: diff === undefined });
     if (diff) differences.push({ cutBar: cut, ...diff });
   }
   details.orders = full.orders.length;
   const ran = outcomes.length - failedRuns.length;
   if (differences.length === 0) {
-    reasons.unshift(`Orders before each of ${ran - 1} cut point(s) are identical to the full run, and a second full run repeats it exactly (${count(stats.runs)} re-runs in ${(stats.elapsedMs / 1000).toFixed(1)} s).`);
+    reasons.unshift(`Orders before each of ${ran} cut point(s) are identical to the full run (${count(stats.runs)} re-runs in ${(stats.elapsedMs / 1000).toFixed(1)} s${onEnd ? '; orders placed in onEnd left out' : ''}).`);
     return scored(LOOKAHEAD, failedRuns.length ? 0.5 : 1, failedRuns.length === 0, reasons, details);
   }
   differences.sort((a, b) => a.bar - b.bar);
-  const first = differences[0];
-  details.firstDifferenceBar = first.bar;
-  details.firstDifferenceTime = first.time;
-  const cutDiffs = differences.filter((d) => d.cutBar !== null);
-  const repeatDiff = differences.find((d) => d.cutBar === null);
-  if (cutDiffs.length) {
-    const d = cutDiffs.sort((a, b) => a.bar - b.bar)[0];
-    reasons.unshift(
-      `The strategy used future data: with the data cut at bar ${d.cutBar}, its order on bar ${d.bar} (${d.time}) changed (full run: ${d.full}; cut run: ${d.rerun}). A decision on one bar must not depend on later bars.`,
-    );
-  }
-  if (repeatDiff) {
-    reasons.push(
-      `Running the same data twice gave different orders from bar ${repeatDiff.bar} (${repeatDiff.time}) on (first run: ${repeatDiff.full}; second: ${repeatDiff.rerun}): state survives between runs (a global or static cache), which lets one run see another's future.`,
-    );
-  }
+  const d = differences[0];
+  details.firstDifferenceBar = d.bar;
+  details.firstDifferenceTime = d.time;
+  reasons.unshift(
+    `The strategy used future data: with the data cut at bar ${d.cutBar}, its order on bar ${d.bar} (${d.time}) changed (full run: ${d.full}; cut run: ${d.rerun}). A decision on one bar must not depend on later bars.`,
+  );
   return scored(LOOKAHEAD, 0, false, reasons, details, [
-    { message: `Look-ahead: the decision on bar ${first.bar} (${first.time}) changes when later bars are removed or a run is repeated; check caches and state kept outside the bar loop.`, severity: 'error', anchor: { kind: 'method', name: 'onBar' } },
+    { message: `Look-ahead: the decision on bar ${d.bar} (${d.time}) changes when later bars are removed; check caches and state kept outside the bar loop.`, severity: 'error', anchor: { kind: 'method', name: 'onBar' } },
   ]);
 }
 
-/** The first order placed before `cut` that differs between the two runs. */
-export function firstDifference(full: BacktestResult, rerun: BacktestResult, cut: number): Omit<Difference, 'cutBar'> | undefined {
+/**
+ * The first order placed before `cut` that differs between the two runs. With `onEnd`, the re-run's orders
+ * on its last bar (cut − 1) beyond the ones the full run placed there are the re-run's `onEnd` orders (they
+ * come after every `onBar` order of that bar) and are left out.
+ */
+export function firstDifference(full: BacktestResult, rerun: BacktestResult, cut: number, onEnd = false): Omit<Difference, 'cutBar'> | undefined {
   const a = full.orders.filter((o) => o.placedBar < cut);
-  const b = rerun.orders.filter((o) => o.placedBar < cut);
+  let b = rerun.orders.filter((o) => o.placedBar < cut);
+  if (onEnd) {
+    const atLast = a.filter((o) => o.placedBar === cut - 1).length;
+    let seen = 0;
+    b = b.filter((o) => o.placedBar !== cut - 1 || seen++ < atLast);
+  }
   const len = Math.max(a.length, b.length);
   for (let i = 0; i < len; i++) {
     const x = a[i];

@@ -1,6 +1,10 @@
-/** Code validation: the validator's own findings (the ones the editor shows). Errors fail it; each warning costs a little. */
+/**
+ * Code validation: the validator's own findings (the ones the editor shows). Errors fail it; each warning
+ * costs a little (a pass never scores below 0.5: types.ts `scored`).
+ */
 import { validateStrategySource } from '../../validate/index';
 import type { EvalContext } from '../context';
+import { IN_SAMPLE_CODE } from '../verdict/verdict';
 import { scored, type EvaluatorResult, type Finding } from '../types';
 
 export const VALIDATION = { id: 'validation', name: 'Code validation', kind: 'deterministic' } as const;
@@ -23,7 +27,13 @@ export function evaluateValidation(ctx: EvalContext): EvaluatorResult {
     score,
     errors.length === 0,
     reasons,
-    { errors: errors.length, warnings: warnings.length, codes: result.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning').map((d) => d.code) },
+    {
+      errors: errors.length,
+      warnings: warnings.length,
+      codes: result.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning').map((d) => d.code),
+      // Dates and date tables in the code, at any severity: the verdict counts them (verdict/verdict.ts).
+      inSample: result.diagnostics.filter((d) => d.code === IN_SAMPLE_CODE).map((d) => ({ line: d.range.start.line + 1, message: d.message })),
+    },
     findings,
   );
 }
