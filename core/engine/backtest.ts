@@ -56,7 +56,7 @@ export function buildResult(strategyClass: StrategyClass, series: BarSeries[], o
     orders,
     fills: broker.fills,
     run: {
-      strategy: strategyClass.name,
+      strategy: raw.strategy,
       symbols: series.map((s) => s.symbol),
       bars: n,
       start: n ? formatTime(grid[0]) : null,

@@ -7,10 +7,17 @@
  * from the next bar on, protective exits (stop-loss, take-profit, trailing)
  * checked inside each bar with the stop assumed first when both could trigger.
  */
+import { types } from 'node:util';
 import type { Broker, OrderRequest } from '../sdk/broker';
+import { registerProxyCheck } from '../sdk/internal';
 import type { Fill, Order, OrderSide, OrderStatus, OrderType, Position } from '../sdk/types';
 import type { BarSeries } from '../data/series';
 import type { FillPolicy, LogLine } from './types';
+import { MAX_ORDERS } from './caps';
+import { orderView } from './views';
+
+// Strategies reach the SDK's input checks only through a broker, so this module is always loaded first.
+registerProxyCheck(types.isProxy);
 
 export interface BrokerSettings {
   cash: number;
@@ -48,6 +55,8 @@ export interface BrokerOrder {
   filledAt?: number;
   fillPrice?: number;
   filledShares?: number;
+  /** The read-only view strategy code gets (views.ts), made on first use. */
+  view?: Order;
 }
 
 /** An open lot: one entry fill (or what is left of it). */
@@ -120,6 +129,9 @@ export class BacktestBroker implements Broker {
   // ---------------------------------------------------------------- Broker interface (strategy side)
 
   submit(request: OrderRequest): Order {
+    if (this.orders.length >= MAX_ORDERS) {
+      throw new RangeError(`the strategy placed more than ${MAX_ORDERS.toLocaleString('en-US')} orders in one run (the cap, docs/sandbox.md): place orders only when a signal changes.`);
+    }
     const symbolIndex = this.indexOf.get(request.symbol);
     const order: BrokerOrder = {
       id: this.nextId++,
@@ -152,7 +164,7 @@ export class BacktestBroker implements Broker {
     } else {
       this.pending.push(order);
     }
-    return order;
+    return orderView(order);
   }
 
   cancel(orderId: number): boolean {
@@ -173,7 +185,7 @@ export class BacktestBroker implements Broker {
     for (const lot of book.lots) cost += lot.shares * lot.price;
     const avgPrice = cost / book.shares;
     const marketValue = book.shares * book.lastPrice;
-    return { symbol, shares: book.shares, avgPrice, lastPrice: book.lastPrice, marketValue, unrealizedPnl: marketValue - cost };
+    return Object.freeze({ symbol, shares: book.shares, avgPrice, lastPrice: book.lastPrice, marketValue, unrealizedPnl: marketValue - cost });
   }
 
   shares(symbol: string): number {
@@ -182,7 +194,7 @@ export class BacktestBroker implements Broker {
   }
 
   openOrders(symbol?: string): Order[] {
-    return this.pending.filter((o) => symbol === undefined || o.symbol === symbol);
+    return this.pending.filter((o) => symbol === undefined || o.symbol === symbol).map(orderView);
   }
 
   cash(): number {
@@ -336,7 +348,8 @@ export class BacktestBroker implements Broker {
     order.filledAt = time;
     order.fillPrice = price;
     order.filledShares = Math.abs(change);
-    const fill: Fill = { orderId: order.id, symbol: order.symbol, side: order.side, shares: Math.abs(change), price, commission, time };
+    // Frozen: the same object is the result's fill and onFill's argument.
+    const fill: Fill = Object.freeze({ orderId: order.id, symbol: order.symbol, side: order.side, shares: Math.abs(change), price, commission, time });
     this.fills.push(fill);
     if (book.shares !== 0 && Math.sign(book.shares) === Math.sign(change)) this.protect(book, order, price);
     this.settings.onFill?.(fill);
@@ -433,7 +446,7 @@ export class BacktestBroker implements Broker {
       };
       this.orders.push(order);
       this.applyFill(symbolIndex, change, exitPrice, commission, step, time, reason);
-      const fill: Fill = { orderId: order.id, symbol: book.symbol, side: order.side, shares: Math.abs(change), price: exitPrice, commission, time };
+      const fill: Fill = Object.freeze({ orderId: order.id, symbol: book.symbol, side: order.side, shares: Math.abs(change), price: exitPrice, commission, time });
       this.fills.push(fill);
       this.settings.onFill?.(fill);
       return;

@@ -36,3 +36,17 @@ export function withParamOverrides<T>(overrides: Partial<StrategyParams> | undef
 export function currentOverrides(): Partial<StrategyParams> | undefined {
   return pendingOverrides;
 }
+
+let proxyCheck: (value: object) => boolean = () => false;
+
+/**
+ * Set once by the engine (Node's `util.types.isProxy`; the SDK itself is compiled without Node's types), so the
+ * SDK can refuse a Proxy passed as order options with a clear error instead of running its traps.
+ */
+export function registerProxyCheck(check: (value: object) => boolean): void {
+  proxyCheck = check;
+}
+
+export function isProxy(value: object): boolean {
+  return proxyCheck(value);
+}

@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runBacktest } from '../../core/engine/backtest';
 import { freezeIntrinsics, hardenRealm } from './harden';
-import { loadStrategy } from '../../core/strategy/load';
+import { freezeSdk, loadStrategy } from '../../core/strategy/load';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
 import { encodeResult } from '../../core/sandbox/result-codec';
@@ -15,6 +15,7 @@ import { encodeResult } from '../../core/sandbox/result-codec';
 export function runWorker(): void {
   // Before any warm-up, so the engine is optimised against the frozen built-ins it will run with.
   freezeIntrinsics();
+  freezeSdk();
   const port = parentPort!;
   const post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void = port.postMessage.bind(port);
   let started = false;
