@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { checkStrategySize } from './size';
 
 export interface CompiledStrategy {
   /** CommonJS code; imports of the SDK stay as `require('strategy-lab…')`. */
@@ -40,6 +41,7 @@ export async function compileStrategy(source: string, fileName = 'strategy.ts'):
 }
 
 export function compileStrategySync(source: string, fileName = 'strategy.ts'): CompiledStrategy {
+  checkStrategySize(source, fileName);
   const out = ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName, reportDiagnostics: true });
   const first = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
   if (first) {

@@ -4,6 +4,7 @@ import * as indicators from '../sdk/indicators/index';
 import { BaseStrategy } from '../sdk/strategy';
 import type { StrategyConfig } from '../sdk/types';
 import { strategyName } from '../engine/strategyValues';
+import { checkStrategySize } from './size';
 
 /** A strategy class as loaded from a compiled file. */
 export type StrategyClass = (new () => BaseStrategy) & { config: StrategyConfig; name: string };
@@ -57,6 +58,7 @@ export class StrategyLoadError extends Error {
  * generation is disabled (the sandbox) and gives the code no `import()` hook.
  */
 export function loadStrategy(js: string, fileName = 'strategy.ts'): StrategyClass {
+  checkStrategySize(js, fileName);
   freezeSdk();
   const module = { exports: {} as Record<string, unknown> };
   const factory = compileFunction(js, ['module', 'exports', 'require'], { filename: fileName.replace(/[\r\n]/g, '') });

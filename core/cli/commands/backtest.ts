@@ -6,6 +6,7 @@ import { resolveOptions } from '../../engine/simulate';
 import { runStrategy } from '../../run/runStrategy';
 import { numberArg, paramArgs, parseCli } from '../args';
 import { formatSummary } from '../summary';
+import { escapeLine } from '../terminal';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
 import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner } from '../sandboxArgs';
@@ -57,7 +58,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
   try {
     const { series, label } = await loadData(values, info, io);
     const compiled = await compileStrategy(source, file);
-    if (!values.json) io.stderr(`Running ${info.className ?? 'strategy'} in ${describeMode(sandbox)}…\n`);
+    if (!values.json) io.stderr(`Running ${escapeLine(info.className ?? 'strategy')} in ${describeMode(sandbox)}…\n`);
     const result = await runStrategy({
       compiled,
       series,
@@ -65,7 +66,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       mode: sandbox,
       runner,
       signal: io.signal,
-      onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${line.message}\n`),
+      onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${escapeLine(line.message)}\n`),
     });
     return await report(result, label, values, io);
   } finally {
