@@ -487,3 +487,8 @@ function validateRequest(r: OrderRequest): string | undefined {
   if (r.stopLossPct !== undefined && r.stopLossPct >= 100) return `stopLossPct must be below 100, got ${r.stopLossPct}`;
   return undefined;
 }
+
+// No code may patch how the broker fills or charges (a strategy that found a broker could otherwise stop commission
+// being charged while the result still reports it); strategies cannot reach one, this is the second wall.
+Object.freeze(BacktestBroker.prototype);
+Object.freeze(BacktestBroker);
