@@ -9,7 +9,7 @@
  */
 import { types } from 'node:util';
 import type { Broker, OrderRequest } from '../sdk/broker';
-import { registerProxyCheck } from '../sdk/internal';
+import { freezeClass, registerProxyCheck } from '../sdk/internal';
 import type { Fill, Order, OrderSide, OrderStatus, OrderType, Position } from '../sdk/types';
 import type { BarSeries } from '../data/series';
 import type { FillPolicy, LogLine } from './types';
@@ -490,5 +490,4 @@ function validateRequest(r: OrderRequest): string | undefined {
 
 // No code may patch how the broker fills or charges (a strategy that found a broker could otherwise stop commission
 // being charged while the result still reports it); strategies cannot reach one, this is the second wall.
-Object.freeze(BacktestBroker.prototype);
-Object.freeze(BacktestBroker);
+freezeClass(BacktestBroker);

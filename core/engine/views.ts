@@ -8,6 +8,7 @@
  */
 import type { Order, OrderSide, OrderStatus, OrderType } from '../sdk/types';
 import type { BrokerOrder } from './broker';
+import { freezeClass } from '../sdk/internal';
 
 class OrderView implements Order {
   readonly #order: BrokerOrder;
@@ -63,8 +64,7 @@ class OrderView implements Order {
     };
   }
 }
-Object.freeze(OrderView.prototype);
-Object.freeze(OrderView);
+freezeClass(OrderView);
 
 /** The one view of a broker order (the same object every time, so strategies may compare orders by identity). */
 export function orderView(order: BrokerOrder): Order {

@@ -50,3 +50,19 @@ export function registerProxyCheck(check: (value: object) => boolean): void {
 export function isProxy(value: object): boolean {
   return proxyCheck(value);
 }
+
+/**
+ * Freezes a class, its prototype, and every method and accessor function on both, so no code in the realm can
+ * patch how it behaves (or hang state on its functions). Used for the SDK's classes and the engine's objects
+ * that strategy code can reach.
+ */
+export function freezeClass(cls: Function): void {
+  for (const target of [cls, cls.prototype as object | undefined]) {
+    if (target === undefined || target === null) continue;
+    for (const key of Reflect.ownKeys(target)) {
+      const d = Object.getOwnPropertyDescriptor(target, key)!;
+      for (const f of [d.value, d.get, d.set]) if (typeof f === 'function' && key !== 'constructor') Object.freeze(f);
+    }
+    Object.freeze(target);
+  }
+}

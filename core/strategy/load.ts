@@ -5,6 +5,7 @@ import { BaseStrategy } from '../sdk/strategy';
 import type { StrategyConfig } from '../sdk/types';
 import { strategyName } from '../engine/strategyValues';
 import { checkStrategySize } from './size';
+import { freezeClass } from '../sdk/internal';
 
 /** A strategy class as loaded from a compiled file. */
 export type StrategyClass = (new () => BaseStrategy) & { config: StrategyConfig; name: string };
@@ -40,8 +41,7 @@ export function freezeSdk(): void {
 /** A class, its prototype, and every parent class up to (not including) the built-ins. */
 function freezeClassChain(cls: Function): void {
   for (let c: Function | null = cls; c !== null && c !== Function.prototype && c !== Error; c = Object.getPrototypeOf(c) as Function | null) {
-    Object.freeze(c);
-    if (c.prototype !== undefined) Object.freeze(c.prototype);
+    freezeClass(c);
   }
 }
 
