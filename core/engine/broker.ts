@@ -154,6 +154,8 @@ export class BacktestBroker implements Broker {
       placedAt: this.time,
       placedStep: this.step,
       tag: request.tag,
+      // Present from the start (not added on first use): every order keeps one object shape in the engine's loops.
+      view: undefined,
     };
     this.orders.push(order);
     const problem = symbolIndex === undefined ? `unknown symbol '${request.symbol}': this run has data for ${this.series.map((s) => s.symbol).join(', ')}` : validateRequest(request);
@@ -442,7 +444,7 @@ export class BacktestBroker implements Broker {
       const order: BrokerOrder = {
         id: this.nextId++, symbol: book.symbol, symbolIndex, side: long ? 'sell' : 'buy', type: reason === 'take-profit' ? 'limit' : 'stop',
         status: 'filled', shares: Math.abs(change), closePosition: true, placedAt: time, placedStep: step, tag: reason,
-        filledAt: time, fillPrice: exitPrice, filledShares: Math.abs(change),
+        filledAt: time, fillPrice: exitPrice, filledShares: Math.abs(change), view: undefined,
       };
       this.orders.push(order);
       this.applyFill(symbolIndex, change, exitPrice, commission, step, time, reason);

@@ -13,7 +13,7 @@ import { SandboxError } from '../../core/sandbox/errors';
 import { MAX_ERROR_MESSAGE_CHARS } from '../../core/sandbox/caps';
 import { SandboxRunner } from '../../core/sandbox/runner';
 import { loadStrategy } from '../../core/strategy/load';
-import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, ourContainers, requireDocker, runtimeBundle, strategySource } from './helpers';
+import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, requireDocker, runtimeBundle, strategySource } from './helpers';
 
 let docker: Docker;
 let runner: SandboxRunner;
@@ -131,14 +131,18 @@ describe('every value crossing to the host is bounded', () => {
   });
 
   test('a strategy file over 1 MB is refused on the host before anything is sent', async () => {
-    const before = (await ourContainers(docker)).length;
     const source = strategySource('', { prelude: `const DATA = ${JSON.stringify('d'.repeat(8 << 20))};` });
-    const started = Date.now();
-    const error = await runner.run({ compiled: { js: source, fileName: 'huge.strategy.ts' }, series: [bars(N)] }).then(() => undefined, (e: SandboxError) => e);
-    assert.equal(error?.kind, 'strategy');
-    assert.match(error!.message, /huge\.strategy\.ts: the strategy is 8\.0 MB; the limit is 1 MB/);
-    assert.ok(Date.now() - started < 1000, `refused in ${Date.now() - started} ms`);
-    assert.equal((await ourContainers(docker)).length, before, 'no container was used');
+    // An engine that is not there: had the runner contacted Docker or sent anything, this would fail differently.
+    const nowhere = new SandboxRunner({ mode: 'docker', poolSize: 0, docker: { host: 'tcp://127.0.0.1:9' } });
+    for (const mode of ['docker', 'process', 'none'] as const) {
+      const started = Date.now();
+      const error = await nowhere.run({ compiled: { js: source, fileName: 'huge.strategy.ts' }, series: [bars(N)], mode }).then(() => undefined, (e: SandboxError) => e);
+      assert.equal(error?.kind, 'strategy', `${mode}: ${error?.message}`);
+      assert.equal(error!.causeName, 'StrategySizeError');
+      assert.match(error!.message, /huge\.strategy\.ts: the strategy is 8\.0 MB; the limit is 1 MB/);
+      assert.ok(Date.now() - started < 1000, `${mode}: refused in ${Date.now() - started} ms`);
+    }
+    await nowhere.dispose();
   });
 });
 
