@@ -54,6 +54,8 @@ export interface RawBacktest {
   params: StrategyParams;
   /** The class name, read once before the run (strategyValues.ts). */
   strategy: string;
+  /** The effective options the run used (resolveOptions), echoed in the result. */
+  options: BacktestResult['run']['options'];
 }
 
 export function resolveOptions(options: BacktestOptions): BacktestResult['run']['options'] {
@@ -174,7 +176,7 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
   } catch (err) {
     return fail(err);
   }
-  return { grid, equity, broker, params, strategy: name };
+  return { grid, equity, broker, params, strategy: name, options: settings };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
