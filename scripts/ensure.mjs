@@ -2,7 +2,8 @@
 // or older than the lockfile, and (when asked) a running Docker engine through
 // scripts/setup-docker.sh. Used by `npm test`, `npm run demo`, `npm run bench` and .ci/run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '..');
@@ -19,12 +20,25 @@ function run(cmd, args, env = {}, fatal = true) {
   }
 }
 
+/**
+ * Installs with `npm ci` unless node_modules was installed from this very lockfile. Compared by content, not by file
+ * times: a checkout (a clone, a git worktree sharing node_modules) gives the lockfile a new time without changing it,
+ * and `npm ci` empties node_modules first — a needless reinstall, and one that wipes an install other checkouts share.
+ */
 export function ensureDependencies() {
-  const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  const stamp = join(root, 'node_modules', '.strategy-lab-lock.sha256');
+  const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) return;
+  // Installed before the stamp existed: npm's own record, as new as the lockfile, still counts.
+  const npmRecord = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(stamp) && existsSync(npmRecord) && statSync(npmRecord).mtimeMs >= statSync(lock).mtimeMs) {
+    writeFileSync(stamp, `${want}\n`);
+    return;
+  }
   console.log('Installing npm dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund'], { npm_config_yes: 'true' });
+  writeFileSync(stamp, `${want}\n`);
 }
 
 export function ensureDocker({ fatal = true } = {}) {

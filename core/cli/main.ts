@@ -4,6 +4,7 @@
  * `run…Command(argv, io) → exit code`; this file only dispatches and turns
  * errors into one clear line.
  */
+import { escapeText } from './terminal';
 import { CliError, processIo, type CliIo } from './io';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -59,17 +60,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 /** One line for expected errors (bad input, data, strategy errors); a stack only for bugs. */
 export function reportError(err: unknown, io: CliIo): number {
   if (err instanceof CliError) {
-    io.stderr(`error: ${err.message}\n`);
+    io.stderr(`error: ${escapeText(err.message)}\n`);
     return err.code;
   }
   const e = err as Error & { kind?: string };
-  const expected = ['CliError', 'DataError', 'StrategyCompileError', 'StrategyLoadError', 'StrategyRuntimeError', 'CancelledError', 'SandboxError', 'RangeError', 'GenerateError', 'AbortError'];
+  const expected = ['CliError', 'DataError', 'StrategyCompileError', 'StrategyLoadError', 'StrategySizeError', 'StrategyRuntimeError', 'CancelledError', 'SandboxError', 'RangeError', 'GenerateError', 'AbortError'];
   if (e && expected.includes(e.name)) {
-    io.stderr(`error: ${e.message}\n`);
+    io.stderr(`error: ${escapeText(String(e.message))}\n`);
     const cancelled = e.name === 'CancelledError' || e.name === 'AbortError' || (e.name === 'SandboxError' && e.kind === 'cancelled');
     return cancelled ? 130 : 1;
   }
-  io.stderr(`internal error (please report): ${e?.stack ?? String(err)}\n`);
+  io.stderr(`internal error (please report): ${escapeText(String(e?.stack ?? err))}\n`);
   return 70;
 }
 

@@ -1,11 +1,12 @@
 import type { BacktestResult } from '../engine/types';
 import { METRIC_GROUPS, formatMetric } from '../report/metricCatalog';
+import { escapeLine } from './terminal';
 
 /** The human-readable summary `strategy-lab backtest` prints: the same labels, groups and formats as the results view. */
 export function formatSummary(result: BacktestResult, dataLabel: string): string {
   const r = result.run;
   const lines = [
-    `${r.strategy} on ${r.symbols.join(', ')} — ${r.bars} bars (${dataLabel})`,
+    `${escapeLine(r.strategy)} on ${escapeLine(r.symbols.join(', '))} — ${r.bars} bars (${escapeLine(dataLabel)})`,
     `cash ${r.options.cash}, commission ${r.options.commission}, fixed fee ${r.options.commissionFixed}, slippage ${r.options.slippageBps} bps, fill ${r.options.fill}`,
   ];
   const width = Math.max(...METRIC_GROUPS.flatMap((g) => g.metrics.map((m) => m.label.length)));

@@ -4,7 +4,7 @@ import type { StrategyClass } from '../strategy/load';
 import { computeMetrics } from '../metrics/index';
 import type { TradeStat } from '../metrics/types';
 import type { BacktestBroker, ClosedLot } from './broker';
-import { resolveOptions, simulate, type RawBacktest } from './simulate';
+import { simulate, type RawBacktest } from './simulate';
 import { buildTimeline } from './grid';
 import { formatTime } from './time';
 import type { BacktestOptions, BacktestResult, EquityPoint, OrderRecord, Trade } from './types';
@@ -16,7 +16,8 @@ export function runBacktest(strategyClass: StrategyClass, series: BarSeries[], o
   return buildResult(strategyClass, series, options, raw);
 }
 
-export function buildResult(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions, raw: RawBacktest): BacktestResult {
+/** `raw` carries everything the result echoes (the class name and options as the run read them); the class and options arguments stay for callers. */
+export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], _options: BacktestOptions, raw: RawBacktest): BacktestResult {
   const { grid, equity, broker } = raw;
   const n = grid.length;
   const trades = collectTrades(broker, grid);
@@ -57,12 +58,14 @@ export function buildResult(strategyClass: StrategyClass, series: BarSeries[], o
     orders,
     fills: broker.fills,
     run: {
-      strategy: strategyClass.name,
+      strategy: raw.strategy,
       symbols: series.map((s) => s.symbol),
       bars: n,
       start: n ? formatTime(grid[0]) : null,
       end: n ? formatTime(grid[n - 1]) : null,
-      options: resolveOptions(options),
+      // Resolved once, by simulate: resolving again here (inlined into buildResult) deoptimised it on the shape of
+      // each caller's options object after the warm-up.
+      options: raw.options,
       params: raw.params,
     },
   };

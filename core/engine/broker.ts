@@ -7,10 +7,17 @@
  * from the next bar on, protective exits (stop-loss, take-profit, trailing)
  * checked inside each bar with the stop assumed first when both could trigger.
  */
+import { types } from 'node:util';
 import type { Broker, OrderRequest } from '../sdk/broker';
+import { freezeClass, registerProxyCheck } from '../sdk/internal';
 import type { Fill, Order, OrderSide, OrderStatus, OrderType, Position } from '../sdk/types';
 import type { BarSeries } from '../data/series';
 import type { FillPolicy, LogLine } from './types';
+import { MAX_ORDERS } from './caps';
+import { orderView } from './views';
+
+// Strategies reach the SDK's input checks only through a broker, so this module is always loaded first.
+registerProxyCheck(types.isProxy);
 
 export interface BrokerSettings {
   cash: number;
@@ -48,6 +55,8 @@ export interface BrokerOrder {
   filledAt?: number;
   fillPrice?: number;
   filledShares?: number;
+  /** The read-only view strategy code gets (views.ts), made on first use. */
+  view?: Order;
 }
 
 /** An open lot: one entry fill (or what is left of it). */
@@ -120,6 +129,9 @@ export class BacktestBroker implements Broker {
   // ---------------------------------------------------------------- Broker interface (strategy side)
 
   submit(request: OrderRequest): Order {
+    if (this.orders.length >= MAX_ORDERS) {
+      throw new RangeError(`the strategy placed more than ${MAX_ORDERS.toLocaleString('en-US')} orders in one run (the cap, docs/sandbox.md): place orders only when a signal changes.`);
+    }
     const symbolIndex = this.indexOf.get(request.symbol);
     const order: BrokerOrder = {
       id: this.nextId++,
@@ -142,6 +154,8 @@ export class BacktestBroker implements Broker {
       placedAt: this.time,
       placedStep: this.step,
       tag: request.tag,
+      // Present from the start (not added on first use): every order keeps one object shape in the engine's loops.
+      view: undefined,
     };
     this.orders.push(order);
     const problem = symbolIndex === undefined ? `unknown symbol '${request.symbol}': this run has data for ${this.series.map((s) => s.symbol).join(', ')}` : validateRequest(request);
@@ -152,7 +166,7 @@ export class BacktestBroker implements Broker {
     } else {
       this.pending.push(order);
     }
-    return order;
+    return orderView(order);
   }
 
   cancel(orderId: number): boolean {
@@ -173,7 +187,7 @@ export class BacktestBroker implements Broker {
     for (const lot of book.lots) cost += lot.shares * lot.price;
     const avgPrice = cost / book.shares;
     const marketValue = book.shares * book.lastPrice;
-    return { symbol, shares: book.shares, avgPrice, lastPrice: book.lastPrice, marketValue, unrealizedPnl: marketValue - cost };
+    return Object.freeze({ symbol, shares: book.shares, avgPrice, lastPrice: book.lastPrice, marketValue, unrealizedPnl: marketValue - cost });
   }
 
   shares(symbol: string): number {
@@ -182,7 +196,7 @@ export class BacktestBroker implements Broker {
   }
 
   openOrders(symbol?: string): Order[] {
-    return this.pending.filter((o) => symbol === undefined || o.symbol === symbol);
+    return this.pending.filter((o) => symbol === undefined || o.symbol === symbol).map(orderView);
   }
 
   cash(): number {
@@ -336,7 +350,8 @@ export class BacktestBroker implements Broker {
     order.filledAt = time;
     order.fillPrice = price;
     order.filledShares = Math.abs(change);
-    const fill: Fill = { orderId: order.id, symbol: order.symbol, side: order.side, shares: Math.abs(change), price, commission, time };
+    // Frozen: the same object is the result's fill and onFill's argument.
+    const fill: Fill = Object.freeze({ orderId: order.id, symbol: order.symbol, side: order.side, shares: Math.abs(change), price, commission, time });
     this.fills.push(fill);
     if (book.shares !== 0 && Math.sign(book.shares) === Math.sign(change)) this.protect(book, order, price);
     this.settings.onFill?.(fill);
@@ -429,11 +444,11 @@ export class BacktestBroker implements Broker {
       const order: BrokerOrder = {
         id: this.nextId++, symbol: book.symbol, symbolIndex, side: long ? 'sell' : 'buy', type: reason === 'take-profit' ? 'limit' : 'stop',
         status: 'filled', shares: Math.abs(change), closePosition: true, placedAt: time, placedStep: step, tag: reason,
-        filledAt: time, fillPrice: exitPrice, filledShares: Math.abs(change),
+        filledAt: time, fillPrice: exitPrice, filledShares: Math.abs(change), view: undefined,
       };
       this.orders.push(order);
       this.applyFill(symbolIndex, change, exitPrice, commission, step, time, reason);
-      const fill: Fill = { orderId: order.id, symbol: book.symbol, side: order.side, shares: Math.abs(change), price: exitPrice, commission, time };
+      const fill: Fill = Object.freeze({ orderId: order.id, symbol: book.symbol, side: order.side, shares: Math.abs(change), price: exitPrice, commission, time });
       this.fills.push(fill);
       this.settings.onFill?.(fill);
       return;
@@ -474,3 +489,7 @@ function validateRequest(r: OrderRequest): string | undefined {
   if (r.stopLossPct !== undefined && r.stopLossPct >= 100) return `stopLossPct must be below 100, got ${r.stopLossPct}`;
   return undefined;
 }
+
+// No code may patch how the broker fills or charges (a strategy that found a broker could otherwise stop commission
+// being charged while the result still reports it); strategies cannot reach one, this is the second wall.
+freezeClass(BacktestBroker);

@@ -14,6 +14,7 @@ import type { StrategyClass } from '../strategy/load';
 import { BacktestBroker } from './broker';
 import { buildTimeline } from './grid';
 import { formatTime } from './time';
+import { readParams, strategyName } from './strategyValues';
 import type { BacktestOptions, BacktestResult } from './types';
 
 export const DEFAULT_OPTIONS = {
@@ -51,6 +52,10 @@ export interface RawBacktest {
   equity: Float64Array;
   broker: BacktestBroker;
   params: StrategyParams;
+  /** The class name, read once before the run (strategyValues.ts). */
+  strategy: string;
+  /** The effective options the run used (resolveOptions), echoed in the result. */
+  options: BacktestResult['run']['options'];
 }
 
 export function resolveOptions(options: BacktestOptions): BacktestResult['run']['options'] {
@@ -71,6 +76,7 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
     if (s.length === 0) throw new RangeError(`No bars for ${s.symbol} in the requested range: widen the date range or check the data source.`);
   }
   const settings = resolveOptions(options);
+  const name = strategyName(strategyClass);
   // Steps in delivery order (bar ends when bar lengths differ, see grid.ts); `grid` holds each step's label.
   const { order, labels: grid, keys } = buildTimeline(series);
   const n = order.length;
@@ -91,7 +97,7 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
     const e = err instanceof Error ? err : new Error(String(err));
     const time = Number.isNaN(broker.time) ? null : formatTime(broker.time);
     const where = phase === 'onBar' ? ` on ${currentSymbol} at ${time}` : '';
-    throw new StrategyRuntimeError(`${strategyClass.name}.${phase} threw${where}: ${e.message}`, phase, time, currentSymbol, e.stack);
+    throw new StrategyRuntimeError(`${name}.${phase} threw${where}: ${e.message}`, phase, time, currentSymbol, e.stack);
   };
 
   function construct() {
@@ -165,7 +171,13 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
   } catch (err) {
     fail(err);
   }
-  return { grid, equity, broker, params: { ...strategy.params } };
+  let params: StrategyParams;
+  try {
+    params = readParams(strategy.params);
+  } catch (err) {
+    return fail(err);
+  }
+  return { grid, equity, broker, params, strategy: name, options: settings };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -10,7 +10,8 @@ import type { SandboxChannel } from './channel';
 import { formatBytes, SandboxError } from './errors';
 import type { SandboxLimits } from './limits';
 import { decodeResult } from './result-codec';
-import { encodeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type ErrorPayload, type SandboxBacktestOptions } from './protocol';
+import { encodeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type SandboxBacktestOptions } from './protocol';
+import { readErrorPayload, readLogLine } from './caps';
 
 export interface JobRequest {
   js: string;
@@ -91,16 +92,16 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       for (const frame of frames) {
         if (settled) return;
         if (frame.type === FRAME_LOG) {
-          if (onLog) {
-            const line = JSON.parse(frame.payload.toString('utf8')) as LogLine;
-            try {
-              onLog(line);
-            } catch {
-              // A failing log consumer must not take the run down.
-            }
+          const line = readLogLine(parseJson(frame.payload));
+          if (typeof line === 'string') return fail(malformed(line));
+          try {
+            onLog?.(line);
+          } catch {
+            // A failing log consumer must not take the run down.
           }
         } else if (frame.type === FRAME_ERROR) {
-          const e = JSON.parse(frame.payload.toString('utf8')) as ErrorPayload;
+          const e = readErrorPayload(parseJson(frame.payload));
+          if (typeof e === 'string') return fail(malformed(e));
           fail(new SandboxError(e.kind, e.message, e.name));
         } else {
           let result: BacktestResult;
@@ -130,7 +131,11 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       while (!stdoutEnded && !settled && Date.now() < until) await delay(20);
       if (settled || killedByUs) return;
       const oom = exit.oomKilled || exit.code === 137 || exit.signal === 'SIGKILL';
-      if (oom) {
+      if (!oom && V8_OUT_OF_MEMORY.test(stderr)) {
+        // V8 gave up on an allocation it could not satisfy (a heap bomb in the worker can take the whole process
+        // down with a fatal error and exit 134/139 instead of the worker's catchable out-of-memory error).
+        fail(new SandboxError('memory', `The strategy ran out of memory within the sandbox's ${limits.memoryMb} MB limit and the sandbox was stopped. Keep less history in memory, or raise the sandbox memory limit.`));
+      } else if (oom) {
         fail(new SandboxError('memory', `The sandbox was killed at its ${limits.memoryMb} MB memory limit. The strategy allocates too much memory: keep less history, or raise the sandbox memory limit.`));
       } else {
         const tail = stderr.trim().split('\n').slice(-5).join('\n');
@@ -142,6 +147,22 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       if (err && !settled) fail(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
     });
   });
+}
+
+/** What V8 prints on stderr when it aborts the process for lack of memory. */
+const V8_OUT_OF_MEMORY = /JavaScript heap out of memory|Fatal JavaScript out of memory|Fatal process out of memory|Reached heap limit|Ineffective mark-compacts near heap limit/i;
+
+/** A frame's JSON, or undefined when it is not JSON (readLogLine/readErrorPayload then say what is wrong). */
+function parseJson(payload: Buffer): unknown {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function malformed(problem: string): SandboxError {
+  return new SandboxError('protocol', `The sandbox sent ${problem}; the run was stopped. This is a sandbox bug or a tampered output channel.`);
 }
 
 function cancelled(): SandboxError {

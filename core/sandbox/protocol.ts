@@ -51,7 +51,8 @@ const JOB_MAGIC = 0x314a4c53; // "SLJ1" little-endian
 
 /** What the runtime reports when a run fails; `kind` maps onto SandboxErrorKind. */
 export interface ErrorPayload {
-  kind: 'timeout' | 'memory' | 'output-limit' | 'strategy' | 'crashed';
+  /** 'protocol': the worker (the strategy's realm) sent the supervisor a message it never sends. */
+  kind: 'timeout' | 'memory' | 'output-limit' | 'strategy' | 'crashed' | 'protocol';
   name: string;
   message: string;
 }
@@ -90,11 +91,17 @@ export function encodeJob(job: Job): Buffer {
   return out;
 }
 
+/** Bytes from the start of a job to the end of its JSON header, from the job's first 8 bytes. */
+export function jobHeaderEnd(buf: Buffer): number {
+  if (buf.length < 8) throw new RangeError('sandbox protocol: a job header needs its first 8 bytes');
+  if (buf.readUInt32LE(0) !== JOB_MAGIC) throw new Error('sandbox protocol: input does not start with a job message');
+  return 8 + buf.readUInt32LE(4);
+}
+
 /** Total byte length of the job at the start of `buf`, or undefined while the header is incomplete. */
 export function jobLength(buf: Buffer): number | undefined {
   if (buf.length < 8) return undefined;
-  if (buf.readUInt32LE(0) !== JOB_MAGIC) throw new Error('sandbox protocol: input does not start with a job message');
-  const headerLength = buf.readUInt32LE(4);
+  const headerLength = jobHeaderEnd(buf) - 8;
   if (buf.length < 8 + headerLength) return undefined;
   const header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength)) as JobHeader;
   let doubles = 0;

@@ -25,6 +25,7 @@ import { WarmPool } from './pool';
 import { startProcessSandbox } from './process-mode';
 import type { SandboxBacktestOptions } from './protocol';
 import { defaultRuntimePath } from './runtime-bundle';
+import { checkStrategySize } from '../strategy/size';
 
 /** docker (default), process (weaker, never chosen silently), none (no isolation: tests, benchmarks, trusted code). Same names as run/runStrategy.ts. */
 export type SandboxMode = 'docker' | 'process' | 'none';
@@ -176,6 +177,12 @@ export class SandboxRunner {
     if (this.disposed) throw new Error('This SandboxRunner was disposed; create a new one.');
     const mode = req.mode ?? this.mode;
     const limits = resolveLimits(this.settings.limits, req.limits);
+    try {
+      checkStrategySize(req.compiled.js, req.compiled.fileName);
+    } catch (err) {
+      // Before anything is sent: a huge file would otherwise take minutes to cross into the sandbox.
+      throw new SandboxError('strategy', (err as Error).message, (err as Error).name);
+    }
     if (mode === 'none') {
       return runInProcess(req.compiled, req.series, { ...req.options, onLog: req.onLog }, req.signal);
     }

@@ -36,3 +36,33 @@ export function withParamOverrides<T>(overrides: Partial<StrategyParams> | undef
 export function currentOverrides(): Partial<StrategyParams> | undefined {
   return pendingOverrides;
 }
+
+let proxyCheck: (value: object) => boolean = () => false;
+
+/**
+ * Set once by the engine (Node's `util.types.isProxy`; the SDK itself is compiled without Node's types), so the
+ * SDK can refuse a Proxy passed as order options with a clear error instead of running its traps.
+ */
+export function registerProxyCheck(check: (value: object) => boolean): void {
+  proxyCheck = check;
+}
+
+export function isProxy(value: object): boolean {
+  return proxyCheck(value);
+}
+
+/**
+ * Freezes a class, its prototype, and every method and accessor function on both, so no code in the realm can
+ * patch how it behaves (or hang state on its functions). Used for the SDK's classes and the engine's objects
+ * that strategy code can reach.
+ */
+export function freezeClass(cls: Function): void {
+  for (const target of [cls, cls.prototype as object | undefined]) {
+    if (target === undefined || target === null) continue;
+    for (const key of Reflect.ownKeys(target)) {
+      const d = Object.getOwnPropertyDescriptor(target, key)!;
+      for (const f of [d.value, d.get, d.set]) if (typeof f === 'function' && key !== 'constructor') Object.freeze(f);
+    }
+    Object.freeze(target);
+  }
+}

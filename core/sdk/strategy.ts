@@ -1,4 +1,5 @@
 import type { Broker } from './broker';
+import { readOptionalSymbol, readOrderId, readOrderRequest, readSymbol } from './inputs';
 import { currentOverrides, registerBrokerAttacher } from './internal';
 import type { Bar, Fill, Order, OrderOptions, Position, StrategyConfigInput, StrategyParams } from './types';
 
@@ -41,62 +42,65 @@ export abstract class BaseStrategy {
    * all available cash (whole shares, commission included). Market order unless
    * `limit` or `stop` is given.
    */
-  buy(symbol: string, options: OrderOptions = {}): Order {
-    return this.broker.submit({ ...options, symbol, side: 'buy' });
+  buy(symbol: string, options?: OrderOptions): Order {
+    return this.#attached().submit(readOrderRequest('buy', symbol, options));
   }
 
   /**
    * Sell `symbol`. With no size: sells the whole long if long, otherwise opens a
    * short with all available buying power. Market order unless `limit` or `stop` is given.
    */
-  sell(symbol: string, options: OrderOptions = {}): Order {
-    return this.broker.submit({ ...options, symbol, side: 'sell' });
+  sell(symbol: string, options?: OrderOptions): Order {
+    return this.#attached().submit(readOrderRequest('sell', symbol, options));
   }
 
   /** Close the whole position in `symbol` at the next fill (market order). Returns undefined when flat. */
   close(symbol: string): Order | undefined {
-    const shares = this.position(symbol);
+    const broker = this.#attached();
+    const shares = broker.shares(readSymbol('close()', symbol));
     if (shares === 0) return undefined;
-    return this.broker.submit({ symbol, side: shares > 0 ? 'sell' : 'buy', closePosition: true });
+    const request = readOrderRequest(shares > 0 ? 'sell' : 'buy', symbol, undefined);
+    request.closePosition = true;
+    return broker.submit(request);
   }
 
   /** Cancel a pending order. Returns false when it already filled or was cancelled. */
   cancel(order: Order | number): boolean {
-    return this.broker.cancel(typeof order === 'number' ? order : order.id);
+    return this.#attached().cancel(readOrderId(order));
   }
 
   /** Signed shares held in `symbol`: positive long, negative short, 0 flat. */
   position(symbol: string): number {
-    return this.broker.shares(symbol);
+    return this.#attached().shares(readSymbol('position()', symbol));
   }
 
   /** Full details of the open position in `symbol`, or undefined when flat. */
   positionInfo(symbol: string): Position | undefined {
-    return this.broker.position(symbol);
+    return this.#attached().position(readSymbol('positionInfo()', symbol));
   }
 
   /** Pending orders, optionally for one symbol. */
   openOrders(symbol?: string): Order[] {
-    return this.broker.openOrders(symbol);
+    return this.#attached().openOrders(readOptionalSymbol('openOrders()', symbol));
   }
 
   /** Cash available now. */
   get cash(): number {
-    return this.broker.cash();
+    return this.#attached().cash();
   }
 
   /** Cash plus open positions at the last close. */
   get equity(): number {
-    return this.broker.equity();
+    return this.#attached().equity();
   }
 
   /** Write a line to the run's log (shown live in the results view). */
   log(...values: unknown[]): void {
-    this.broker.log(values.map(formatLogValue).join(' '));
+    this.#attached().log(values.map(formatLogValue).join(' '));
   }
 
-  // A true private field: strategy code (a subclass) cannot reach the broker's
-  // internals, and the lookup is as cheap as a property load (it runs every bar).
+  // A true private field (and a private method to read it): no property path leads from `this` to the broker,
+  // not even `(this as any)['broker']`; the lookup is as cheap as a property load (it runs every bar).
   #broker: Broker | undefined;
 
   static {
@@ -105,7 +109,7 @@ export abstract class BaseStrategy {
     });
   }
 
-  private get broker(): Broker {
+  #attached(): Broker {
     const broker = this.#broker;
     if (broker === undefined) {
       throw new Error('This strategy is not attached to a broker yet: place orders from onStart/onBar/onEnd, not from the constructor.');

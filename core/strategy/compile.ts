@@ -1,4 +1,5 @@
 import { strategyArtifacts, type ArtifactCacheOptions } from './artifacts';
+import { checkStrategySize } from './size';
 
 export interface CompiledStrategy {
   /** CommonJS code; imports of the SDK stay as `require('strategy-lab…')`. */
@@ -24,6 +25,7 @@ export class StrategyCompileError extends Error {
  * unchanged file never loads the TypeScript compiler.
  */
 export async function compileStrategy(source: string, fileName = 'strategy.ts', options: ArtifactCacheOptions = {}): Promise<CompiledStrategy> {
+  checkStrategySize(source, fileName); // before hashing or compiling: a huge file is refused at once
   const artifacts = await strategyArtifacts(source, fileName, options);
   if (artifacts.error) throw new StrategyCompileError(artifacts.error.message, fileName, artifacts.error.line, artifacts.error.column);
   return { js: artifacts.js!, fileName };

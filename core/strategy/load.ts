@@ -3,15 +3,47 @@ import * as sdk from '../sdk/index';
 import * as indicators from '../sdk/indicators/index';
 import { BaseStrategy } from '../sdk/strategy';
 import type { StrategyConfig } from '../sdk/types';
+import { strategyName } from '../engine/strategyValues';
+import { checkStrategySize } from './size';
+import { freezeClass } from '../sdk/internal';
 
 /** A strategy class as loaded from a compiled file. */
 export type StrategyClass = (new () => BaseStrategy) & { config: StrategyConfig; name: string };
 
-/** The only modules a strategy may import. Everything else is refused at load time too (not only by the validator). */
-const SDK_MODULES: Record<string, unknown> = {
-  'strategy-lab': sdk,
-  'strategy-lab/indicators': indicators,
-};
+/**
+ * The only modules a strategy may import. Everything else is refused at load time too (not only by the validator).
+ * Frozen copies of the modules' exports, so `require('strategy-lab').BaseStrategy = …` fails and cannot change
+ * what the next strategy loaded in this realm gets (in-process and process modes load several).
+ */
+const SDK_MODULES: Readonly<Record<string, unknown>> = Object.freeze({
+  'strategy-lab': Object.freeze({ ...sdk }),
+  'strategy-lab/indicators': Object.freeze({ ...indicators }),
+});
+
+let sdkFrozen = false;
+
+/**
+ * Freezes the SDK's classes, their prototypes and their SDK parents before any strategy code loads (idempotent):
+ * patching `BaseStrategy.prototype.buy` or `RSI.prototype.update` then fails with a clear error instead of
+ * changing how this or a later strategy in the same realm is simulated. Called by loadStrategy in every mode,
+ * and by the sandbox worker at boot (before its JIT warm-up, like the built-ins).
+ */
+export function freezeSdk(): void {
+  if (sdkFrozen) return;
+  sdkFrozen = true;
+  for (const exports of Object.values(SDK_MODULES)) {
+    for (const value of Object.values(exports as Record<string, unknown>)) {
+      if (typeof value === 'function') freezeClassChain(value);
+    }
+  }
+}
+
+/** A class, its prototype, and every parent class up to (not including) the built-ins. */
+function freezeClassChain(cls: Function): void {
+  for (let c: Function | null = cls; c !== null && c !== Function.prototype && c !== Error; c = Object.getPrototypeOf(c) as Function | null) {
+    freezeClass(c);
+  }
+}
 
 export class StrategyLoadError extends Error {
   constructor(message: string) {
@@ -26,6 +58,8 @@ export class StrategyLoadError extends Error {
  * generation is disabled (the sandbox) and gives the code no `import()` hook.
  */
 export function loadStrategy(js: string, fileName = 'strategy.ts'): StrategyClass {
+  checkStrategySize(js, fileName);
+  freezeSdk();
   const module = { exports: {} as Record<string, unknown> };
   const factory = compileFunction(js, ['module', 'exports', 'require'], { filename: fileName.replace(/[\r\n]/g, '') });
   factory.call(undefined, module, module.exports, (name: string) => requireSdkModule(name, fileName));
@@ -48,6 +82,11 @@ export function strategyClassFrom(exports: Record<string, unknown>, fileName: st
     throw new StrategyLoadError(`${fileName}: the default export '${candidate.name || 'anonymous'}' does not extend BaseStrategy. Write \`class ${candidate.name || 'MyStrategy'} extends BaseStrategy\` and import BaseStrategy from 'strategy-lab'.`);
   }
   const cls = candidate as StrategyClass;
+  try {
+    strategyName(cls);
+  } catch (err) {
+    throw new StrategyLoadError(`${fileName}: ${(err as Error).message}`);
+  }
   checkConfig(cls.config, fileName);
   return cls;
 }

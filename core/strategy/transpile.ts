@@ -1,6 +1,7 @@
 /** The TypeScript half of strategy compilation: loading this module loads the TypeScript compiler (~0.5 s). */
 import ts from 'typescript';
 import { StrategyCompileError, type CompiledStrategy } from './compile';
+import { checkStrategySize } from './size';
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
   module: ts.ModuleKind.CommonJS,
@@ -20,6 +21,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
  * needs no native binary to compile a strategy.
  */
 export function compileStrategySync(source: string, fileName = 'strategy.ts'): CompiledStrategy {
+  checkStrategySize(source, fileName);
   const out = ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName, reportDiagnostics: true });
   const first = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
   if (first) {

@@ -1,6 +1,7 @@
 /** Messages between the supervisor and the strategy worker (in-process, structured clone). */
 import type { BarSeries } from '../../core/data/series';
 import type { ErrorPayload, SandboxBacktestOptions } from '../../core/sandbox/protocol';
+import { describe, readErrorPayload, readLogLine } from '../../core/sandbox/caps';
 
 export type WorkerMessage =
   | { t: 'loaded' }
@@ -35,5 +36,41 @@ export function outputLimitError(maxLogBytes: number): ErrorPayload {
     kind: 'output-limit',
     name: 'OutputLimitError',
     message: `The strategy wrote more than ${Math.round(maxLogBytes / 1024)} KB of log output and was stopped. Log less (for example only when a signal fires), or raise the sandbox log limit.`,
+  };
+}
+
+/**
+ * A message from the worker, checked: the worker shares its realm with strategy code, so the supervisor treats
+ * what it receives as untrusted (a strategy that reached `postMessage` could send anything structured clone
+ * carries: BigInts, huge strings, cycles, wrong types). Returns what is wrong as a string instead of throwing.
+ */
+export function readWorkerMessage(raw: unknown): WorkerMessage | string {
+  if (typeof raw !== 'object' || raw === null) return `a message that is ${describe(raw)}, not an object`;
+  const m = raw as Record<string, unknown>;
+  switch (m.t) {
+    case 'loaded':
+    case 'warm':
+      return { t: m.t };
+    case 'log': {
+      const line = readLogLine(m);
+      return typeof line === 'string' ? line : { t: 'log', time: line.time, message: line.message };
+    }
+    case 'result':
+      return m.bytes instanceof Uint8Array ? { t: 'result', bytes: m.bytes } : `a result whose payload is ${describe(m.bytes)}, not bytes`;
+    case 'error': {
+      const error = readErrorPayload(m);
+      return typeof error === 'string' ? error : { t: 'error', ...error };
+    }
+    default:
+      return `a message of unknown type ${describe(m.t)}`;
+  }
+}
+
+/** What the supervisor reports when the worker sent something it never sends. */
+export function protocolError(problem: string): ErrorPayload {
+  return {
+    kind: 'protocol',
+    name: 'ProtocolViolation',
+    message: `The run was stopped: the strategy's thread sent the sandbox supervisor ${problem.slice(0, 200)}. Strategy code must not talk to the sandbox directly.`,
   };
 }

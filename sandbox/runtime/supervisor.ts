@@ -6,9 +6,10 @@
  * from a thread the strategy cannot block.
  */
 import { Worker } from 'node:worker_threads';
-import { decodeJob, encodeFrame, FRAME_ERROR, FRAME_LOG, FRAME_RESULT, jobLength, type ErrorPayload, type Job } from '../../core/sandbox/protocol';
+import { decodeJob, encodeFrame, FRAME_ERROR, FRAME_LOG, FRAME_RESULT, jobHeaderEnd, jobLength, type ErrorPayload, type Job } from '../../core/sandbox/protocol';
 import { READY_MARKER } from '../../core/sandbox/protocol';
-import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
+import { capText, MAX_ERROR_MESSAGE_CHARS } from '../../core/sandbox/caps';
+import { logCost, outputLimitError, protocolError, readWorkerMessage, type SupervisorMessage, type WorkerJob } from './messages';
 
 /** Console text without a newline is flushed as a line once it reaches this size. */
 const MAX_PARTIAL_LINE = 64 * 1024;
@@ -57,13 +58,20 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     send(FRAME_LOG, JSON.stringify({ time, message }));
   };
 
-  worker.on('message', (m: WorkerMessage) => {
-    // Idle after boot: warm the engine's JIT, then tell the host this container is ready.
+  worker.on('message', (raw: unknown) => {
+    // Checked before use, and never allowed to throw: the worker shares its realm with strategy code.
+    const m = readWorkerMessage(raw);
+    if (typeof m === 'string') {
+      if (job) fail(protocolError(m));
+      else finish(FRAME_ERROR, m); // before any job no strategy code exists: a broken runtime, discard the container
+      return;
+    }
     if (m.t === 'loaded') {
+      // Idle after boot: warm the engine's JIT, then tell the host this container is ready.
       if (!job) worker.postMessage({ t: 'warmup' } satisfies SupervisorMessage);
       else process.stderr.write(READY_MARKER);
     } else if (m.t === 'warm') process.stderr.write(READY_MARKER);
-    else if (m.t === 'log') log(m.time, String(m.message));
+    else if (m.t === 'log') log(m.time, m.message);
     else if (m.t === 'result') finish(FRAME_RESULT, m.bytes);
     else if (m.t === 'error') fail({ kind: m.kind, name: m.name, message: m.message });
   });
@@ -71,7 +79,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       fail({ kind: 'memory', name: 'OutOfMemoryError', message: `The strategy ran out of memory (heap cap ${workerHeapMb} MB of the sandbox's limit) and was stopped. Keep less history in memory, or raise the sandbox memory limit.` });
     } else {
-      fail({ kind: 'strategy', name: err.name || 'Error', message: `The strategy failed outside onBar: ${err.message}` });
+      fail({ kind: 'strategy', name: capText(String(err.name || 'Error'), 100), message: capText(`The strategy failed outside onBar: ${String(err.message)}`, MAX_ERROR_MESSAGE_CHARS) });
     }
   });
   worker.on('exit', () => {
@@ -80,31 +88,51 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   pipeConsole(worker.stdout, log);
   pipeConsole(worker.stderr, log);
 
-  // Chunks are collected and joined once, when the whole job has arrived (a large job would otherwise be copied per chunk).
+  // The job is read in linear time: chunks are collected and joined once when the header is complete and once
+  // when the whole job is (joining every received chunk until the header was complete made a large job quadratic).
   const chunks: Buffer[] = [];
   let received = 0;
+  let headerEnd: number | undefined;
   let total: number | undefined;
+  const joined = (): Buffer => {
+    const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+    chunks.length = 0;
+    chunks.push(all);
+    return all;
+  };
   process.stdin.on('data', (chunk: Buffer) => {
-    if (job) return;
+    if (job || done) return;
     chunks.push(chunk);
     received += chunk.length;
-    if (total === undefined) {
-      const head = chunks.length > 1 ? Buffer.concat(chunks.splice(0), received) : chunk;
-      if (chunks.length === 0) chunks.push(head);
-      total = jobLength(head);
-      if (total === undefined) return;
+    try {
+      if (headerEnd === undefined) {
+        if (received < 8) return;
+        headerEnd = jobHeaderEnd(joined());
+      }
+      if (total === undefined) {
+        if (received < headerEnd) return;
+        total = jobLength(joined());
+        if (total === undefined) return;
+      }
+      if (received < total) return;
+      startJob(decodeJob(joined().subarray(0, total)));
+    } catch (err) {
+      // The host wrote the job: a malformed one is a host bug, not the strategy's. Exit so the host reports it.
+      process.stderr.write(`strategy-lab sandbox: malformed job: ${(err as Error).message}\n`, () => process.exit(70));
+      done = true;
     }
-    if (received < total) return;
-    job = decodeJob(Buffer.concat(chunks.splice(0), received).subarray(0, total));
+  });
+  const startJob = (received: Job): void => {
+    job = received;
     const timer = setTimeout(() => {
-      fail({ kind: 'timeout', name: 'TimeoutError', message: `The backtest ran longer than the ${formatSeconds(job!.timeMs)} time limit and was stopped. Look for an endless loop, or raise the sandbox time limit.` });
-    }, job.timeMs);
+      fail({ kind: 'timeout', name: 'TimeoutError', message: `The backtest ran longer than the ${formatSeconds(received.timeMs)} time limit and was stopped. Look for an endless loop, or raise the sandbox time limit.` });
+    }, received.timeMs);
     timer.unref();
-    const { key: _key, timeMs: _t, series, ...rest } = job;
+    const { key: _key, timeMs: _t, series, ...rest } = received;
     const workerJob: WorkerJob = { ...rest, series };
     const buffers = new Set(series.map((s) => s.time.buffer as ArrayBuffer));
     worker.postMessage({ t: 'job', job: workerJob } satisfies SupervisorMessage, [...buffers]);
-  });
+  };
   // The host went away (or a warm container is being discarded): nobody will read a result.
   process.stdin.on('end', () => process.exit(0));
 }

@@ -7,14 +7,16 @@
 import { parentPort } from 'node:worker_threads';
 import { runBacktest } from '../../core/engine/backtest';
 import { freezeIntrinsics, hardenRealm } from './harden';
-import { loadStrategy } from '../../core/strategy/load';
+import { freezeSdk, loadStrategy } from '../../core/strategy/load';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
 import { encodeResult } from '../../core/sandbox/result-codec';
+import { capText, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS } from '../../core/sandbox/caps';
 
 export function runWorker(): void {
   // Before any warm-up, so the engine is optimised against the frozen built-ins it will run with.
   freezeIntrinsics();
+  freezeSdk();
   const port = parentPort!;
   const post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void = port.postMessage.bind(port);
   let started = false;
@@ -41,8 +43,17 @@ function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[
     const bytes = encodeResult(result);
     post({ t: 'result', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
+    post(strategyError(err));
+  }
+}
+
+/** The report of a failed run, bounded; describing a hostile thrown value (a throwing getter) cannot throw. */
+function strategyError(err: unknown): WorkerMessage {
+  try {
     const e = err instanceof Error ? err : new Error(String(err));
-    post({ t: 'error', kind: 'strategy', name: String(e.name), message: String(e.message) });
+    return { t: 'error', kind: 'strategy', name: capText(String(e.name), MAX_ERROR_NAME_CHARS), message: capText(String(e.message), MAX_ERROR_MESSAGE_CHARS) };
+  } catch {
+    return { t: 'error', kind: 'strategy', name: 'Error', message: 'The strategy threw a value that cannot be turned into a message.' };
   }
 }
 

@@ -186,21 +186,26 @@ describe('hostile strategies in the Docker sandbox', () => {
     assertError(error, 'strategy', /constructor exploded/);
   });
 
-  test('NaN and other non-finite prices or sizes from the strategy are rejected orders with the reason, never a crash or a NaN metric', async () => {
-    const { result, logs, error } = await run(strategySource(`if (bar.index === 2) { this.log(NaN, bar.close * NaN); this.buy(bar.symbol, { limit: NaN }); }
-      if (bar.index === 3) this.buy(bar.symbol, { shares: NaN });
-      if (bar.index === 4) this.buy(bar.symbol, { stopLossPct: NaN });
-      if (bar.index === 5) this.buy(bar.symbol, { cash: Infinity });
-      if (bar.index === 6) this.sell(bar.symbol, { stop: -Infinity });`));
+  test('NaN, Infinity and BigInt prices or sizes are refused with an error naming the call; a non-positive size is a rejected order; never a NaN metric', async () => {
+    const { result, logs, error } = await run(strategySource(`if (bar.index === 2) {
+        this.log(NaN, bar.close * NaN);
+        const attempts = [() => this.buy(bar.symbol, { limit: NaN }), () => this.buy(bar.symbol, { shares: NaN }), () => this.buy(bar.symbol, { stopLossPct: NaN }),
+          () => this.buy(bar.symbol, { cash: Infinity }), () => this.sell(bar.symbol, { stop: -Infinity }), () => this.buy(bar.symbol, { shares: 10n as any })];
+        for (const attempt of attempts) { try { attempt(); this.log('accepted'); } catch (e) { this.log((e as Error).message); } }
+        this.sell(bar.symbol, { shares: -3 });
+      }`));
     assert.equal(error, undefined, error?.message);
-    assert.deepEqual(messages(logs)[0], 'NaN NaN');
-    assert.deepEqual(result!.orders.map((o) => [o.status, o.reason]), [
-      ['rejected', 'limit must be a positive finite number, got NaN'],
-      ['rejected', 'shares must be a positive finite number, got NaN'],
-      ['rejected', 'stopLossPct must be a positive finite number, got NaN'],
-      ['rejected', 'cash must be a positive finite number, got Infinity'],
-      ['rejected', 'stop must be a positive finite number, got -Infinity'],
+    assert.deepEqual(messages(logs), [
+      'NaN NaN',
+      'buy("TEST", options): options.limit must be a finite number, got NaN.',
+      'buy("TEST", options): options.shares must be a finite number, got NaN.',
+      'buy("TEST", options): options.stopLossPct must be a finite number, got NaN.',
+      'buy("TEST", options): options.cash must be a finite number, got Infinity.',
+      'sell("TEST", options): options.stop must be a finite number, got -Infinity.',
+      'buy("TEST", options): options.shares must be a finite number, got a BigInt.',
+      'order #1 rejected: shares must be a positive finite number, got -3',
     ]);
+    assert.deepEqual(result!.orders.map((o) => [o.status, o.reason]), [['rejected', 'shares must be a positive finite number, got -3']]);
     assert.equal(result!.trades.length, 0);
     for (const [key, value] of Object.entries(result!.metrics)) {
       assert.ok(value === null || typeof value === 'string' || Number.isFinite(value), `${key} is ${value}`);

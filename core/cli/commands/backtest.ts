@@ -8,6 +8,7 @@ import { runStrategy } from '../../run/runStrategy';
 import { parseCli } from '../args';
 import { formatSummary } from '../summary';
 import { phaseTimer } from '../phases';
+import { escapeLine } from '../terminal';
 import type { CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
 import { RUN_OPTIONS, RUN_OPTIONS_USAGE, runOptionsArg } from '../runOptionArgs';
@@ -46,7 +47,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     phases.mark('data');
     const compiled = await compileStrategy(source, file, { cacheDir: defaultCacheDir() });
     phases.mark('compile');
-    if (!values.json) io.stderr(`Running ${info.className ?? 'strategy'} in ${describeMode(sandbox)}…\n`);
+    if (!values.json) io.stderr(`Running ${escapeLine(info.className ?? 'strategy')} in ${describeMode(sandbox)}…\n`);
     const result = await runStrategy({
       compiled,
       series,
@@ -54,7 +55,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       mode: sandbox,
       runner,
       signal: io.signal,
-      onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${line.message}\n`),
+      onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${escapeLine(line.message)}\n`),
     });
     phases.mark('run'); // the bar loop, the metrics and, in a sandbox, the container's round trip
     const code = await report(result, label, values, io);

@@ -15,6 +15,7 @@ import { resolveBaseUrl } from '../../generate/llm/failures';
 import { CliError, type CliIo } from '../io';
 import { DATA_OPTIONS, DATA_USAGE, describeMode, loadData, readStrategyFile, sandboxArg } from '../runArgs';
 import { RUN_OPTIONS, RUN_OPTIONS_USAGE, runOptionsArg } from '../runOptionArgs';
+import { escapeLine } from '../terminal';
 import { SANDBOX_RUNNER_OPTIONS, SANDBOX_RUNNER_USAGE, cliSandboxRunner } from '../sandboxArgs';
 
 const USAGE = `Usage: strategy-lab evaluate <strategy.ts> [--request "..."] ${DATA_USAGE}
@@ -91,7 +92,7 @@ export async function runEvaluateCommand(argv: string[], io: CliIo, context: Eva
 
   const apiKey = values['no-llm'] ? undefined : env.OPENAI_API_KEY?.trim() || undefined;
   const llm = chatClientFrom({ apiKey, settings: { model: values.model, baseUrl: resolveBaseUrl(values['base-url'], env), timeoutMs } });
-  if (!values.json) io.stderr(`Evaluating ${info.className ?? 'strategy'} on ${label} in ${describeMode(sandbox)}…\n`);
+  if (!values.json) io.stderr(`Evaluating ${escapeLine(info.className ?? 'strategy')} on ${label} in ${describeMode(sandbox)}…\n`);
   // One runner from the flags for the backtest and every re-run: the same host, image, limits (and warm containers with --warm).
   const runner = (context.runner ?? cliSandboxRunner)(sandbox, values, io, values.json);
   let report;
