@@ -3,6 +3,7 @@
  * the results panel fed live, the run saved to history, the status bar updated.
  * The work itself is core/history/pipeline.ts; this file only connects it to VS Code.
  */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { alpacaProvidersFromSecrets } from '../core/data/alpaca';
@@ -15,7 +16,7 @@ import { describeError } from '../core/history/describeError';
 import { summarizeEvaluation } from '../core/history/evaluation';
 import { runBacktestJob, type EvaluationRequest, type SandboxRun, type Stage } from '../core/history/pipeline';
 import { STAGES } from '../core/history/stages';
-import { RunStore } from '../core/history/store';
+import { RunStore, strategyKey } from '../core/history/store';
 import { summarize } from '../core/history/record';
 import type { RunOptions, RunRecord, RunSummary } from '../core/history/types';
 import { formatMetric } from '../core/report/metricCatalog';
@@ -149,7 +150,7 @@ export class BacktestController implements vscode.Disposable {
             onWarning: (m) => this.log.warn(m),
           },
           sandbox: { mode, run: sandboxRun },
-          ...(evaluatorSettings ? { evaluate: (input: EvaluationRequest, signal?: AbortSignal) => this.evaluate(input, runner, evaluatorSettings, signal, (m) => progress.report({ message: `Evaluators: ${m}…` })) } : {}),
+          ...(evaluatorSettings ? { evaluate: (input: EvaluationRequest, signal?: AbortSignal) => this.evaluate(input, runner, evaluatorSettings, signal, (m) => progress.report({ message: `Evaluators: ${m}…` }), where) } : {}),
           signal: controller.signal,
           onStage: (stage) => {
             progress.report({ message: STAGE_TEXT[stage], increment: 100 / STAGES.length });
@@ -219,17 +220,33 @@ export class BacktestController implements vscode.Disposable {
    * LLM evaluators run only with an API key (SecretStorage or OPENAI_API_KEY), else they are skipped.
    * An evaluation that fails costs the run nothing: it is saved without one, and the log says why.
    */
-  private async evaluate(input: EvaluationRequest, runner: SandboxRunner, settings: EvaluateSettings, signal: AbortSignal | undefined, onProgress: (m: string) => void) {
+  private async evaluate(input: EvaluationRequest, runner: SandboxRunner, settings: EvaluateSettings, signal: AbortSignal | undefined, onProgress: (m: string) => void, where: StrategyLocation) {
     try {
+      const trials = await this.countVariant(input, where);
       const llmSettings = readGenerateSettings((key, fallback) => vscode.workspace.getConfiguration('strategyLab').get(key, fallback));
       const apiKey = llmSettings.provider === 'offline' ? undefined : (await this.context.secrets.get(API_KEY_SECRET)) || process.env.OPENAI_API_KEY || undefined;
-      const report = await evaluateStrategy({ ...input, runner, settings, signal, onProgress, llm: chatClientFrom({ apiKey, settings: llmSettings.llm }) });
+      const report = await evaluateStrategy({ ...input, runner, settings, signal, onProgress, trials, llm: chatClientFrom({ apiKey, settings: llmSettings.llm }) });
       this.log.info(`Evaluation: ${report.summary} (${report.elapsedMs} ms).`);
       return summarizeEvaluation(report, { source: input.source, fileName: input.fileName });
     } catch (err) {
       if (signal?.aborted) throw err;
       this.log.error('The evaluators failed; the run is saved without an evaluation', err);
       return null;
+    }
+  }
+
+  /**
+   * Each distinct variant (source and parameters) evaluated from the editor is a trial of this strategy, so the
+   * deflated Sharpe counts what was tried; the same code run again is not a new trial. A count that cannot be
+   * kept (unreadable trials file) leaves the run evaluated as a first trial, and the log says why.
+   */
+  private async countVariant(input: EvaluationRequest, where: StrategyLocation): Promise<number | undefined> {
+    try {
+      const variant = createHash('sha256').update(input.source).update('\0').update(JSON.stringify(input.options.params ?? {})).digest('hex');
+      return await new RunStore(where.root).addVariant(strategyKey(where.file, input.result.run.strategy), variant, 'editor');
+    } catch (err) {
+      this.log.warn(`The trial count of ${where.file} could not be kept: ${(err as Error).message}`);
+      return undefined;
     }
   }
 

@@ -17,11 +17,14 @@ export const RUNS_DIR = join('.strategy-lab', 'runs');
  * `{ "schema": 1, "strategies": { "<file>#<Class>": { "trials": 7, "updatedAt": "…", "last": "refine" } } }`.
  */
 export const TRIALS_FILE = join('.strategy-lab', 'trials.json');
+/** Variant hashes kept per strategy: an older variant run again after this many others counts again (rare, and on the safe side). */
+const MAX_VARIANTS_KEPT = 1000;
 const TRIALS_SCHEMA = 1;
 
 interface TrialsFile {
   schema: typeof TRIALS_SCHEMA;
-  strategies: Record<string, { trials: number; updatedAt: string; last: string }>;
+  /** `variants`: hashes of the variants run from the editor, so a re-run of the same code is not counted twice. */
+  strategies: Record<string, { trials: number; updatedAt: string; last: string; variants?: string[] }>;
 }
 
 /**
@@ -78,6 +81,21 @@ export class RunStore {
     await mkdir(join(this.trialsFile, '..'), { recursive: true });
     await writeAtomic(this.trialsFile, `${JSON.stringify(file, null, 2)}\n`);
     return total;
+  }
+
+  /**
+   * Counts a variant of a strategy once (`variant`: a hash of its source and parameters): re-running the same code
+   * adds nothing, a changed threshold or rule is a new trial. Returns the count, this variant included.
+   */
+  async addVariant(key: string, variant: string, what: string): Promise<number> {
+    const file = await this.readTrials();
+    const entry = file.strategies[key];
+    if (entry?.variants?.includes(variant)) return entry.trials;
+    const variants = [...(entry?.variants ?? []), variant].slice(-MAX_VARIANTS_KEPT);
+    file.strategies[key] = { trials: (entry?.trials ?? 0) + 1, updatedAt: new Date().toISOString(), last: what, variants };
+    await mkdir(join(this.trialsFile, '..'), { recursive: true });
+    await writeAtomic(this.trialsFile, `${JSON.stringify(file, null, 2)}\n`);
+    return file.strategies[key].trials;
   }
 
   private async readTrials(): Promise<TrialsFile> {

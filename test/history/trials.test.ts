@@ -13,6 +13,17 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 }
 
 describe('trial counts', () => {
+  test('a variant run from the editor counts once: the same code again adds nothing, a change is a new trial, refine trials add on', () => withDir(async (dir) => {
+    const store = new RunStore(dir);
+    const key = strategyKey('strategies/a.strategy.ts', 'A');
+    assert.equal(await store.addVariant(key, 'hash-1', 'editor'), 1);
+    assert.equal(await store.addVariant(key, 'hash-1', 'editor'), 1, 'the same variant again');
+    assert.equal(await store.addVariant(key, 'hash-2', 'editor'), 2, 'an edited threshold');
+    assert.equal(await store.addTrials(key, 3, 'refine'), 5);
+    assert.equal(await new RunStore(dir).addVariant(key, 'hash-2', 'editor'), 5, 'remembered on disk');
+    assert.equal(await store.addVariant(strategyKey('strategies/b.strategy.ts', 'B'), 'hash-1', 'editor'), 1, 'strategies are apart');
+  }));
+
   test('start at 0, add up per strategy, and keep strategies apart', () => withDir(async (dir) => {
     const store = new RunStore(dir);
     const a = strategyKey('strategies/a.strategy.ts', 'A');
