@@ -77,7 +77,7 @@ export class RunStore {
     if (!(Number.isInteger(n) && n >= 0)) throw new RunStoreError(`A trial count grows by a whole number ≥ 0, got ${n}.`);
     const file = await this.readTrials();
     const total = (file.strategies[key]?.trials ?? 0) + n;
-    file.strategies[key] = { trials: total, updatedAt: new Date().toISOString(), last: what };
+    file.strategies[key] = { ...file.strategies[key], trials: total, updatedAt: new Date().toISOString(), last: what };
     await mkdir(join(this.trialsFile, '..'), { recursive: true });
     await writeAtomic(this.trialsFile, `${JSON.stringify(file, null, 2)}\n`);
     return total;
