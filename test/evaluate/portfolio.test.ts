@@ -16,9 +16,11 @@ describe('a two-symbol strategy with stops', () => {
     const alignment = byId(report, 'alignment');
     const items = (alignment.details!.items as { what: string; found: boolean }[]).map((i) => `${i.what}:${i.found}`);
     for (const want of ['ticker SPY:true', 'ticker QQQ:true', 'stop-loss 2%:true', 'take-profit 6%:true', 'position size 40%:true']) assert.ok(items.includes(want), `${want} in ${items.join(', ')}`);
-    // The parser does not read "each": the rest is still checked, and the report says what was left out.
-    assert.match(alignment.reasons.join('\n'), /Not checked \(the request parser did not understand it\): "each"/);
-    assert.equal(byId(report, 'conformance').status, 'skipped');
+    // The whole request is read now ("40% of equity each" included): nothing is left unchecked.
+    assert.match(alignment.reasons.join('\n'), /^Everything the request names is in the code/);
+    assert.doesNotMatch(alignment.reasons.join('\n'), /Not checked/);
+    const conformance = byId(report, 'conformance');
+    assert.equal(conformance.status, 'passed', conformance.reasons.join('\n'));
     assert.ok(report.tradeReasons.length > 2);
     assert.ok(report.tradeReasons.some((t) => /exited \d{4}-\d{2}-\d{2} by its (stop-loss|take-profit) at \d/.test(t.text)), 'stop exits are explained');
   });
