@@ -99,9 +99,10 @@ function insideDateCall(ctx: RuleContext, node: ts.Node): boolean {
   let child = node;
   let parent = node.parent;
   while (parent && (ts.isParenthesizedExpression(parent) || ts.isPrefixUnaryExpression(parent) || ts.isPropertyAccessExpression(parent) || ts.isCallExpression(parent) || ts.isNewExpression(parent))) {
-    const isCall = ts.isCallExpression(parent) || ts.isNewExpression(parent);
-    if (isCall && isDateValue(ctx, parent)) return true;
-    if (isCall && !isArgument(parent, child) && parent.expression !== child) return false;
+    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
+      if (isDateValue(ctx, parent)) return true;
+      if (!isArgument(parent, child) && parent.expression !== child) return false;
+    }
     child = parent;
     parent = parent.parent;
   }
