@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { BarSeries } from '../data/series';
 import { loadRunData, DATA_SOURCES, type DataSourceName } from '../run/data';
 import { SANDBOX_MODES, type SandboxMode } from '../run/runStrategy';
+import { assertMayRunInProcess, inProcessWarning, type CodeOrigin } from '../run/trust';
 import type { Timeframe } from '../sdk/types';
 import { readStrategyInfo, type StaticStrategyInfo } from '../strategy/config';
 import { CliError, type CliIo } from './io';
@@ -15,9 +16,10 @@ export const DATA_OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   sandbox: { type: 'string' },
+  trust: { type: 'boolean' },
 } as const;
 
-export const DATA_USAGE = `[--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sandbox docker|process|none]`;
+export const DATA_USAGE = `[--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sandbox docker|process|none [--trust]]`;
 
 export interface StrategyFile {
   file: string;
@@ -37,9 +39,20 @@ export async function readStrategyFile(positionals: string[], usage: string): Pr
   return { file, source, info: readStrategyInfo(source, file) };
 }
 
-export function sandboxArg(value: string | undefined): SandboxMode {
-  const mode = (value ?? 'docker') as SandboxMode;
-  if (!SANDBOX_MODES.includes(mode)) throw new CliError(`--sandbox must be one of ${SANDBOX_MODES.join(', ')}, got '${value}'.`, 2);
+/**
+ * The sandbox mode. `none` runs code in this process with the user's permissions, so it needs `--trust`
+ * (a warning is printed); without it the command stops with what to do instead (core/run/trust.ts).
+ */
+export function sandboxArg(values: { sandbox?: string; trust?: boolean }, io: CliIo, origin: CodeOrigin): SandboxMode {
+  const mode = (values.sandbox ?? 'docker') as SandboxMode;
+  if (!SANDBOX_MODES.includes(mode)) throw new CliError(`--sandbox must be one of ${SANDBOX_MODES.join(', ')}, got '${values.sandbox}'.`, 2);
+  if (values.trust && mode !== 'none') throw new CliError(`--trust only applies with --sandbox none (the ${mode} sandbox isolates the code already).`, 2);
+  try {
+    assertMayRunInProcess(mode, values.trust, origin);
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
+  if (mode === 'none') io.stderr(`${inProcessWarning(origin)}\n`);
   return mode;
 }
 

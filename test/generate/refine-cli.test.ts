@@ -153,7 +153,7 @@ describe('generate --refine N through a local OpenAI-compatible server', () => {
     withDir(async (dir) => {
       const rejecting = await startChatServer(() => ({ status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}` } } }));
       try {
-        const r = await cli([IDEA, '--refine', '3', '--provider', 'openai', '--base-url', rejecting.url, '--sandbox', 'none'], dir, { OPENAI_API_KEY: KEY });
+        const r = await cli([IDEA, '--refine', '3', '--provider', 'openai', '--base-url', rejecting.url, '--sandbox', 'none', '--trust'], dir, { OPENAI_API_KEY: KEY });
         assert.equal(r.code, 1);
         assert.match(r.stderr, /API key was rejected/);
         assert.equal(rejecting.requests.length, 1, 'not retried, no further iteration');
@@ -196,7 +196,7 @@ describe('generate --refine N: bad arguments and failures', () => {
 
   test('no iteration can be backtested (missing --data file): exit 1, nothing written', () =>
     withDir(async (dir) => {
-      const r = await cli([STRICT, '--refine', '2', '--data', join(dir, 'missing.csv'), '--sandbox', 'none'], dir);
+      const r = await cli([STRICT, '--refine', '2', '--data', join(dir, 'missing.csv'), '--sandbox', 'none', '--trust'], dir);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /^iteration 1\/2: no score · no backtest result · first version \(offline generator\) · could not be evaluated: /m);
       assert.match(r.stderr, /error: no iteration could be backtested and evaluated: .*missing\.csv.*; nothing was written/);
