@@ -1,3 +1,5 @@
+import { redactKnownSecrets, secretsFromEnv } from '../report/redact';
+
 /** Where a CLI command writes; tests pass buffers, the binary passes the process streams. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -14,10 +16,18 @@ export class CliError extends Error {
   }
 }
 
-export function processIo(signal?: AbortSignal): CliIo {
+/** The process streams, with every credential found in the environment masked (whole or partial echoes). */
+export function processIo(signal?: AbortSignal, env: Record<string, string | undefined> = process.env): CliIo {
+  const clean = cliRedactor(env);
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t) => process.stdout.write(clean(t)),
+    stderr: (t) => process.stderr.write(clean(t)),
     signal,
   };
+}
+
+/** Masks the environment's credentials (OPENAI_API_KEY, Alpaca keys, …) in what the CLI prints. */
+export function cliRedactor(env: Record<string, string | undefined>): (text: string) => string {
+  const secrets = secretsFromEnv(env);
+  return secrets.length ? (text) => redactKnownSecrets(text, secrets) : (text) => text;
 }

@@ -10,7 +10,7 @@ import { runEvaluateCommand } from './commands/evaluate';
 import { runGenerateCommand } from './commands/generate';
 import { runSandboxCommand } from './commands/sandbox';
 import { runValidateCommand } from './commands/validate';
-import { CliError, processIo, type CliIo } from './io';
+import { CliError, cliRedactor, processIo, type CliIo } from './io';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -97,7 +97,7 @@ export function runCli(argv = process.argv.slice(2)): void {
   main(argv, processIo(controller.signal)).then(
     (code) => exitAfterFlush(code),
     (err) => {
-      process.stderr.write(`internal error: ${(err as Error)?.stack ?? err}\n`);
+      process.stderr.write(cliRedactor(process.env)(`internal error: ${(err as Error)?.stack ?? err}\n`));
       exitAfterFlush(70);
     },
   );

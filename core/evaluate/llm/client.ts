@@ -10,7 +10,8 @@
  * no client-side retries beyond `maxRetries`), so swapping it for the
  * generator's export is a one-file change. Evaluators only see `ChatClient`.
  */
-import OpenAI from 'openai';
+import { createOpenAIClient } from '../../generate/llm/openaiClient';
+import { redactKnownSecrets } from '../../report/redact';
 import { OPENAI_DEFAULT_BASE_URL, redactKey } from '../../generate/llm/openaiProvider';
 import type { ChatMessage } from '../../generate/llm/prompt';
 import { DEFAULT_LLM_SETTINGS, type LlmSettings } from '../../generate/types';
@@ -35,7 +36,7 @@ export function chatClientFrom(config: LlmConfig | undefined): ChatClient | unde
   const apiKey = config.apiKey;
   const settings: LlmSettings = { ...DEFAULT_LLM_SETTINGS, ...Object.fromEntries(Object.entries(config.settings ?? {}).filter(([, v]) => v !== undefined)) };
   const baseURL = settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
-  const client = new OpenAI({ apiKey, baseURL, timeout: settings.timeoutMs, maxRetries: settings.maxRetries });
+  const client = createOpenAIClient({ apiKey, baseURL, timeout: settings.timeoutMs, maxRetries: settings.maxRetries });
   return {
     model: settings.model,
     async complete(messages, signal) {
@@ -47,7 +48,8 @@ export function chatClientFrom(config: LlmConfig | undefined): ChatClient | unde
         const choices = (completion as { choices?: { message?: { content?: unknown } }[] } | null)?.choices;
         if (!Array.isArray(choices)) throw new Error(`The reply from ${baseURL} is not a chat completion (no "choices"). Check strategyLab.llm.baseUrl.`);
         const content = choices[0]?.message?.content;
-        return typeof content === 'string' ? content : '';
+        // The transport already removed the key from the reply; this covers a key the model itself knew.
+        return typeof content === 'string' ? redactKnownSecrets(content, [apiKey]) : '';
       } catch (err) {
         if (signal?.aborted) throw err;
         const status = (err as { status?: number }).status;

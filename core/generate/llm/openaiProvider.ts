@@ -10,6 +10,8 @@ import { GenerateError } from '../errors';
 import { withRequestHeader } from '../header';
 import { DEFAULT_LLM_SETTINGS, type GenerateEvent, type GeneratedStrategy, type LlmSettings } from '../types';
 import { extractCode } from './extractCode';
+import { createOpenAIClient } from './openaiClient';
+import { redactSecrets } from '../../report/redact';
 import { initialMessages, noCodeMessage, repairMessage, type ChatMessage } from './prompt';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -33,7 +35,7 @@ export async function generateWithOpenAI(request: OpenAiRequest): Promise<Genera
       "No API key for the OpenAI provider. In VS Code run 'Strategy Lab: Set API Key'; for the CLI set OPENAI_API_KEY. Or use --provider offline.",
     );
   }
-  const client = new OpenAI({ apiKey, baseURL: settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL, timeout: settings.timeoutMs, maxRetries: 0 });
+  const client = createOpenAIClient({ apiKey, baseURL: settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL, timeout: settings.timeoutMs, maxRetries: 0 });
   const call = new ModelCall(client, settings, apiKey, signal, emit);
   const messages = initialMessages(idea);
   let failure: GenerateError | undefined;
@@ -240,10 +242,9 @@ function preview(text: string, apiKey: string): string {
   return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
 }
 
+/** Removes the key (whole or partial) and anything key-like from a message: core/report/redact.ts. */
 export function redactKey(text: string, apiKey: string): string {
-  let out = apiKey ? text.split(apiKey).join('[key]') : text;
-  out = out.replace(/\bsk-[\w*-]{6,}/g, '[key]');
-  return out;
+  return redactSecrets(text, [apiKey]);
 }
 
 function tries(attempt: number): string {
