@@ -12,6 +12,8 @@ const PROTOTYPE_MEMBERS = new Set([
   'ObjectConstructor.getOwnPropertyDescriptors',
 ]);
 
+const PROTOTYPE_NAMES = new Set([...PROTOTYPE_MEMBERS].map((m) => m.split('.')[1]));
+
 /**
  * SL041 by type: every route to the Function constructor (and to the engine's
  * private members) the checker can see, whatever the spelling — `x.constructor`
@@ -25,7 +27,7 @@ export function checkFunctionRoutes(ctx: RuleContext): NodeVisitor {
   return (node) => {
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) checkAccess(ctx, node, text(node));
     else if (ts.isBindingElement(node) && PROTOTYPE_MEMBERS.has(libMemberOfBinding(ctx, node) ?? '')) ctx.report('SL041', 'prototype', node, [text(node)]);
-    else if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && callsFunctionType(ctx, node.expression)) ctx.report('SL041', 'callsFunctionType', node, [text(node)]);
+    else if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && callsFunctionType(ctx, node)) ctx.report('SL041', 'callsFunctionType', node, [text(node)]);
   };
 }
 
@@ -39,7 +41,7 @@ function checkAccess(ctx: RuleContext, node: ts.PropertyAccessExpression | ts.El
     if (object.kind !== ts.SyntaxKind.ThisKeyword && !chained) ctx.report('SL041', 'functionConstructor', node, [text]);
   } else if (name !== undefined && PROTOTYPE_KEYS.has(name)) {
     ctx.report('SL041', 'prototype', node, [text]);
-  } else if (name !== undefined && PROTOTYPE_MEMBERS.has(libMemberOfAccess(ctx, node) ?? '')) {
+  } else if (name !== undefined && PROTOTYPE_NAMES.has(name) && PROTOTYPE_MEMBERS.has(libMemberOfAccess(ctx, node) ?? '')) {
     ctx.report('SL041', 'prototype', node, [text]);
   } else if (name === undefined && ts.isElementAccessExpression(node) && !isNumberKey(ctx, node.argumentExpression) && isUntypedOrFunction(ctx, node.expression)) {
     ctx.report('SL041', 'dynamicKey', node, [text]);
@@ -49,7 +51,12 @@ function checkAccess(ctx: RuleContext, node: ts.PropertyAccessExpression | ts.El
   }
 }
 
+const ARITHMETIC = new Set([ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken]);
+
 function isNumberKey(ctx: RuleContext, key: ts.Expression): boolean {
+  const e = unwrap(key);
+  // Arithmetic is a number whatever its operands: no need to ask the checker (this runs on every `xs[i - 1]`).
+  if (ts.isNumericLiteral(e) || (ts.isBinaryExpression(e) && ARITHMETIC.has(e.operatorToken.kind)) || ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) return true;
   return (ctx.checker.getTypeAtLocation(key).flags & ts.TypeFlags.NumberLike) !== 0;
 }
 
@@ -60,8 +67,15 @@ function isSdkPrivate(ctx: RuleContext, object: ts.Expression, name: string): bo
 }
 
 /** A call of a value typed as the bare `Function` interface (what `x.constructor` is); the name `Function` itself is SL041 already. */
-function callsFunctionType(ctx: RuleContext, callee: ts.Expression): boolean {
-  const e = unwrap(callee);
+function callsFunctionType(ctx: RuleContext, call: ts.CallExpression | ts.NewExpression): boolean {
+  // A call that resolves to a declared signature is not an untyped `Function` call (the type check resolves it anyway).
+  const e = unwrap(call.expression);
+  const declaration = ctx.checker.getResolvedSignature(call)?.declaration;
+  if (declaration && !ts.isJSDocSignature(declaration)) {
+    const owner = declaration.parent;
+    const functionConstructor = ts.isInterfaceDeclaration(owner) && owner.name.text === 'FunctionConstructor' && ctx.program.isSourceFileDefaultLibrary(declaration.getSourceFile());
+    return functionConstructor && !(ts.isIdentifier(e) && e.text === 'Function' && ctx.isLibGlobal(e));
+  }
   if (ts.isIdentifier(e) && e.text === 'Function' && ctx.isLibGlobal(e)) return false;
   if ((ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && accessedName(ctx, e) === 'constructor') return false; // reported at the access
   const type = ctx.checker.getTypeAtLocation(e);

@@ -43,12 +43,17 @@ export function isDateValue(ctx: RuleContext, node: ts.Node): boolean {
     const args = node.arguments ?? [];
     // `new Date('2020-03-23').getTime()`
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'getTime' && !args.length) return isDateValue(ctx, unwrap(node.expression.expression));
-    const name = args.length ? libSignatureOf(ctx, node)?.name : undefined;
+    // The checker only for calls that can be Date's (`new X(…)`, `X.UTC(…)`, `X.parse(…)`): this runs on every call.
+    const callee = unwrap(node.expression);
+    const candidate = ts.isNewExpression(node) || (ts.isPropertyAccessExpression(callee) && DATE_STATICS.has(callee.name.text)) || ts.isElementAccessExpression(callee);
+    const name = args.length && candidate ? libSignatureOf(ctx, node)?.name : undefined;
     if (name !== 'DateConstructor.UTC' && name !== 'DateConstructor.parse' && name !== 'DateConstructor.new') return false;
     return args.every((a) => isLiteral(unwrap(a)));
   }
   return false;
 }
+
+const DATE_STATICS = new Set(['UTC', 'parse']);
 
 const MONTHS = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 const DATE_STRINGS: { pattern: RegExp; ymd: (m: RegExpMatchArray) => [number, number, number] }[] = [

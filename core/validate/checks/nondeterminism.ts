@@ -9,14 +9,19 @@ import { libMemberOfAccess, libMemberOfBinding, libSignatureOf } from './typeFac
  * constructors (`const D = Date; new D()`) count. `performance` has no type in
  * the strategy's library (no DOM, no Node), so `performance.now` goes by name.
  */
+const WATCHED = new Set(['random', 'now']);
+
 export function checkNondeterminism(ctx: RuleContext): NodeVisitor {
   return (node) => {
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+      // Names first, the checker only for the few candidates (and for computed keys): this runs on every `a.b`.
+      if (ts.isPropertyAccessExpression(node) && !WATCHED.has(node.name.text)) return;
       reportMember(ctx, node, libMemberOfAccess(ctx, node));
       if (ts.isPropertyAccessExpression(node) && isUntypedPerformanceNow(ctx, node)) ctx.report('SL042', 'clock', node, ['`performance.now()`']);
     } else if (ts.isBindingElement(node)) {
       reportMember(ctx, node, libMemberOfBinding(ctx, node));
-    } else if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
+    } else if (ts.isNewExpression(node) || (ts.isCallExpression(node) && !ts.isPropertyAccessExpression(unwrap(node.expression)))) {
+      // `Date()` is called by a bare name (or an alias); a method call `a.b()` cannot be it.
       const signature = libSignatureOf(ctx, node);
       if (signature?.name === 'DateConstructor.new' && !node.arguments?.length) ctx.report('SL042', 'clock', node, [ts.isIdentifier(unwrap(node.expression)) && node.expression.getText(ctx.file) === 'Date' ? '`new Date()`' : `\`${node.getText(ctx.file)}\``]);
       else if (signature?.name === 'DateConstructor.call') ctx.report('SL042', 'clock', node, [`\`${node.getText(ctx.file)}\``]);

@@ -24,6 +24,8 @@ export function constantKey(ctx: RuleContext, node: ts.Expression): string | und
     }
     return out;
   }
+  // Only names can carry a literal type from elsewhere (`const k = 'x'`, `o.k` typed 'x'); skip the checker for the rest.
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e) && !ts.isCallExpression(e)) return undefined;
   const type = ctx.checker.getTypeAtLocation(e);
   if (type.isStringLiteral()) return type.value;
   if (type.isNumberLiteral()) return String(type.value);
