@@ -19,7 +19,7 @@ export const DATA_OPTIONS = {
   trust: { type: 'boolean' },
 } as const;
 
-export const DATA_USAGE = `[--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sandbox docker|process|none [--trust]]`;
+export const DATA_USAGE = `[--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sandbox docker|process|none] [--trust]`;
 
 export interface StrategyFile {
   file: string;
