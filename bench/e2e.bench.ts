@@ -1,5 +1,5 @@
 /**
- * The whole CLI path, as a user runs it: `strategy-lab backtest … --sandbox none` as a child process, measured
+ * The whole CLI path, as a user runs it: `strategy-lab backtest … --sandbox none --trust` as a child process, measured
  * whole-process (CPU user+sys, wall, peak RSS), with each phase's time (STRATEGY_LAB_PHASES, core/cli/phases.ts),
  * against backtesting.py's figures for the same RSI 14 35/65 job on this machine class and a hand-written loop.
  *  - `--version`;
@@ -109,7 +109,7 @@ function main(): void {
 
   summarise('--version', Array.from({ length: RUNS }, () => runCli(['--version'], cache)));
 
-  const daily = ['backtest', strategy, '--data', GOOG, '--symbol', 'GOOG', '--sandbox', 'none'];
+  const daily = ['backtest', strategy, '--data', GOOG, '--symbol', 'GOOG', '--sandbox', 'none', '--trust'];
   const handDaily = median(Array.from({ length: 9 }, () => handLoop(closesOf(readFileSync(GOOG, 'utf8')))));
   const cold = Array.from({ length: 3 }, () => {
     rmSync(cache, { recursive: true, force: true });
@@ -123,7 +123,7 @@ function main(): void {
   const text = minuteCsv(1_000_000);
   writeFileSync(minuteFile, text);
   const handMinute = median(Array.from({ length: 5 }, () => handLoop(closesOf(text))));
-  const minute = ['backtest', strategy, '--data', minuteFile, '--symbol', 'AAPL', '--sandbox', 'none'];
+  const minute = ['backtest', strategy, '--data', minuteFile, '--symbol', 'AAPL', '--sandbox', 'none', '--trust'];
   // The strategy file says timeframe 1d; the bench runs it on minute bars as a throughput job, as backtesting.py's figure does.
   runCli(minute, cache);
   summarise('1 M minute bars, re-run', Array.from({ length: 3 }, () => runCli(minute, cache)), BACKTESTING_PY.minute1m, handMinute);

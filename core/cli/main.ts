@@ -5,7 +5,7 @@
  * errors into one clear line.
  */
 import { escapeText } from './terminal';
-import { CliError, processIo, type CliIo } from './io';
+import { CliError, cliRedactor, processIo, type CliIo } from './io';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -95,7 +95,7 @@ export function runCli(argv = process.argv.slice(2)): void {
   main(argv, processIo(controller.signal)).then(
     (code) => exitAfterFlush(code),
     (err) => {
-      process.stderr.write(`internal error: ${(err as Error)?.stack ?? err}\n`);
+      process.stderr.write(cliRedactor(process.env)(`internal error: ${(err as Error)?.stack ?? err}\n`));
       exitAfterFlush(70);
     },
   );

@@ -6,6 +6,7 @@ import { parseAdjustment } from '../data/provider';
 import { parseTimeoutSeconds } from '../data/request';
 import { loadRunData, DATA_SOURCES, type DataSourceName } from '../run/data';
 import { SANDBOX_MODES, type SandboxMode } from '../run/runStrategy';
+import { assertMayRunInProcess, inProcessWarning, type CodeOrigin } from '../run/trust';
 import type { Timeframe } from '../sdk/types';
 import { defaultCacheDir } from '../data/cache';
 import { readStrategyInfoCached } from '../strategy/artifacts';
@@ -22,9 +23,10 @@ export const DATA_OPTIONS = {
   // Not `--timeout`: generate has its own (the LLM's, in ms). `data fetch --timeout` is this one.
   'request-timeout': { type: 'string' },
   sandbox: { type: 'string' },
+  trust: { type: 'boolean' },
 } as const;
 
-export const DATA_USAGE = `[--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--adjust raw|split|all] [--request-timeout SECONDS] [--sandbox docker|process|none]`;
+export const DATA_USAGE = `[--data file.csv | --source sample|csv|yahoo|alpaca] [--symbol S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--adjust raw|split|all] [--request-timeout SECONDS] [--sandbox docker|process|none] [--trust]`;
 
 export interface StrategyFile {
   file: string;
@@ -44,9 +46,20 @@ export async function readStrategyFile(positionals: string[], usage: string): Pr
   return { file, source, info: await readStrategyInfoCached(source, file, { cacheDir: defaultCacheDir() }) };
 }
 
-export function sandboxArg(value: string | undefined): SandboxMode {
-  const mode = (value ?? 'docker') as SandboxMode;
-  if (!SANDBOX_MODES.includes(mode)) throw new CliError(`--sandbox must be one of ${SANDBOX_MODES.join(', ')}, got '${value}'.`, 2);
+/**
+ * The sandbox mode. `none` runs code in this process with the user's permissions, so it needs `--trust`
+ * (a warning is printed); without it the command stops with what to do instead (core/run/trust.ts).
+ */
+export function sandboxArg(values: { sandbox?: string; trust?: boolean }, io: CliIo, origin: CodeOrigin): SandboxMode {
+  const mode = (values.sandbox ?? 'docker') as SandboxMode;
+  if (!SANDBOX_MODES.includes(mode)) throw new CliError(`--sandbox must be one of ${SANDBOX_MODES.join(', ')}, got '${values.sandbox}'.`, 2);
+  if (values.trust && mode !== 'none') throw new CliError(`--trust only applies with --sandbox none (the ${mode} sandbox isolates the code already).`, 2);
+  try {
+    assertMayRunInProcess(mode, values.trust, origin);
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
+  if (mode === 'none') io.stderr(`${inProcessWarning(origin)}\n`);
   return mode;
 }
 

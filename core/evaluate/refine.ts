@@ -20,6 +20,7 @@ import type { GenerateEvent, LlmSettings, ProviderName } from '../generate/types
 import type { Metrics } from '../metrics/types';
 import { runStrategy, type SandboxMode } from '../run/runStrategy';
 import type { SandboxRunner } from '../sandbox/runner';
+import { assertMayRunInProcess } from '../run/trust';
 import type { Timeframe } from '../sdk/types';
 import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
 import { readStrategyInfo } from '../strategy/config';
@@ -42,6 +43,8 @@ export interface RefineOptions {
   /** Bars for the generated strategy's symbols and timeframe. */
   loadSeries: (symbols: string[], timeframe: Timeframe) => Promise<BarSeries[]>;
   mode: SandboxMode;
+  /** Required for mode 'none': the caller (the user, e.g. `--trust`) accepts running generated code in this process. */
+  trustGeneratedCode?: boolean;
   /** A long-lived runner (warm pool, the caller's sandbox settings) for every run; without one each run starts a fresh one. */
   runner?: SandboxRunner;
   options?: BacktestOptions;
@@ -127,6 +130,7 @@ export interface RefineResult {
 
 export async function refine(o: RefineOptions): Promise<RefineResult> {
   if (!(Number.isInteger(o.iterations) && o.iterations >= 1)) throw new RangeError(`--refine needs a whole number of iterations ≥ 1, got ${o.iterations}.`);
+  assertMayRunInProcess(o.mode, o.trustGeneratedCode, 'generated');
   const emit = o.onEvent ?? (() => {});
   const stopAt = VERDICT_ORDER.indexOf(o.stopAt ?? 'promising');
   const steps: RefineSteps = { ...DEFAULT_STEPS, ...o.steps };

@@ -1,6 +1,9 @@
 import { checkConfig } from './checks/config';
 import { checkLookAhead, checkUnboundedLoops } from './checks/hazards';
+import { checkFunctionRoutes } from './checks/functionRoutes';
+import { checkInSampleDates } from './checks/inSampleDates';
 import { checkIsolation } from './checks/isolation';
+import { checkNondeterminism } from './checks/nondeterminism';
 import { checkParams } from './checks/params';
 import { checkLifecycleNames, checkOnBar, checkStrategyClass } from './checks/structure';
 import { createContext, runChecks, type Check } from './context';
@@ -22,7 +25,10 @@ const CHECKS: readonly Check[] = [
   checkLifecycleNames,
   checkConfig,
   checkIsolation,
+  checkFunctionRoutes,
+  checkNondeterminism,
   checkLookAhead,
+  checkInSampleDates,
   checkUnboundedLoops,
   checkParams,
 ];

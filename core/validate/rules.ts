@@ -121,21 +121,37 @@ export const RULES = {
   SL041: rule({
     severity: 'error',
     title: 'Node built-in or isolation-breaking global',
-    catches: 'Node built-in modules and globals that reach outside the sandbox or make runs depend on time: `require`, `import()`, `process`, `globalThis`, `eval`, `Function`, `fetch`, timers, `fs`, `child_process`, `net`, `http`, `worker_threads`, `vm`.',
+    catches: 'Node built-in modules and globals that reach outside the sandbox or make runs depend on time (`require`, `import()`, `process`, `globalThis`, `eval`, `Function`, `Reflect`, `fetch`, timers, `fs`, `child_process`, `net`, `http`, `worker_threads`, `vm`), and every route to the Function constructor or engine internals the type checker can see (`x.constructor`, computed keys, prototypes, brackets on private members).',
     variants: {
       builtinModule: { message: (spec: string) => `'${spec}' is a Node built-in: strategies run isolated, without files, network, processes or threads. Remove the import; keep state in class fields.` },
       global: { message: (name: string, why: string) => `'${name}' is not available to strategies (${why}). Remove it; a strategy only reacts to bars through onBar.` },
       dynamicImport: { message: () => 'Dynamic import() is not allowed: a strategy may only statically import the SDK. Remove it.' },
       importMeta: { message: () => '`import.meta` is not available to strategies. Remove it.' },
+      functionConstructor: {
+        message: (text: string) => `'${text}' can reach the Function constructor (a function's \`constructor\`, through any chain or alias), which runs code the validator cannot see. Remove it; a strategy needs no constructors of functions.`,
+      },
+      callsFunctionType: {
+        message: (text: string) => `'${text}' calls a value typed \`Function\`, which may be the Function constructor. Give the value a precise function type, e.g. \`(x: number) => number\`.`,
+      },
+      dynamicKey: {
+        message: (text: string) => `'${text}' reads a property chosen at run time from an untyped value or a function, a route to the Function constructor. Use a typed object and a fixed property name.`,
+      },
+      prototype: {
+        message: (text: string) => `'${text}' reaches prototypes, a route to the Function constructor and to engine internals. Remove it; use the SDK's methods.`,
+      },
+      privateMember: {
+        message: (name: string) => `'${name}' is private to the engine: reading it with brackets bypasses TypeScript's check and would let the strategy change its own results. Use the SDK's public methods.`,
+      },
     },
   }),
   SL042: rule({
     severity: 'warning',
     title: 'Non-reproducible randomness or clock',
-    catches: '`Math.random()`, `Date.now()`, `new Date()` and `performance.now()`: each run would give different results.',
+    catches: '`Math.random()`, `Date.now()`, `new Date()` and `performance.now()`, found by type (aliases, brackets, destructuring): each run would give different results.',
     variants: {
       random: { message: () => 'Math.random() makes every backtest different, so results cannot be reproduced or optimized. Derive decisions from bar data, or use a seeded generator kept in a field.' },
       clock: { message: (what: string) => `${what} reads the wall clock, not the backtest's time, so results depend on when it runs. Use bar.time instead.` },
+      randomAlias: { message: (text: string) => `'${text}' is Math.random under another name: every backtest would differ, so results cannot be reproduced. Derive decisions from bar data, or use a seeded generator kept in a field.` },
     },
   }),
   SL050: rule({
@@ -162,6 +178,15 @@ export const RULES = {
     variants: {
       unused: { severity: 'hint', message: (name: string) => `Parameter '${name}' is never used. Read it as \`this.params.${name}\`, or remove it.` },
       notNumeric: { message: (name: string, type: string) => `Parameter '${name}' is ${type}, so the optimizer cannot tune it. Use a number or a boolean (encode a choice as 0/1), or make it a constant outside params.` },
+    },
+  }),
+  SL070: rule({
+    severity: 'warning',
+    title: 'In-sample dates in code',
+    catches: 'Dates written into the code (date strings, YYYYMMDD numbers, epoch-millisecond timestamps, `Date.UTC(…)`, `new Date(…)` of literals), alone or as tables (`Set`, `Map`, arrays, objects keyed by date): knowledge of the test period, not of the market.',
+    variants: {
+      date: { message: (text: string) => `${text} is a date written into the code: a strategy that knows dates of the test period trades on hindsight. Derive conditions from price data; limit the test period with config.start/config.end.` },
+      table: { message: (count: number, first: string) => `A table of ${count} dates (first ${first}) is written into the code: a per-date list usually encodes what happened on those days (in-sample knowledge). Derive the signal from price data instead.` },
     },
   }),
 } as const;

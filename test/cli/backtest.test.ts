@@ -33,7 +33,7 @@ interface JsonResult {
 describe('strategy-lab backtest, end to end on real data', () => {
   test('RSI 35/65 on AAPL 1998–2021: every entry follows an RSI<35 bar at the next open, every exit an RSI>65 bar', async () => {
     const csv = sharedData('AAPL_daily_1998_2021_lean.csv');
-    const r = await runCli(['backtest', RSI_EXAMPLE, '--data', csv, '--sandbox', 'none', '--commission', '0.001', '--json']);
+    const r = await runCli(['backtest', RSI_EXAMPLE, '--data', csv, '--sandbox', 'none', '--trust', '--commission', '0.001', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as JsonResult;
     const bars = await loadCsv(csv, { symbol: 'AAPL' });
@@ -63,7 +63,7 @@ describe('strategy-lab backtest, end to end on real data', () => {
 
   test('SMA 50/200 crossover on SPY 1998–2021: entries and exits sit on crossovers', async () => {
     const csv = sharedData('SPY_daily_1998_2021_lean.csv');
-    const r = await runCli(['backtest', SMA_EXAMPLE, '--data', csv, '--sandbox', 'none', '--json']);
+    const r = await runCli(['backtest', SMA_EXAMPLE, '--data', csv, '--sandbox', 'none', '--trust', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as JsonResult;
     const bars = await loadCsv(csv, { symbol: 'SPY' });
@@ -84,7 +84,7 @@ describe('strategy-lab backtest, end to end on real data', () => {
   test('--from/--to restrict the data and --out writes the same JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sl-cli-'));
     const out = join(dir, 'r.json');
-    const r = await runCli(['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--from', '2010-01-01', '--to', '2012-12-31', '--sandbox', 'none', '--out', out]);
+    const r = await runCli(['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--from', '2010-01-01', '--to', '2012-12-31', '--sandbox', 'none', '--trust', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /AaplRsiReversion on AAPL — 75\d bars/);
     assert.match(r.stdout, /Sharpe ratio/);
@@ -96,8 +96,8 @@ describe('strategy-lab backtest, end to end on real data', () => {
 
 test('deterministic: the same run gives byte-identical --json output, in process and in the Docker sandbox', async () => {
   const args = ['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--commission', '0.001', '--slippage-bps', '5', '--json'];
-  const a = await runCli([...args, '--sandbox', 'none']);
-  const b = await runCli([...args, '--sandbox', 'none']);
+  const a = await runCli([...args, '--sandbox', 'none', '--trust', '--trust']);
+  const b = await runCli([...args, '--sandbox', 'none', '--trust', '--trust']);
   const docker = await runCli([...args, '--sandbox', 'docker']);
   for (const r of [a, b, docker]) assert.equal(r.code, 0, r.stderr);
   assert.ok(a.stdout.length > 100_000, 'a full result (20+ years of equity points)');
@@ -121,7 +121,7 @@ test('--docker-host, --image and --memory-mb reach the sandbox run', async () =>
 describe('strategy-lab backtest, bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-cli-bad-'));
   test('a missing strategy file', async () => {
-    const r = await runCli(['backtest', join(dir, 'nope.ts'), '--sandbox', 'none']);
+    const r = await runCli(['backtest', join(dir, 'nope.ts'), '--sandbox', 'none', '--trust', '--trust']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Strategy file not found: .*nope\.ts\. Check the path/);
   });
@@ -137,7 +137,7 @@ describe('strategy-lab backtest, bad input', () => {
       [['--memory-mb', '50'], /--memory-mb must be at least 96/, 2],
       [['--warm', '12'], /--warm must be a whole number from 0 to 8/, 2],
     ] as const) {
-      const r = await runCli(['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none', ...args]);
+      const r = await runCli(['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--trust', ...args]);
       assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, pattern);
     }
@@ -145,28 +145,28 @@ describe('strategy-lab backtest, bad input', () => {
   test('a syntax error names the file, line and column', async () => {
     const f = join(dir, 'broken.strategy.ts');
     writeFileSync(f, "import { BaseStrategy } from 'strategy-lab';\nexport default class X extends BaseStrategy {\n  static config = { symbols: ['AAPL'], timeframe: '1d' };\n  onBar( { }\n}\n");
-    const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none']);
+    const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--trust', '--trust']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /broken\.strategy\.ts:5:1: ',' expected\. Fix the syntax error, then run again\./);
   });
   test('a runtime exception names the bar', async () => {
     const f = join(dir, 'throws.strategy.ts');
     writeFileSync(f, "import { BaseStrategy, type Bar } from 'strategy-lab';\nexport default class Thrower extends BaseStrategy {\n  static config = { symbols: ['AAPL'], timeframe: '1d' };\n  onBar(bar: Bar) { if (bar.index === 10) throw new Error('bad state'); }\n}\n");
-    const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none']);
+    const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--trust', '--trust']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Thrower\.onBar threw on AAPL at 1998-01-16: bad state/);
   });
   test('a CSV with a bad row names the line', async () => {
     const f = join(dir, 'bad.csv');
     writeFileSync(f, 'Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,oops,0.5,1.5,100\n');
-    const r = await runCli(['backtest', RSI_EXAMPLE, '--data', f, '--sandbox', 'none']);
+    const r = await runCli(['backtest', RSI_EXAMPLE, '--data', f, '--sandbox', 'none', '--trust', '--trust']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.csv:3: /);
   });
   test('an import outside the SDK is refused at load time', async () => {
     const f = join(dir, 'fs.strategy.ts');
     writeFileSync(f, "import { BaseStrategy } from 'strategy-lab';\nimport { readFileSync } from 'fs';\nexport default class Sneaky extends BaseStrategy {\n  static config = { symbols: ['AAPL'], timeframe: '1d' };\n  onBar() { readFileSync('/etc/passwd'); }\n}\n");
-    const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none']);
+    const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--trust', '--trust']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /import of 'fs' is not allowed/);
   });

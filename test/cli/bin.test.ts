@@ -9,7 +9,7 @@ import { repoRoot, sharedData } from '../helpers/paths';
 const BIN = join(repoRoot, 'bin', 'strategy-lab.js');
 
 test('the strategy-lab binary (bundled CLI) runs a backtest and prints JSON', () => {
-  const r = spawnSync(process.execPath, [BIN, 'backtest', join(repoRoot, 'examples/sma-crossover.strategy.ts'), '--data', sharedData('SPY_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [BIN, 'backtest', join(repoRoot, 'examples/sma-crossover.strategy.ts'), '--data', sharedData('SPY_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--trust', '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.equity.length, 5849, 'the whole JSON arrived (one equity point per bar)');
@@ -34,7 +34,7 @@ async function startSlowRun(mode: 'docker' | 'none') {
   const file = join(dir, 'slow.strategy.ts');
   // A strategy slow enough that the run is still going when the signal arrives.
   writeFileSync(file, "import { BaseStrategy, type Bar } from 'strategy-lab';\nexport default class Slow extends BaseStrategy {\n  static config = { symbols: ['SPY'], timeframe: '1d' };\n  onBar(bar: Bar) { if (bar.index === 0) this.log('started'); let x = 0; for (let i = 0; i < 2e6; i++) x += i; if (x < 0) this.log('never'); }\n}\n");
-  const child = spawn(process.execPath, [BIN, 'backtest', file, '--data', sharedData('SPY_daily_1998_2021_lean.csv'), '--sandbox', mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'backtest', file, '--data', sharedData('SPY_daily_1998_2021_lean.csv'), '--sandbox', mode, ...(mode === 'none' ? ['--trust'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   await new Promise<void>((resolve, reject) => {

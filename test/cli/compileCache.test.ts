@@ -20,7 +20,7 @@ function run(args: string[], cacheDir: string) {
 
 test('a re-run of an unchanged strategy never loads the TypeScript compiler, and gives the same result', () => {
   const cache = mkdtempSync(join(tmpdir(), 'sl-cc-'));
-  const args = ['backtest', join(repoRoot, 'examples/rsi-reversion.strategy.ts'), '--data', sharedData('GOOG_daily_2004_2013_backtestingpy.csv'), '--symbol', 'GOOG', '--sandbox', 'none', '--json'];
+  const args = ['backtest', join(repoRoot, 'examples/rsi-reversion.strategy.ts'), '--data', sharedData('GOOG_daily_2004_2013_backtestingpy.csv'), '--symbol', 'GOOG', '--sandbox', 'none', '--trust', '--json'];
   const first = run(args, cache);
   assert.equal(first.status, 0, first.stderr);
   assert.ok(first.loaded.includes('typescript'), `the first run compiles (loaded: ${first.loaded.join(', ')})`);
@@ -37,7 +37,7 @@ test('a damaged cache entry is a miss: the run compiles again and repairs it; an
   const file = join(dir, 'one.strategy.ts');
   const source = "import { BaseStrategy, type Bar } from 'strategy-lab';\nexport default class One extends BaseStrategy {\n  static config = { symbols: ['SPY'], timeframe: '1d' };\n  onBar(bar: Bar) { if (!this.position(bar.symbol)) this.buy(bar.symbol); }\n}\n";
   writeFileSync(file, source);
-  const args = ['backtest', file, '--data', sharedData('SPY_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--json'];
+  const args = ['backtest', file, '--data', sharedData('SPY_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--trust', '--json'];
   const first = run(args, cache);
   assert.equal(first.status, 0, first.stderr);
   const [entry] = readdirSync(join(cache, 'compiled'));
@@ -58,7 +58,7 @@ test('a syntax error is reported the same from the cache, with its line', () => 
   const dir = mkdtempSync(join(tmpdir(), 'sl-cc-src-'));
   const file = join(dir, 'broken.strategy.ts');
   writeFileSync(file, "import { BaseStrategy } from 'strategy-lab';\nexport default class Broken extends BaseStrategy {\n  static config = { symbols: ['SPY'], timeframe: '1d' };\n  onBar( { if (\n}\n");
-  const args = ['backtest', file, '--data', sharedData('SPY_daily_1998_2021_lean.csv'), '--sandbox', 'none'];
+  const args = ['backtest', file, '--data', sharedData('SPY_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--trust'];
   const first = run(args, cache);
   const second = run(args, cache);
   assert.equal(first.status, 1);

@@ -50,14 +50,14 @@ describe('the CLI prints strategy text escaped', () => {
     for (const [i, text] of HOSTILE_TEXT.entries()) {
       const file = join(dir, `ok${i}.strategy.ts`);
       writeFileSync(file, hostileStrategy(`Probe${text}`, text, false));
-      const ok = await runCli(['backtest', file, '--source', 'sample', '--sandbox', 'none', '--from', '2021-01-01', '--to', '2021-03-01']);
+      const ok = await runCli(['backtest', file, '--source', 'sample', '--sandbox', 'none', '--trust', '--from', '2021-01-01', '--to', '2021-03-01']);
       assert.equal(ok.code, 0, ok.stderr);
       assert.doesNotMatch(ok.stdout, TERMINAL_CONTROL, `summary of ${JSON.stringify(text)}`);
       assert.doesNotMatch(ok.stderr, TERMINAL_CONTROL, `logs of ${JSON.stringify(text)}`);
       assert.ok(ok.stdout.startsWith(`${escapeLine(`Probe${text}`)} on SPY`), ok.stdout.split('\n')[0]);
       assert.equal(ok.stderr.split('\n').filter((l) => l.includes(escapeLine(text))).length, 1, 'the log line stays one line');
       writeFileSync(file, hostileStrategy('Probe', text, true));
-      const failed = await runCli(['backtest', file, '--source', 'sample', '--sandbox', 'none', '--from', '2021-01-01', '--to', '2021-03-01']);
+      const failed = await runCli(['backtest', file, '--source', 'sample', '--sandbox', 'none', '--trust', '--from', '2021-01-01', '--to', '2021-03-01']);
       assert.equal(failed.code, 1);
       assert.doesNotMatch(failed.stderr, TERMINAL_CONTROL, `error of ${JSON.stringify(text)}`);
     }

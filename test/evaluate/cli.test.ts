@@ -20,7 +20,7 @@ const EXAMPLE = resolve(repoRoot, 'examples', 'rsi-reversion.strategy.ts');
 
 describe('strategy-lab evaluate', () => {
   it('prints every evaluator, per-trade reasons and the overall score', async () => {
-    const { code, stdout, stderr } = await run([EXAMPLE, '--sandbox', 'none', '--source', 'sample', '--trades', '2']);
+    const { code, stdout, stderr } = await run([EXAMPLE, '--sandbox', 'none', '--trust', '--source', 'sample', '--trades', '2']);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^PASS {2}Code validation/m);
     assert.match(stdout, /^PASS {2}Look-ahead check/m);
@@ -31,7 +31,7 @@ describe('strategy-lab evaluate', () => {
   });
 
   it('--json gives the report with diagnostics on lines, on real data from --data', async () => {
-    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--from', '2010-01-01', '--json']);
+    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--trust', '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--from', '2010-01-01', '--json']);
     assert.equal(code, 0);
     const report = JSON.parse(stdout);
     assert.equal(report.evaluators.length, 15);
@@ -45,7 +45,7 @@ describe('strategy-lab evaluate', () => {
   });
 
   it('uses --request over the file header', async () => {
-    const { stdout } = await run([EXAMPLE, '--sandbox', 'none', '--request', 'Buy MSFT when RSI drops below 35', '--json']);
+    const { stdout } = await run([EXAMPLE, '--sandbox', 'none', '--trust', '--request', 'Buy MSFT when RSI drops below 35', '--json']);
     const alignment = JSON.parse(stdout).evaluators.find((e: { id: string }) => e.id === 'alignment');
     assert.equal(alignment.status, 'failed');
     assert.match(alignment.reasons.join(' '), /ticker MSFT/);
@@ -53,7 +53,7 @@ describe('strategy-lab evaluate', () => {
 
   it('exits 1 when the verdict is "do not trust" (a failed check)', async () => {
     delete (globalThis as { __evaluateFixtureCloses?: unknown }).__evaluateFixtureCloses;
-    const { code, stdout } = await run([resolve(import.meta.dirname, 'fixtures', 'leaky-cache.strategy.ts'), '--sandbox', 'none']);
+    const { code, stdout } = await run([resolve(import.meta.dirname, 'fixtures', 'leaky-cache.strategy.ts'), '--sandbox', 'none', '--trust', '--trust']);
     assert.equal(code, 1);
     assert.match(stdout, /^FAIL {2}Determinism/m);
     assert.match(stdout, /state survives from one run into the next/);
@@ -61,7 +61,7 @@ describe('strategy-lab evaluate', () => {
   });
 
   it('exits 0 for a result that can be believed even when the strategy is not worth trading (insufficient evidence)', async () => {
-    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--json', '--from', '2020-01-01', '--to', '2020-06-30']);
+    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--trust', '--json', '--from', '2020-01-01', '--to', '2020-06-30']);
     assert.equal(code, 0);
     const report = JSON.parse(stdout);
     assert.equal(report.verdict.label, 'insufficient-evidence');
@@ -69,7 +69,7 @@ describe('strategy-lab evaluate', () => {
   });
 
   it('takes the costs and fill options of backtest, and the trial count', async () => {
-    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--json', '--commission', '0.001', '--commission-fixed', '1', '--slippage-bps', '3', '--fill', 'close', '--cash', '50000', '--trials', '40']);
+    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--trust', '--json', '--commission', '0.001', '--commission-fixed', '1', '--slippage-bps', '3', '--fill', 'close', '--cash', '50000', '--trials', '40']);
     assert.equal(code, 0);
     const report = JSON.parse(stdout);
     const execution = report.evaluators.find((e: { id: string }) => e.id === 'execution');
@@ -80,14 +80,14 @@ describe('strategy-lab evaluate', () => {
     assert.ok(execution.status === 'passed');
     const integrity = report.evaluators.find((e: { id: string }) => e.id === 'integrity');
     assert.equal(integrity.status, 'passed', 'fills at the close with 3 bps slippage are what the orders allow');
-    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--commission', 'lots']), (e: unknown) => e instanceof CliError && e.code === 2 && /--commission must be a number/.test(e.message));
-    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--fill', 'noon']), (e: unknown) => e instanceof CliError && e.code === 2 && /fill/.test(e.message));
-    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--trials', '0']), (e: unknown) => e instanceof CliError && e.code === 2 && /--trials must be a whole number ≥ 1/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--trust', '--commission', 'lots']), (e: unknown) => e instanceof CliError && e.code === 2 && /--commission must be a number/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--trust', '--fill', 'noon']), (e: unknown) => e instanceof CliError && e.code === 2 && /fill/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--trust', '--trials', '0']), (e: unknown) => e instanceof CliError && e.code === 2 && /--trials must be a whole number ≥ 1/.test(e.message));
   });
 
   it('--set changes weights and thresholds (the strategyLab.evaluate.* names)', async () => {
     const zero = ['validation', 'execution', 'integrity', 'lookahead', 'determinism', 'risk', 'costs', 'evidence', 'toogood', 'alignment', 'conformance'].map((id) => `weights.${id}=0`).join(',');
-    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--json', '--set', zero, '--set', 'lookahead.cutPoints=2', '--set', 'risk.minTrades=1000']);
+    const { code, stdout } = await run([EXAMPLE, '--sandbox', 'none', '--trust', '--json', '--set', zero, '--set', 'lookahead.cutPoints=2', '--set', 'risk.minTrades=1000']);
     assert.equal(code, 0);
     const report = JSON.parse(stdout);
     const byId = Object.fromEntries(report.evaluators.map((e: { id: string }) => [e.id, e]));
@@ -99,11 +99,11 @@ describe('strategy-lab evaluate', () => {
   });
 
   it('rejects a bad --set with the setting name, what is allowed and where the table is', async () => {
-    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--set', 'risk.maxDrawdownPct=-30']),
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--trust', '--set', 'risk.maxDrawdownPct=-30']),
       (e: unknown) => e instanceof CliError && e.code === 2 && e.message === 'Bad --set: risk.maxDrawdownPct must be a number > 0 and ≤ 100, got -30. See the settings table in docs/evaluate.md.');
-    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--set', 'weights.risk=heavy']), (e: unknown) => e instanceof CliError && e.code === 2 && /weights\.risk must be a number ≥ 0, got "heavy"/.test(e.message));
-    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--set', 'risk.maxDrawdown=30']), (e: unknown) => e instanceof CliError && e.code === 2 && /unknown setting 'risk\.maxDrawdown'/.test(e.message));
-    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--set', 'weights.risk']), (e: unknown) => e instanceof CliError && e.code === 2 && /--set expects setting=value/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--trust', '--set', 'weights.risk=heavy']), (e: unknown) => e instanceof CliError && e.code === 2 && /weights\.risk must be a number ≥ 0, got "heavy"/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--trust', '--set', 'risk.maxDrawdown=30']), (e: unknown) => e instanceof CliError && e.code === 2 && /unknown setting 'risk\.maxDrawdown'/.test(e.message));
+    await assert.rejects(run([EXAMPLE, '--sandbox', 'none', '--trust', '--set', 'weights.risk']), (e: unknown) => e instanceof CliError && e.code === 2 && /--set expects setting=value/.test(e.message));
   });
 
   it('--docker-host reaches the sandbox runs (an engine that is not there is named)', async () => {

@@ -12,7 +12,7 @@ const FAST = { lookahead: { cutPoints: 1 }, robustness: { maxParams: 1 } };
 describe('refine loop: events and metrics', () => {
   it('emits every stage of every iteration in order and keeps the backtest metrics and data with each', async () => {
     const events: RefineEvent[] = [];
-    const r = await refine({ idea: 'Buy AAPL when RSI drops below 15, sell when it rises above 90', iterations: 2, provider: 'offline', loadSeries, mode: 'none', settings: FAST, onEvent: (e) => events.push(e) });
+    const r = await refine({ idea: 'Buy AAPL when RSI drops below 15, sell when it rises above 90', iterations: 2, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true, settings: FAST, onEvent: (e) => events.push(e) });
     assert.equal(r.iterations.length, 2);
     const stages = events.filter((e) => e.type !== 'evaluate-progress').map((e) => `${e.iteration}:${e.type}`);
     assert.deepEqual(stages, ['1:generating', '1:loading-data', '1:backtesting', '1:evaluating', '1:scored', '2:generating', '2:loading-data', '2:backtesting', '2:evaluating', '2:scored', '2:stopped']);
@@ -44,7 +44,7 @@ describe('refine loop: events and metrics', () => {
   });
 
   it('a failed data load is an iteration without a report; offline then stops, and nothing is to be written', async () => {
-    const r = await refine({ idea: 'Buy AAPL when RSI drops below 15', iterations: 3, provider: 'offline', loadSeries: async () => { throw new Error('no bars for AAPL'); }, mode: 'none', settings: FAST });
+    const r = await refine({ idea: 'Buy AAPL when RSI drops below 15', iterations: 3, provider: 'offline', loadSeries: async () => { throw new Error('no bars for AAPL'); }, mode: 'none', trustGeneratedCode: true, settings: FAST });
     assert.equal(r.iterations.length, 1);
     assert.equal(r.iterations[0].failedAt, 'evaluate');
     assert.match(r.stoppedBecause, /could not be evaluated \(no bars for AAPL\)/);

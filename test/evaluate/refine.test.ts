@@ -17,7 +17,7 @@ const STRICT = 'Buy AAPL when RSI drops below 10, sell when it rises above 90';
 describe('refine loop, offline', () => {
   it('relaxes thresholds when nothing traded, says what it changed, keeps every iteration and returns the last kept one', async () => {
     const events: RefineEvent[] = [];
-    const r = await refine({ idea: STRICT, iterations: 6, provider: 'offline', loadSeries, mode: 'none', settings: FAST, onEvent: (e) => events.push(e) });
+    const r = await refine({ idea: STRICT, iterations: 6, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true, settings: FAST, onEvent: (e) => events.push(e) });
     assert.ok(r.iterations.length >= 3);
     const [first, second] = r.iterations;
     assert.equal(first.report!.evaluators.find((e) => e.id === 'risk')!.details!.checks instanceof Array, true);
@@ -52,7 +52,7 @@ describe('refine loop, offline', () => {
   });
 
   it('rejects a bad iteration count', async () => {
-    await assert.rejects(refine({ idea: STRICT, iterations: 0, provider: 'offline', loadSeries, mode: 'none' }), /whole number of iterations ≥ 1/);
+    await assert.rejects(refine({ idea: STRICT, iterations: 0, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true }), /whole number of iterations ≥ 1/);
   });
 });
 
@@ -82,6 +82,7 @@ describe('refine loop through a local OpenAI-compatible server', () => {
       judge: chatClientFrom({ apiKey: 'sk-test-refine-000000', settings: llm }),
       loadSeries,
       mode: 'none',
+      trustGeneratedCode: true,
       settings: FAST,
     });
     assert.equal(r.iterations.length, 2);

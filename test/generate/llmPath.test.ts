@@ -160,7 +160,7 @@ test('evaluate --timeout: the LLM judges give up on a hung server after that tim
   let stderr = '';
   try {
     const example = resolve(__dirname, '..', '..', 'examples', 'rsi-reversion.strategy.ts');
-    const args = [example, '--sandbox', 'none', '--source', 'sample', '--timeout', '400', '--set', 'lookahead.cutPoints=1,robustness.maxParams=0', '--json'];
+    const args = [example, '--sandbox', 'none', '--trust', '--source', 'sample', '--timeout', '400', '--set', 'lookahead.cutPoints=1,robustness.maxParams=0', '--json'];
     const started = Date.now();
     const code = await runEvaluateCommand(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, { env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseUrl } });
     const ms = Date.now() - started;

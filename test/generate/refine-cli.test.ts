@@ -165,7 +165,7 @@ describe('generate --refine N through a local OpenAI-compatible server', () => {
     withDir(async (dir) => {
       const rejecting = await startChatServer(() => ({ status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}` } } }));
       try {
-        const r = await cli([IDEA, '--refine', '3', '--provider', 'openai', '--base-url', rejecting.url, '--sandbox', 'none'], dir, { OPENAI_API_KEY: KEY });
+        const r = await cli([IDEA, '--refine', '3', '--provider', 'openai', '--base-url', rejecting.url, '--sandbox', 'none', '--trust'], dir, { OPENAI_API_KEY: KEY });
         assert.equal(r.code, 1);
         assert.match(r.stderr, /API key was rejected/);
         assert.equal(rejecting.requests.length, 1, 'not retried, no further iteration');
@@ -208,7 +208,7 @@ describe('generate --refine N: bad arguments and failures', () => {
 
   test('no iteration can be backtested (missing --data file): exit 1, nothing written', () =>
     withDir(async (dir) => {
-      const r = await cli([STRICT, '--refine', '2', '--data', join(dir, 'missing.csv'), '--sandbox', 'none'], dir);
+      const r = await cli([STRICT, '--refine', '2', '--data', join(dir, 'missing.csv'), '--sandbox', 'none', '--trust'], dir);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /^iteration 1\/2: not evaluated · no backtest result · first version \(offline generator\) · could not be evaluated: .* · not kept: it could not be evaluated/m);
       assert.match(r.stdout, /^Nothing kept: no iteration could be evaluated\. Stopped: iteration 1 could not be evaluated/m);

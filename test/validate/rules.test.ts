@@ -27,7 +27,7 @@ test('docs/validation.md documents every rule with its code and severity', () =>
 });
 
 test('rule codes are stable and well formed', () => {
-  assert.deepEqual(RULE_CODES, ['SL001', 'SL002', 'SL010', 'SL011', 'SL012', 'SL020', 'SL021', 'SL030', 'SL040', 'SL041', 'SL042', 'SL050', 'SL051', 'SL060']);
+  assert.deepEqual(RULE_CODES, ['SL001', 'SL002', 'SL010', 'SL011', 'SL012', 'SL020', 'SL021', 'SL030', 'SL040', 'SL041', 'SL042', 'SL050', 'SL051', 'SL060', 'SL070']);
 });
 
 test('SL020 variants: property, static, parameters', () => {

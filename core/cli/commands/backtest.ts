@@ -36,7 +36,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     return 0;
   }
   const { file, source, info } = await readStrategyFile(positionals, USAGE);
-  const sandbox = sandboxArg(values.sandbox);
+  const sandbox = sandboxArg(values, io, 'file');
   const options = runOptionsArg(values); // bad numbers are usage errors: said before any data is fetched
 
   // Flag errors (--warm, --memory-mb) before any data is fetched.

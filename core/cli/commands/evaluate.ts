@@ -79,7 +79,7 @@ export async function runEvaluateCommand(argv: string[], io: CliIo, context: Eva
     return 0;
   }
   const { file, source, info } = await readStrategyFile(positionals, USAGE);
-  const sandbox = sandboxArg(values.sandbox);
+  const sandbox = sandboxArg(values, io, 'file');
   const shown = numberArg('trades', values.trades);
   if (shown !== undefined && !(Number.isInteger(shown) && shown >= 0)) throw new CliError('--trades must be a whole number ≥ 0.', 2);
   const timeoutMs = timeoutArg(values.timeout);

@@ -114,10 +114,10 @@ export async function runGenerateCommand(argv: string[], io: CliIo, context: Gen
       const problem = refineCountProblem(values.refine, '--refine');
       if (problem) throw new CliError(`${problem}.\n${USAGE}`, 2);
       if (values.json && print) throw new CliError('Give either --json or --print, not both.', 2);
-      refineRun = { iterations: Number(values.refine), sandbox: sandboxArg(values.sandbox), data: values, runnerFlags: values, json: !!values.json, noLlm: !!values['no-llm'] };
+      refineRun = { iterations: Number(values.refine), sandbox: sandboxArg(values, io, 'generated'), data: values, runnerFlags: values, json: !!values.json, noLlm: !!values['no-llm'] };
       dataSource(values); // a bad --source or --data with --source is a usage error before any work
     } else {
-      const only = ['data', 'source', 'symbol', 'from', 'to', 'sandbox', ...Object.keys(SANDBOX_RUNNER_OPTIONS), 'no-llm', 'json'].filter((k) => values[k as keyof typeof values] !== undefined);
+      const only = ['data', 'source', 'symbol', 'from', 'to', 'sandbox', 'trust', ...Object.keys(SANDBOX_RUNNER_OPTIONS), 'no-llm', 'json'].filter((k) => values[k as keyof typeof values] !== undefined);
       if (only.length) throw new CliError(`${only.map((k) => `--${k}`).join(', ')} only appl${only.length === 1 ? 'ies' : 'y'} with --refine N.\n${USAGE}`, 2);
     }
   } catch (err) {
@@ -212,6 +212,7 @@ async function runRefine(c: RefineCommand): Promise<number> {
       judge,
       loadSeries: async (symbols: string[], timeframe: Timeframe) => (await loadDataFor(run.data, symbols, timeframe, io)).series,
       mode: run.sandbox,
+      trustGeneratedCode: run.sandbox === 'none', // sandboxArg let 'none' through only with --trust
       runner,
       signal: io.signal,
       onEvent: (event) => {

@@ -7,7 +7,8 @@
  * generator's (core/generate/llm/failures.ts); this file only builds the
  * non-streaming client the judges need. Evaluators only see `ChatClient`.
  */
-import OpenAI from 'openai';
+import { createOpenAIClient } from '../../generate/llm/openaiClient';
+import { redactKnownSecrets } from '../../report/redact';
 import { redactKey } from '../../generate/llm/openaiProvider';
 import { explainModelError, isRetryable, notACompletion, resolveBaseUrl, retryDelay } from '../../generate/llm/failures';
 import type { ChatMessage } from '../../generate/llm/prompt';
@@ -37,7 +38,8 @@ export function chatClientFrom(config: LlmConfig | undefined): ChatClient | unde
   const apiKey = config.apiKey;
   const settings: LlmSettings = { ...DEFAULT_LLM_SETTINGS, ...Object.fromEntries(Object.entries(config.settings ?? {}).filter(([, v]) => v !== undefined)) };
   const baseURL = resolveBaseUrl(settings.baseUrl);
-  const client = new OpenAI({ apiKey, baseURL, timeout: settings.timeoutMs, maxRetries: 0 });
+  // The key is stripped from every reply by the transport (openaiClient.ts) before the openai package sees it.
+  const client = createOpenAIClient({ apiKey, baseURL, timeout: settings.timeoutMs, maxRetries: 0 });
   const context = { where: baseURL, model: settings.model, timeoutMs: settings.timeoutMs, redact: (t: string) => redactKey(t, apiKey) };
   const once = async (messages: ChatMessage[], signal?: AbortSignal): Promise<string> => {
     const completion: unknown = await client.chat.completions.create(
@@ -47,7 +49,8 @@ export function chatClientFrom(config: LlmConfig | undefined): ChatClient | unde
     const choices = (completion as { choices?: { message?: { content?: unknown } }[] } | null)?.choices;
     if (!Array.isArray(choices)) throw notACompletion(baseURL, completion);
     const content = choices[0]?.message?.content;
-    return typeof content === 'string' ? content : '';
+    // The transport already removed the key from the reply; this covers a key the model itself knew.
+    return typeof content === 'string' ? redactKnownSecrets(content, [apiKey]) : '';
   };
   return {
     model: settings.model,

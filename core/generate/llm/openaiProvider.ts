@@ -4,13 +4,15 @@
  * `maxAttempts` rounds. 429/5xx are retried with backoff. Every failure has
  * its own message; the API key never appears in one.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { checkStrategySource, formatProblems, type CodeProblem } from '../check';
 import { GenerateError } from '../errors';
 import { withRequestHeader } from '../header';
 import { DEFAULT_LLM_SETTINGS, type GenerateEvent, type GeneratedStrategy, type LlmSettings } from '../types';
 import { extractCode } from './extractCode';
 import { cancelledError as cancelled, explainModelError, isRetryable, notACompletion, preview as previewText, resolveBaseUrl, retryDelay, timeoutError } from './failures';
+import { createOpenAIClient } from './openaiClient';
+import { redactSecrets } from '../../report/redact';
 import { initialMessages, noCodeMessage, repairMessage, type ChatMessage } from './prompt';
 
 export { OPENAI_DEFAULT_BASE_URL } from './failures';
@@ -34,7 +36,7 @@ export async function generateWithOpenAI(request: OpenAiRequest): Promise<Genera
       "No API key for the OpenAI provider. In VS Code run 'Strategy Lab: Set API Key'; for the CLI set OPENAI_API_KEY. Or use --provider offline.",
     );
   }
-  const client = new OpenAI({ apiKey, baseURL: settings.baseUrl, timeout: settings.timeoutMs, maxRetries: 0 });
+  const client = createOpenAIClient({ apiKey, baseURL: settings.baseUrl, timeout: settings.timeoutMs, maxRetries: 0 });
   const call = new ModelCall(client, settings, apiKey, signal, emit);
   const messages = initialMessages(idea);
   let failure: GenerateError | undefined;
@@ -197,10 +199,9 @@ function preview(text: string, apiKey: string): string {
   return previewText(text, { redact: (t) => redactKey(t, apiKey) });
 }
 
+/** Removes the key (whole or partial) and anything key-like from a message: core/report/redact.ts. */
 export function redactKey(text: string, apiKey: string): string {
-  let out = apiKey ? text.split(apiKey).join('[key]') : text;
-  out = out.replace(/\bsk-[\w*-]{6,}/g, '[key]');
-  return out;
+  return redactSecrets(text, [apiKey]);
 }
 
 function tries(attempt: number): string {

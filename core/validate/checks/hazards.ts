@@ -1,5 +1,7 @@
 import ts from 'typescript';
 import { unwrap, type NodeVisitor, type RuleContext } from '../context';
+import { isDateValue } from './inSampleDates';
+import { isConst } from './typeFacts';
 
 /** SL050: look-ahead the static check can see (a visitor of the shared walk). */
 export function checkLookAhead(ctx: RuleContext): NodeVisitor {
@@ -31,9 +33,16 @@ function isIndexUse(node: ts.Expression): boolean {
 
 /** `bar.index + 1`: an index past the bar being processed. */
 function isFutureOffset(ctx: RuleContext, indexSide: ts.Expression, offsetSide: ts.Expression): boolean {
-  const index = unwrap(indexSide);
   const offset = unwrap(offsetSide);
-  return ts.isPropertyAccessExpression(index) && index.name.text === 'index' && ctx.isBar(index.expression) && ts.isNumericLiteral(offset) && Number(offset.text) > 0;
+  return isBarIndex(ctx, unwrap(indexSide), 0) && ts.isNumericLiteral(offset) && Number(offset.text) > 0;
+}
+
+/** `bar.index`, or a const holding it (`const i = bar.index; xs[i + 1]`), through a few aliases. */
+function isBarIndex(ctx: RuleContext, node: ts.Expression, depth: number): boolean {
+  if (ts.isPropertyAccessExpression(node)) return node.name.text === 'index' && ctx.isBar(node.expression);
+  if (!ts.isIdentifier(node) || depth > 4) return false;
+  const decl = ctx.checker.getSymbolAtLocation(node)?.valueDeclaration;
+  return !!decl && ts.isVariableDeclaration(decl) && isConst(decl) && !!decl.initializer && isBarIndex(ctx, unwrap(decl.initializer), depth + 1);
 }
 
 function isComparison(kind: ts.SyntaxKind): boolean {
@@ -49,22 +58,9 @@ const YEAR_GETTERS = new Set(['getFullYear', 'getUTCFullYear']);
 function isDateCondition(ctx: RuleContext, timeSide: ts.Expression, valueSide: ts.Expression): boolean {
   const time = unwrap(timeSide);
   const value = unwrap(valueSide);
-  if (ts.isPropertyAccessExpression(time) && time.name.text === 'time' && ctx.isBar(time.expression)) return isDateLiteral(value);
+  if (ts.isPropertyAccessExpression(time) && time.name.text === 'time' && ctx.isBar(time.expression)) return isDateValue(ctx, value);
   if (ts.isCallExpression(time) && ts.isPropertyAccessExpression(time.expression) && YEAR_GETTERS.has(time.expression.name.text)) {
     return ts.isNumericLiteral(value) && Number(value.text) >= 1900 && Number(value.text) <= 2100;
-  }
-  return false;
-}
-
-function isDateLiteral(node: ts.Expression): boolean {
-  if (ts.isNumericLiteral(node)) return Number(node.text) >= 1e11; // a millisecond timestamp (after 1973)
-  if (ts.isPrefixUnaryExpression(node)) return isDateLiteral(node.operand);
-  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'Date') {
-    return ['UTC', 'parse'].includes(node.expression.name.text) && node.arguments.length > 0;
-  }
-  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'getTime') return isDateLiteral(node.expression.expression);
-  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date') {
-    return !!node.arguments?.length && node.arguments.every((a) => ts.isStringLiteral(a) || ts.isNumericLiteral(a));
   }
   return false;
 }

@@ -16,6 +16,8 @@ const FORBIDDEN_GLOBALS = new Map<string, string>(Object.entries({
   globalThis: 'it reaches the shared global object',
   eval: 'it runs code the validator cannot see',
   Function: 'it runs code the validator cannot see',
+  Reflect: 'it reaches object internals (prototypes, constructors, private members) the validator cannot follow',
+  Proxy: 'it turns property reads into calls the validator cannot follow',
   fetch: 'strategies have no network access',
   XMLHttpRequest: 'strategies have no network access',
   WebSocket: 'strategies have no network access',
@@ -35,7 +37,7 @@ const FORBIDDEN_GLOBALS = new Map<string, string>(Object.entries({
   __filename: 'strategies have no file system',
 }));
 
-/** SL040/SL041 on imports; SL041/SL042 on globals (a visitor of the shared walk). */
+/** SL040/SL041 on imports; SL041 on globals by name (a visitor of the shared walk; routes by type are checks/functionRoutes.ts). */
 export function checkIsolation(ctx: RuleContext): NodeVisitor {
   const { file } = ctx;
   for (const statement of file.statements) {
@@ -56,10 +58,6 @@ export function checkIsolation(ctx: RuleContext): NodeVisitor {
       ctx.report('SL041', 'importMeta', node, []);
     } else if (ts.isIdentifier(node)) {
       checkIdentifier(ctx, node);
-    } else if (ts.isPropertyAccessExpression(node)) {
-      checkClock(ctx, node);
-    } else if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && !node.arguments?.length && ctx.isLibGlobal(node.expression)) {
-      ctx.report('SL042', 'clock', node, [ts.isNewExpression(node) ? '`new Date()`' : '`Date()`']);
     }
   };
 }
@@ -83,20 +81,4 @@ function isValueReference(id: ts.Identifier): boolean {
   if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
   if (ts.isQualifiedName(parent) || ts.isTypeReferenceNode(parent)) return false;
   return true;
-}
-
-const CLOCKS = new Map([
-  ['Math.random', undefined],
-  ['Date.now', '`Date.now()`'],
-  ['performance.now', '`performance.now()`'],
-]);
-
-function checkClock(ctx: RuleContext, node: ts.PropertyAccessExpression): void {
-  if (!ts.isIdentifier(node.expression)) return;
-  const key = `${node.expression.text}.${node.name.text}`;
-  // Names first, the checker only for the few candidates: this runs on every `a.b` in the file.
-  if (!CLOCKS.has(key) || !ctx.isLibGlobal(node.expression)) return;
-  const what = CLOCKS.get(key);
-  if (what) ctx.report('SL042', 'clock', node, [what]);
-  else ctx.report('SL042', 'random', node, []);
 }
