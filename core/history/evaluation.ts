@@ -10,8 +10,6 @@ import type { EvaluationFinding, EvaluationSummary } from './types';
 export function summarizeEvaluation(report: EvaluationReport & Pick<EvaluationSummary, 'checks' | 'verdict'>, code?: { source: string; fileName?: string }): EvaluationSummary {
   const findings = code ? resolveFindings(report, code.source, code.fileName) : [];
   return {
-    checks: report.checks,
-    verdict: report.verdict,
     overallScore: report.overallScore,
     basedOn: report.basedOn,
     ...(report.checks ? { checks: report.checks } : {}),
