@@ -66,7 +66,7 @@ describe('refine keeps a change only when the verdict improves within the return
       { returnPct: 230, maxDrawdownPct: -59.7, trades: 40, ddFails: true, label: 'fragile' },
       { returnPct: 3.2, maxDrawdownPct: -68.2, trades: 60, ddFails: true, label: 'weak-evidence' },
     ]);
-    const r = await refine({ idea: RSI_3565, iterations: 2, provider: 'offline', loadSeries, mode: 'none', steps });
+    const r = await refine({ idea: RSI_3565, iterations: 2, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true, steps });
     const [first, second] = r.iterations;
     assert.deepEqual(second.changes, ['risk: added a 8% stop-loss (max drawdown −59.7% was beyond the limit and there was no stop)']);
     assert.equal(second.decision.kept, false);
@@ -86,7 +86,7 @@ describe('refine keeps a change only when the verdict improves within the return
       { returnPct: 0, maxDrawdownPct: 0, trades: 0, label: 'insufficient-evidence' },
       { returnPct: 12, maxDrawdownPct: -9, trades: 24, label: 'weak-evidence' },
     ]);
-    const r = await refine({ idea: STRICT, iterations: 2, provider: 'offline', loadSeries, mode: 'none', steps });
+    const r = await refine({ idea: STRICT, iterations: 2, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true, steps });
     const second = r.iterations[1];
     assert.deepEqual(second.changes, ['entry: RSI(14) < 10 → RSI(14) < 15 (nothing traded)']);
     assert.deepEqual(second.aimResults, [{ flaw: 'too few trades (nothing traded)', reached: true, detail: "risk check 'trades' now passes (24.00)" }]);
@@ -105,7 +105,7 @@ describe('refine keeps a change only when the verdict improves within the return
       { returnPct: 0, maxDrawdownPct: 0, trades: 0, label: 'insufficient-evidence', quality: 0.5 },
       { returnPct: 1, maxDrawdownPct: -2, trades: 6, label: 'insufficient-evidence', quality: 0.4 },
     ]);
-    const r = await refine({ idea: STRICT, iterations: 2, provider: 'offline', loadSeries, mode: 'none', steps });
+    const r = await refine({ idea: STRICT, iterations: 2, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true, steps });
     assert.equal(r.iterations[1].aimResults[0].reached, true);
     assert.equal(r.iterations[1].decision.why, 'not kept: the verdict did not improve (Insufficient evidence → Insufficient evidence, rank 1.50 → 1.40)');
     assert.equal(r.best.iteration, 1);
@@ -116,7 +116,7 @@ describe('refine keeps a change only when the verdict improves within the return
       { returnPct: 0, maxDrawdownPct: 0, trades: 0, label: 'insufficient-evidence' },
       { returnPct: 40, maxDrawdownPct: -10, trades: 30, label: 'promising', failedCheck: 'lookahead' },
     ]);
-    const r = await refine({ idea: STRICT, iterations: 2, provider: 'offline', loadSeries, mode: 'none', steps });
+    const r = await refine({ idea: STRICT, iterations: 2, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true, steps });
     assert.match(r.iterations[1].decision.why, /^not kept: the verdict did not improve \(Insufficient evidence → Do not trust, rank 1\.50 → 0\.50\)$/);
     assert.match(iterationLine(r.iterations[1], 2), /^iteration 2\/2: Do not trust · /);
   });
@@ -126,7 +126,7 @@ describe('refine keeps a change only when the verdict improves within the return
       { returnPct: 0, maxDrawdownPct: 0, trades: 0, label: null },
       { returnPct: 50, maxDrawdownPct: -5, trades: 30, label: null },
     ]);
-    const r = await refine({ idea: STRICT, iterations: 2, provider: 'offline', loadSeries, mode: 'none', steps });
+    const r = await refine({ idea: STRICT, iterations: 2, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true, steps });
     assert.equal(r.best.iteration, 1);
     assert.match(r.iterations[1].decision.why, /^not kept: no verdict to compare \(no verdict → no verdict\)$/);
   });
@@ -137,7 +137,7 @@ describe('refine keeps a change only when the verdict improves within the return
       { returnPct: 20, maxDrawdownPct: -8, trades: 30, label: 'promising' },
       { returnPct: 25, maxDrawdownPct: -8, trades: 30, label: 'promising' },
     ]);
-    const r = await refine({ idea: STRICT, iterations: 3, provider: 'offline', loadSeries, mode: 'none', steps, trialsBefore: 5 });
+    const r = await refine({ idea: STRICT, iterations: 3, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true, steps, trialsBefore: 5 });
     assert.equal(r.iterations.length, 2);
     assert.equal(r.stoppedBecause, 'iteration 2 reached the verdict Promising with every check passed');
     assert.deepEqual(trials, [6, 7], 'iteration i is evaluated as trial trialsBefore + i');
@@ -151,7 +151,7 @@ describe('refine keeps a change only when the verdict improves within the return
       { returnPct: 8.5, maxDrawdownPct: -10, trades: 12, ddFails: true, label: 'fragile' },
       { returnPct: 7, maxDrawdownPct: -11.5, trades: 30, label: 'weak-evidence' },
     ]);
-    const r = await refine({ idea: STRICT, iterations: 3, provider: 'offline', loadSeries, mode: 'none', steps });
+    const r = await refine({ idea: STRICT, iterations: 3, provider: 'offline', loadSeries, mode: 'none', trustGeneratedCode: true, steps });
     assert.deepEqual(r.iterations.map((it) => it.decision.kept), [true, true, true]);
     assert.equal(r.iterations[1].decision.why, 'kept: the verdict improved (Insufficient evidence → Fragile); return 8.50 % is 1.50 points worse than 10.00 % in iteration 1 (tolerance 2.00)');
     assert.deepEqual(refineOutcome(r).worseThanFirst, [
