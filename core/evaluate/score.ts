@@ -25,7 +25,9 @@ export function overallScore(results: EvaluatorResult[], weights: Record<Evaluat
     otherSkipped ? `${otherSkipped} other${otherSkipped > 1 ? 's' : ''} skipped` : '',
     errors ? `${errors} errored` : '',
   ].filter(Boolean);
-  const head = overall === null ? 'No score: no evaluator could run' : `Overall ${overall.toFixed(2)} from ${basedOn} of ${results.length} evaluators`;
+  // No number in the sentence: the weighted score stays in the JSON as a legacy field, and the text a person reads
+  // says only what the evaluation rests on; the verdict is the answer (verdict/verdict.ts).
+  const head = basedOn === 0 ? 'No results: no evaluator could run' : `Results from ${basedOn} of ${results.length} evaluators`;
   const critical = criticalFailures.length ? ` Do not trust these numbers: ${criticalFailures.join(', ')} failed.` : '';
   return { overallScore: overall, basedOn, of: results.length, criticalFailures, summary: `${head}${notes.length ? ` (${notes.join('; ')})` : ''}.${critical}` };
 }
