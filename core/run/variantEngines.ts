@@ -1,0 +1,90 @@
+/**
+ * The two simple VariantEngines: in this process (trusted code: tests,
+ * benchmarks, `--sandbox none --trust`) and one sandbox run per variant (any
+ * mode, the baseline a batched sandbox engine must beat). Both produce the
+ * same outcomes for the same batch; engines that batch inside one sandbox live
+ * beside the sandbox code.
+ */
+import { runInThisProcess, runStrategy, type SandboxMode } from './runStrategy';
+import type { SandboxRunner } from '../sandbox/runner';
+import { seriesInWindow, summarize, variantOptions, type VariantBatch, type VariantEngine, type VariantOutcome } from './variants';
+
+/** Runs every variant with `runOne` (bounded concurrency), keeping input order in the returned array. */
+export async function runVariantsWith(
+  batch: VariantBatch,
+  concurrency: number,
+  runOne: (index: number) => Promise<VariantOutcome>,
+): Promise<VariantOutcome[]> {
+  const total = batch.variants.length;
+  const outcomes: VariantOutcome[] = new Array(total);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      batch.signal?.throwIfAborted();
+      const outcome = await runOne(i);
+      outcomes[i] = outcome;
+      done++;
+      batch.onOutcome?.(outcome, done, total);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, total)) }, worker));
+  batch.signal?.throwIfAborted();
+  return outcomes;
+}
+
+function failure(id: string, err: unknown): VariantOutcome {
+  return { id, ok: false, error: err instanceof Error ? err.message : String(err) };
+}
+
+/** Trusted code only: every variant runs in this process, one after another (the loop is synchronous). */
+export function inProcessEngine(): VariantEngine {
+  return {
+    name: 'in-process',
+    run: (batch) =>
+      runVariantsWith(batch, 1, async (i) => {
+        const variant = batch.variants[i];
+        try {
+          const result = runInThisProcess({
+            compiled: batch.compiled,
+            series: seriesInWindow(batch.series, variant.window),
+            options: { ...variantOptions(batch.options, variant), onLog: () => {} },
+            signal: batch.signal,
+          });
+          return batch.detail === 'full' ? { id: variant.id, ok: true, result } : { id: variant.id, ok: true, summary: summarize(result) };
+        } catch (err) {
+          if (batch.signal?.aborted) throw err;
+          return failure(variant.id, err);
+        }
+      }),
+    dispose: async () => {},
+  };
+}
+
+/** Each variant is its own sandbox run (`runStrategy`), `concurrency` at a time. */
+export function perRunEngine(mode: SandboxMode, runner: SandboxRunner | undefined, concurrency: number): VariantEngine {
+  return {
+    name: 'per-run',
+    run: (batch) =>
+      runVariantsWith(batch, concurrency, async (i) => {
+        const variant = batch.variants[i];
+        try {
+          const result = await runStrategy({
+            compiled: batch.compiled,
+            series: seriesInWindow(batch.series, variant.window),
+            options: variantOptions(batch.options, variant),
+            mode,
+            runner,
+            signal: batch.signal,
+            onLog: () => {},
+          });
+          return batch.detail === 'full' ? { id: variant.id, ok: true, result } : { id: variant.id, ok: true, summary: summarize(result) };
+        } catch (err) {
+          if (batch.signal?.aborted) throw err;
+          return failure(variant.id, err);
+        }
+      }),
+    dispose: async () => {},
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Many runs of ONE strategy: parameter sweeps, walk-forward windows and the
+ * evaluators' re-runs (cut points, parameter shifts, cost stress). Variants of
+ * one strategy are one trust domain, so an engine may run a whole batch in one
+ * sandbox isolate (fresh per strategy, never shared between strategies).
+ *
+ * This file is the contract between the callers (sweeps, walk-forward,
+ * evaluators) and the engines that execute a batch (in-process for trusted
+ * code and tests, one sandbox run per variant, a batched warm container, a
+ * Docker Swarm job). Whatever engine runs a batch, the outcomes are the same
+ * numbers: each variant is an independent backtest of the same compiled code.
+ */
+import { lowerBound, sliceByIndex, type BarSeries } from '../data/series';
+import type { BacktestOptions, BacktestResult } from '../engine/types';
+import type { Metrics } from '../metrics/types';
+import type { StrategyParams } from '../sdk/types';
+import type { CompiledStrategy } from '../strategy/compile';
+
+/** The run options a variant may change on top of the batch's base options. */
+export type VariantOptions = Pick<BacktestOptions, 'commission' | 'commissionFixed' | 'slippageBps'>;
+
+export interface Variant {
+  /** Stable within a batch; journals and resume key on it. */
+  id: string;
+  /** Parameter overrides on top of the base options' params. */
+  params?: Partial<StrategyParams>;
+  options?: VariantOptions;
+  /** Bars used: every series cut to times in [fromTime, toTime) (ms since epoch; either end open). */
+  window?: { fromTime?: number; toTime?: number };
+}
+
+/**
+ * 'full': the whole BacktestResult (evaluators that look at trades and orders).
+ * 'summary': metrics, the equity curve as columns and the trade count — what a
+ * sweep of thousands needs, at a fraction of the bytes.
+ */
+export type VariantDetail = 'full' | 'summary';
+
+export interface VariantSummary {
+  metrics: Metrics;
+  /** Bar times (ms) of the equity curve. */
+  time: Float64Array;
+  equity: Float64Array;
+  trades: number;
+  params: StrategyParams;
+}
+
+export type VariantOutcome =
+  | { id: string; ok: true; result: BacktestResult; summary?: undefined }
+  | { id: string; ok: true; summary: VariantSummary; result?: undefined }
+  | { id: string; ok: false; error: string };
+
+export interface VariantBatch {
+  compiled: CompiledStrategy;
+  series: BarSeries[];
+  /** Base run options (no callbacks: they cannot cross into a sandbox). */
+  options: Omit<BacktestOptions, 'onLog' | 'isCancelled'>;
+  variants: Variant[];
+  detail: VariantDetail;
+  signal?: AbortSignal;
+  /** Called once per finished variant, in completion order; `done` counts finished variants. */
+  onOutcome?: (outcome: VariantOutcome, done: number, total: number) => void;
+}
+
+export interface VariantEngine {
+  readonly name: 'in-process' | 'per-run' | 'docker-batch' | 'process-batch' | 'swarm';
+  /** Outcomes in the order of `batch.variants`; a failed variant is an outcome, cancellation a throw. */
+  run(batch: VariantBatch): Promise<VariantOutcome[]>;
+  dispose(): Promise<void>;
+}
+
+/** Every series cut to a variant's window (views, no copy). */
+export function seriesInWindow(series: BarSeries[], window: Variant['window']): BarSeries[] {
+  if (!window || (window.fromTime === undefined && window.toTime === undefined)) return series;
+  return series.map((s) => {
+    const from = window.fromTime === undefined ? 0 : lowerBound(s.time, window.fromTime);
+    const to = window.toTime === undefined ? s.length : lowerBound(s.time, window.toTime);
+    return sliceByIndex(s, from, Math.max(from, to));
+  });
+}
+
+/** The effective options of one variant. */
+export function variantOptions(base: VariantBatch['options'], variant: Variant): VariantBatch['options'] {
+  const params = variant.params ? { ...base.params, ...variant.params } : base.params;
+  return { ...base, ...variant.options, params };
+}
+
+/** A full result reduced to what a sweep keeps. */
+export function summarize(result: BacktestResult): VariantSummary {
+  const n = result.equity.length;
+  const time = new Float64Array(n);
+  const equity = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    time[i] = Date.parse(result.equity[i].time);
+    equity[i] = result.equity[i].equity;
+  }
+  return { metrics: result.metrics, time, equity, trades: result.trades.length, params: result.run.params };
+}
