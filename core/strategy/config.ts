@@ -34,10 +34,37 @@ export function readStrategyInfo(source: string, fileName = 'strategy.ts'): Stat
   return { className, config: value as Partial<StrategyConfig> };
 }
 
+/**
+ * The strategy's declared `params = { … }` (an instance field of the default-exported class), read without
+ * running it: sweeps validate their parameter space against it. null with `problem` when absent or computed.
+ */
+export function readDeclaredParams(source: string, fileName = 'strategy.ts'): { params: Record<string, number | boolean> | null; problem?: string } {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const cls = file.statements.find(
+    (s): s is ts.ClassDeclaration =>
+      ts.isClassDeclaration(s) && !!s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) && !!s.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword),
+  );
+  if (!cls) return { params: null, problem: 'no default-exported class' };
+  const member = cls.members.find(
+    (m): m is ts.PropertyDeclaration =>
+      ts.isPropertyDeclaration(m) && !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && ts.isIdentifier(m.name) && m.name.text === 'params',
+  );
+  if (!member?.initializer) return { params: null, problem: 'the class declares no `params = { … }`' };
+  const value = literalValue(member.initializer);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { params: null, problem: '`params` is not a plain object literal' };
+  const params: Record<string, number | boolean> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'number' && typeof v !== 'boolean') return { params: null, problem: `param '${k}' is not a number or boolean literal` };
+    params[k] = v;
+  }
+  return { params };
+}
+
 function literalValue(node: ts.Expression): unknown {
   while (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) node = node.expression;
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (ts.isNumericLiteral(node)) return Number(node.text);
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand)) return -Number(node.operand.text);
   if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
   if (ts.isArrayLiteralExpression(node)) {
