@@ -84,27 +84,24 @@ export function planWindows(series: readonly BarSeries[], spec: WindowSpec): Win
   if (stepBarsCheck(step, spec.outOfSample)) {
     throw new SweepInputError(`The step (${describeLength(step)}) is shorter than the out-of-sample window (${describeLength(spec.outOfSample)}): out-of-sample windows would overlap and could not be stitched. Use a step ≥ the out-of-sample length.`);
   }
+  // One chain of cut points (in-sample end = out-of-sample start), each the previous one plus the step: with the
+  // step equal to the out-of-sample length, each OOS window ends exactly where the next begins.
+  const back = (i: number, l: Length): number => {
+    if ('bars' in l) return Math.max(0, i - l.bars);
+    return lowerBound(grid, addCalendar(grid[i], 'days' in l ? { days: -l.days } : { months: -l.months }));
+  };
   const windows: Window[] = [];
-  let start = 0;
-  let cut = spec.anchored ? advance(0, spec.inSample) : NaN;
-  for (let guard = 0; guard < 100_000; guard++) {
-    const isFrom = spec.anchored ? 0 : start;
-    const isTo = spec.anchored ? cut : advance(start, spec.inSample);
-    if (!Number.isFinite(isTo)) break;
-    const oosTo = advance(isTo, spec.outOfSample);
-    if (!Number.isFinite(oosTo) || oosTo <= isTo) break;
-    if (isTo - isFrom >= 2 && oosTo - isTo >= 2) {
-      windows.push({ index: windows.length, isFrom: grid[isFrom], isTo: grid[isTo], oosTo: oosTo < n ? grid[oosTo] : grid[n - 1] + 1, isBars: isTo - isFrom, oosBars: oosTo - isTo });
+  let cut = advance(0, spec.inSample);
+  for (let guard = 0; guard < 100_000 && Number.isFinite(cut) && cut < n; guard++) {
+    const isFrom = spec.anchored ? 0 : back(cut, spec.inSample);
+    const oosTo = advance(cut, spec.outOfSample);
+    if (!Number.isFinite(oosTo) || oosTo <= cut) break;
+    if (cut - isFrom >= 2 && oosTo - cut >= 2) {
+      windows.push({ index: windows.length, isFrom: grid[isFrom], isTo: grid[cut], oosTo: oosTo < n ? grid[oosTo] : grid[n - 1] + 1, isBars: cut - isFrom, oosBars: oosTo - cut });
     }
-    if (spec.anchored) {
-      const next = advance(cut, step);
-      if (!(next > cut)) break;
-      cut = next;
-    } else {
-      const next = advance(start, step);
-      if (!(next > start)) break;
-      start = next;
-    }
+    const next = advance(cut, step);
+    if (!(next > cut)) break;
+    cut = next;
   }
   if (!windows.length) {
     throw new SweepInputError(
