@@ -17,6 +17,8 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   backtest: { load: () => import('./commands/backtest').then((m) => m.runBacktestCommand), summary: 'run a strategy file on market data and print its metrics' },
   evaluate: { load: () => import('./commands/evaluate').then((m) => m.runEvaluateCommand), summary: 'backtest a strategy and score whether to trust it' },
   data: { load: () => import('./commands/data').then((m) => m.runDataCommand), summary: 'fetch market data into the cache, list or clear it' },
+  optimize: { load: () => import('./commands/optimize').then((m) => m.runOptimizeCommand), summary: 'sweep a strategy\'s params (grid, random, Latin hypercube): ranked table, heatmap, PBO and deflated Sharpe' },
+  walkforward: { load: () => import('./commands/walkforward').then((m) => m.runWalkforwardCommand), summary: 'optimise on rolling or anchored in-sample windows, test on the next out-of-sample ones, stitch' },
   sandbox: { load: () => import('./commands/sandbox').then((m) => m.runSandboxCommand), summary: 'build the sandbox image, or check the Docker setup (doctor)' },
 };
 

@@ -127,7 +127,7 @@ export function deflatedOf(r: VariantRecord | null, trials: number): number | nu
  * Counts the trials once per journal: the first time a sweep completes, `count` adds them to the history and a
  * `trials` line records it; a resumed or repeated sweep adds 0 and reads the current total.
  */
-async function countOnce(journal: ReturnType<typeof openJournal> | undefined, variants: number, count?: (n: number) => Promise<number>): Promise<number> {
+export async function countOnce(journal: ReturnType<typeof openJournal> | undefined, variants: number, count?: (n: number) => Promise<number>): Promise<number> {
   if (!count) return variants;
   // Already counted by an earlier run of this journal: add nothing, read the current total.
   if (journal?.entries.some((e) => e.kind === 'trials')) return count(0);

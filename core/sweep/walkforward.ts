@@ -16,7 +16,7 @@ import { executeVariants, type Progress } from './execute';
 import { dataFingerprint, hashOf, openJournal } from './journal';
 import { bestOf, failedRecord, rankVariants, recordOf, type Constraints, type Objective, type RankedVariant } from './score';
 import { sampleVariants, SweepInputError, type ParamDimension, type ParamValue, type Sampling } from './space';
-import { recordFromEntry } from './sweep';
+import { countOnce, recordFromEntry } from './sweep';
 
 /** A window length: a number of bars, or a calendar duration (months or days). */
 export type Length = { bars: number } | { months: number } | { days: number };
@@ -127,6 +127,8 @@ export interface WalkForwardRequest {
   onProgress?: (p: Progress, stage: 'in-sample' | 'out-of-sample') => void;
   onWarning?: (message: string) => void;
   onRun?: (id: string) => void;
+  /** Adds the distinct variants to the strategy's trial count once per journal and returns the total (as in a sweep). */
+  countTrials?: (variants: number) => Promise<number>;
 }
 
 export interface WindowResult extends Window {
@@ -154,8 +156,12 @@ export interface WalkForwardResult {
   journal?: string;
   objective: Objective;
   windows: WindowResult[];
-  /** Every in-sample variant of every window (the trial count: each is a variant tried). */
+  /** In-sample runs: windows × variants. */
+  runs: number;
+  /** Distinct variants (param sets) tried: what joins the strategy's trial count. */
   variantsTried: number;
+  /** The strategy's trial count after this run (history included). */
+  trials: number;
   /** The stitched out-of-sample equity (compounded across windows, starting at the run's cash). */
   equity: { time: number[]; equity: number[] };
   oos: { returnPct: number | null; returnAnnPct: number | null; sharpe: number | null; maxDrawdownPct: number | null; calmar: number | null };
@@ -233,7 +239,9 @@ export async function runWalkForward(req: WalkForwardRequest): Promise<WalkForwa
     journal: journal?.dir,
     objective: req.objective,
     windows: results,
-    variantsTried: windows.length * specs.length,
+    runs: windows.length * specs.length,
+    variantsTried: specs.length,
+    trials: await countOnce(journal, specs.length, req.countTrials),
     equity: stitched,
     oos,
     efficiency: ratio(oos.returnAnnPct, meanIs),

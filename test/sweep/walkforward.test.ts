@@ -87,7 +87,8 @@ describe('walk-forward run', () => {
     };
     const res = await runWalkForward(req);
     assert.ok(res.windows.length >= 4);
-    assert.equal(res.variantsTried, res.windows.length * 4);
+    assert.equal(res.runs, res.windows.length * 4);
+    assert.equal(res.variantsTried, 4);
     let capital = 10_000;
     for (const w of res.windows) {
       const runs = [10, 20].flatMap((period) => [25, 35].map((buyBelow) => ({ period, buyBelow })));
