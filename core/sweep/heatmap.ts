@@ -4,7 +4,7 @@
  * mean objective over every variant with that pair of values). Only variants meeting the constraints count.
  * docs/optimize.md, "Heatmap".
  */
-import type { ParamValue } from './space';
+import { SweepInputError, type ParamValue } from './space';
 import type { RankedVariant } from './score';
 
 export type HeatmapOthers = 'best' | 'mean';
@@ -33,8 +33,8 @@ export function heatmapOf(
   const dx = space.find((d) => d.name === x);
   const dy = space.find((d) => d.name === y);
   const names = space.map((d) => d.name).join(', ');
-  if (!dx || !dy) throw new Error(`The heatmap needs two swept params (${names}); got '${x}' and '${y}'.`);
-  if (x === y) throw new Error(`The heatmap needs two different params, got '${x}' twice.`);
+  if (!dx || !dy) throw new SweepInputError(`The heatmap needs two swept params (${names}); got '${x}' and '${y}'.`);
+  if (x === y) throw new SweepInputError(`The heatmap needs two different params, got '${x}' twice.`);
   const best = ranked.find((r) => r.feasible && r.objective !== null);
   const rest = space.filter((d) => d.name !== x && d.name !== y).map((d) => d.name);
   const fixed = others === 'best' && best ? Object.fromEntries(rest.map((n) => [n, best.params[n]])) : undefined;

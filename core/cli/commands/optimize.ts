@@ -50,9 +50,9 @@ export async function runOptimizeCommand(argv: string[], io: CliIo, context: Opt
   if (axes && axes.length !== 2) throw new CliError(`--heatmap takes two swept params, e.g. --heatmap period,buyBelow; got '${values.heatmap}'.`, 2);
 
   const setup = await prepareSweep(values as SweepValues, positionals, USAGE, io);
-  if (axes) usageErrors(() => checkAxes(axes, setup.space));
   const progress = progressPrinter(io, 'variants');
   try {
+    if (axes) usageErrors(() => checkAxes(axes, setup.space));
     if (!values.json) io.stderr(`Optimizing ${escapeLine(setup.className)}: ${setup.space.map((d) => `${d.name} (${d.values.length})`).join(' × ')}, ${setup.sampling.method} sampling, on ${escapeLine(setup.dataLabel)} (${setup.engine.name} engine)…\n`);
     let result: SweepResult;
     try {
