@@ -16,6 +16,7 @@ const entries = [
   { in: 'core/cli/bin.ts', out: 'cli', packages: 'external' },
   { in: 'sandbox/runtime/main.ts', out: 'sandbox/runtime' },
   { in: 'media/main.ts', out: 'media/main', platform: 'browser', format: 'iife' },
+  { in: 'media/sweep.ts', out: 'media/sweep', platform: 'browser', format: 'iife' },
 ];
 
 const common = {

@@ -18,6 +18,7 @@ import { ResultsPanels, VIEW_TYPE, type ResultsPanel } from './resultsPanel';
 import { RunsView, type RunItem } from './runsView';
 import { buildSandboxImage, clearDataCache, sandboxDoctor } from './sandboxCommands';
 import { affectsSandbox } from './settings';
+import { OPTIMIZE_COMMAND, SweepPanels } from './sweepPanel';
 import { targetUri } from './workspace';
 
 let backtests: BacktestController | undefined;
@@ -207,6 +208,9 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   command('strategyLab.buildSandboxImage', () => buildSandboxImage(context.extensionUri, controller, log));
   command('strategyLab.sandboxDoctor', () => sandboxDoctor(context.extensionUri, log));
   command(SET_ALPACA_KEYS_COMMAND, () => setAlpacaKeys(context.secrets));
+  const sweeps = new SweepPanels(context, controller, log);
+  context.subscriptions.push(sweeps);
+  command(OPTIMIZE_COMMAND, (arg) => sweeps.open(arg));
   command(GENERATE_AND_REFINE_COMMAND, (idea, iterations) => generateAndRefine({ context, controller, log }, idea, iterations));
 
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {

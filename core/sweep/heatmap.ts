@@ -23,8 +23,11 @@ export interface Heatmap {
   counts: number[][];
 }
 
+/** What a heatmap reads of a ranked variant (the webview passes its table rows). */
+export type HeatmapRow = Pick<RankedVariant, 'params' | 'feasible' | 'objective'>;
+
 export function heatmapOf(
-  ranked: readonly RankedVariant[],
+  ranked: readonly HeatmapRow[],
   space: readonly { name: string; values: ParamValue[] }[],
   x: string,
   y: string,

@@ -172,7 +172,7 @@ export async function run(): Promise<void> {
 
   await check('after a run the code lens also offers Results', async () => {
     const titles = await waitFor('a Results lens', async () => { const t = await lensTitles(); return t.includes('Results') ? t : undefined; }, 10_000);
-    assert.deepEqual(titles, ['▶ Backtest', 'Backtest with options…', 'Results']);
+    assert.deepEqual(titles, ['▶ Backtest', 'Backtest with options…', 'Optimize Parameters…', 'Results']);
   });
 
   await check('a strategy that throws is reported, not saved', async () => {
