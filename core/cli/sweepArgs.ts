@@ -15,6 +15,7 @@ import { readDeclaredParams } from '../strategy/config';
 import { progressLine, type Progress } from '../sweep/execute';
 import { DEFAULT_SPLITS } from '../sweep/pbo';
 import { OBJECTIVES, type Constraints, type Objective } from '../sweep/score';
+import type { SweepInputs } from '../sweep/sweep';
 import { parseSpace, sampleVariants, SAMPLING_METHODS, SweepInputError, type ParamDimension, type Sampling, type SamplingMethod } from '../sweep/space';
 import { numberArg } from './args';
 import { CliError, type CliIo } from './io';
@@ -174,6 +175,43 @@ export function progressPrinter(io: CliIo, noun: string, tty = process.stderr.is
 export function trialCounter(cwd: string, setup: Pick<SweepSetup, 'file' | 'className'>, what: string): (n: number) => Promise<number> {
   const key = strategyKey(relative(cwd, setup.file), setup.className);
   return (n) => new RunStore(cwd).addTrials(key, n, what);
+}
+
+/** The request fields both commands pass: the setup, the journal under `cwd`, cancel, warnings and the trial count. */
+export function sweepInputs(setup: SweepSetup, values: SweepValues, io: CliIo, cwd: string, what: string): SweepInputs {
+  return {
+    compiled: setup.compiled,
+    source: setup.source,
+    series: setup.series,
+    options: setup.options,
+    space: setup.space,
+    sampling: setup.sampling,
+    objective: setup.objective,
+    constraints: setup.constraints,
+    engine: setup.engine,
+    journalRoot: values['no-journal'] ? undefined : cwd,
+    signal: io.signal,
+    onWarning: (w) => io.stderr(`warning: ${w}\n`),
+    countTrials: trialCounter(cwd, setup, what),
+  };
+}
+
+/**
+ * Runs the sweep with the progress line closed after it; a cancellation becomes exit code 130 with how to resume
+ * (`cancelled`), anything else is rethrown.
+ */
+export async function withProgress<T>(progress: { end: () => void }, io: CliIo, journaled: boolean, run: () => Promise<T>): Promise<{ value: T } | { cancelled: number }> {
+  try {
+    return { value: await run() };
+  } catch (err) {
+    if (isAbort(err)) {
+      progress.end();
+      return { cancelled: reportCancelled(io, journaled) };
+    }
+    throw err;
+  } finally {
+    progress.end();
+  }
 }
 
 /** Cancelled: what finished is journaled; say how to resume. Returns the exit code. */

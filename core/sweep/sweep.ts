@@ -14,7 +14,8 @@ import { cscv, DEFAULT_SPLITS, type PboResult } from './pbo';
 import { bestOf, failedRecord, rankVariants, recordOf, type Constraints, type Objective, type RankedVariant, type VariantRecord } from './score';
 import { gridSize, sampleVariants, type ParamDimension, type Sampling } from './space';
 
-export interface SweepRequest {
+/** What a sweep and a walk-forward both take. */
+export interface SweepInputs {
   compiled: CompiledStrategy;
   /** The strategy's source: part of the journal key. */
   source: string;
@@ -27,18 +28,21 @@ export interface SweepRequest {
   engine: VariantEngine;
   /** Folder holding `.strategy-lab/` for the journal; none: nothing is journaled (nothing to resume). */
   journalRoot?: string;
-  /** CSCV blocks S (even). */
-  splits?: number;
   signal?: AbortSignal;
-  onProgress?: (p: Progress) => void;
   onWarning?: (message: string) => void;
+  /** Called each time a variant runs (tests count runs with it). */
   onRun?: (id: string) => void;
   /**
-   * Adds this sweep's variants to the strategy's trial count (RunStore.addTrials) and returns the new total; called
-   * once per journal (a resumed or repeated sweep does not count its variants again). Default: no history, the
-   * trial count is this sweep's variants.
+   * Adds the variants tried to the strategy's trial count (RunStore.addTrials) and returns the new total; called
+   * once per journal (a resumed or repeated run adds 0). Default: no history, the trial count is this run's variants.
    */
   countTrials?: (variants: number) => Promise<number>;
+}
+
+export interface SweepRequest extends SweepInputs {
+  /** CSCV blocks S (even). */
+  splits?: number;
+  onProgress?: (p: Progress) => void;
 }
 
 export interface SweepResult {

@@ -10,13 +10,11 @@ import { drawdowns } from '../metrics/drawdowns';
 import { detectSampling, periodReturns } from '../metrics/periods';
 import { annualise, calmar } from '../metrics/returns';
 import type { StrategyParams } from '../sdk/types';
-import type { CompiledStrategy } from '../strategy/compile';
-import type { VariantBatch, VariantEngine } from '../run/variants';
 import { executeVariants, type Progress } from './execute';
 import { dataFingerprint, hashOf, openJournal } from './journal';
-import { bestOf, failedRecord, rankVariants, recordOf, type Constraints, type Objective, type RankedVariant } from './score';
-import { sampleVariants, SweepInputError, type ParamDimension, type ParamValue, type Sampling } from './space';
-import { countOnce, recordFromEntry } from './sweep';
+import { bestOf, failedRecord, rankVariants, recordOf, type Objective, type RankedVariant } from './score';
+import { sampleVariants, SweepInputError, type ParamDimension, type ParamValue } from './space';
+import { countOnce, recordFromEntry, type SweepInputs } from './sweep';
 
 /** A window length: a number of bars, or a calendar duration (months or days). */
 export type Length = { bars: number } | { months: number } | { days: number };
@@ -111,24 +109,9 @@ export function planWindows(series: readonly BarSeries[], spec: WindowSpec): Win
   return windows;
 }
 
-export interface WalkForwardRequest {
-  compiled: CompiledStrategy;
-  source: string;
-  series: BarSeries[];
-  options: VariantBatch['options'];
-  space: ParamDimension[];
-  sampling: Sampling;
-  objective: Objective;
-  constraints: Constraints;
+export interface WalkForwardRequest extends SweepInputs {
   windows: WindowSpec;
-  engine: VariantEngine;
-  journalRoot?: string;
-  signal?: AbortSignal;
   onProgress?: (p: Progress, stage: 'in-sample' | 'out-of-sample') => void;
-  onWarning?: (message: string) => void;
-  onRun?: (id: string) => void;
-  /** Adds the distinct variants to the strategy's trial count once per journal and returns the total (as in a sweep). */
-  countTrials?: (variants: number) => Promise<number>;
 }
 
 export interface WindowResult extends Window {

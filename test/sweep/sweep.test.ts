@@ -12,28 +12,26 @@ import type { BarSeries } from '../../core/data/series';
 import { RunStore } from '../../core/history/store';
 import { runInThisProcess } from '../../core/run/runStrategy';
 import { variantEngineFor } from '../../core/run/engineFor';
-import { compileStrategy, type CompiledStrategy } from '../../core/strategy/compile';
-import { readDeclaredParams } from '../../core/strategy/config';
+import type { CompiledStrategy } from '../../core/strategy/compile';
 import { heatmapOf } from '../../core/sweep/heatmap';
 import { parseSpace } from '../../core/sweep/space';
 import { runSweep, sweepKey, type SweepRequest, type SweepResult } from '../../core/sweep/sweep';
 import { deflatedSharpe, moments } from '../../core/evaluate/verdict/stats';
 import { periodReturnsOf } from '../../core/sweep/score';
-import { example, realAapl } from '../evaluate/helpers';
+import { RSI_SOURCE, rsiDeclared, rsiOnAapl } from './helpers';
 
-const source = example('rsi-reversion');
+const source = RSI_SOURCE;
 let compiled: CompiledStrategy;
 let series: BarSeries[];
 let root: string;
 
 before(async () => {
-  compiled = await compileStrategy(source, 'rsi-reversion.strategy.ts');
-  series = [await realAapl()];
+  ({ compiled, series } = await rsiOnAapl());
   root = mkdtempSync(join(tmpdir(), 'sweep-'));
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
-const declared = () => readDeclaredParams(source).params!;
+const declared = rsiDeclared;
 
 function request(over: Partial<SweepRequest> = {}): SweepRequest {
   return {

@@ -12,20 +12,18 @@ import type { BarSeries } from '../../core/data/series';
 import { variantEngineFor } from '../../core/run/engineFor';
 import { runInThisProcess } from '../../core/run/runStrategy';
 import { seriesInWindow } from '../../core/run/variants';
-import { compileStrategy, type CompiledStrategy } from '../../core/strategy/compile';
-import { readDeclaredParams } from '../../core/strategy/config';
+import type { CompiledStrategy } from '../../core/strategy/compile';
 import { parseSpace, SweepInputError } from '../../core/sweep/space';
 import { parseLength, planWindows, runWalkForward, type WalkForwardRequest } from '../../core/sweep/walkforward';
-import { example, realAapl } from '../evaluate/helpers';
+import { RSI_SOURCE, rsiDeclared, rsiOnAapl } from './helpers';
 
-const source = example('rsi-reversion');
+const source = RSI_SOURCE;
 let compiled: CompiledStrategy;
 let series: BarSeries[];
 let root: string;
 
 before(async () => {
-  compiled = await compileStrategy(source, 'rsi-reversion.strategy.ts');
-  series = [await realAapl()];
+  ({ compiled, series } = await rsiOnAapl());
   root = mkdtempSync(join(tmpdir(), 'wf-'));
 });
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -71,7 +69,7 @@ describe('walk-forward windows', () => {
 
 describe('walk-forward run', () => {
   it('each window: the in-sample winner and its out-of-sample numbers are those of plain backtests; the OOS curve compounds', async () => {
-    const space = parseSpace(['period=10,20', 'buyBelow=25,35'], readDeclaredParams(source).params!);
+    const space = parseSpace(['period=10,20', 'buyBelow=25,35'], rsiDeclared());
     const req: WalkForwardRequest = {
       compiled,
       source,

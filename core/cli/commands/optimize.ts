@@ -12,7 +12,7 @@ import { RUN_OPTIONS } from '../runOptionArgs';
 import { SANDBOX_RUNNER_OPTIONS } from '../sandboxArgs';
 import { formatSummary } from '../summary';
 import { escapeLine } from '../terminal';
-import { fmtNum, isAbort, prepareSweep, progressPrinter, reportCancelled, SWEEP_OPTIONS, SWEEP_USAGE, trialCounter, usageErrors, type SweepValues } from '../sweepArgs';
+import { fmtNum, prepareSweep, progressPrinter, SWEEP_OPTIONS, SWEEP_USAGE, sweepInputs, usageErrors, withProgress, type SweepValues } from '../sweepArgs';
 
 const USAGE = `Usage: strategy-lab optimize <strategy.ts> ${SWEEP_USAGE}
        [--top N] [--heatmap X,Y] [--heatmap-others best|mean] [--full]
@@ -54,31 +54,11 @@ export async function runOptimizeCommand(argv: string[], io: CliIo, context: Opt
   try {
     if (axes) usageErrors(() => checkAxes(axes, setup.space));
     if (!values.json) io.stderr(`Optimizing ${escapeLine(setup.className)}: ${setup.space.map((d) => `${d.name} (${d.values.length})`).join(' × ')}, ${setup.sampling.method} sampling, on ${escapeLine(setup.dataLabel)} (${setup.engine.name} engine)…\n`);
-    let result: SweepResult;
-    try {
-      result = await runSweep({
-        compiled: setup.compiled,
-        source: setup.source,
-        series: setup.series,
-        options: setup.options,
-        space: setup.space,
-        sampling: setup.sampling,
-        objective: setup.objective,
-        constraints: setup.constraints,
-        engine: setup.engine,
-        journalRoot: values['no-journal'] ? undefined : cwd,
-        splits: setup.splits,
-        signal: io.signal,
-        onProgress: (p) => progress.update(p),
-        onWarning: (w) => io.stderr(`warning: ${w}\n`),
-        countTrials: trialCounter(cwd, setup, 'optimize'),
-      });
-    } catch (err) {
-      progress.end();
-      if (isAbort(err)) return reportCancelled(io, !values['no-journal']);
-      throw err;
-    }
-    progress.end();
+    const outcome = await withProgress(progress, io, !values['no-journal'], () =>
+      runSweep({ ...sweepInputs(setup, values as SweepValues, io, cwd, 'optimize'), splits: setup.splits, onProgress: (p) => progress.update(p) }),
+    );
+    if ('cancelled' in outcome) return outcome.cancelled;
+    const result = outcome.value;
     const heatmap = axes ? heatmapOf(result.ranked, setup.space, axes[0], axes[1], others) : undefined;
     const bestParams = result.best ? sweptParams(result.best.params, setup.space.map((d) => d.name)) : null;
     const command = bestParams ? backtestCommand(relative(cwd, setup.file) || setup.file, values as Record<string, unknown>, bestParams) : null;

@@ -5,7 +5,7 @@ import { describeLength, parseLength, runWalkForward, type WalkForwardResult, ty
 import { parseCli } from '../args';
 import { CliError, type CliIo } from '../io';
 import { escapeLine } from '../terminal';
-import { fmtNum, isAbort, prepareSweep, progressPrinter, reportCancelled, SWEEP_OPTIONS, SWEEP_USAGE, trialCounter, usageErrors, type SweepValues } from '../sweepArgs';
+import { fmtNum, prepareSweep, progressPrinter, SWEEP_OPTIONS, SWEEP_USAGE, sweepInputs, usageErrors, withProgress, type SweepValues } from '../sweepArgs';
 
 const USAGE = `Usage: strategy-lab walkforward <strategy.ts> --in-sample LEN --out-of-sample LEN [--step LEN] [--anchored]
        ${SWEEP_USAGE}
@@ -39,33 +39,11 @@ export async function runWalkforwardCommand(argv: string[], io: CliIo, context: 
   const setup = await prepareSweep(values as SweepValues, positionals, USAGE, io);
   const progress = progressPrinter(io, 'runs');
   try {
-    let result: WalkForwardResult;
-    try {
-      result = await usageErrorsAsync(() =>
-        runWalkForward({
-          compiled: setup.compiled,
-          source: setup.source,
-          series: setup.series,
-          options: setup.options,
-          space: setup.space,
-          sampling: setup.sampling,
-          objective: setup.objective,
-          constraints: setup.constraints,
-          windows,
-          engine: setup.engine,
-          journalRoot: values['no-journal'] ? undefined : cwd,
-          signal: io.signal,
-          onProgress: (p, stage) => progress.update(p, stage),
-          onWarning: (w) => io.stderr(`warning: ${w}\n`),
-          countTrials: trialCounter(cwd, setup, 'walkforward'),
-        }),
-      );
-    } catch (err) {
-      progress.end();
-      if (isAbort(err)) return reportCancelled(io, !values['no-journal']);
-      throw err;
-    }
-    progress.end();
+    const outcome = await withProgress(progress, io, !values['no-journal'], () =>
+      usageErrorsAsync(() => runWalkForward({ ...sweepInputs(setup, values as SweepValues, io, cwd, 'walkforward'), windows, onProgress: (p, stage) => progress.update(p, stage) })),
+    );
+    if ('cancelled' in outcome) return outcome.cancelled;
+    const result = outcome.value;
     if (values.json) {
       writeJsonPretty(
         {
