@@ -13,7 +13,7 @@ import { seededRandom } from '../evaluate/verdict/stats';
 
 export const DEFAULT_SPLITS = 16;
 /** Work bound (variants × combinations × blocks) before combinations are sampled instead of enumerated. */
-export const MAX_CSCV_WORK = 60_000_000;
+export const MAX_CSCV_WORK = 20_000_000;
 const CSCV_SEED = 20261204;
 
 /**
@@ -53,17 +53,7 @@ export interface PboResult {
   problem?: string;
 }
 
-function sharpeOf(blocks: ArrayLike<number>, mask: number, splits: number, inMask: boolean): number {
-  let n = 0;
-  let s = 0;
-  let q = 0;
-  for (let b = 0; b < splits; b++) {
-    if (((mask >> b) & 1) === (inMask ? 1 : 0)) {
-      n += blocks[b * 3];
-      s += blocks[b * 3 + 1];
-      q += blocks[b * 3 + 2];
-    }
-  }
+function sharpeFromSums(n: number, s: number, q: number): number {
   if (n < 2) return 0;
   const mean = s / n;
   const variance = (q - n * mean * mean) / (n - 1);
@@ -87,7 +77,7 @@ export function cscv(blocks: readonly ArrayLike<number>[], splits: number): PboR
   if (blocks[0][0] < 2) return { ...base, pbo: null, problem: `too few periods for ${splits} blocks` };
   let masks: number[] = [];
   for (let mask = 0; mask < 1 << splits; mask++) if (popcount(mask) === splits / 2) masks.push(mask);
-  const limit = Math.max(100, Math.floor(MAX_CSCV_WORK / (blocks.length * splits * 2)));
+  const limit = Math.max(100, Math.floor(MAX_CSCV_WORK / (blocks.length * splits)));
   if (masks.length > limit) {
     const random = seededRandom(CSCV_SEED);
     for (let i = masks.length - 1; i > 0; i--) {
@@ -97,27 +87,39 @@ export function cscv(blocks: readonly ArrayLike<number>[], splits: number): PboR
     masks = masks.slice(0, limit).sort((a, b) => a - b);
   }
   const n = blocks.length;
+  // Whole-series sums per variant: out-of-sample sums are these minus the in-sample ones.
+  const sums = blocks.map((b) => {
+    let c = 0, s = 0, q = 0;
+    for (let k = 0; k < splits; k++) { c += b[k * 3]; s += b[k * 3 + 1]; q += b[k * 3 + 2]; }
+    return [c, s, q];
+  });
+  const oos = new Float64Array(n);
   const logits: number[] = [];
   let below = 0;
   for (const mask of masks) {
     let best = 0;
     let bestIs = -Infinity;
     for (let v = 0; v < n; v++) {
-      const sr = sharpeOf(blocks[v], mask, splits, true);
-      if (sr > bestIs) {
-        bestIs = sr;
+      const b = blocks[v];
+      let c = 0, s = 0, q = 0;
+      for (let k = 0; k < splits; k++) {
+        if ((mask >> k) & 1) { c += b[k * 3]; s += b[k * 3 + 1]; q += b[k * 3 + 2]; }
+      }
+      const isSr = sharpeFromSums(c, s, q);
+      if (isSr > bestIs) {
+        bestIs = isSr;
         best = v;
       }
+      oos[v] = sharpeFromSums(sums[v][0] - c, sums[v][1] - s, sums[v][2] - q);
     }
-    const chosen = sharpeOf(blocks[best], mask, splits, false);
+    const chosen = oos[best];
     // Rank 1…N of the chosen variant out of sample; ties share the average rank.
     let less = 0;
     let equal = 0;
     for (let v = 0; v < n; v++) {
       if (v === best) continue;
-      const sr = sharpeOf(blocks[v], mask, splits, false);
-      if (sr < chosen) less++;
-      else if (sr === chosen) equal++;
+      if (oos[v] < chosen) less++;
+      else if (oos[v] === chosen) equal++;
     }
     const omega = (less + 1 + equal / 2) / (n + 1);
     const lambda = Math.log(omega / (1 - omega));
