@@ -50,12 +50,19 @@ export function readDeclaredParams(source: string, fileName = 'strategy.ts'): { 
       ts.isPropertyDeclaration(m) && !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && ts.isIdentifier(m.name) && m.name.text === 'params',
   );
   if (!member?.initializer) return { params: null, problem: 'the class declares no `params = { … }`' };
-  const value = literalValue(member.initializer);
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { params: null, problem: '`params` is not a plain object literal' };
+  let init: ts.Expression = member.initializer;
+  while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init) || ts.isParenthesizedExpression(init)) init = init.expression;
+  if (!ts.isObjectLiteralExpression(init)) return { params: null, problem: '`params` is not a plain object literal' };
   const params: Record<string, number | boolean> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'number' && typeof v !== 'boolean') return { params: null, problem: `param '${k}' is not a number or boolean literal` };
-    params[k] = v;
+  for (const p of init.properties) {
+    const key = ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+    if (key === undefined || !ts.isPropertyAssignment(p)) return { params: null, problem: '`params` is not a plain object literal' };
+    // Params may be negative (-0.02): a minus before a number literal is allowed here.
+    const v = ts.isPrefixUnaryExpression(p.initializer) && p.initializer.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(p.initializer.operand)
+      ? -Number(p.initializer.operand.text)
+      : literalValue(p.initializer);
+    if (typeof v !== 'number' && typeof v !== 'boolean') return { params: null, problem: `param '${key}' is not a number or boolean literal` };
+    params[key] = v;
   }
   return { params };
 }
@@ -64,7 +71,6 @@ function literalValue(node: ts.Expression): unknown {
   while (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) node = node.expression;
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (ts.isNumericLiteral(node)) return Number(node.text);
-  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand)) return -Number(node.operand.text);
   if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
   if (ts.isArrayLiteralExpression(node)) {

@@ -18,7 +18,9 @@ describe('declared params', () => {
   });
   it('says why when params are missing or computed', () => {
     assert.match(readDeclaredParams('export default class S { onBar() {} }').problem ?? '', /declares no `params/);
-    assert.match(readDeclaredParams('export default class S { params = { a: Math.max(1, 2) } }').problem ?? '', /not a plain object literal/);
+    assert.match(readDeclaredParams('export default class S { params = { a: Math.max(1, 2) } }').problem ?? '', /param 'a' is not a number or boolean literal/);
+    assert.match(readDeclaredParams('export default class S { params = makeParams() }').problem ?? '', /not a plain object literal/);
+    assert.match(readDeclaredParams("export default class S { params = { a: 'x' } }").problem ?? '', /param 'a' is not a number or boolean/);
   });
 });
 
