@@ -12,7 +12,7 @@ import type { BarSeries } from '../../core/data/series';
 import { RunStore } from '../../core/history/store';
 import { runInThisProcess } from '../../core/run/runStrategy';
 import { variantEngineFor } from '../../core/run/engineFor';
-import type { CompiledStrategy } from '../../core/strategy/compile';
+import { compileStrategy, type CompiledStrategy } from '../../core/strategy/compile';
 import { heatmapOf } from '../../core/sweep/heatmap';
 import { parseSpace } from '../../core/sweep/space';
 import { runSweep, sweepKey, type SweepRequest, type SweepResult } from '../../core/sweep/sweep';
@@ -108,6 +108,25 @@ describe('sweep', () => {
     assert.equal(pair.length, 2);
     assert.ok(Math.abs(m.cells[1][1]! - (pair[0].objective! + pair[1].objective!) / 2) < 1e-12);
     assert.throws(() => heatmapOf(res.ranked, parseSpace(['period=10'], declared()), 'period', 'nope', 'best'), /two swept params/);
+  });
+});
+
+describe('failing variants', () => {
+  it('a variant whose run throws is listed with its error, ranks last, is never best, and runs again on resume', async () => {
+    const throwing = source.replace('onBar(bar: Bar) {', 'onBar(bar: Bar) {\n    if (this.params.period === 15) throw new Error(`period 15 is broken`);');
+    assert.notEqual(throwing, source);
+    const dir = mkdtempSync(join(root, 'fail-'));
+    const req = request({ source: throwing, compiled: await compileStrategy(throwing, 'throwing.strategy.ts'), journalRoot: dir });
+    const res = await runSweep(req);
+    const failed = res.ranked.filter((r) => !r.ok);
+    assert.equal(failed.length, 3, 'the three period=15 variants');
+    assert.ok(failed.every((r) => r.params.period === 15 && /period 15 is broken/.test(r.error ?? '') && r.violations[0].startsWith('failed:')));
+    assert.deepEqual(res.ranked.slice(-3).map((r) => r.ok), [false, false, false]);
+    assert.equal(res.variantsTried, 9, 'a failed variant was still tried');
+    assert.equal(res.pbo.variants, 6, 'only variants that ran enter the PBO');
+    const runs: string[] = [];
+    await runSweep({ ...req, onRun: (id) => runs.push(id) });
+    assert.deepEqual(runs.sort(), failed.map((r) => r.id).sort());
   });
 });
 
