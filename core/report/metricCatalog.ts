@@ -3,18 +3,27 @@
  * HTML report and run comparisons. The definitions are the metrics module's own
  * (core/metrics/definitions.ts, summarising docs/metrics.md): one source.
  */
-import { METRIC_DEFINITIONS } from '../metrics/definitions';
+import { METRIC_DEFINITIONS, PERFORMANCE_DEFINITIONS } from '../metrics/definitions';
+import type { TradePerformance } from '../metrics/performance';
 import type { Metrics } from '../metrics/types';
+import { formatDuration, formatNumber, formatPercent } from './format';
 
-export type MetricUnit = '%' | 'days' | '$' | 'ratio' | 'count' | 'date';
+export { formatNumber } from './format';
+
+export type MetricUnit = '%' | 'days' | '$' | 'ratio' | 'count' | 'bars' | 'date';
 /** Which way is better when two runs are compared; null when neither is. */
 export type MetricDirection = 'higher' | 'lower' | null;
 
-export interface MetricInfo {
-  key: keyof Metrics;
+export interface MetricInfo<K extends string = keyof Metrics> {
+  key: K;
   label: string;
   unit: MetricUnit;
   direction: MetricDirection;
+  /**
+   * The figure is an amount of money that scales with the starting cash (equity final, net profit, …):
+   * two runs with different cash are not better or worse on it (compare shows it, marks neither).
+   */
+  cash?: true;
   definition: string;
 }
 
@@ -25,7 +34,10 @@ export interface MetricGroup {
 }
 
 const m = (key: keyof Metrics, label: string, unit: MetricUnit, direction: MetricDirection): MetricInfo => ({
-  key, label, unit, direction, definition: METRIC_DEFINITIONS[key],
+  key, label, unit, direction, ...(unit === '$' ? { cash: true as const } : {}), definition: METRIC_DEFINITIONS[key],
+});
+const p = (key: keyof TradePerformance, label: string, unit: MetricUnit, direction: MetricDirection): MetricInfo<keyof TradePerformance> => ({
+  key, label, unit, direction, ...(unit === '$' ? { cash: true as const } : {}), definition: PERFORMANCE_DEFINITIONS[key],
 });
 
 export const METRIC_GROUPS: readonly MetricGroup[] = [
@@ -81,6 +93,24 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
   },
 ];
 
+/** TradingView's performance basics (core/metrics/performance.ts), shown beside the 32 statistics. */
+export const PERFORMANCE_METRICS: readonly MetricInfo<keyof TradePerformance>[] = [
+  p('netProfit', 'Net profit', '$', 'higher'),
+  p('grossProfit', 'Gross profit', '$', null),
+  p('grossLoss', 'Gross loss', '$', null),
+  p('winners', 'Winning trades', 'count', null),
+  p('losers', 'Losing trades', 'count', null),
+  p('breakeven', 'Break-even trades', 'count', null),
+  p('avgWin', 'Avg win', '$', 'higher'),
+  p('avgLoss', 'Avg loss', '$', 'higher'),
+  p('winLossRatio', 'Avg win / avg loss', 'ratio', 'higher'),
+  p('largestWin', 'Largest win', '$', null),
+  p('largestLoss', 'Largest loss', '$', 'higher'),
+  p('maxConsecutiveWins', 'Max consecutive wins', 'count', null),
+  p('maxConsecutiveLosses', 'Max consecutive losses', 'count', 'lower'),
+  p('avgBarsInTrade', 'Avg bars in trade', 'bars', null),
+];
+
 export const ALL_METRICS: readonly MetricInfo[] = METRIC_GROUPS.flatMap((g) => g.metrics);
 
 const BY_KEY = new Map(ALL_METRICS.map((info) => [info.key, info]));
@@ -91,26 +121,18 @@ export function metricInfo(key: keyof Metrics): MetricInfo {
   return info;
 }
 
-/** One way to show a value everywhere (view, report, compare): null reads "n/a". */
+/** One way to show a value everywhere (view, report, compare, CLI): null reads "n/a"; rules in core/report/format.ts. */
 export function formatMetric(value: number | string | null | undefined, unit: MetricUnit): string {
   if (value === null || value === undefined) return 'n/a';
   if (typeof value === 'string') return value;
   if (!Number.isFinite(value)) return 'n/a';
   switch (unit) {
-    case '%': return `${formatNumber(value, 2)} %`;
+    case '%': return formatPercent(value);
     case '$': return formatNumber(value, 2);
-    case 'days': return `${formatNumber(value, 1)} d`;
+    case 'days': return formatDuration(value);
     case 'count': return formatNumber(value, 0);
+    case 'bars': return formatNumber(value, Number.isInteger(value) ? 0 : 1);
     case 'date': return String(value);
     default: return formatNumber(value, 2);
   }
-}
-
-/** One formatter per precision: `toLocaleString` builds a new Intl.NumberFormat at every call (~0.3 ms each). */
-const formatters = new Map<number, Intl.NumberFormat>();
-
-export function formatNumber(value: number, digits: number): string {
-  let f = formatters.get(digits);
-  if (!f) formatters.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
-  return f.format(value);
 }
