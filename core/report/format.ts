@@ -28,13 +28,14 @@ const DAYS_PER_YEAR = 365.25;
 
 /**
  * A duration given in days, as people write it:
- * - under 1 day: hours ("6 hours", "1 hour", "0.5 hours");
+ * - 0: "0 days"; under 1 day: hours ("6 hours", "1 hour", "0.5 hours");
  * - under 2 years: whole days with separators ("1 day", "45 days", "2.5 days" below 10 days);
  * - from 2 years: years with one decimal ("10.0 years").
  */
 export function formatDuration(days: number): string {
   if (!Number.isFinite(days)) return 'n/a';
   const abs = Math.abs(days);
+  if (days === 0) return '0 days';
   if (abs < 1) {
     const hours = days * 24;
     const text = formatNumber(hours, Number.isInteger(hours) ? 0 : 1);

@@ -10,7 +10,8 @@ import { formatDuration, formatNumber, formatPercent } from './format';
 
 export { formatNumber } from './format';
 
-export type MetricUnit = '%' | 'days' | '$' | 'ratio' | 'count' | 'bars' | 'date';
+/** 'pp': percent points of a total (alpha), which can run into thousands over decades and is not a return. */
+export type MetricUnit = '%' | 'pp' | 'days' | '$' | 'ratio' | 'count' | 'bars' | 'date';
 /** Which way is better when two runs are compared; null when neither is. */
 export type MetricDirection = 'higher' | 'lower' | null;
 
@@ -54,7 +55,7 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
       m('buyHoldReturnPct', 'Buy & hold return', '%', null),
       m('returnAnnPct', 'Return (ann.)', '%', 'higher'),
       m('cagrPct', 'CAGR', '%', 'higher'),
-      m('alphaPct', 'Alpha', '%', 'higher'),
+      m('alphaPct', 'Alpha (total)', 'pp', 'higher'),
       m('beta', 'Beta', 'ratio', null),
     ],
   },
@@ -128,6 +129,7 @@ export function formatMetric(value: number | string | null | undefined, unit: Me
   if (!Number.isFinite(value)) return 'n/a';
   switch (unit) {
     case '%': return formatPercent(value);
+    case 'pp': return `${formatNumber(value, Math.abs(value) >= 1000 ? 0 : 2)} pp`;
     case '$': return formatNumber(value, 2);
     case 'days': return formatDuration(value);
     case 'count': return formatNumber(value, 0);
