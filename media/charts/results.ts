@@ -43,6 +43,8 @@ export interface ResultChartsProbe {
   bars: number;
   markers(): readonly SeriesMarker<Time>[];
   priceSeries: ISeriesApi<'Candlestick'>;
+  equitySeries: ISeriesApi<'Line'>;
+  benchmarkSeries: ISeriesApi<'Line'>;
 }
 
 /** A long history (lowest price ≤ ¼ of the highest) reads on a log price scale; a linear one would squash its start. */
@@ -149,13 +151,19 @@ export function renderResultCharts(
   };
   colour();
 
-  // Markers: thinned for the current zoom so no two overlap (markers.ts).
+  // Markers: thinned for the current zoom so no two labels overlap (markers.ts), measured in the chart's font.
+  const measureCtx = document.createElement('canvas').getContext('2d');
+  const measure = (text: string) => {
+    if (!measureCtx) return text.length * 7.5;
+    measureCtx.font = `${price.options().layout.fontSize}px ${theme.fontFamily}`;
+    return measureCtx.measureText(text).width;
+  };
   let shownMarkers: SeriesMarker<Time>[] = [];
   const redrawMarkers = () => {
     const range = price.timeScale().getVisibleLogicalRange();
     const width = price.timeScale().width();
     const spacing = range && width > 0 ? width / Math.max(1, range.to - range.from) : 6;
-    shownMarkers = thinMarkers(items, spacing).map((m) => ({ time: grid.times[m.index], position: m.position, shape: m.shape, color: m.color, text: m.text }));
+    shownMarkers = thinMarkers(items, spacing, measure).map((m) => ({ time: grid.times[m.index], position: m.position, shape: m.shape, color: m.color, text: m.text }));
     markers.setMarkers(shownMarkers);
   };
   let markerFrame = 0;
@@ -209,7 +217,7 @@ export function renderResultCharts(
   const resize = new ResizeObserver(() => { if (fitted) requestAnimationFrame(fitAll); else scheduleMarkers(); });
   resize.observe(els.price);
 
-  const probe: ResultChartsProbe = { panes, bars, markers: () => markers.markers(), priceSeries: candles };
+  const probe: ResultChartsProbe = { panes, bars, markers: () => markers.markers(), priceSeries: candles, equitySeries: strategy, benchmarkSeries: benchmark };
   (els.price as unknown as { slCharts: ResultChartsProbe }).slCharts = probe;
 
   return {

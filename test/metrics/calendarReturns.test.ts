@@ -27,7 +27,7 @@ test('the months of a year compound to its annual return', () => {
   let e = 1000;
   for (let d = t('2019-01-01'); d <= t('2019-12-31'); d += 86_400_000) { time.push(d); e *= 1 + Math.sin(d / 1e9) / 200; equity.push(e); }
   const r = calendarReturns(time, equity);
-  const compounded = r.monthly.get(2019)!.reduce((g, m) => g * (1 + m! / 100), 1);
+  const compounded = r.monthly.get(2019)!.reduce<number>((g, m) => g * (1 + (m ?? 0) / 100), 1);
   assert.ok(Math.abs((compounded - 1) * 100 - r.annual.get(2019)!) < 1e-9);
 });
 
