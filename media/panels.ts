@@ -121,7 +121,9 @@ export function renderComparison(cmp: RunComparison): HTMLElement {
       h('th', { attrs: { scope: 'row' } }, h('abbr', { text: row.info.label, title: row.info.definition, attrs: { tabindex: '0' } })),
       h('td', { class: `num ${row.better === 'a' ? 'better' : ''}`, text: formatMetric(row.a, row.info.unit) }),
       h('td', { class: `num ${row.better === 'b' ? 'better' : ''}`, text: formatMetric(row.b, row.info.unit) }),
-      h('td', { class: 'num', text: row.notCompared ? `not compared: ${row.notCompared}` : row.delta === null ? '' : `${row.delta > 0 ? '+' : ''}${formatMetric(row.delta, row.info.unit === 'date' ? 'ratio' : row.info.unit)}` })));
+      row.notCompared
+        ? h('td', { class: 'num muted not-compared', text: 'not compared', title: `Not compared: ${row.notCompared}.` })
+        : h('td', { class: 'num', text: row.delta === null ? '' : `${row.delta > 0 ? '+' : ''}${formatMetric(row.delta, row.info.unit === 'date' ? 'ratio' : row.info.unit)}` })));
   // Short column heads keep the table narrow; the legend above says which run is which.
   return h('div', {},
     h('ul', { class: 'compare-legend' }, legendItem('A', cmp.a), legendItem('B', cmp.b)),

@@ -5,6 +5,7 @@
  * One definition each, in docs/metrics.md ("Performance basics" and "Per trade"); pure functions of a finished
  * result, so old saved runs get them too and nothing here feeds back into the engine.
  */
+import { lowerBound } from '../data/series';
 import { parseTime } from '../engine/time';
 import { finiteOrNull, mean, ratioOrNull } from './numeric';
 
@@ -119,26 +120,14 @@ export interface TradeExcursion {
   drawdownPct: number;
 }
 
-/** Index of the first bar at or after `ms` (bars.time.length when none). */
-function firstAtOrAfter(time: ArrayLike<number>, ms: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid] < ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Run-up and drawdown of one trade: over the symbol's bars from the entry bar to the exit bar (both included;
  * to the last bar for an open trade), the best and worst price reached (high and low; for a short the low is
  * its best) and the exit price, against the entry price, times the size.
  */
 export function tradeExcursion(trade: PerformanceTrade, bars: PriceBars): TradeExcursion {
-  const from = firstAtOrAfter(bars.time, parseTime(trade.entryTime));
-  const to = trade.exitTime === null ? bars.time.length - 1 : firstAtOrAfter(bars.time, parseTime(trade.exitTime));
+  const from = lowerBound(bars.time, parseTime(trade.entryTime));
+  const to = trade.exitTime === null ? bars.time.length - 1 : lowerBound(bars.time, parseTime(trade.exitTime));
   let high = Math.max(trade.entryPrice, trade.exitPrice ?? trade.entryPrice);
   let low = Math.min(trade.entryPrice, trade.exitPrice ?? trade.entryPrice);
   for (let i = from; i <= Math.min(to, bars.time.length - 1); i++) {

@@ -34,12 +34,14 @@ export interface MetricGroup {
   metrics: MetricInfo[];
 }
 
-const m = (key: keyof Metrics, label: string, unit: MetricUnit, direction: MetricDirection): MetricInfo => ({
-  key, label, unit, direction, ...(unit === '$' ? { cash: true as const } : {}), definition: METRIC_DEFINITIONS[key],
-});
-const p = (key: keyof TradePerformance, label: string, unit: MetricUnit, direction: MetricDirection): MetricInfo<keyof TradePerformance> => ({
-  key, label, unit, direction, ...(unit === '$' ? { cash: true as const } : {}), definition: PERFORMANCE_DEFINITIONS[key],
-});
+/** A catalog entry maker over one set of definitions; money figures are marked `cash`. */
+function entries<K extends string>(definitions: Readonly<Record<K, string>>) {
+  return (key: K, label: string, unit: MetricUnit, direction: MetricDirection): MetricInfo<K> => ({
+    key, label, unit, direction, ...(unit === '$' ? { cash: true as const } : {}), definition: definitions[key],
+  });
+}
+const m = entries<keyof Metrics>(METRIC_DEFINITIONS);
+const p = entries<keyof TradePerformance>(PERFORMANCE_DEFINITIONS);
 
 export const METRIC_GROUPS: readonly MetricGroup[] = [
   {

@@ -4,6 +4,7 @@
  * indices and can be kept in step by index (a time-based sync drifts when the panes' bars differ).
  */
 import type { UTCTimestamp, WhitespaceData, CandlestickData, LineData } from 'lightweight-charts';
+import { lowerBound } from '../../core/data/series';
 import { parseTime } from '../../core/engine/time';
 import type { CandleSeries, RunRecord } from '../../core/history/types';
 
@@ -26,15 +27,7 @@ export function runGrid(run: RunRecord): RunGrid {
 export function gridIndexAt(grid: RunGrid, timeText: string): number {
   const t = sec(parseTime(timeText));
   const exact = grid.index.get(t);
-  if (exact !== undefined) return exact;
-  let lo = 0;
-  let hi = grid.times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (grid.times[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return Math.min(lo, grid.times.length - 1);
+  return exact ?? Math.min(lowerBound(grid.times, t), grid.times.length - 1);
 }
 
 export function candleData(grid: RunGrid, c: CandleSeries): (CandlestickData<UTCTimestamp> | WhitespaceData<UTCTimestamp>)[] {

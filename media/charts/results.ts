@@ -201,7 +201,12 @@ export function renderResultCharts(
   // The whole period, and kept whole on resize until the user zooms or scrolls.
   let fitted = true;
   let fitting = false;
-  const fitRange = (): LogicalRange => ({ from: -0.5, to: bars - 0.5 + 2 } as LogicalRange);
+  // Room for half a marker label at each end, so the first and last labels are not clipped.
+  const fitRange = (): LogicalRange => {
+    const width = price.timeScale().width() || 800;
+    const pad = 28 / (width / Math.max(1, bars)) / (1 - 56 / width);
+    return { from: -pad, to: bars - 1 + pad } as LogicalRange;
+  };
   const fitAll = () => {
     fitting = true;
     try { for (const c of panes) c.timeScale().setVisibleLogicalRange(fitRange()); } finally { fitting = false; }

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../core/history/types';
-import { buildPanelHtml, newNonce } from '../../core/report/shell';
 import { ALL_METRICS, PERFORMANCE_METRICS } from '../../core/report/metricCatalog';
 import type { ToWebview, ViewModel } from '../../media/protocol';
-import { colourCounts, ensureBundle, launch, serve, watchProblems, type Problems } from './browser';
+import { colourCounts, ensureBundle, launch, serve, stubVsCodeApi, watchProblems, webviewPage, type Problems } from './browser';
 import { realRun } from './realRun';
 import { applyTheme, THEMES } from './themes';
 
@@ -25,10 +24,7 @@ before(async () => {
   long = await realRun({ from: '1998-01-01', to: '2021-12-31' });
   short = await realRun();
   server = await serve(pages);
-  pages.set('/webview.html', buildPanelHtml({
-    title: 'Results', nonce: newNonce(), cspSource: server.origin,
-    script: { uri: `${server.origin}/media/main.js` }, style: { uri: `${server.origin}/media/main.css` },
-  }));
+  pages.set('/webview.html', webviewPage(server.origin));
 });
 after(async () => { await server?.close(); });
 
@@ -66,9 +62,7 @@ describe('result charts', () => {
   before(async () => {
     ({ page, close } = await launch());
     problems = await watchProblems(page);
-    await page.addInitScript(() => {
-      (window as unknown as Record<string, unknown>).acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
-    });
+    await stubVsCodeApi(page);
   });
   after(async () => { await close?.(); });
 
@@ -246,13 +240,14 @@ describe('result charts', () => {
 
   test('compare: cash differs → returns compared, money not; better per metric by its direction; every metric visible; legend with cash, costs, dates', async () => {
     const b = await realRun({ from: '2005-01-01', to: '2021-12-31', cash: 25_000, commission: 0.002, params: { period: 10, buyBelow: 30, sellAbove: 70 } });
-    await show(long, 1200, b);
+    await show(long, 800, b);
     const rows = await page.locator('#compare-table tr[data-metric]').evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-metric')!, better: e.getAttribute('data-better'), text: e.textContent ?? '' })));
     assert.equal(rows.length, ALL_METRICS.length + PERFORMANCE_METRICS.length);
     const by = new Map(rows.map((r) => [r.key, r]));
     for (const key of ['equityFinal', 'equityPeak', 'commissionsPaid', 'netProfit', 'avgWin']) {
       assert.equal(by.get(key)!.better, null, `${key} is money: not compared across different cash`);
-      assert.match(by.get(key)!.text, /not compared: different starting cash/);
+      assert.match(by.get(key)!.text, /not compared$/);
+      assert.equal(await page.locator(`#compare-table tr[data-metric="${key}"] td.not-compared`).getAttribute('title'), 'Not compared: different starting cash.');
     }
     const m = (run: RunRecord, key: 'returnPct' | 'maxDrawdownPct' | 'volatilityAnnPct') => run.result.metrics[key] as number;
     assert.equal(by.get('returnPct')!.better, m(long, 'returnPct') > m(b, 'returnPct') ? 'a' : 'b', 'higher return is better');
@@ -262,6 +257,8 @@ describe('result charts', () => {
     // Every row is on the page: no inner scroll box around the table.
     const scrollBoxes = await page.locator('#compare *').evaluateAll((els) => els.filter((e) => { const s = getComputedStyle(e); return /(auto|scroll)/.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1; }).length);
     assert.equal(scrollBoxes, 0);
+    const sideways = await page.locator('#compare *').evaluateAll((els) => els.filter((e) => { const s = getComputedStyle(e); return /(auto|scroll)/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1; }).length);
+    assert.equal(sideways, 0, 'no sideways scroll box at 800 px either');
     const legend = await page.locator('.compare-legend').textContent() ?? '';
     assert.match(legend, /cash 10,000 · commission 0\.10 %.*1998-01-02 → 2021-03-31/);
     assert.match(legend, /cash 25,000 · commission 0\.20 %.*2005-01-03 → 2021-03-31/);

@@ -11,10 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../core/history/types';
 import { buildHtmlReport, readPanelAssets } from '../../core/report/html';
-import { buildPanelHtml, newNonce } from '../../core/report/shell';
 import type { ViewModel } from '../../media/protocol';
 import { repoRoot } from '../helpers/paths';
-import { ARTIFACTS, ensureBundle, launch, serve, watchProblems, type Problems } from './browser';
+import { ARTIFACTS, ensureBundle, launch, serve, stubVsCodeApi, watchProblems, webviewPage, type Problems } from './browser';
 import { realRun } from './realRun';
 import { applyTheme, type ThemeName } from './themes';
 
@@ -34,10 +33,7 @@ before(async () => {
   other = await realRun({ from: '2005-01-01', to: '2021-12-31', cash: 25_000, params: { period: 10, buyBelow: 30, sellAbove: 70 } });
   pages.set('/report.html', buildHtmlReport(long, await readPanelAssets(resolve(repoRoot, 'dist'))));
   server = await serve(pages);
-  pages.set('/webview.html', buildPanelHtml({
-    title: 'Results', nonce: newNonce(), cspSource: server.origin,
-    script: { uri: `${server.origin}/media/main.js` }, style: { uri: `${server.origin}/media/main.css` },
-  }));
+  pages.set('/webview.html', webviewPage(server.origin));
 });
 after(async () => { await server?.close(); });
 
@@ -53,11 +49,7 @@ describe('screenshots at three widths in both themes', () => {
   before(async () => {
     ({ page, close } = await launch());
     problems = await watchProblems(page);
-    await page.addInitScript(() => {
-      const w = window as unknown as Record<string, unknown>;
-      if (location.pathname !== '/webview.html') return;
-      w.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
-    });
+    await stubVsCodeApi(page);
   });
   after(async () => { await close?.(); });
 
