@@ -166,8 +166,18 @@ export function renderResultCharts(
     shownMarkers = thinMarkers(items, spacing, measure).map((m) => ({ time: grid.times[m.index], position: m.position, shape: m.shape, color: m.color, text: m.text }));
     markers.setMarkers(shownMarkers);
   };
+  // Price scales of one width, so the three time axes stay exactly under each other when labels widen ("+599,900 %").
+  const alignScales = () => {
+    const widest = Math.max(...panes.map((c) => c.priceScale('right').width()));
+    for (const c of panes) {
+      if (c.priceScale('right').width() < widest) c.applyOptions({ rightPriceScale: { minimumWidth: Math.ceil(widest) } });
+    }
+  };
   let markerFrame = 0;
-  const scheduleMarkers = () => { cancelAnimationFrame(markerFrame); markerFrame = requestAnimationFrame(redrawMarkers); };
+  const scheduleMarkers = () => {
+    cancelAnimationFrame(markerFrame);
+    markerFrame = requestAnimationFrame(() => { alignScales(); redrawMarkers(); });
+  };
 
   const showSymbol = (symbol: string) => {
     current = run.chart.candles.find((c) => c.symbol === symbol) ?? run.chart.candles[0];

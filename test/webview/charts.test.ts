@@ -28,7 +28,7 @@ before(async () => {
 });
 after(async () => { await server?.close(); });
 
-interface PaneState { from: number; to: number; timeFrom: number | null; timeTo: number | null }
+interface PaneState { from: number; to: number; timeFrom: number | null; timeTo: number | null; width: number }
 
 /** Visible logical and time range of each pane, read from the chart API the panel hands its price pane. */
 function paneStates(page: Page): Promise<{ bars: number; panes: PaneState[] }> {
@@ -39,7 +39,7 @@ function paneStates(page: Page): Promise<{ bars: number; panes: PaneState[] }> {
       panes: probe.panes.map((c) => {
         const l = c.timeScale().getVisibleLogicalRange();
         const t = c.timeScale().getVisibleRange();
-        return { from: l?.from ?? NaN, to: l?.to ?? NaN, timeFrom: t ? Number(t.from) : null, timeTo: t ? Number(t.to) : null };
+        return { from: l?.from ?? NaN, to: l?.to ?? NaN, timeFrom: t ? Number(t.from) : null, timeTo: t ? Number(t.to) : null, width: c.timeScale().width() };
       }),
     };
   });
@@ -78,6 +78,7 @@ describe('result charts', () => {
       for (const p of panes.slice(1)) {
         assert.deepEqual([p.from, p.to], [panes[0].from, panes[0].to], 'same logical range');
         assert.deepEqual([p.timeFrom, p.timeTo], [panes[0].timeFrom, panes[0].timeTo], 'same time range');
+        assert.equal(p.width, panes[0].width, 'time axes of one width, so a date sits at the same x in every pane');
       }
       // The drawdown pane reaches the deepest drawdown (−53 % and worse are not cut off).
       const lowest = await page.evaluate(() => {
