@@ -2,7 +2,7 @@
  * Screenshots of the results view, compare and the exported HTML report at 800, 1200 and 1600 px in VS Code's
  * light and dark themes, for review (test-artifacts/webview/screens/; docs/images/ holds a few of them). The
  * run is long on purpose: the example RSI strategy on AAPL 1998–2021 from ../shared/data, so a view that does
- * not show the whole period, or misses the deep drawdown, shows it here. Also `node scripts/screenshots.mjs`.
+ * not show the whole period, or misses the deep drawdown, shows it here. Run with `node scripts/screenshots.mjs` (not part of the test suite: it takes minutes).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
