@@ -8,19 +8,22 @@ import './main.css';
 import { compareRuns } from '../core/history/compare';
 import type { Trade } from '../core/engine/types';
 import type { RunLogLine } from '../core/history/types';
-import { renderCompareChart, renderResultCharts, type ResultCharts } from './charts';
+import { renderCompareChart } from './charts/compare';
+import type { ResultCharts } from './charts/results';
+import { renderChartsSection, type ChartsUi } from './chartsSection';
 import { clear, h, section } from './dom';
 import { connectHost } from './host';
 import { renderCards, renderMetricsTable } from './metrics';
 import { renderComparison, renderError, renderEvaluators, renderHeader, renderLog, renderStatus } from './panels';
 import { EMBEDDED_MODEL_ID, emptyModel, type ToWebview, type ViewModel } from './protocol';
 import { readTheme } from './theme';
-import { renderTrades, type TradeSort } from './trades';
+import { renderReturnsTable } from './returnsTable';
+import { watchTheme } from './themeWatch';
+import { renderTrades, tradeExtras, type TradeExtras, type TradeSort } from './trades';
 import { renderVerdict } from './verdict';
 
-interface UiState {
+interface UiState extends ChartsUi {
   sort: TradeSort;
-  symbol?: string;
   scrollY: number;
   /** Trade number last jumped to. */
   selectedTrade?: number;
@@ -46,7 +49,8 @@ function readEmbedded(): ViewModel | undefined {
 const saved = host.getState<Saved>();
 let model: ViewModel = saved?.model ?? readEmbedded() ?? emptyModel();
 let ui: UiState = saved?.ui ?? { sort: { column: 'n', descending: false }, scrollY: 0 };
-let charts: { destroy(): void } | null = null;
+let charts: { destroy(): void; applyTheme(theme: ReturnType<typeof readTheme>): void } | null = null;
+let extras: TradeExtras | undefined;
 let resultCharts: ResultCharts | null = null;
 let logPane: ReturnType<typeof renderLog> | null = null;
 
@@ -77,26 +81,9 @@ function jumpTo(trade: Trade, n: number): void {
 }
 
 function renderCharts(): HTMLElement {
-  const run = model.run!;
-  const price = h('div', { class: 'chart chart-price', attrs: { id: 'chart-price', role: 'img', 'aria-label': 'Price candles with buy and sell markers' } });
-  const equity = h('div', { class: 'chart chart-equity', attrs: { id: 'chart-equity', role: 'img', 'aria-label': 'Equity curve against buy and hold' } });
-  const drawdown = h('div', { class: 'chart chart-drawdown', attrs: { id: 'chart-drawdown', role: 'img', 'aria-label': 'Drawdown in percent' } });
-  const symbols = run.chart.candles.map((c) => c.symbol);
-  const picker = symbols.length > 1
-    ? h('label', { class: 'symbol-picker', text: 'Symbol ' }, h('select', {
-      attrs: { id: 'symbol-select' },
-      on: { change: (e) => { ui.symbol = (e.target as HTMLSelectElement).value; resultCharts?.showSymbol(ui.symbol); persist(); } },
-    }, ...symbols.map((s) => { const o = h('option', { text: s, attrs: { value: s } }); o.selected = s === ui.symbol; return o; })))
-    : null;
-  const el = section('charts', 'Charts', picker,
-    h('h3', { text: `Price${symbols.length === 1 ? ` · ${symbols[0]}` : ''}` }), price,
-    h('h3', {}, 'Equity ', h('span', { class: 'legend equity', text: '— strategy' }), ' ', h('span', { class: 'legend benchmark', text: '— buy & hold' })), equity,
-    h('h3', { text: 'Drawdown' }), drawdown);
-  queueMicrotask(() => {
-    resultCharts = renderResultCharts({ price, equity, drawdown }, run, readTheme(), ui.symbol);
-    charts = resultCharts;
-  });
-  return el;
+  const chartsSection = renderChartsSection(model.run!, ui, persist);
+  queueMicrotask(() => { resultCharts = chartsSection.mount(); charts = resultCharts; });
+  return chartsSection.element;
 }
 
 function render(): void {
@@ -111,16 +98,22 @@ function render(): void {
   if (model.error) app.append(renderError(model.error, host.interactive ? action : null));
 
   const run = model.run;
+  // A new run is going: what is shown is the previous result, and says so.
+  const stale = run && model.status.state === 'running'
+    ? h('p', { class: 'notice stale-notice', attrs: { id: 'stale' }, text: `Showing the previous run (${run.createdAt.slice(0, 16).replace('T', ' ')}) while the new one runs.` })
+    : null;
+  if (stale) app.append(stale);
   if (run && model.compareWith) {
     const b = model.compareWith;
-    const chartEl = h('div', { class: 'chart chart-equity', attrs: { id: 'chart-compare', role: 'img', 'aria-label': 'Equity of both runs' } });
+    const chartEl = h('div', { class: 'chart chart-equity', attrs: { id: 'chart-compare', role: 'img', 'aria-label': 'Equity growth of both runs in percent' } });
     app.append(h('header', { class: 'run-header' }, h('h1', { text: 'Compare runs' })),
-      section('compare', 'Metrics, A against B', h('div', { class: 'table-scroll' }, renderComparison(compareRuns(run, b)))),
-      section('compare-chart', 'Equity', h('p', {}, h('span', { class: 'legend equity', text: '— A' }), ' ', h('span', { class: 'legend compare', text: '— B' })), chartEl));
+      section('compare', 'Metrics, A against B', renderComparison(compareRuns(run, b))),
+      section('compare-chart', 'Equity growth (%)', h('p', {}, h('span', { class: 'legend equity', text: '— A' }), ' ', h('span', { class: 'legend compare', text: '— B' }), h('span', { class: 'muted', text: ' · growth from each run\'s own starting cash' })), chartEl));
     queueMicrotask(() => { charts = renderCompareChart(chartEl, run, b, readTheme()); });
   } else if (run) {
     app.append(renderHeader(run, actionBar()), renderVerdict(run.evaluation), renderCards(run), renderCharts(),
-      renderTrades(run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo, tradeReasons()),
+      renderReturnsTable(run),
+      renderTrades(run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo, tradeReasons(), extras ??= tradeExtras(run)),
       renderMetricsTable(run), renderEvaluators(run.evaluation));
   } else if (model.status.state !== 'running' && !model.error) {
     app.append(h('p', { class: 'muted empty', attrs: { id: 'empty' }, text: 'No backtest yet. Click "▶ Backtest" above a strategy class, or run "Strategy Lab: Run Backtest".' }));
@@ -142,7 +135,7 @@ function rerenderTrades(): void {
   const old = document.getElementById('trades');
   if (!old || !model.run) return;
   const focusedColumn = (document.activeElement as HTMLElement | null)?.getAttribute('data-column');
-  old.replaceWith(renderTrades(model.run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo, tradeReasons()));
+  old.replaceWith(renderTrades(model.run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo, tradeReasons(), extras ??= tradeExtras(model.run)));
   if (focusedColumn) (document.querySelector(`button[data-column="${focusedColumn}"]`) as HTMLElement | null)?.focus();
 }
 
@@ -154,11 +147,18 @@ function appendLogs(lines: RunLogLine[]): void {
 
 function handle(message: ToWebview): void {
   switch (message.type) {
-    case 'model': model = message.model; render(); break;
+    case 'model': {
+      // Another run (or a comparison) starts at the top; the same run re-sent keeps its place.
+      if (message.model.run?.id !== model.run?.id || message.model.compareWith?.id !== model.compareWith?.id) { ui.scrollY = 0; extras = undefined; }
+      model = message.model;
+      render();
+      break;
+    }
     case 'status': {
       const wasRunning = model.status.state === 'running';
       model.status = message.status;
-      if (message.status.state === 'running' && !wasRunning) { model.logs = []; model.error = null; render(); }
+      // A new run: back to the top, where its progress, errors and the stale notice are.
+      if (message.status.state === 'running' && !wasRunning) { model.logs = []; model.error = null; ui.scrollY = 0; render(); }
       else {
         const el = document.getElementById('status');
         const next = renderStatus(model.status);
@@ -168,7 +168,7 @@ function handle(message: ToWebview): void {
       break;
     }
     case 'log': appendLogs(message.lines); break;
-    case 'error': model.error = message.error; render(); break;
+    case 'error': model.error = message.error; if (message.error) ui.scrollY = 0; render(); break;
   }
   persist();
 }
@@ -181,6 +181,9 @@ window.addEventListener('scroll', () => {
   clearTimeout(scrollTimer);
   scrollTimer = setTimeout(() => { ui.scrollY = window.scrollY; persist(); }, 200);
 });
+
+// VS Code swaps the body's theme class and the colour variables when the theme changes: re-colour the canvases live.
+watchTheme(() => charts?.applyTheme(readTheme()));
 
 render();
 host.post({ type: 'ready' });

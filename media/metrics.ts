@@ -1,7 +1,8 @@
 /** Key-number cards (the verdict headline above them is media/verdict.ts) and the grouped metrics table, each value with its definition on hover and focus. */
 import type { RunRecord } from '../core/history/types';
 import type { Metrics } from '../core/metrics/types';
-import { METRIC_GROUPS, formatMetric, metricInfo } from '../core/report/metricCatalog';
+import { tradePerformance } from '../core/metrics/performance';
+import { METRIC_GROUPS, PERFORMANCE_METRICS, formatMetric, metricInfo, type MetricInfo } from '../core/report/metricCatalog';
 import { h, section } from './dom';
 
 const HEADLINE: (keyof Metrics)[] = ['returnPct', 'cagrPct', 'sharpeRatio', 'maxDrawdownPct', 'winRatePct', 'tradeCount'];
@@ -24,15 +25,19 @@ export function renderCards(run: RunRecord): HTMLElement {
   return h('div', { class: 'cards', attrs: { id: 'cards', role: 'list' } }, ...cards.map((c) => { c.setAttribute('role', 'listitem'); return c; }));
 }
 
+function metricTable(id: string, title: string, infos: readonly MetricInfo<string>[], value: (key: string) => number | string | null): HTMLElement {
+  const rows = infos.map((info) =>
+    h('tr', { attrs: { 'data-metric': info.key } },
+      h('th', { attrs: { scope: 'row' } }, h('abbr', { text: info.label, title: info.definition, attrs: { tabindex: '0' } })),
+      h('td', { class: 'num', text: formatMetric(value(info.key), info.unit) })));
+  return h('table', { class: 'metrics', attrs: { 'data-group': id } }, h('caption', { text: title }), h('tbody', {}, ...rows));
+}
+
+/** The 32 statistics in three groups, and TradingView's performance basics (in cash) as a fourth. */
 export function renderMetricsTable(run: RunRecord): HTMLElement {
-  const groups = METRIC_GROUPS.map((group) => {
-    const rows = group.metrics.map((info) =>
-      h('tr', { attrs: { 'data-metric': info.key } },
-        h('th', { attrs: { scope: 'row' } }, h('abbr', { text: info.label, title: info.definition, attrs: { tabindex: '0' } })),
-        h('td', { class: 'num', text: formatMetric(run.result.metrics[info.key], info.unit) })));
-    return h('table', { class: 'metrics', attrs: { 'data-group': group.id } },
-      h('caption', { text: group.title }),
-      h('tbody', {}, ...rows));
-  });
-  return section('metrics', 'Metrics', h('div', { class: 'metric-groups' }, ...groups));
+  const metrics = run.result.metrics as unknown as Record<string, number | string | null>;
+  const perf = tradePerformance(run.result.trades, run.result.equity.length - 1) as unknown as Record<string, number | null>;
+  return section('metrics', 'Metrics', h('div', { class: 'metric-groups' },
+    ...METRIC_GROUPS.map((group) => metricTable(group.id, group.title, group.metrics, (key) => metrics[key])),
+    metricTable('performance', 'Performance (cash)', PERFORMANCE_METRICS, (key) => perf[key])));
 }

@@ -1,7 +1,8 @@
 /** The smaller parts of the results panel: run header, status line, error panel, evaluators, log, comparison table. */
 import type { RunComparison } from '../core/history/compare';
 import type { EvaluationSummary, RunLogLine, RunRecord } from '../core/history/types';
-import { formatMetric, formatNumber } from '../core/report/metricCatalog';
+import { formatMetric } from '../core/report/metricCatalog';
+import { formatDuration, formatNumber } from '../core/report/format';
 import { h, section } from './dom';
 import { STAGES, type PanelError, type RunStatus } from './protocol';
 
@@ -9,9 +10,9 @@ export function renderHeader(run: RunRecord, actions: HTMLElement | null): HTMLE
   const o = run.result.run.options;
   const facts = [
     `${run.data.symbols.join(', ')} · ${run.data.timeframe}`,
-    `${run.data.start ?? '?'} → ${run.data.end ?? '?'} (${run.data.bars} bars)`,
+    `${run.data.start ?? '?'} → ${run.data.end ?? '?'} (${formatNumber(run.data.bars, 0)} bars${run.result.metrics.durationDays !== null ? `, ${formatDuration(run.result.metrics.durationDays)}` : ''})`,
     `data: ${run.data.source}${run.data.note ? ` (${run.data.note})` : ''}`,
-    `cash ${formatNumber(o.cash, 0)} · commission ${o.commission} · fee ${o.commissionFixed} · slippage ${o.slippageBps} bps · fill ${o.fill}`,
+    `cash ${formatNumber(o.cash, 0)} · commission ${formatNumber(o.commission * 100, 2)} % · fee ${formatNumber(o.commissionFixed, 2)} · slippage ${formatNumber(o.slippageBps, 1)} bps · fill ${o.fill}`,
     `sandbox: ${run.sandbox.mode}${run.sandbox.durationMs !== null ? ` · ${formatNumber(run.sandbox.durationMs / 1000, 2)} s` : ''}`,
     `run ${run.id}`,
   ];
@@ -106,17 +107,29 @@ export function renderLog(lines: RunLogLine[], dropped: number): { element: HTML
   return { element, append };
 }
 
+function legendItem(name: string, run: RunComparison['a']): HTMLElement {
+  return h('li', { attrs: { 'data-run': name } },
+    h('strong', { text: `${name}: ` }), `${run.label} (${run.id})`,
+    h('br'),
+    h('span', { class: 'muted', text: `cash ${formatNumber(run.cash, 0)} · ${run.costs} · ${run.start ?? '?'} → ${run.end ?? '?'}` }));
+}
+
+/** Every metric of both runs, the difference, and the better side by the metric's meaning (the catalog's direction). */
 export function renderComparison(cmp: RunComparison): HTMLElement {
   const rows = cmp.rows.map((row) =>
-    h('tr', { attrs: { 'data-metric': row.info.key } },
+    h('tr', { attrs: { 'data-metric': row.info.key, ...(row.better ? { 'data-better': row.better } : {}) } },
       h('th', { attrs: { scope: 'row' } }, h('abbr', { text: row.info.label, title: row.info.definition, attrs: { tabindex: '0' } })),
       h('td', { class: `num ${row.better === 'a' ? 'better' : ''}`, text: formatMetric(row.a, row.info.unit) }),
       h('td', { class: `num ${row.better === 'b' ? 'better' : ''}`, text: formatMetric(row.b, row.info.unit) }),
-      h('td', { class: 'num', text: row.delta === null ? '' : `${row.delta > 0 ? '+' : ''}${formatMetric(row.delta, row.info.unit === 'date' ? 'ratio' : row.info.unit)}` })));
+      row.notCompared
+        ? h('td', { class: 'num muted not-compared', text: 'not compared', title: `Not compared: ${row.notCompared}.` })
+        : h('td', { class: 'num', text: row.delta === null ? '' : `${row.delta > 0 ? '+' : ''}${formatMetric(row.delta, row.info.unit === 'date' ? 'ratio' : row.info.unit)}` })));
   // Short column heads keep the table narrow; the legend above says which run is which.
   return h('div', {},
-    h('ul', { class: 'compare-legend' }, h('li', { text: `A: ${cmp.a.label} (${cmp.a.id})` }), h('li', { text: `B: ${cmp.b.label} (${cmp.b.id})` })),
-    h('table', { class: 'metrics compare', attrs: { id: 'compare-table' } },
+    h('ul', { class: 'compare-legend' }, legendItem('A', cmp.a), legendItem('B', cmp.b)),
+    cmp.cashDiffers ? h('p', { class: 'notice', attrs: { id: 'cash-differs' }, text: 'The runs started with different cash: compare them by returns (%); money figures are shown but neither is marked better.' }) : null,
+    h('p', { class: 'muted', text: 'Bold: the better run on that metric, by what the metric means (higher return, shallower drawdown, fewer losses in a row …); metrics that are neither better nor worse when higher are not marked.' }),
+    h('div', { class: 'wide-table' }, h('table', { class: 'metrics compare', attrs: { id: 'compare-table' } },
       h('thead', {}, h('tr', {},
         h('th', { text: 'Metric', attrs: { scope: 'col' } }),
         h('th', { class: 'num', text: 'A', title: cmp.a.label, attrs: { scope: 'col' } }),
@@ -133,5 +146,5 @@ export function renderComparison(cmp: RunComparison): HTMLElement {
           h('td', { class: 'num', text: cmp.verdict.checks.a ?? 'not evaluated' }),
           h('td', { class: 'num', text: cmp.verdict.checks.b ?? 'not evaluated' }),
           h('td', {}))),
-      h('tbody', {}, ...rows)));
+      h('tbody', {}, ...rows))));
 }

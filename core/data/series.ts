@@ -56,7 +56,7 @@ export function sliceSeries(series: BarSeries, from = -Infinity, to = Infinity):
 }
 
 /** First index whose time is >= t. */
-export function lowerBound(times: Float64Array, t: number): number {
+export function lowerBound(times: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {

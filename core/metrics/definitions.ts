@@ -3,6 +3,7 @@
  * so no other module writes its own. Each is a summary of the full definition in
  * docs/metrics.md (test/metrics/definitions.test.ts checks both cover every field).
  */
+import type { TradePerformance } from './performance';
 import type { Metrics } from './types';
 
 export const METRIC_DEFINITIONS: Readonly<Record<keyof Metrics, string>> = {
@@ -38,4 +39,22 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Metrics, string>> = {
   sqn: 'System Quality Number: √(trades) × mean trade P&L / standard deviation of trade P&L.',
   kellyCriterion: 'Kelly fraction: win rate − (1 − win rate) / (mean win / |mean loss|), on cash P&L.',
   commissionsPaid: 'Total commissions and fees paid.',
+};
+
+/** The performance basics (core/metrics/performance.ts), one sentence each, summarising docs/metrics.md. */
+export const PERFORMANCE_DEFINITIONS: Readonly<Record<keyof TradePerformance, string>> = {
+  netProfit: 'Sum of every trade\'s P&L in cash after commissions (open trades marked at the last close).',
+  grossProfit: 'Sum of the P&L of the winning trades (P&L > 0).',
+  grossLoss: 'Sum of the P&L of the losing trades (P&L < 0); negative.',
+  winners: 'Number of trades with a P&L above 0.',
+  losers: 'Number of trades with a P&L below 0.',
+  breakeven: 'Number of trades with a P&L of exactly 0.',
+  avgWin: 'Gross profit / winners.',
+  avgLoss: 'Gross loss / losers (negative).',
+  winLossRatio: 'Average win / |average loss|.',
+  largestWin: 'Highest P&L of a winning trade.',
+  largestLoss: 'Lowest P&L of a losing trade (negative).',
+  maxConsecutiveWins: 'Longest run of winning trades in entry order (a break-even trade ends a run).',
+  maxConsecutiveLosses: 'Longest run of losing trades in entry order (a break-even trade ends a run).',
+  avgBarsInTrade: 'Mean of exit bar − entry bar over the trades (open trades to the last bar).',
 };

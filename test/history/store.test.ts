@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { compareRuns } from '../../core/history/compare';
+import { ALL_METRICS, PERFORMANCE_METRICS } from '../../core/report/metricCatalog';
 import { MAX_SAVED_LOG_LINES, createRunRecord, runId, summarize } from '../../core/history/record';
 import { RunStore, RunStoreError } from '../../core/history/store';
 import type { RunRecord } from '../../core/history/types';
@@ -112,5 +113,5 @@ test('compare: every metric, b − a, and the better side by the metric\'s direc
   const start = cmp.rows.find((r) => r.info.key === 'start')!;
   assert.equal(start.delta, null);
   assert.equal(start.better, null);
-  assert.equal(cmp.rows.length, 32);
+  assert.equal(cmp.rows.length, ALL_METRICS.length + PERFORMANCE_METRICS.length);
 });

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildPanelHtml, newNonce } from '../../core/report/shell';
 import { repoRoot } from '../helpers/paths';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -119,4 +120,23 @@ export async function colourCounts(page: Page, selector: string, colours: Record
     }
     return { ...counts, distinct: distinct.size } as Record<string, number> & { distinct: number };
   }, { selector, colours });
+}
+
+/** The webview flavour of the panel: script and stylesheet by URI from the "extension" origin, as VS Code loads them. */
+export function webviewPage(origin: string): string {
+  return buildPanelHtml({
+    title: 'Results', nonce: newNonce(), cspSource: origin,
+    script: { uri: `${origin}/media/main.js` }, style: { uri: `${origin}/media/main.css` },
+  });
+}
+
+/**
+ * A VS Code webview API that keeps nothing, on pages at `path` only: the panel runs as in VS Code (toolbar,
+ * actions) without a host, while other pages (the exported report) stay as they are.
+ */
+export async function stubVsCodeApi(page: Page, path = '/webview.html'): Promise<void> {
+  await page.addInitScript((only) => {
+    if (location.pathname !== only) return;
+    (window as unknown as Record<string, unknown>).acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
+  }, path);
 }

@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../core/history/types';
-import { ALL_METRICS, formatMetric } from '../../core/report/metricCatalog';
+import { ALL_METRICS, PERFORMANCE_METRICS, formatMetric } from '../../core/report/metricCatalog';
+import { tradePerformance } from '../../core/metrics/performance';
+import { calendarReturns } from '../../core/metrics/calendarReturns';
+import { formatNumber } from '../../core/report/format';
 import { buildHtmlReport, readPanelAssets } from '../../core/report/html';
 import { buildPanelHtml, newNonce } from '../../core/report/shell';
 import { NO_VERDICT_NOT_EVALUATED, NO_VERDICT_OLD_RUN, shownVerdict } from '../../core/report/verdictText';
@@ -83,7 +86,21 @@ describe('exported HTML report (self-contained)', () => {
       assert.equal(await row.locator('td').textContent(), formatMetric(run.result.metrics[info.key], info.unit), info.key);
       assert.equal(await row.locator('abbr').getAttribute('title'), info.definition, `${info.key} definition`);
     }
-    assert.deepEqual(await page.locator('table.metrics caption').allTextContents(), ['Returns', 'Risk', 'Trades']);
+    assert.deepEqual(await page.locator('table.metrics caption').allTextContents(), ['Returns', 'Risk', 'Trades', 'Performance (cash)']);
+    const perf = tradePerformance(run.result.trades, run.result.equity.length - 1);
+    for (const info of PERFORMANCE_METRICS) {
+      const row = page.locator(`table.metrics tr[data-metric="${info.key}"]`);
+      assert.equal(await row.locator('td').textContent(), formatMetric(perf[info.key], info.unit), info.key);
+      assert.equal(await row.locator('abbr').getAttribute('title'), info.definition, `${info.key} definition`);
+    }
+  });
+
+  test('monthly returns table: one row per year, each cell the calendar return of that month', async () => {
+    const r = calendarReturns(run.result.equity.map((p) => Date.parse(`${p.time}T00:00:00Z`)), run.result.equity.map((p) => p.equity));
+    assert.deepEqual(await page.locator('#returns-table tbody tr').evaluateAll((rows) => rows.map((e) => Number(e.getAttribute('data-year')))), [...r.years].reverse());
+    const year = r.years[1];
+    const cells = await page.locator(`#returns-table tr[data-year="${year}"] td`).allTextContents();
+    assert.deepEqual(cells, [...r.monthly.get(year)!.map((v) => (v === null ? '' : formatNumber(v, 1))), formatNumber(r.annual.get(year)!, 1)]);
   });
 
   test('headline: the verdict (none: not evaluated), then cards for return, CAGR, Sharpe, drawdown, win rate, trades (no score)', async () => {
@@ -169,7 +186,7 @@ describe('webview (VS Code host simulated by acquireVsCodeApi)', () => {
     await post({ type: 'model', model });
     await waitForCharts(page);
     assert.equal(await page.locator('#run-header h1').textContent(), run.strategy.name);
-    assert.equal(await page.locator('table.metrics tr[data-metric]').count(), ALL_METRICS.length);
+    assert.equal(await page.locator('table.metrics tr[data-metric]').count(), ALL_METRICS.length + PERFORMANCE_METRICS.length);
     const price = await colourCounts(page, '#chart-price', { up: '#26a269' });
     assert.ok(price.up > 200, 'candles drawn in the webview flavour too');
   });

@@ -22,6 +22,8 @@ export interface RealRunOptions {
   to?: string;
   params?: Record<string, number>;
   commission?: number;
+  /** Starting cash (default 10,000). */
+  cash?: number;
   createdAt?: Date;
   /** Run the evaluation pipeline too (re-runs in this process: the example is trusted code). */
   evaluate?: boolean;
@@ -37,7 +39,7 @@ export async function realRun(opts: RealRunOptions = {}): Promise<RunRecord> {
   const source = await readFile(resolve(repoRoot, EXAMPLE), 'utf8');
   const compiled = await compileStrategy(source, 'rsi-reversion.strategy.ts');
   const logs: RunLogLine[] = [];
-  const options = { cash: 10_000, commission: opts.commission ?? 0.001, ...(opts.params ? { params: opts.params } : {}) };
+  const options = { cash: opts.cash ?? 10_000, commission: opts.commission ?? 0.001, ...(opts.params ? { params: opts.params } : {}) };
   const started = performance.now();
   const result = runInThisProcess({ compiled, series, options, mode: 'none', onLog: (l) => logs.push({ time: l.time === null ? null : new Date(l.time).toISOString().slice(0, 10), message: l.message }) });
   const evaluation = opts.evaluate

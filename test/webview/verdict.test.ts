@@ -16,23 +16,8 @@ import { repoRoot } from '../helpers/paths';
 import { checksFixture, verdictFixture } from '../helpers/verdicts';
 import { artifact, ensureBundle, launch, serve, watchProblems, type Problems } from './browser';
 import { realRun } from './realRun';
+import { THEMES } from './themes';
 import { resolve } from 'node:path';
-
-/** A subset of VS Code's Light Modern / Dark Modern theme variables, set on <html> as VS Code does. */
-const THEMES: Record<'light' | 'dark', Record<string, string>> = {
-  light: {
-    '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171',
-    '--vscode-panel-border': '#e5e5e5', '--vscode-editorWidget-background': '#f8f8f8', '--vscode-charts-green': '#388a34',
-    '--vscode-charts-red': '#e51400', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-focusBorder': '#005fb8',
-    '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff',
-  },
-  dark: {
-    '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d',
-    '--vscode-panel-border': '#2b2b2b', '--vscode-editorWidget-background': '#202020', '--vscode-charts-green': '#89d185',
-    '--vscode-charts-red': '#f14c4c', '--vscode-editorWarning-foreground': '#cca700', '--vscode-focusBorder': '#0078d4',
-    '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff',
-  },
-};
 
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
