@@ -16,10 +16,13 @@ export { CancelledError, StrategyRuntimeError, DEFAULT_OPTIONS, simulate, resolv
 export interface ResultOptions {
   /** Default 'all': one equity point per bar, whatever the length. */
   equity?: 'all' | 'drawable';
+  /** Told when the bar loop ('run'), the metrics ('metrics') and the result objects ('result') are done (the CLI's phase timer). */
+  phases?: { mark(name: string): void };
 }
 
 export function runBacktest(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}, resultOptions: ResultOptions = {}): BacktestResult {
   const raw = simulate(strategyClass, series, options);
+  resultOptions.phases?.mark('run');
   return buildResult(strategyClass, series, options, raw, resultOptions);
 }
 
@@ -36,6 +39,7 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
     benchmark: buyAndHold(series, grid),
     commissionsPaid: broker.commissionsPaid,
   });
+  resultOptions.phases?.mark('metrics');
   const columns: EquityColumns = { time: grid, equity, drawdownPct: drawdownColumn(equity) };
   const decimate = resultOptions.equity === 'drawable' && n > EQUITY_FULL_MAX;
   const kept = decimate ? drawableIndices(columns) : null;
@@ -76,6 +80,7 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
     },
   };
   if (kept) attachEquityColumns(result, columns);
+  resultOptions.phases?.mark('result');
   return result;
 }
 

@@ -55,11 +55,12 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       options,
       mode: sandbox,
       equity: 'drawable', // the summary needs no curve, --json/--out write it from the full columns
+      phases,
       runner,
       signal: io.signal,
       onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${escapeLine(line.message)}\n`),
     });
-    phases.mark('run'); // the bar loop, the metrics and, in a sandbox, the container's round trip
+    phases.mark('run'); // in a sandbox: the container's round trip (in this process the run marked its own phases)
     const code = await report(result, label, values, io);
     phases.mark('output');
     phases.report(io.stderr);
