@@ -8,7 +8,8 @@
  *  - 1,000,000 one-minute bars (a generated ~54 MB CSV): first run (parses, fills the parsed-data cache), re-runs,
  *    and a re-run with --out (the full result streamed);
  *  - 5,000,000 and 20,000,000 one-minute bars, end to end with --out, first run and re-run, peak memory
- *    (skip with STRATEGY_LAB_BENCH_SCALE=0: the 20 M file is ~1.1 GB and the runs take minutes on 2 cores).
+ *    (STRATEGY_LAB_BENCH_SCALE=1 or 1,5 picks the sizes, in millions; the 20 M file is ~1.1 GB and its runs take
+ *    many minutes on 2 shared cores).
  * Generated files live in a temp folder, removed at the end. Prints numbers and ratios; no pass/fail on time.
  *
  * Run: node scripts/bench.mjs e2e
@@ -200,8 +201,8 @@ function main(): void {
     summarise(`${name} (${closesOfFile(file).length} bars), re-run`, [runCli(run(file, name.split('_')[0]), cache), runCli(run(file, name.split('_')[0]), cache)], undefined, handLoop(closesOfFile(file)));
   }
 
-  const scales: [string, number][] = [['1 M', 1_000_000]];
-  if (process.env.STRATEGY_LAB_BENCH_SCALE !== '0') scales.push(['5 M', 5_000_000], ['20 M', 20_000_000]);
+  const millions = (process.env.STRATEGY_LAB_BENCH_SCALE ?? '1,5,20').split(',').map(Number).filter((m) => m > 0);
+  const scales: [string, number][] = millions.map((m) => [`${m} M`, m * 1_000_000]);
   for (const [label, rows] of scales) {
     const file = join(work, `minute-${rows}.csv`);
     const closes = writeMinuteCsv(file, rows);

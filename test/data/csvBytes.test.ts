@@ -105,3 +105,47 @@ test('a UTF-8 byte order mark is skipped, in bytes and in text', () => {
   assert.equal(parseCsvBytes(Buffer.from(text, 'utf8')).close[0], 1.5);
   assert.equal(parseCsvBytes(new Uint8Array(Buffer.from(text, 'utf8'))).close[0], 1.5, 'a plain Uint8Array too');
 });
+
+test('a file read in pieces (any piece size, rows across the seams) loads and fails exactly as read whole', async () => {
+  const { mkdtempSync, writeFileSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadCsv } = await import('../../core/data/csv');
+  const dir = mkdtempSync(join(tmpdir(), 'sl-csv-chunks-'));
+  const H = 'Date,Open,High,Low,Close,Volume';
+  const good = Array.from({ length: 300 }, (_, i) => `${new Date(Date.UTC(2020, 0, 2, 14, 30) + i * 60_000).toISOString().slice(0, 16).replace('T', ' ')},${(10 + i / 100).toFixed(2)},${(11 + i / 100).toFixed(2)},${(9 + i / 100).toFixed(2)},${(10.5 + i / 100).toFixed(2)},${i}`);
+  const files: Record<string, string> = {
+    plain: `${H}\n${good.join('\n')}\n`,
+    crlfNoFinalNewline: `\ufeff${H}\r\n${good.join('\r\n')}`,
+    blankLinesAndQuotes: `\n\n${H}\n${good.map((r, i) => (i % 7 === 0 ? `"${r.split(',')[0]}",${r.split(',').slice(1).join(',')}\n` : `${r}\n`)).join('')}`,
+    longRow: `${H},Note\n${good.map((r, i) => `${r},${i === 150 ? 'x'.repeat(5000) : 'n'}`).join('\n')}\n`,
+    badLate: `${H}\n${good.slice(0, 250).join('\n')}\n2020-01-02 19:00,1,2,3,1,5\n${good.slice(251).join('\n')}\n`,
+    unsortedLate: `${H}\n${good.slice(0, 200).join('\n')}\n${good[10]}\n`,
+    badDateLate: `${H}\n${good.slice(0, 280).join('\n')}\n2020-13-01 10:00,1,2,1,1,5\n`,
+    adjClose: `${H},Adj Close\n${good.map((r) => `${r},1.25`).join('\n')}\n`,
+  };
+  const outcome = async (path: string, chunkBytes?: number) => {
+    try {
+      const s = await loadCsv(path, { chunkBytes });
+      return { length: s.length, time: Array.from(s.time), close: Array.from(s.close), volume: Array.from(s.volume), adj: s.adjClose && Array.from(s.adjClose), symbol: s.symbol };
+    } catch (e) {
+      return { error: (e as DataError).code, message: (e as Error).message, line: (e as DataError).line };
+    }
+  };
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, `${name}.csv`);
+    writeFileSync(path, content);
+    const whole = await outcome(path);
+    for (const chunk of [7, 64, 333, 4096]) assert.deepEqual(await outcome(path, chunk), whole, `${name}, pieces of ${chunk}`);
+  }
+  assert.equal((await outcome(join(dir, 'plain.csv')) as { length: number }).length, 300);
+  assert.equal((await outcome(join(dir, 'badLate.csv')) as { line: number }).line, 252); // header line 1, 250 good rows
+  const shared = join(repoRootDir(), '..', 'shared', 'data');
+  for (const name of readdirSync(shared).filter((n) => n.endsWith('.csv'))) {
+    assert.deepEqual(await outcome(join(shared, name), 50_000), await outcome(join(shared, name)), name);
+  }
+});
+
+function repoRootDir(): string {
+  return require('node:path').resolve(__dirname, '..', '..');
+}
