@@ -392,18 +392,10 @@ function fastRow(buf: Buffer, pos: number, stop: number, fieldCount: number, slo
     fieldStart[k] = p;
     const slot = slots[k];
     if (slot > 0 && slot < 7) {
-      let mantissa = 0, digits = 0, frac = -1;
-      for (; p < stop; p++) {
-        const c = buf[p];
-        if (c >= 48 && c <= 57) {
-          mantissa = mantissa * 10 + (c - 48);
-          digits++;
-          if (frac >= 0) frac++;
-        } else if (c === 46 && frac < 0) frac = 0;
-        else break;
-      }
-      if (digits === 0 || digits > 15 || (last ? p !== stop : buf[p] !== 44)) return false;
-      values[slot] = frac > 0 ? mantissa / POW10[frac] : mantissa;
+      const v = scanDecimal(buf, p, stop);
+      p = scanEnd;
+      if (scanDigits === 0 || scanDigits > 15 || (last ? p !== stop : buf[p] !== 44)) return false;
+      values[slot] = v;
     } else {
       const a = p;
       if (last) p = stop;
@@ -493,9 +485,22 @@ function parseNumber(buf: Buffer, a: number, b: number): number {
   while (a < b && buf[a] === 32) a++;
   while (b > a && buf[b - 1] === 32) b--;
   if (a === b) return NaN;
-  let i = a;
-  let negative = false;
-  if (buf[i] === 45) { negative = true; i++; }
+  const negative = buf[a] === 45;
+  const v = scanDecimal(buf, negative ? a + 1 : a, b);
+  if (scanEnd < b || scanDigits > 15) return scanDigits === 0 && scanEnd === b ? NaN : slowNumber(buf.toString('utf8', a, b));
+  if (scanDigits === 0) return NaN;
+  return negative ? -v : v;
+}
+
+/** Where the last scanDecimal stopped, and how many digits it read. */
+let scanEnd = 0;
+let scanDigits = 0;
+
+/**
+ * `digits[.digits]` from `i`, stopping at the first other byte or at `b` (scanEnd, scanDigits); its value,
+ * exact when at most 15 digits (an integer below 2^53 over an exact power of ten is correctly rounded).
+ */
+function scanDecimal(buf: Buffer, i: number, b: number): number {
   let mantissa = 0;
   let digits = 0;
   let frac = -1;
@@ -505,15 +510,12 @@ function parseNumber(buf: Buffer, a: number, b: number): number {
       mantissa = mantissa * 10 + (c - 48);
       digits++;
       if (frac >= 0) frac++;
-    } else if (c === 46 && frac < 0) {
-      frac = 0;
-    } else {
-      return slowNumber(buf.toString('utf8', a, b));
-    }
+    } else if (c === 46 && frac < 0) frac = 0;
+    else break;
   }
-  if (digits === 0 || digits > 15) return digits === 0 ? NaN : slowNumber(buf.toString('utf8', a, b));
-  const v = frac > 0 ? mantissa / POW10[frac] : mantissa;
-  return negative ? -v : v;
+  scanEnd = i;
+  scanDigits = digits;
+  return frac > 0 ? mantissa / POW10[frac] : mantissa;
 }
 
 function slowNumber(s: string): number {
