@@ -80,6 +80,16 @@ export function drawableIndices(columns: EquityColumns, target = EQUITY_DRAWN_PO
   return out;
 }
 
+/** Point i as `JSON.stringify(equityPointAt(columns, i), null, 2)` writes it, its inner lines indented by `indent`. */
+export function equityPointJson(columns: EquityColumns, i: number, indent: string): string {
+  return `{\n${indent}  "time": ${JSON.stringify(formatTime(columns.time[i]))},\n${indent}  "equity": ${jsonNumber(columns.equity[i])},\n${indent}  "drawdownPct": ${jsonNumber(columns.drawdownPct[i])}\n${indent}}`;
+}
+
+/** A number as JSON writes it (non-finite: null). */
+function jsonNumber(x: number): string {
+  return Number.isFinite(x) ? String(x) : 'null';
+}
+
 const fullColumns = new WeakMap<BacktestResult, EquityColumns>();
 
 /** The full columns of a result whose `equity` was decimated (only in the process that ran it; they are not serialised). */

@@ -13,7 +13,11 @@ const CHUNK = 1 << 20;
  * held whole. Written exactly as JSON.stringify writes the array of its elements.
  */
 export class LazyJsonArray<T> {
-  constructor(readonly length: number, readonly at: (index: number) => T) {}
+  /**
+   * `render(i, indent)`, when given, writes element i's pretty JSON directly (its lines indented by `indent`):
+   * it must equal what JSON.stringify(at(i), null, 2) indented gives, and saves building each element.
+   */
+  constructor(readonly length: number, readonly at: (index: number) => T, readonly render?: (index: number, indent: string) => string) {}
   toJSON(): T[] {
     return Array.from({ length: this.length }, (_, i) => this.at(i));
   }
@@ -34,7 +38,13 @@ export function writeJsonPretty(value: unknown, write: (text: string) => void): 
 
 function writeValue(value: unknown, indent: string, emit: (text: string) => void): void {
   if (value instanceof LazyJsonArray && value.length > 0) {
-    writeItems(value.length, (i) => value.at(i), indent, emit);
+    const { render } = value;
+    if (render) {
+      const inner = `${indent}  `;
+      emit('[');
+      for (let i = 0; i < value.length; i++) emit(`${i === 0 ? '\n' : ',\n'}${inner}${render(i, inner)}`);
+      emit(`\n${indent}]`);
+    } else writeItems(value.length, (i) => value.at(i), indent, emit);
     return;
   }
   const v = toJsonValue(value);

@@ -126,3 +126,14 @@ test('CLI on a file past the threshold: --json and --out hold every bar, identic
     else process.env.STRATEGY_LAB_CACHE_DIR = saved;
   }
 });
+
+test('equityPointJson writes a point as JSON.stringify does, odd numbers included', async () => {
+  const { equityPointJson, equityPointAt } = await import('../../core/engine/equityCurve');
+  const values = [0, -0, 1e21, 1.5e-7, 123456.789, NaN, Infinity, -Infinity, 10000];
+  const columns = { time: Float64Array.from(values, (_, i) => Date.UTC(2020, 0, 2, 14, 30) + i * 61_000 + (i === 3 ? 250 : 0)), equity: Float64Array.from(values), drawdownPct: Float64Array.from(values, (v) => -v) };
+  for (let i = 0; i < values.length; i++) {
+    for (const indent of ['', '  ', '    ']) {
+      assert.equal(`${indent}${equityPointJson(columns, i, indent)}`, `${indent}${JSON.stringify(equityPointAt(columns, i), null, 2).replaceAll('\n', `\n${indent}`)}`);
+    }
+  }
+});

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { LazyJsonArray, writeJsonPretty } from '../../report/jsonStream';
-import { equityColumnsOf, equityPointAt } from '../../engine/equityCurve';
+import { equityColumnsOf, equityPointAt, equityPointJson } from '../../engine/equityCurve';
 import { resolve } from 'node:path';
 import type { BacktestResult } from '../../engine/types';
 import { compileStrategy } from '../../strategy/compile';
@@ -76,7 +76,7 @@ async function report(result: BacktestResult, label: string, values: { json?: bo
   // A decimated curve (a long in-process run) is written from its full columns: every bar, as a short run's is.
   const columns = equityColumnsOf(result);
   const { equityDecimated: _drawnOnly, ...run } = result.run;
-  const equity = columns ? new LazyJsonArray(columns.time.length, (i) => equityPointAt(columns, i)) : result.equity;
+  const equity = columns ? new LazyJsonArray(columns.time.length, (i) => equityPointAt(columns, i), (i, indent) => equityPointJson(columns, i, indent)) : result.equity;
   const full = { metrics: result.metrics, trades: result.trades, equity, orders: result.orders, run: { ...(columns ? run : result.run), data: label } };
   if (values.out) {
     await writeJsonFile(resolve(values.out), full);
