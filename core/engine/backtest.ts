@@ -36,7 +36,8 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
     time: grid,
     equity,
     trades: tradeStats,
-    benchmark: buyAndHold(series, grid),
+    // One symbol on its own grid: its closes are the benchmark, read in place (no copy of a million values).
+    benchmark: series.length === 1 && series[0].length === n ? series[0].close : buyAndHold(series, grid),
     commissionsPaid: broker.commissionsPaid,
   });
   resultOptions.phases?.mark('metrics');
