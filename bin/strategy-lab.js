@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 // The `strategy-lab` command: the bundled CLI in dist/ (built by `npm run build`).
+// `--version` is answered here, before the bundle is loaded: it is what scripts call to check the install, and it
+// must cost no more than Node's own start.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  process.stdout.write(`${require('../package.json').version}\n`);
+  return;
+}
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const cli = join(__dirname, '..', 'dist', 'cli.js');

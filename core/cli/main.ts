@@ -4,6 +4,7 @@
  * `run…Command(argv, io) → exit code`; this file only dispatches and turns
  * errors into one clear line.
  */
+import packageJson from '../../package.json';
 import { escapeText } from './terminal';
 import { CliError, cliRedactor, processIo, type CliIo } from './io';
 
@@ -22,7 +23,8 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   sandbox: { load: () => import('./commands/sandbox').then((m) => m.runSandboxCommand), summary: 'build the sandbox image, or check the Docker setup (doctor)' },
 };
 
-const VERSION = '0.1.0';
+/** package.json's (bin/strategy-lab.js answers `--version` from the same file without loading this bundle). */
+const VERSION: string = packageJson.version;
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -7,6 +7,7 @@
  * `YYYY-MM-DD HH:MM[:SS]`, ISO 8601 with `T` and `Z`/offset, or epoch seconds/ms.
  * Naive times (no `Z`/offset) are read as UTC: the file's clock is kept as-is.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DataError, clip } from './errors';
@@ -22,6 +23,8 @@ export interface CsvOptions {
   source?: SeriesSource;
   /** Largest file accepted (bytes); default MAX_CSV_BYTES. */
   maxBytes?: number;
+  /** loadCsv reads files over twice this size in pieces of this size; default CHUNK_BYTES (tests make it small). */
+  chunkBytes?: number;
 }
 
 type Column = 'date' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'adjClose' | 'symbol';
@@ -37,52 +40,174 @@ const HEADER_NAMES: Readonly<Record<string, Column>> = {
 };
 
 /**
- * Largest CSV read into memory. V8 strings stop at ~536 M characters, and a file near that
- * would fail with "Invalid string length" deep inside; past this the error says so up front.
+ * Largest CSV read: Node's `readFile` stops at 2 GiB. The bytes are parsed as bytes, never decoded into one string,
+ * so V8's ~512 MiB string limit does not apply (a 20 M-row minute file is ~1.1 GB). Byte offsets fit an Int32.
  */
-export const MAX_CSV_BYTES = 500 * 1024 * 1024;
+export const MAX_CSV_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
-/** Reads and parses a CSV file. */
+/**
+ * Reads and parses a CSV file, bytes straight to columns. A large file is read in CHUNK_BYTES pieces into one
+ * reused buffer instead of whole: a 54 MB file's bytes would be 54 MB of fresh memory, and on this project's VMs
+ * fresh memory costs ~4 ms of CPU per MB to map — more than parsing it.
+ */
 export async function loadCsv(path: string, options: CsvOptions = {}): Promise<BarSeries> {
-  let buf: Buffer;
+  const size = await csvFileSize(path, options.maxBytes);
+  const chunkBytes = Math.max(1, options.chunkBytes ?? CHUNK_BYTES);
+  if (size <= 2 * chunkBytes) {
+    const bytes = await readCsvBytes(path, options.maxBytes);
+    checkCsvBytes(bytes, path);
+    return parseCsvBytes(bytes, { file: path, ...options });
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  try {
+    const chunks = new FileChunks(fd, path, chunkBytes);
+    const first = chunks.start();
+    checkCsvBytes(first, path);
+    // The header must end inside the first piece; a file that starts otherwise (one giant line, pages of blank
+    // lines) takes the whole-file path, which words it.
+    let head = first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0;
+    while (head < first.length && (first[head] === 10 || first[head] === 13)) head++;
+    if (first.indexOf(10, head) < 0) return parseCsvBytes(await readCsvBytes(path, options.maxBytes), { file: path, ...options }); // one giant line: the whole-file path words it
+    lastDayAt = -1;
+    try {
+      return parseRows(first, { file: path, ...options }, chunks);
+    } finally {
+      lastDayBuf = null;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Pieces of a large CSV file are read this size at a time (a row longer than that grows the buffer). */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** A CSV file read piece by piece into one buffer; parseRows asks for more when a row runs past what is read. */
+class FileChunks {
+  private backing: Buffer;
+  private filePos = 0;
+  /** The file's size when opened: bytes appended while it is parsed are not read. */
+  private readonly end: number;
+  constructor(private readonly fd: number, private readonly path: string, chunkBytes: number) {
+    this.end = fstatSync(fd).size;
+    this.backing = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  /** The file's first piece (after counting the file's newlines: `newlinesAfter`). */
+  start(): Buffer {
+    this.filePos = 0;
+    return this.more(0, 0);
+  }
+
+  /** Newlines in the file after byte `offset` (the header's end): the rows' upper bound. */
+  newlinesAfter(offset: number): number {
+    let count = 0;
+    let at = 0;
+    for (;;) {
+      const read = this.readAt(at);
+      if (read === 0) break;
+      const view = this.backing.subarray(0, read);
+      for (let i = view.indexOf(10, Math.max(0, offset + 1 - at)); i >= 0; i = view.indexOf(10, i + 1)) count++;
+      at += read;
+    }
+    this.more(0, 0); // the first piece again, where the caller's view of it points
+    return count;
+  }
+
+  /**
+   * The bytes from `keepFrom` of `current` (a row not finished yet) followed by the next piece of the file, or
+   * null at the end of the file. Earlier views of the buffer are invalid afterwards.
+   */
+  refill(current: Buffer, keepFrom: number): Buffer | null {
+    if (this.filePos >= this.end) return null; // nothing moved: `current` stays valid
+    const keep = current.length - keepFrom;
+    if (keep >= this.backing.length) {
+      const grown = Buffer.allocUnsafe(this.backing.length * 2);
+      current.copy(grown, 0, keepFrom);
+      this.backing = grown;
+    } else this.backing.copy(this.backing, 0, keepFrom, current.length);
+    const next = this.more(keep, this.filePos);
+    return next.length > keep ? next : null;
+  }
+
+  private more(keep: number, position: number): Buffer {
+    const read = this.readAt(position, keep);
+    this.filePos = position + read;
+    return this.backing.subarray(0, keep + read);
+  }
+
+  private readAt(position: number, into = 0): number {
+    try {
+      return readSync(this.fd, this.backing, into, Math.max(0, Math.min(this.backing.length - into, this.end - position)), position);
+    } catch (error) {
+      throw unreadable(this.path, error);
+    }
+  }
+}
+
+function unreadable(path: string, error: unknown): DataError {
+  return new DataError('unreadable-file', `Cannot read CSV file ${path}: ${(error as Error).message}. Check that it is a file you may read.`, { file: path, cause: error });
+}
+
+/** The size of a CSV file, or the DataError saying why it cannot be read (missing, a folder, too large). */
+async function csvFileSize(path: string, maxBytes = MAX_CSV_BYTES): Promise<number> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' });
-    const limit = options.maxBytes ?? MAX_CSV_BYTES;
-    if (info.size > limit) {
-      throw new DataError('file-too-large', `CSV file ${path} is ${formatSize(info.size)}; the limit is ${formatSize(limit)}. Split it by date range (or resample it to a coarser interval) and load the part you need.`, { file: path });
+    if (info.size > maxBytes) {
+      throw new DataError('file-too-large', `CSV file ${path} is ${formatSize(info.size)}; the limit is ${formatSize(maxBytes)}. Split it by date range (or resample it to a coarser interval) and load the part you need.`, { file: path });
     }
-    buf = await readFile(path);
+    return info.size;
   } catch (error) {
     if (error instanceof DataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DataError('file-not-found', `CSV file not found: ${path}. Check the path (relative paths are resolved from the current folder).`, { file: path, cause: error });
-    throw new DataError('unreadable-file', `Cannot read CSV file ${path}: ${(error as Error).message}. Check that it is a file you may read.`, { file: path, cause: error });
+    throw unreadable(path, error);
   }
-  return parseCsv(decodeText(buf, path), { file: path, ...options });
+}
+
+/** The bytes of a CSV file, or the DataError saying why it cannot be read (missing, a folder, too large). */
+export async function readCsvBytes(path: string, maxBytes = MAX_CSV_BYTES): Promise<Buffer> {
+  await csvFileSize(path, maxBytes);
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataError('file-not-found', `CSV file not found: ${path}. Check the path (relative paths are resolved from the current folder).`, { file: path, cause: error });
+    throw unreadable(path, error);
+  }
 }
 
 function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(0)} MiB` : `${bytes} bytes`;
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(0)} MiB` : `${bytes} bytes`; // 2 GiB − 1 shows as 2048 MiB
 }
 
 /**
- * UTF-8 text of a CSV file, or a DataError for what is clearly not one: UTF-16 (a BOM, or
- * every other byte NUL), compressed or binary data (NUL bytes, gzip/zip magic).
+ * A DataError for bytes that are clearly not a UTF-8 CSV: UTF-16 (a BOM, or every other byte NUL), compressed or
+ * binary data (NUL bytes, gzip/zip magic).
  */
-export function decodeText(buf: Buffer, file: string): string {
+export function checkCsvBytes(buf: Uint8Array, file: string): void {
   const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff) || (buf.length >= 4 && buf[1] === 0 && buf[3] === 0 && buf[0] !== 0);
   if (utf16) throw new DataError('bad-encoding', `${file}: the file is UTF-16 text; save it as UTF-8 (e.g. "CSV UTF-8" in Excel) and load it again.`, { file });
   if ((buf[0] === 0x1f && buf[1] === 0x8b) || (buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 3 && buf[3] === 4)) {
     throw new DataError('binary-file', `${file}: the file is compressed (${buf[0] === 0x1f ? 'gzip' : 'zip'}), not a CSV; unpack it first.`, { file });
   }
-  const probe = buf.subarray(0, 8192);
-  const nul = probe.indexOf(0);
+  const nul = buf.subarray(0, 8192).indexOf(0);
   if (nul >= 0) throw new DataError('binary-file', `${file}: byte ${nul + 1} is a NUL byte, so this is a binary file, not CSV text; check that you picked the right file.`, { file });
+}
+
+/** UTF-8 text of a CSV file, after the checks of checkCsvBytes. */
+export function decodeText(buf: Buffer, file: string): string {
+  checkCsvBytes(buf, file);
   try {
     return buf.toString('utf8');
   } catch (error) {
-    throw new DataError('file-too-large', `${file}: the text is too long to load (${(error as Error).message}); the limit is ${MAX_CSV_BYTES / 1024 / 1024} MiB. Split it by date range.`, { file, cause: error });
+    throw new DataError('file-too-large', `${file}: the text is too long to load (${(error as Error).message}); V8 strings stop near 512 MiB; load it with loadCsv, which parses bytes, or split it by date range.`, { file, cause: error });
   }
 }
 
@@ -93,31 +218,54 @@ export function symbolFromFileName(path: string): string {
   return (head || name || 'DATA').toUpperCase();
 }
 
+/** Parses CSV text (see parseCsvBytes, which this calls on the text's UTF-8 bytes). */
 export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
+  return parseCsvBytes(Buffer.from(text, 'utf8'), options);
+}
+
+/**
+ * Parses the bytes of a CSV file (checkCsvBytes first, for a file of unknown origin). Every delimiter, digit and date character is ASCII, so the parser reads bytes
+ * and decodes only what it shows (the header, a field named in an error, a number it cannot read fast): field
+ * boundaries in bytes are the same as in the decoded text, and so are the values and the errors.
+ */
+export function parseCsvBytes(input: Uint8Array, options: CsvOptions = {}): BarSeries {
+  lastDayAt = -1;
+  try {
+    return parseRows(Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength), options);
+  } finally {
+    lastDayBuf = null; // the day cache must not keep the file's bytes alive
+  }
+}
+
+/** `chunks`: the rest of a file read in pieces (loadCsv); without it `buf` is the whole file. */
+function parseRows(buf: Buffer, options: CsvOptions, chunks?: FileChunks): BarSeries {
   const file = options.file ?? '<csv>';
   const symbol = options.symbol ?? (options.file ? symbolFromFileName(options.file) : 'DATA');
+  const text = (a: number, b: number): string => buf.toString('utf8', a, b);
+  let size = buf.length;
   epochTo = Date.now() + 366 * DAY;
   const fail = (code: DataError['code'], line: number, reason: string): never => {
     throw new DataError(code, `${file}:${line}: ${reason}`, { file, line, symbol });
   };
 
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let pos = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // UTF-8 byte order mark
   // Skip leading blank lines before the header.
   let lineNo = 1;
-  while (pos < text.length && (text[pos] === '\n' || text[pos] === '\r')) {
-    if (text[pos] === '\n') lineNo++;
+  while (pos < size && (buf[pos] === 10 || buf[pos] === 13)) {
+    if (buf[pos] === 10) lineNo++;
     pos++;
   }
-  if (pos >= text.length || text.slice(pos).trim() === '') {
+  if (pos >= size || isWhitespaceOnly(buf, pos)) {
     throw new DataError('empty-file', `${file}: the file is empty; expected a header row "Date,Open,High,Low,Close,Volume" followed by one row per bar.`, { file, symbol });
   }
 
-  let eol = text.indexOf('\n', pos);
-  if (eol < 0) eol = text.length;
-  if (eol - pos > MAX_HEADER_CHARS) {
-    fail('missing-columns', lineNo, `the first line is ${eol - pos} characters long, so it is not a header row (it starts "${clip(text.slice(pos, pos + 200), 200)}"). Expected a header Date,Open,High,Low,Close,Volume[,Adj Close].`);
+  let eol = buf.indexOf(10, pos);
+  if (eol < 0) eol = size;
+  const headerLine = text(pos, Math.min(eol, pos + 4 * (MAX_HEADER_CHARS + 1)));
+  if (headerLine.length > MAX_HEADER_CHARS) {
+    fail('missing-columns', lineNo, `the first line is ${eol - pos > 4 * MAX_HEADER_CHARS ? text(pos, eol).length : headerLine.length} characters long, so it is not a header row (it starts "${clip(headerLine.slice(0, 200), 200)}"). Expected a header Date,Open,High,Low,Close,Volume[,Adj Close].`);
   }
-  const headerFields = splitLine(text, pos, eol).map((f) => unquote(f).trim());
+  const headerFields = splitLine(headerLine).map((f) => unquote(f).trim());
   const index = new Map<Column, number>();
   headerFields.forEach((name, i) => {
     const column = HEADER_NAMES[name.toLowerCase().replace(/\s+/g, ' ')];
@@ -141,7 +289,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
 
   // Upper bound on rows: one per remaining newline (+1 for a missing final newline).
   let capacity = 1;
-  for (let i = text.indexOf('\n', eol + 1); i >= 0; i = text.indexOf('\n', i + 1)) capacity++;
+  if (chunks) capacity += chunks.newlinesAfter(eol);
+  else for (let i = buf.indexOf(10, eol + 1); i >= 0; i = buf.indexOf(10, i + 1)) capacity++;
   const series = createSeries(symbol, capacity, hasAdj, options.source ?? { provider: 'csv', label: `CSV ${basename(file)}`, synthetic: false });
   const { time, open, high, low, close, volume } = series;
   const adj = series.adjClose;
@@ -150,43 +299,59 @@ export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
 
   let n = 0;
   pos = eol + 1;
-  while (pos < text.length) {
+  /** Reads on (chunked files): keeps the bytes from `pos`, appends the next piece; false at the end of the file. */
+  const refill = (): boolean => {
+    const next = chunks?.refill(buf, Math.min(pos, size));
+    if (!next) return false;
+    buf = next;
+    size = buf.length;
+    pos = 0;
+    lastDayAt = -1; // the day cache points into the old bytes
+    return true;
+  };
+  if (chunks && pos >= size) refill();
+  while (pos < size || (chunks && refill())) {
+    let end = buf.indexOf(10, pos);
+    if (end < 0 && chunks && refill()) continue; // the row goes on in the next piece
     lineNo++;
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
+    if (end < 0) end = size;
     let stop = end;
-    if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--; // \r\n
-    if (stop === pos || isBlank(text, pos, stop)) { pos = end + 1; continue; }
+    if (stop > pos && buf[stop - 1] === 13) stop--; // \r\n
+    if (stop === pos || isBlank(buf, pos, stop)) { pos = end + 1; continue; }
 
-    // Find field boundaries.
-    let f = 0;
-    fieldStart[0] = pos;
-    for (let i = pos; i < stop && f < fieldCount; i++) {
-      if (text.charCodeAt(i) === 44) fieldStart[++f] = i + 1;
-    }
-    if (f + 1 < fieldCount) fail('bad-number', lineNo, `expected ${fieldCount} fields like the header, found ${f + 1}.`);
-
-    for (let k = 0; k < fieldCount; k++) {
-      const slot = slots[k];
-      if (slot < 0) continue;
-      const a = fieldStart[k];
-      const b = k + 1 < fieldCount ? fieldStart[k + 1] - 1 : stop;
-      if (slot === 0) {
-        const t = parseDate(text, a, b);
-        if (Number.isNaN(t)) fail('bad-date', lineNo, `Date '${clip(text.slice(a, b).trim())}' is not a date. Accepted: ${DATE_FORMATS}.`);
-        if (firstKind === 0) firstKind = dateKind;
-        else if (dateKind !== firstKind) fail('bad-date', lineNo, `Date '${clip(text.slice(a, b).trim())}' is written as ${KIND_NAMES[dateKind]} but the first row's as ${KIND_NAMES[firstKind]}; use one date format for the whole file.`);
-        values[0] = t;
-      } else if (slot === SYMBOL_SLOT) {
-        const sym = unquote(text.slice(a, b)).trim().toUpperCase();
-        fileSymbol ??= sym;
-        if (sym !== fileSymbol) fail('symbol-mismatch', lineNo, `Symbol '${clip(sym)}' differs from ${options.symbol ? 'the requested symbol' : 'the first row\'s'} '${fileSymbol}': one CSV file holds one symbol; split it per symbol (${fileSymbol}.csv, …).`);
-      } else {
-        const v = parseNumber(text, a, b);
-        if (Number.isNaN(v)) fail('bad-number', lineNo, `${DISPLAY[columnsInOrder[slot]]} '${clip(text.slice(a, b).trim())}' is not a number.`);
-        values[slot] = v;
+    // Most rows are plain (digits, one date form): read them in one pass; any other row takes the general path,
+    // which also words every error.
+    if (!fastRow(buf, pos, stop, fieldCount, slots, fieldStart, values, firstKind)) {
+      // Find field boundaries.
+      let f = 0;
+      fieldStart[0] = pos;
+      for (let i = pos; i < stop && f < fieldCount; i++) {
+        if (buf[i] === 44) fieldStart[++f] = i + 1;
       }
-    }
+      if (f + 1 < fieldCount) fail('bad-number', lineNo, `expected ${fieldCount} fields like the header, found ${f + 1}.`);
+
+      for (let k = 0; k < fieldCount; k++) {
+        const slot = slots[k];
+        if (slot < 0) continue;
+        const a = fieldStart[k];
+        const b = k + 1 < fieldCount ? fieldStart[k + 1] - 1 : stop;
+        if (slot === 0) {
+          const t = parseDate(buf, a, b);
+          if (Number.isNaN(t)) fail('bad-date', lineNo, `Date '${clip(text(a, b).trim())}' is not a date. Accepted: ${DATE_FORMATS}.`);
+          if (firstKind === 0) firstKind = dateKind;
+          else if (dateKind !== firstKind) fail('bad-date', lineNo, `Date '${clip(text(a, b).trim())}' is written as ${KIND_NAMES[dateKind]} but the first row's as ${KIND_NAMES[firstKind]}; use one date format for the whole file.`);
+          values[0] = t;
+        } else if (slot === SYMBOL_SLOT) {
+          const sym = unquote(text(a, b)).trim().toUpperCase();
+          fileSymbol ??= sym;
+          if (sym !== fileSymbol) fail('symbol-mismatch', lineNo, `Symbol '${clip(sym)}' differs from ${options.symbol ? 'the requested symbol' : 'the first row\'s'} '${fileSymbol}': one CSV file holds one symbol; split it per symbol (${fileSymbol}.csv, …).`);
+        } else {
+          const v = parseNumber(buf, a, b);
+          if (Number.isNaN(v)) fail('bad-number', lineNo, `${DISPLAY[columnsInOrder[slot]]} '${clip(text(a, b).trim())}' is not a number.`);
+          values[slot] = v;
+        }
+      }
+    } else if (firstKind === 0) firstKind = dateKind;
 
     const t = values[0], o = values[1], h = values[2], l = values[3], c = values[4];
     const problem = barProblem(o, h, l, c, values[5]);
@@ -194,10 +359,10 @@ export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
     if (n > 0) {
       const prev = time[n - 1];
       if (firstKind >= EPOCH_S && t - prev < 1000) {
-        fail('bad-date', lineNo, `epoch time ${clip(text.slice(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim())} is ${t - prev} ms after the previous row's: these numbers are not bar times. Accepted: ${DATE_FORMATS}.`);
+        fail('bad-date', lineNo, `epoch time ${clip(text(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim())} is ${t - prev} ms after the previous row's: these numbers are not bar times. Accepted: ${DATE_FORMATS}.`);
       }
-      if (t === prev) fail('duplicate-date', lineNo, `duplicate date ${clip(text.slice(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim())} (same as the previous row); remove one of the two rows.`);
-      if (t < prev) fail('unsorted-dates', lineNo, `date ${clip(text.slice(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim())} comes before the previous row's; sort the file by date, oldest first.`);
+      if (t === prev) fail('duplicate-date', lineNo, `duplicate date ${clip(text(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim())} (same as the previous row); remove one of the two rows.`);
+      if (t < prev) fail('unsorted-dates', lineNo, `date ${clip(text(fieldStart[index.get('date')!], fieldEnd(fieldStart, index.get('date')!, fieldCount, stop)).trim())} comes before the previous row's; sort the file by date, oldest first.`);
     }
     time[n] = t;
     open[n] = o;
@@ -215,20 +380,88 @@ export function parseCsv(text: string, options: CsvOptions = {}): BarSeries {
   return truncateSeries(series, n);
 }
 
+/**
+ * One row whose numbers are plain `digits[.digits]` (≤ 15 digits) and whose date parses as the first row's kind:
+ * its values into `values`, its field starts into `fieldStart`, true. False for anything else (the caller then
+ * reads the row the general way, which accepts the rest and words the errors).
+ */
+function fastRow(buf: Buffer, pos: number, stop: number, fieldCount: number, slots: Int32Array, fieldStart: Int32Array, values: Float64Array, firstKind: number): boolean {
+  let p = pos;
+  for (let k = 0; k < fieldCount; k++) {
+    const last = k + 1 === fieldCount;
+    fieldStart[k] = p;
+    const slot = slots[k];
+    if (slot > 0 && slot < 7) {
+      const v = scanDecimal(buf, p, stop);
+      p = scanEnd;
+      if (scanDigits === 0 || scanDigits > 15 || (last ? p !== stop : buf[p] !== 44)) return false;
+      values[slot] = v;
+    } else {
+      const a = p;
+      if (last) p = stop;
+      else {
+        while (p < stop && buf[p] !== 44) p++;
+        if (p === stop) return false;
+      }
+      if (slot === 0) {
+        const t = firstKind === CALENDAR ? plainDate(buf, a, p) : parseDate(buf, a, p);
+        if (Number.isNaN(t) || (firstKind !== 0 && dateKind !== firstKind)) return false;
+        values[0] = t;
+      } else if (slot === 7) return false; // a Symbol column: compared per row by the general path
+    }
+    p++; // past the comma
+  }
+  return true;
+}
+
+/** The previous plainDate's day: minute bars repeat one day ~400 times, and its calendar math need not. */
+let lastDayAt = -1;
+let lastDayBuf: Buffer | null = null;
+let lastDayMs = NaN;
+
+/**
+ * `YYYY-MM-DD` or `YYYY-MM-DD HH:MM[:SS]` (space or T), nothing around it: the forms of nearly every file, read
+ * with the day of the previous row reused when its ten bytes are the same. Anything else goes to parseDate.
+ */
+function plainDate(buf: Buffer, a: number, b: number): number {
+  const len = b - a;
+  if (!(len === 10 || len === 16 || len === 19) || buf[a + 4] !== 45 || buf[a + 7] !== 45) return parseDate(buf, a, b);
+  let day: number;
+  if (lastDayBuf === buf && lastDayAt >= 0 && sameBytes(buf, a, lastDayAt, 10)) day = lastDayMs;
+  else {
+    day = dayMs(digitsAt(buf, a, 4), digitsAt(buf, a + 5, 2), digitsAt(buf, a + 8, 2));
+    if (Number.isNaN(day)) return parseDate(buf, a, b);
+    lastDayBuf = buf;
+    lastDayAt = a;
+    lastDayMs = day;
+  }
+  dateKind = CALENDAR;
+  if (len === 10) return day;
+  const sep = buf[a + 10];
+  if ((sep !== 32 && sep !== 84) || buf[a + 13] !== 58 || (len === 19 && buf[a + 16] !== 58)) return parseDate(buf, a, b);
+  const hh = digitsAt(buf, a + 11, 2), mi = digitsAt(buf, a + 14, 2), ss = len === 19 ? digitsAt(buf, a + 17, 2) : 0;
+  if (!(hh <= 23 && mi <= 59 && ss <= 59)) return parseDate(buf, a, b);
+  return day + hh * 3_600_000 + mi * 60_000 + ss * 1000;
+}
+
+function sameBytes(buf: Buffer, a: number, b: number, count: number): boolean {
+  for (let i = 0; i < count; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
+
 function fieldEnd(starts: Int32Array, k: number, count: number, stop: number): number {
   return k + 1 < count ? starts[k + 1] - 1 : stop;
 }
 
-function isBlank(text: string, a: number, b: number): boolean {
+function isBlank(buf: Buffer, a: number, b: number): boolean {
   for (let i = a; i < b; i++) {
-    const c = text.charCodeAt(i);
+    const c = buf[i];
     if (c !== 32 && c !== 9 && c !== 44) return false;
   }
   return true;
 }
 
-function splitLine(text: string, a: number, b: number): string[] {
-  let line = text.slice(a, b);
+function splitLine(line: string): string[] {
   if (line.endsWith('\r')) line = line.slice(0, -1);
   return line.split(',');
 }
@@ -248,31 +481,41 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  * exact power of ten is correctly rounded, so this equals `Number(text)`; anything
  * else (exponents, long mantissas, quotes) falls back to `Number`.
  */
-function parseNumber(text: string, a: number, b: number): number {
-  while (a < b && text.charCodeAt(a) === 32) a++;
-  while (b > a && text.charCodeAt(b - 1) === 32) b--;
+function parseNumber(buf: Buffer, a: number, b: number): number {
+  while (a < b && buf[a] === 32) a++;
+  while (b > a && buf[b - 1] === 32) b--;
   if (a === b) return NaN;
-  let i = a;
-  let negative = false;
-  if (text.charCodeAt(i) === 45) { negative = true; i++; }
+  const negative = buf[a] === 45;
+  const v = scanDecimal(buf, negative ? a + 1 : a, b);
+  if (scanEnd < b || scanDigits > 15) return scanDigits === 0 && scanEnd === b ? NaN : slowNumber(buf.toString('utf8', a, b));
+  if (scanDigits === 0) return NaN;
+  return negative ? -v : v;
+}
+
+/** Where the last scanDecimal stopped, and how many digits it read. */
+let scanEnd = 0;
+let scanDigits = 0;
+
+/**
+ * `digits[.digits]` from `i`, stopping at the first other byte or at `b` (scanEnd, scanDigits); its value,
+ * exact when at most 15 digits (an integer below 2^53 over an exact power of ten is correctly rounded).
+ */
+function scanDecimal(buf: Buffer, i: number, b: number): number {
   let mantissa = 0;
   let digits = 0;
   let frac = -1;
   for (; i < b; i++) {
-    const c = text.charCodeAt(i);
+    const c = buf[i];
     if (c >= 48 && c <= 57) {
       mantissa = mantissa * 10 + (c - 48);
       digits++;
       if (frac >= 0) frac++;
-    } else if (c === 46 && frac < 0) {
-      frac = 0;
-    } else {
-      return slowNumber(text.slice(a, b));
-    }
+    } else if (c === 46 && frac < 0) frac = 0;
+    else break;
   }
-  if (digits === 0 || digits > 15) return digits === 0 ? NaN : slowNumber(text.slice(a, b));
-  const v = frac > 0 ? mantissa / POW10[frac] : mantissa;
-  return negative ? -v : v;
+  scanEnd = i;
+  scanDigits = digits;
+  return frac > 0 ? mantissa / POW10[frac] : mantissa;
 }
 
 function slowNumber(s: string): number {
@@ -285,10 +528,10 @@ const DAY = 86_400_000;
 const CUMULATIVE_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function digitsAt(text: string, at: number, count: number): number {
+function digitsAt(buf: Buffer, at: number, count: number): number {
   let v = 0;
   for (let i = 0; i < count; i++) {
-    const c = text.charCodeAt(at + i) - 48;
+    const c = buf[at + i] - 48;
     if (c < 0 || c > 9) return NaN;
     v = v * 10 + c;
   }
@@ -321,30 +564,30 @@ let epochTo = Date.now() + 366 * DAY;
 export const DATE_FORMATS = 'YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS[.fff]], ISO 8601 with T and Z/offset, compact YYYYMMDD, YYYYMMDDhhmm or YYYYMMDDhhmmss, epoch seconds (9–10 digits) or milliseconds (12–13 digits) from 1971 to a year from now';
 
 /** Parses one date field; NaN when it is not one of the accepted forms. Sets `dateKind`. */
-function parseDate(text: string, a: number, b: number): number {
-  while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 34)) a++;
-  while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 34)) b--;
+function parseDate(buf: Buffer, a: number, b: number): number {
+  while (a < b && (buf[a] === 32 || buf[a] === 34)) a++;
+  while (b > a && (buf[b - 1] === 32 || buf[b - 1] === 34)) b--;
   const len = b - a;
-  if (len >= 10 && text.charCodeAt(a + 4) === 45 && text.charCodeAt(a + 7) === 45) {
+  if (len >= 10 && buf[a + 4] === 45 && buf[a + 7] === 45) {
     dateKind = CALENDAR;
-    const day = dayMs(digitsAt(text, a, 4), digitsAt(text, a + 5, 2), digitsAt(text, a + 8, 2));
+    const day = dayMs(digitsAt(buf, a, 4), digitsAt(buf, a + 5, 2), digitsAt(buf, a + 8, 2));
     if (len === 10) return day;
-    const sep = text.charCodeAt(a + 10);
-    if ((sep !== 32 && sep !== 84) || len < 16 || text.charCodeAt(a + 13) !== 58) return NaN;
-    const hh = digitsAt(text, a + 11, 2);
-    const mi = digitsAt(text, a + 14, 2);
+    const sep = buf[a + 10];
+    if ((sep !== 32 && sep !== 84) || len < 16 || buf[a + 13] !== 58) return NaN;
+    const hh = digitsAt(buf, a + 11, 2);
+    const mi = digitsAt(buf, a + 14, 2);
     let i = a + 16;
     let ss = 0;
     let ms = 0;
-    if (i < b && text.charCodeAt(i) === 58) {
-      ss = digitsAt(text, i + 1, 2);
+    if (i < b && buf[i] === 58) {
+      ss = digitsAt(buf, i + 1, 2);
       i += 3;
-      if (i < b && text.charCodeAt(i) === 46) {
+      if (i < b && buf[i] === 46) {
         let scale = 100;
         i++;
         const fracStart = i;
-        while (i < b && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) {
-          ms += (text.charCodeAt(i) - 48) * scale;
+        while (i < b && buf[i] >= 48 && buf[i] <= 57) {
+          ms += (buf[i] - 48) * scale;
           scale /= 10;
           i++;
         }
@@ -355,23 +598,23 @@ function parseDate(text: string, a: number, b: number): number {
     if (!(hh <= 23 && mi <= 59 && ss <= 59)) return NaN;
     let offset = 0;
     if (i < b) {
-      const z = text.charCodeAt(i);
+      const z = buf[i];
       if (z === 90 && i + 1 === b) offset = 0;
       else if (z === 43 || z === 45) {
         const rest = b - i - 1; // HH:MM, HHMM or HH
-        const oh = digitsAt(text, i + 1, 2);
-        const om = rest === 5 && text.charCodeAt(i + 3) === 58 ? digitsAt(text, i + 4, 2) : rest === 4 ? digitsAt(text, i + 3, 2) : rest === 2 ? 0 : NaN;
+        const oh = digitsAt(buf, i + 1, 2);
+        const om = rest === 5 && buf[i + 3] === 58 ? digitsAt(buf, i + 4, 2) : rest === 4 ? digitsAt(buf, i + 3, 2) : rest === 2 ? 0 : NaN;
         if (!(oh <= 23 && om <= 59)) return NaN;
         offset = (z === 43 ? 1 : -1) * (oh * 60 + om) * 60_000;
       } else return NaN;
     }
     return day + hh * 3_600_000 + mi * 60_000 + ss * 1000 + ms - offset;
   }
-  const v = digitsAt(text, a, len);
+  const v = digitsAt(buf, a, len);
   if (Number.isNaN(v) || len < 8 || len > 14) return NaN;
   // Compact calendar dates first: 202001020930 is 2020-01-02 09:30, not 1976 in epoch ms.
   if (len === 8 || len === 12 || len === 14) {
-    const compact = compactDate(text, a, len);
+    const compact = compactDate(buf, a, len);
     if (!Number.isNaN(compact)) { dateKind = CALENDAR; return compact; }
   }
   // Epoch seconds (9–10 digits) or milliseconds (12–13 digits), only inside plausible years.
@@ -382,11 +625,21 @@ function parseDate(text: string, a: number, b: number): number {
 }
 
 /** `YYYYMMDD`, `YYYYMMDDhhmm` or `YYYYMMDDhhmmss` with a year in 1900…2100; NaN otherwise. */
-function compactDate(text: string, a: number, len: number): number {
-  const y = digitsAt(text, a, 4);
+function compactDate(buf: Buffer, a: number, len: number): number {
+  const y = digitsAt(buf, a, 4);
   if (!(y >= 1900 && y <= 2100)) return NaN;
-  const day = dayMs(y, digitsAt(text, a + 4, 2), digitsAt(text, a + 6, 2));
+  const day = dayMs(y, digitsAt(buf, a + 4, 2), digitsAt(buf, a + 6, 2));
   if (len === 8) return day;
-  const hh = digitsAt(text, a + 8, 2), mi = digitsAt(text, a + 10, 2), ss = len === 14 ? digitsAt(text, a + 12, 2) : 0;
+  const hh = digitsAt(buf, a + 8, 2), mi = digitsAt(buf, a + 10, 2), ss = len === 14 ? digitsAt(buf, a + 12, 2) : 0;
   return hh <= 23 && mi <= 59 && ss <= 59 ? day + hh * 3_600_000 + mi * 60_000 + ss * 1000 : NaN;
+}
+
+/** Whether the bytes from `pos` on are only whitespace (as String.prototype.trim sees it: non-ASCII is decoded). */
+function isWhitespaceOnly(buf: Buffer, pos: number): boolean {
+  for (let i = pos; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    return c >= 0x80 ? buf.toString('utf8', i).trim() === '' : false;
+  }
+  return true;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { StrategyConfig } from '../sdk/types';
 import { BarCache, CachedProvider, defaultCacheDir } from './cache';
 import { loadCsv, symbolFromFileName } from './csv';
+import { loadCsvCached } from './csvCache';
 import { formatInstant, parseDateBound } from './dates';
 import { DataError } from './errors';
 import { DAY_MS, INTERVAL_MS, isIntraday, parseInterval, type Interval } from './interval';
@@ -126,7 +127,8 @@ export async function resolveSeries(config: Pick<StrategyConfig, 'symbols' | 'ti
   if (source === 'csv') {
     series = await Promise.all(symbols.map(async (symbol) => {
       const file = await csvFileFor(symbol, symbols.length, options.csvPath, interval);
-      const full = await loadCsv(file, { symbol });
+      // Large files go through the parsed-data cache (csvCache.ts) unless caching is off (cacheDir null).
+      const full = options.cacheDir === null ? await loadCsv(file, { symbol }) : await loadCsvCached(file, { symbol }, { cacheDir: options.cacheDir ?? defaultCacheDir() });
       checkCsvFits(full, file, symbol, interval, options.onWarning);
       const part = sliceSeries(full, explicitStart ?? -Infinity, (explicitEnd ?? Infinity) - 1);
       if (part.length === 0) {

@@ -7,17 +7,27 @@ import type { BacktestBroker, ClosedLot } from './broker';
 import { simulate, type RawBacktest } from './simulate';
 import { buildTimeline } from './grid';
 import { formatTime } from './time';
+import { EQUITY_FULL_MAX, attachEquityColumns, drawableIndices, drawdownColumn, equityPointAt, type EquityColumns } from './equityCurve';
 import type { BacktestOptions, BacktestResult, EquityPoint, OrderRecord, Trade } from './types';
 
 export { CancelledError, StrategyRuntimeError, DEFAULT_OPTIONS, simulate, resolveOptions, type RawBacktest } from './simulate';
 
-export function runBacktest(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}): BacktestResult {
+/** How the result is built: `equity: 'drawable'` lets a run past EQUITY_FULL_MAX bars carry a decimated curve (equityCurve.ts). */
+export interface ResultOptions {
+  /** Default 'all': one equity point per bar, whatever the length. */
+  equity?: 'all' | 'drawable';
+  /** Told when the bar loop ('run'), the metrics ('metrics') and the result objects ('result') are done (the CLI's phase timer). */
+  phases?: { mark(name: string): void };
+}
+
+export function runBacktest(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}, resultOptions: ResultOptions = {}): BacktestResult {
   const raw = simulate(strategyClass, series, options);
-  return buildResult(strategyClass, series, options, raw);
+  resultOptions.phases?.mark('run');
+  return buildResult(strategyClass, series, options, raw, resultOptions);
 }
 
 /** `raw` carries everything the result echoes (the class name and options as the run read them); the class and options arguments stay for callers. */
-export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], _options: BacktestOptions, raw: RawBacktest): BacktestResult {
+export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], _options: BacktestOptions, raw: RawBacktest, resultOptions: ResultOptions = {}): BacktestResult {
   const { grid, equity, broker } = raw;
   const n = grid.length;
   const trades = collectTrades(broker, grid);
@@ -26,16 +36,16 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
     time: grid,
     equity,
     trades: tradeStats,
-    benchmark: buyAndHold(series, grid),
+    // One symbol on its own grid: its closes are the benchmark, read in place (no copy of a million values).
+    benchmark: series.length === 1 && series[0].length === n ? series[0].close : buyAndHold(series, grid),
     commissionsPaid: broker.commissionsPaid,
   });
-  const equityPoints: EquityPoint[] = new Array(n);
-  let peak = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i];
-    if (e > peak) peak = e;
-    equityPoints[i] = { time: formatTime(grid[i]), equity: e, drawdownPct: peak > 0 ? (e / peak - 1) * 100 : 0 };
-  }
+  resultOptions.phases?.mark('metrics');
+  const columns: EquityColumns = { time: grid, equity, drawdownPct: drawdownColumn(equity) };
+  const decimate = resultOptions.equity === 'drawable' && n > EQUITY_FULL_MAX;
+  const kept = decimate ? drawableIndices(columns) : null;
+  const equityPoints: EquityPoint[] = kept ? Array.from(kept, (i) => equityPointAt(columns, i)) : new Array(n);
+  if (!kept) for (let i = 0; i < n; i++) equityPoints[i] = equityPointAt(columns, i);
   const orders: OrderRecord[] = broker.orders.map((o) => ({
     id: o.id,
     symbol: o.symbol,
@@ -51,7 +61,7 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
     ...(o.reason !== undefined ? { reason: o.reason } : {}),
     ...(o.tag !== undefined ? { tag: o.tag } : {}),
   }));
-  return {
+  const result: BacktestResult = {
     metrics,
     trades: trades.map((t) => t.trade),
     equity: equityPoints,
@@ -67,8 +77,12 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
       // each caller's options object after the warm-up.
       options: raw.options,
       params: raw.params,
+      ...(kept ? { equityDecimated: { from: n, to: kept.length } } : {}),
     },
   };
+  if (kept) attachEquityColumns(result, columns);
+  resultOptions.phases?.mark('result');
+  return result;
 }
 
 /** Closed lots, then still-open lots marked at the last close, as trades in entry order. */

@@ -95,6 +95,11 @@ export interface BacktestResult {
     end: string | null;
     options: Required<Pick<BacktestOptions, 'cash' | 'commission' | 'commissionFixed' | 'slippageBps' | 'fill'>>;
     params: StrategyParams;
+    /**
+     * Present when `equity` holds a drawable subset of the curve (runs past EQUITY_FULL_MAX bars that asked for
+     * one, core/engine/equityCurve.ts): `from` bars, `to` points kept. Metrics are computed on every bar.
+     */
+    equityDecimated?: { from: number; to: number };
   };
 }
 

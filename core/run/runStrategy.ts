@@ -3,7 +3,7 @@
  * the extension and the evaluators all call this.
  */
 import type { BarSeries } from '../data/series';
-import { runBacktest } from '../engine/backtest';
+import { runBacktest, type ResultOptions } from '../engine/backtest';
 import type { BacktestOptions, BacktestResult, LogLine } from '../engine/types';
 import { runInSandbox, SANDBOX_MODES, type SandboxMode, type SandboxRunner, type SandboxSettings } from '../sandbox/runner';
 import type { CompiledStrategy } from '../strategy/compile';
@@ -23,11 +23,18 @@ export interface RunRequest {
   runner?: SandboxRunner;
   /** Settings for the fresh runner (Docker host, image, limits). */
   settings?: SandboxSettings;
+  /**
+   * 'drawable': a run in this process past EQUITY_FULL_MAX bars carries a decimated `equity` (flagged in
+   * `run.equityDecimated`, full columns via equityColumnsOf). Sandboxed runs always carry every point. Default 'all'.
+   */
+  equity?: 'all' | 'drawable';
+  /** In this process: told as the bar loop, the metrics and the result are done (ResultOptions.phases). */
+  phases?: ResultOptions['phases'];
 }
 
 export async function runStrategy(request: RunRequest): Promise<BacktestResult> {
   const { compiled, series, options, mode, signal, onLog } = request;
-  if (mode === 'none') return runInThisProcess({ compiled, series, options, signal, onLog });
+  if (mode === 'none') return runInThisProcess({ compiled, series, options, signal, onLog, equity: request.equity, phases: request.phases });
   // Functions cannot cross into the sandbox: logs stream back through onLog, cancellation through the signal.
   const { onLog: optionLog, isCancelled: _ignored, ...plain } = options ?? {};
   const job = { compiled, series, options: plain, mode, signal, onLog: onLog ?? optionLog };
@@ -35,8 +42,8 @@ export async function runStrategy(request: RunRequest): Promise<BacktestResult> 
 }
 
 /** No isolation: only for trusted code (tests, benchmarks, `--sandbox none`). */
-export function runInThisProcess({ compiled, series, options, signal, onLog }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal' | 'onLog'> & { mode?: 'none' }): BacktestResult {
+export function runInThisProcess({ compiled, series, options, signal, onLog, equity, phases }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal' | 'onLog' | 'equity' | 'phases'> & { mode?: 'none' }): BacktestResult {
   signal?.throwIfAborted();
   const cls = loadStrategy(compiled.js, compiled.fileName);
-  return runBacktest(cls, series, { ...options, onLog: onLog ?? options?.onLog, isCancelled: signal ? () => signal.aborted : options?.isCancelled });
+  return runBacktest(cls, series, { ...options, onLog: onLog ?? options?.onLog, isCancelled: signal ? () => signal.aborted : options?.isCancelled }, { equity, phases });
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, sharedData } from '../helpers/paths';
@@ -68,4 +68,23 @@ test('Ctrl-C ends an in-process backtest at once', async () => {
   const { signal } = await exited;
   assert.equal(signal, 'SIGINT');
   assert.ok(Date.now() - sentAt < 1000);
+});
+
+test('--version is answered from package.json without loading the bundle (a copy with no dist/ still answers)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sl-bin-version-'));
+  mkdirSync(join(dir, 'bin'));
+  copyFileSync(BIN, join(dir, 'bin', 'strategy-lab.js'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ version: '9.8.7' }));
+  for (const flag of ['--version', '-v']) {
+    const r = spawnSync(process.execPath, [join(dir, 'bin', 'strategy-lab.js'), flag], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '9.8.7\n');
+  }
+  const other = spawnSync(process.execPath, [join(dir, 'bin', 'strategy-lab.js'), 'backtest'], { encoding: 'utf8' });
+  assert.equal(other.status, 1);
+  assert.match(other.stderr, /not built yet/);
+  // The real install: the bundle's answer and the launcher's are the same version.
+  const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
+  assert.equal(spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' }).stdout, `${version}\n`);
+  assert.equal(spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), '--version'], { encoding: 'utf8' }).stdout, `${version}\n`);
 });

@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { writeJsonPretty } from '../../report/jsonStream';
+import { LazyJsonArray, writeJsonPretty } from '../../report/jsonStream';
+import { equityColumnsOf, equityPointAt, equityPointJson } from '../../engine/equityCurve';
 import { resolve } from 'node:path';
 import type { BacktestResult } from '../../engine/types';
 import { compileStrategy } from '../../strategy/compile';
@@ -53,11 +54,13 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       series,
       options,
       mode: sandbox,
+      equity: 'drawable', // the summary needs no curve, --json/--out write it from the full columns
+      phases,
       runner,
       signal: io.signal,
       onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${escapeLine(line.message)}\n`),
     });
-    phases.mark('run'); // the bar loop, the metrics and, in a sandbox, the container's round trip
+    phases.mark('run'); // in a sandbox: the container's round trip (in this process the run marked its own phases)
     const code = await report(result, label, values, io);
     phases.mark('output');
     phases.report(io.stderr);
@@ -70,7 +73,11 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
 async function report(result: BacktestResult, label: string, values: { json?: boolean; out?: string }, io: CliIo): Promise<number> {
   // The full result is serialised only when asked for (--json, --out), and in pieces: a million-bar equity curve
   // as one string costs a second and fails past ~5 M bars ("Invalid string length").
-  const full = { metrics: result.metrics, trades: result.trades, equity: result.equity, orders: result.orders, run: { ...result.run, data: label } };
+  // A decimated curve (a long in-process run) is written from its full columns: every bar, as a short run's is.
+  const columns = equityColumnsOf(result);
+  const { equityDecimated: _drawnOnly, ...run } = result.run;
+  const equity = columns ? new LazyJsonArray(columns.time.length, (i) => equityPointAt(columns, i), (i, indent) => equityPointJson(columns, i, indent)) : result.equity;
+  const full = { metrics: result.metrics, trades: result.trades, equity, orders: result.orders, run: { ...(columns ? run : result.run), data: label } };
   if (values.out) {
     await writeJsonFile(resolve(values.out), full);
     if (!values.json) io.stderr(`Saved the full result to ${values.out}\n`);

@@ -1,0 +1,163 @@
+/** The parsed-data cache of large CSV files (core/data/csvCache.ts): hits, invalidation, damage, limits, errors. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeBars } from '../../core/data/binary';
+import { loadCsv } from '../../core/data/csv';
+import { loadCsvCached } from '../../core/data/csvCache';
+import { DataError } from '../../core/data/errors';
+import { resolveSeries } from '../../core/data/provider';
+import type { BarSeries } from '../../core/data/series';
+import { repoRoot } from '../helpers/paths';
+
+const SHARED = join(repoRoot, '..', 'shared', 'data');
+const temp = () => mkdtempSync(join(tmpdir(), 'sl-csvcache-'));
+const entries = (cacheDir: string) => { try { return readdirSync(join(cacheDir, 'parsed-csv')).filter((n) => n.endsWith('.cols')); } catch { return []; } };
+
+function minuteCsv(rows: number, start = 100): string {
+  const out = ['Date,Open,High,Low,Close,Volume'];
+  for (let i = 0; i < rows; i++) {
+    const t = new Date(Date.UTC(2020, 0, 2, 14, 30) + i * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+    const p = start + (i % 50) / 10;
+    out.push(`${t},${p.toFixed(2)},${(p + 0.5).toFixed(2)},${(p - 0.5).toFixed(2)},${(p + 0.1).toFixed(2)},${1000 + i}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function assertSame(a: BarSeries, b: BarSeries): void {
+  assert.equal(a.length, b.length);
+  assert.equal(a.symbol, b.symbol);
+  assert.deepEqual(a.source, b.source);
+  for (const k of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) assert.deepEqual(Array.from(a[k]), Array.from(b[k]), k);
+  assert.deepEqual(a.adjClose && Array.from(a.adjClose), b.adjClose && Array.from(b.adjClose));
+}
+
+test('a re-load is served from the entry, equal to parsing, and the entry is keyed by size and mtime', async () => {
+  const dir = temp(), cacheDir = join(dir, 'cache'), file = join(dir, 'SPY_1min.csv');
+  writeFileSync(file, minuteCsv(500));
+  utimesSync(file, 1_700_000_000, 1_700_000_000); // whole seconds: restorable exactly below
+  const parsed = await loadCsv(file, { symbol: 'SPY' });
+  const first = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0 });
+  assertSame(first, parsed);
+  assert.equal(entries(cacheDir).length, 1);
+  // Same size and mtime, other bytes: only a cache hit can still return the old closes.
+  const edited = minuteCsv(500).replace(/,100\.10,1000\n/, ',100.20,1000\n');
+  assert.notEqual(edited, minuteCsv(500));
+  writeFileSync(file, edited);
+  utimesSync(file, 1_700_000_000, 1_700_000_000);
+  const hit = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0 });
+  assertSame(hit, parsed);
+  // A new mtime is a miss: the file is parsed again.
+  utimesSync(file, 1_700_000_000, 1_700_000_005);
+  const again = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0 });
+  assert.equal(again.close[0], 100.2);
+});
+
+test('an edited file (new size) is parsed again, not served stale', async () => {
+  const dir = temp(), cacheDir = join(dir, 'cache'), file = join(dir, 'X.csv');
+  writeFileSync(file, minuteCsv(100));
+  assert.equal((await loadCsvCached(file, {}, { cacheDir, minBytes: 0 })).length, 100);
+  writeFileSync(file, minuteCsv(150));
+  const grown = await loadCsvCached(file, {}, { cacheDir, minBytes: 0 });
+  assert.equal(grown.length, 150);
+  assertSame(grown, await loadCsv(file));
+});
+
+test('a damaged entry (flipped byte, truncated, foreign bytes) is a miss and is rewritten whole', async () => {
+  const dir = temp(), cacheDir = join(dir, 'cache'), file = join(dir, 'X.csv');
+  writeFileSync(file, minuteCsv(300));
+  const parsed = await loadCsv(file);
+  await loadCsvCached(file, {}, { cacheDir, minBytes: 0 });
+  const [name] = entries(cacheDir);
+  const entry = join(cacheDir, 'parsed-csv', name);
+  const good = readFileSync(entry);
+  const damages: [string, Buffer][] = [
+    ['flipped body byte', Buffer.concat([good.subarray(0, good.length - 9), Buffer.from([good[good.length - 9] ^ 0xff]), good.subarray(good.length - 8)])],
+    ['truncated', good.subarray(0, good.length - 100)],
+    ['not an entry', Buffer.from('hello')],
+  ];
+  for (const [what, bytes] of damages) {
+    writeFileSync(entry, bytes);
+    assertSame(await loadCsvCached(file, {}, { cacheDir, minBytes: 0 }), parsed);
+    const rewritten = readFileSync(entry);
+    assert.equal(rewritten.length, good.length, `${what}: rewritten`);
+    assert.doesNotThrow(() => decodeBars(rewritten), what);
+  }
+});
+
+test('errors are loadCsv\'s own, and a file that fails is not cached', async () => {
+  const dir = temp(), cacheDir = join(dir, 'cache');
+  const bad = join(dir, 'BAD.csv');
+  writeFileSync(bad, `${minuteCsv(50)}2020-01-02 16:00,1,2,3,1,5\n`);
+  const expected = await loadCsv(bad).then(() => null, (e: unknown) => e);
+  assert.ok(expected instanceof DataError);
+  await assert.rejects(loadCsvCached(bad, {}, { cacheDir, minBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === expected.code && e.message === expected.message);
+  await assert.rejects(loadCsvCached(join(dir, 'missing.csv'), {}, { cacheDir, minBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === 'file-not-found');
+  await assert.rejects(loadCsvCached(dir, {}, { cacheDir, minBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === 'unreadable-file');
+  await assert.rejects(loadCsvCached(bad, { maxBytes: 10 }, { cacheDir, minBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === 'file-too-large');
+  assert.equal(entries(cacheDir).length, 0);
+});
+
+test('the requested symbol is part of the key; small files are not cached; limits prune the oldest', async () => {
+  const dir = temp(), cacheDir = join(dir, 'cache'), file = join(dir, 'DATA.csv');
+  writeFileSync(file, minuteCsv(200));
+  assert.equal((await loadCsvCached(file, { symbol: 'AAA' }, { cacheDir, minBytes: 0 })).symbol, 'AAA');
+  assert.equal((await loadCsvCached(file, { symbol: 'BBB' }, { cacheDir, minBytes: 0 })).symbol, 'BBB');
+  assert.equal((await loadCsvCached(file, { symbol: 'AAA' }, { cacheDir, minBytes: 0 })).symbol, 'AAA');
+  assert.equal(entries(cacheDir).length, 2);
+
+  const small = temp();
+  await loadCsvCached(file, {}, { cacheDir: small, minBytes: statSync(file).size + 1 });
+  assert.equal(entries(small).length, 0, 'below minBytes: parsed, not cached');
+
+  const few = temp();
+  for (const s of ['A', 'B', 'C', 'D']) await loadCsvCached(file, { symbol: s }, { cacheDir: few, minBytes: 0, maxEntries: 2 });
+  assert.equal(entries(few).length, 2);
+  const tiny = temp();
+  for (const s of ['A', 'B', 'C']) await loadCsvCached(file, { symbol: s }, { cacheDir: tiny, minBytes: 0, maxTotalBytes: 1 });
+  assert.equal(entries(tiny).length, 1, 'the newest entry stays even past the size limit');
+});
+
+test('a cache folder that cannot be written only costs speed', async () => {
+  const dir = temp(), file = join(dir, 'X.csv'), blocked = join(dir, 'blocked');
+  writeFileSync(file, minuteCsv(100));
+  writeFileSync(blocked, 'a file where the cache folder should be');
+  assertSame(await loadCsvCached(file, {}, { cacheDir: blocked, minBytes: 0 }), await loadCsv(file));
+});
+
+test('every shared CSV, through the cache (miss then hit), equals parsing it', async () => {
+  const cacheDir = temp();
+  for (const name of readdirSync(SHARED).filter((n) => n.endsWith('.csv'))) {
+    const parsed = await loadCsv(join(SHARED, name));
+    assertSame(await loadCsvCached(join(SHARED, name), {}, { cacheDir, minBytes: 0 }), parsed);
+    assertSame(await loadCsvCached(join(SHARED, name), {}, { cacheDir, minBytes: 0 }), parsed);
+  }
+  assert.equal(entries(cacheDir).length, readdirSync(SHARED).filter((n) => n.endsWith('.csv')).length);
+});
+
+test('resolveSeries caches a large CSV under its cache folder, and not with cacheDir null', async () => {
+  const dir = temp(), file = join(dir, 'SPY_1min.csv');
+  writeFileSync(file, minuteCsv(25_000)); // ~1.2 MB: above the default 1 MiB
+  assert.ok(statSync(file).size >= 1 << 20);
+  const cacheDir = join(dir, 'cache');
+  const [a] = await resolveSeries({ symbols: ['SPY'], timeframe: '1m' }, { source: 'csv', csvPath: file, cacheDir });
+  const [b] = await resolveSeries({ symbols: ['SPY'], timeframe: '1m' }, { source: 'csv', csvPath: file, cacheDir });
+  assertSame(a, b);
+  assert.equal(a.length, 25_000);
+  assert.equal(entries(cacheDir).length, 1);
+  // Without a folder: the default one (STRATEGY_LAB_CACHE_DIR); with null: none at all.
+  const envDir = join(dir, 'env');
+  const saved = process.env.STRATEGY_LAB_CACHE_DIR;
+  process.env.STRATEGY_LAB_CACHE_DIR = envDir;
+  try {
+    await resolveSeries({ symbols: ['SPY'], timeframe: '1m' }, { source: 'csv', csvPath: file, cacheDir: null });
+    assert.equal(entries(envDir).length, 0);
+    await resolveSeries({ symbols: ['SPY'], timeframe: '1m' }, { source: 'csv', csvPath: file });
+    assert.equal(entries(envDir).length, 1);
+  } finally {
+    if (saved === undefined) delete process.env.STRATEGY_LAB_CACHE_DIR;
+    else process.env.STRATEGY_LAB_CACHE_DIR = saved;
+  }
+});
