@@ -20,6 +20,8 @@ export { StrategyProject, projectFileName, STRATEGY_COMPILER_OPTIONS, SDK_DTS_PA
 export * from './types';
 export { sdkLookup, type SdkLookup } from './context';
 export { configFields, timeframes, staticConfigMember } from './checks/config';
+export { ensureSdkImport } from './edits';
+export { isBlankSource, strategySkeleton, skeletonClassName } from './skeleton';
 
 /** The rule checks in the order they run (after SL001/SL002). */
 const CHECKS: readonly Check[] = [
