@@ -15,8 +15,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { MAX_FULL_CHECK_CHARS, StrategyValidator, type StrategyDiagnostic, type ValidationResult } from '../core/validate/index';
+import { StrategyValidator, type StrategyDiagnostic, type ValidationResult } from '../core/validate/index';
 import { checkStructureInWorker } from './largeFiles';
+import { binaryNotice, capped, checkKind, validationFailed } from './limits';
 import { fileNameForUri, isStrategyDocument, pathOfUri, StrategyGlob } from './documents';
 import { completionsAt, hoverAt, resolveCompletion, signatureHelpAt } from './features';
 import { ValidationScheduler } from './scheduler';
@@ -63,8 +64,9 @@ const scheduler = new ValidationScheduler(
     if (!document) throw new Error(`${uri} is no longer open.`);
     const version = document.version;
     const text = document.getText();
-    if (isLarge(text)) {
-      const result = await checkStructureInWorker(fileNameForUri(uri), text, token);
+    const kind = checkKind(text);
+    if (kind !== 'full') {
+      const result = kind === 'binary' ? binaryNotice(fileNameForUri(uri)) : await checkStructureInWorker(fileNameForUri(uri), text, token);
       results.set(uri, { version, result });
       complete.delete(uri);
       return result;
@@ -98,31 +100,6 @@ const scheduler = new ValidationScheduler(
     if (publish(uri)) validated(uri, document.version, true);
   },
 );
-
-/** SL000 (the list shown is incomplete, docs/validation.md): the check itself failed (e.g. a file nested too deeply for the parser); the message says what to do. */
-function validationFailed(fileName: string, error: unknown): ValidationResult {
-  const reason = String((error as Error)?.message ?? error).split('\n')[0].slice(0, 200);
-  const why = /call stack|too much recursion/i.test(reason) ? `${reason}: it is nested too deeply for the TypeScript parser, e.g. hundreds of brackets or template literals inside each other` : reason;
-  const message = `Strategy Lab could not check this file (${why}), so no problems are listed for it and hover and completion are off here. Simplify what changed last (flatten deeply nested expressions), or see the "Strategy Lab" output channel.`;
-  const diagnostic: StrategyDiagnostic = { code: 'SL000', severity: 'warning', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, start: 0, length: 0, fixes: [] };
-  return { fileName, diagnostics: [diagnostic], errorCount: 0, warningCount: 1 };
-}
-
-/**
- * At most this many diagnostics are published per file (errors first), then one line saying how many more there
- * are: a file of random bytes gives tens of thousands, which no one reads and which stall the editor.
- */
-export const MAX_DIAGNOSTICS_PER_FILE = 200;
-
-function capped(diagnostics: StrategyDiagnostic[]): StrategyDiagnostic[] {
-  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_FILE) return diagnostics;
-  const rank = { error: 0, warning: 1, info: 2, hint: 3 } as const;
-  const kept = [...diagnostics].sort((a, b) => rank[a.severity] - rank[b.severity] || a.start - b.start).slice(0, MAX_DIAGNOSTICS_PER_FILE);
-  const more = diagnostics.length - kept.length;
-  const zero = { line: 0, character: 0 };
-  kept.push({ code: 'SL000', severity: 'info', message: `${more.toLocaleString('en-US')} more problems are not listed (the first ${MAX_DIAGNOSTICS_PER_FILE} are, errors first): fix these, or check that this is a strategy file.`, range: { start: zero, end: zero }, start: 0, length: 0, fixes: [] });
-  return kept;
-}
 
 function validated(uri: string, version: number, isComplete: boolean): void {
   void connection.sendNotification(VALIDATED, { uri, version, complete: isComplete } satisfies ValidatedParams);
@@ -232,13 +209,9 @@ function onContent(document: TextDocument): void {
   const text = document.getText();
   // The project sees the new text at once, so hover and completion never lag behind a pending validation. A file
   // above the full-check limit stays out of it (checked in a worker): its parse would stall every other file.
-  if (isLarge(text)) getValidator().project.removeFile(fileNameForUri(document.uri));
+  if (checkKind(text) !== 'full') getValidator().project.removeFile(fileNameForUri(document.uri));
   else getValidator().project.setFile(fileNameForUri(document.uri), text);
   scheduler.schedule(document.uri);
-}
-
-function isLarge(text: string): boolean {
-  return text.length > MAX_FULL_CHECK_CHARS;
 }
 
 /**

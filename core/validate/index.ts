@@ -51,6 +51,9 @@ const STRUCTURAL_CHECKS: readonly Check[] = [checkStrategyClass, checkOnBar, che
  */
 export const MAX_FULL_CHECK_CHARS = 512 * 1024;
 
+/** From this many syntax errors on, the file is not type-checked (only SL001 is reported). */
+export const MAX_SYNTAX_ERRORS_TYPE_CHECKED = 200;
+
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2, hint: 3 } as const;
 
 /**
@@ -125,6 +128,9 @@ export class StrategyValidator {
       onPartial!({ ...assemble(file, [...syntax, ...typeDiagnostics(file, region.diagnostics, ruleDiagnostics, sdkLookup(program)), ...carried, ...ruleDiagnostics]), partial: true });
       yield;
     }
+    // Hundreds of syntax errors: not TypeScript yet (random text, a binary pasted in). Its type errors would be
+    // noise, and checking them costs seconds.
+    if (syntactic.length >= MAX_SYNTAX_ERRORS_TYPE_CHECKED) return assemble(file, syntax);
     const semantic = service.getSemanticDiagnostics(fileName);
     return assemble(file, [...syntax, ...typeDiagnostics(file, semantic, ruleDiagnostics, sdkLookup(program)), ...ruleDiagnostics]);
   }
