@@ -4,9 +4,9 @@
  * arrives (debounce, type check against the SDK and every rule included).
  * Targets: p95 < 50 ms on a 300-line strategy, < 150 ms on 1,500 lines.
  */
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { startServer } from '../test/server/lspClient';
+import { cpuMs } from '../test/server/procStats';
 
 function strategyOfLines(lines: number): string {
   const head = [
@@ -54,20 +54,6 @@ function strategyOfLines(lines: number): string {
   return [...head, ...body, '}', ''].join('\n');
 }
 
-/**
- * CPU time (user + system, ms) the server process has used, from /proc (Linux;
- * undefined elsewhere). Unlike wall time it hardly depends on what else the
- * machine runs, so it says what an edit costs on an idle machine.
- */
-function serverCpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -87,7 +73,7 @@ async function measure(lines: number, edits: number, targetP95: number): Promise
     const column = text.split('\n')[lineNo].indexOf('r < ') + 4;
     const quick: number[] = [];
     const full: number[] = [];
-    const cpuBefore = serverCpuMs(lsp.process.pid);
+    const cpuBefore = cpuMs(lsp.process.pid);
     for (let v = 2; v < edits + 2; v++) {
       const first = lsp.nextDiagnostics(uri, v);
       const complete = lsp.nextValidated(uri, v, true);
@@ -98,7 +84,7 @@ async function measure(lines: number, edits: number, targetP95: number): Promise
       await complete;
       full.push(performance.now() - start);
     }
-    const cpuAfter = serverCpuMs(lsp.process.pid);
+    const cpuAfter = cpuMs(lsp.process.pid);
     const cpuPerEdit = cpuBefore === undefined || cpuAfter === undefined ? 'n/a' : `${((cpuAfter - cpuBefore) / full.length).toFixed(1)} ms`;
     const stats = (samples: number[]) => {
       const sorted = [...samples].sort((a, b) => a - b);

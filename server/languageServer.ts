@@ -49,6 +49,8 @@ let regionCheckMinLines = DEFAULT_REGION_CHECK_MIN_LINES;
 const results = new Map<string, { version: number; result: ValidationResult }>();
 /** The last complete result per URI and the text it was computed on: the base of the next quick result. */
 const complete = new Map<string, { text: string; result: ValidationResult }>();
+/** Strategy documents being checked (or checked): their diagnostics are cleared when they are closed. */
+const tracked = new Set<string>();
 /** Evaluator findings per URI and the exact text they were computed on (see server/protocol.ts). */
 const findings = new Map<string, EvaluationFindingsParams>();
 
@@ -206,6 +208,7 @@ function onContent(document: TextDocument): void {
     forget(document.uri);
     return;
   }
+  tracked.add(document.uri);
   const text = document.getText();
   // The project sees the new text at once, so hover and completion never lag behind a pending validation. A file
   // above the full-check limit stays out of it (checked in a worker): its parse would stall every other file.
@@ -221,10 +224,8 @@ function onContent(document: TextDocument): void {
 function forget(uri: string): void {
   scheduler.cancel(uri);
   const fileName = fileNameForUri(uri);
-  if (validator?.project.hasFile(fileName) || results.has(uri)) {
-    validator?.project.removeFile(fileName);
-    void connection.sendDiagnostics({ uri, diagnostics: [] });
-  }
+  validator?.project.removeFile(fileName);
+  if (tracked.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
   results.delete(uri);
   complete.delete(uri);
   findings.delete(uri);

@@ -75,15 +75,3 @@ export function hugeStrategy(bytes: number, onBarName = 'onBar'): string {
   }
   return SMALL_STRATEGY.replace('  onBar(bar: Bar): void {', `${lines.join('\n')}\n  ${onBarName}(bar: Bar): void {`);
 }
-
-/** Resident memory of a process in MB (Linux /proc). */
-export function rssMb(pid: number): number {
-  const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
-
-/** Threads of a process (Linux /proc): a worker thread checking a large file adds some. */
-export function threadCount(pid: number): number {
-  const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
-  return Number(/Threads:\s+(\d+)/.exec(status)![1]);
-}
