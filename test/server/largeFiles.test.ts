@@ -67,8 +67,10 @@ test('a 5 MB file does not stall hover in another file, and closing it stops its
   }
   const sorted = [...hovers].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
-  assert.ok(median < 200, `hover while a 5 MB file is checked: ${hovers.map((h) => h.toFixed(0)).join(', ')} ms`);
-  assert.ok(sorted[sorted.length - 1] < 2000, `hover while a 5 MB file is checked: ${hovers.map((h) => h.toFixed(0)).join(', ')} ms`);
+  // The bench records the real figure (~30 ms median on a loaded machine); these bounds hold even when the test
+  // shares two cores with a dozen other processes, and still catch the old behaviour (hover stalled 7–29 s).
+  assert.ok(median < 500, `hover while a 5 MB file is checked: ${hovers.map((h) => h.toFixed(0)).join(', ')} ms`);
+  assert.ok(sorted[sorted.length - 1] < 3000, `hover while a 5 MB file is checked: ${hovers.map((h) => h.toFixed(0)).join(', ')} ms`);
   assert.equal(lsp.published.filter((p) => p.uri === uri).length, 0, 'still being checked');
 
   const cleared = lsp.nextDiagnostics(uri);
@@ -77,7 +79,7 @@ test('a 5 MB file does not stall hover in another file, and closing it stops its
   await sleep(200);
   const idle = cpuMs(pid)!;
   await sleep(1000);
-  assert.ok(cpuMs(pid)! - idle < 150, `the check stopped with the close: ${(cpuMs(pid)! - idle).toFixed(0)} ms of CPU in the next second`);
+  assert.ok(cpuMs(pid)! - idle < 300, `the check stopped with the close: ${(cpuMs(pid)! - idle).toFixed(0)} ms of CPU in the next second`);
   assert.deepEqual(lsp.published.filter((p) => p.uri === uri).map((p) => p.diagnostics.length), [0], 'nothing is published for it after the close');
 });
 
@@ -93,7 +95,7 @@ test('memory of a large file is freed when it is closed', async () => {
   lsp.close(uri);
   await cleared;
   // The worker's heap goes when its thread has ended, which a busy machine can delay by a few seconds.
-  for (let i = 0; i < 40 && rssMb(pid) >= baseline + 100; i++) await sleep(250);
+  for (let i = 0; i < 80 && rssMb(pid) >= baseline + 100; i++) await sleep(250);
   const after = rssMb(pid);
   assert.ok(after < baseline + 100, `RSS ${baseline.toFixed(0)} MB before, ${after.toFixed(0)} MB after the close`);
   assert.ok((await hoverSmallMs()) < 1000);
