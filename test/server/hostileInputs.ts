@@ -1,4 +1,5 @@
 /** Test inputs that attack the language server: parser-overflowing nesting, random bytes, huge files. */
+import { seededRandom } from '../../core/evaluate/verdict/stats';
 
 export const SMALL_STRATEGY = `import { BaseStrategy, type Bar } from 'strategy-lab';
 
@@ -16,18 +17,6 @@ export const SMALL_HOVER = { line: 5, character: 14 };
 /** SMALL_STRATEGY with `expression` as the condition of its `if`. */
 export function withCondition(expression: string): string {
   return SMALL_STRATEGY.replace('bar.close > bar.open', expression);
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failing input can be reproduced. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `length` characters drawn from `alphabet`. */
