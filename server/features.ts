@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { CompletionItemKind, MarkupKind, type CompletionItem, type Hover, type MarkupContent, type SignatureHelp } from 'vscode-languageserver';
-import { configFields, sdkLookup, staticConfigMember, timeframes, type StrategyProject } from '../core/validate/index';
+import { configFields, ensureSdkImport, isBlankSource, sdkLookup, staticConfigMember, strategySkeleton, timeframes, type StrategyProject } from '../core/validate/index';
 
 /** Hover from the TypeScript service, whose docs come from the SDK's `.d.ts`; config fields get StrategyConfig's docs. */
 export function hoverAt(project: StrategyProject, fileName: string, offset: number): Hover | null {
@@ -49,11 +49,20 @@ export interface CompletionData {
   data?: ts.CompletionEntryData;
 }
 
-/** Completions: `config` fields and timeframes inside `static config`, otherwise TypeScript's (SDK methods, indicators, params). */
 /** The trigger characters TypeScript's completion API accepts (ts.CompletionsTriggerCharacter). */
 const TS_TRIGGER_CHARACTERS = new Set(['.', '"', "'", '`', '/', '@', '<', '#', ' ']);
 
+/** The modules a strategy may import: their exports are offered with the import they need (auto-import). */
+const SDK_MODULES = new Set(['strategy-lab', 'strategy-lab/indicators']);
+
+/**
+ * Completions: the strategy skeleton in an empty file; `config` fields and timeframes inside `static config`;
+ * otherwise TypeScript's (SDK methods, indicators, params), with SDK exports not yet imported offered together
+ * with their import (`EMA` adds `import { EMA } from 'strategy-lab/indicators'`).
+ */
 export function completionsAt(project: StrategyProject, fileName: string, offset: number, triggerCharacter?: string): CompletionItem[] {
+  const text = project.getText(fileName) ?? '';
+  if (isBlankSource(text)) return [skeletonCompletion(fileName, text)];
   const config = configContext(project, fileName, offset);
   if (config?.kind === 'name') {
     return configFields(sdkLookup(project.program()))
@@ -70,13 +79,17 @@ export function completionsAt(project: StrategyProject, fileName: string, offset
     // `{` and `,` are advertised to the editor (order options after `this.buy(s, {`), but TypeScript accepts only
     // its own trigger characters and throws "Debug Failure. Illegal value" on others: for those, ask as if invoked.
     triggerCharacter: TS_TRIGGER_CHARACTERS.has(triggerCharacter ?? '') ? (triggerCharacter as ts.CompletionsTriggerCharacter) : undefined,
-    includeCompletionsForModuleExports: false,
+    includeCompletionsForModuleExports: true,
     includeCompletionsWithInsertText: true,
   });
   if (!completions) return [];
-  return completions.entries.map((entry) => {
+  const file = project.program().getSourceFile(fileName);
+  return completions.entries.flatMap((entry): CompletionItem[] => {
+    // Auto-imports from anywhere else cannot exist (nothing else resolves), but never offer one.
+    const importFrom = entry.hasAction && entry.source ? entry.source : undefined;
+    if (importFrom && !SDK_MODULES.has(importFrom)) return [];
     const data: CompletionData = { fileName, offset, name: entry.name, source: entry.source, data: entry.data };
-    return {
+    const item: CompletionItem = {
       label: entry.name,
       kind: completionKind(entry.kind),
       sortText: entry.sortText,
@@ -84,14 +97,38 @@ export function completionsAt(project: StrategyProject, fileName: string, offset
       filterText: entry.filterText,
       data,
     };
+    if (importFrom && file) {
+      const typeOnly = entry.kind === ts.ScriptElementKind.interfaceElement || entry.kind === ts.ScriptElementKind.typeElement;
+      item.labelDetails = { description: importFrom };
+      item.detail = `Add import from '${importFrom}'`;
+      item.additionalTextEdits = ensureSdkImport(file, [{ name: entry.name, typeOnly }], importFrom);
+    }
+    return [item];
   });
+}
+
+/** The whole skeleton for an empty strategy file (core/validate/skeleton.ts), replacing what blank text there is. */
+function skeletonCompletion(fileName: string, text: string): CompletionItem {
+  const lines = text.split('\n');
+  const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+  const newText = strategySkeleton(fileName);
+  return {
+    label: 'strategy',
+    labelDetails: { description: 'Strategy skeleton' },
+    kind: CompletionItemKind.Snippet,
+    detail: 'Insert strategy skeleton',
+    documentation: markdown(`\`\`\`ts\n${newText}\`\`\``),
+    filterText: 'strategy',
+    sortText: '0',
+    textEdit: { range: { start: { line: 0, character: 0 }, end }, newText: text.trim() ? `${text.trimEnd()}\n${newText}` : newText },
+  };
 }
 
 /** Adds the signature and SDK documentation to a completion item. */
 export function resolveCompletion(project: StrategyProject, item: CompletionItem): CompletionItem {
   const data = item.data as CompletionData | undefined;
   if (!data?.fileName) return item;
-  const details = project.service.getCompletionEntryDetails(data.fileName, data.offset, data.name, undefined, data.source, undefined, data.data);
+  const details = project.service.getCompletionEntryDetails(data.fileName, data.offset, data.name, {}, data.source, {}, data.data);
   if (!details) return item;
   item.detail = ts.displayPartsToString(details.displayParts);
   const documentation = ts.displayPartsToString(details.documentation);

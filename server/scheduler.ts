@@ -1,8 +1,31 @@
 import { ValidationCancelled, type CancellationToken, type ValidationResult } from '../core/validate/index';
 
+/** A validation's cancellation token that can also tell a listener (a worker to terminate) when it is cancelled. */
+export interface SchedulerToken extends CancellationToken {
+  /** Calls `listener` once when the run is cancelled; returns a function that removes it. */
+  onCancellationRequested(listener: () => void): () => void;
+}
+
+class Token implements SchedulerToken {
+  isCancellationRequested = false;
+  private listeners = new Set<() => void>();
+
+  onCancellationRequested(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  cancel(): void {
+    if (this.isCancellationRequested) return;
+    this.isCancellationRequested = true;
+    for (const listener of this.listeners) listener();
+    this.listeners.clear();
+  }
+}
+
 interface Pending {
   timer?: NodeJS.Timeout;
-  token: { isCancellationRequested: boolean };
+  token: Token;
 }
 
 /**
@@ -17,7 +40,7 @@ export class ValidationScheduler {
 
   constructor(
     private debounceMs: number,
-    private readonly run: (uri: string, token: CancellationToken) => Promise<ValidationResult>,
+    private readonly run: (uri: string, token: SchedulerToken) => Promise<ValidationResult>,
     private readonly publish: (uri: string, result: ValidationResult) => void,
     private readonly onError: (uri: string, error: unknown) => void,
   ) {}
@@ -29,7 +52,7 @@ export class ValidationScheduler {
   schedule(uri: string): void {
     const busy = this.pending.has(uri);
     this.cancel(uri);
-    const entry: Pending = { token: { isCancellationRequested: false } };
+    const entry: Pending = { token: new Token() };
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       this.run(uri, entry.token).then(
@@ -50,7 +73,7 @@ export class ValidationScheduler {
     const entry = this.pending.get(uri);
     if (!entry) return;
     if (entry.timer) clearTimeout(entry.timer);
-    entry.token.isCancellationRequested = true;
+    entry.token.cancel();
     this.pending.delete(uri);
   }
 }

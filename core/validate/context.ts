@@ -51,6 +51,8 @@ export interface RuleContext {
     node: ts.Node | { start: number; end: number },
     args: Parameters<(typeof RULES)[C]['variants'][V] extends { message: (...a: infer A) => string } ? (...a: A) => string : never>,
     fixes?: QuickFix[],
+    /** The message's "did you mean": `at` (a node or offsets) is replaced by `replacement`. */
+    suggestion?: { at: ts.Node | { start: number; end: number }; replacement: string },
   ): void;
   /** The SDK's exported symbol `name` from 'strategy-lab' (or the indicators module), aliases resolved. */
   sdkSymbol(name: string, module?: string): ts.Symbol | undefined;
@@ -89,11 +91,16 @@ export function createContext(file: ts.SourceFile, program: ts.Program, out: Str
     program,
     checker,
     shape: undefined as unknown as StrategyShape,
-    report(code, variant, node, args, fixes = []) {
+    report(code, variant, node, args, fixes = [], suggestion) {
       const start = 'kind' in node ? node.getStart(file) : node.start;
       const end = 'kind' in node ? node.getEnd() : node.end;
       const { severity, message } = (ruleMessage as (c: string, v: unknown, ...a: unknown[]) => ReturnType<typeof ruleMessage>)(code, variant, ...(args as unknown[]));
-      out.push(diagnostic(file, code, severity, message, start, end, fixes));
+      const d = diagnostic(file, code, severity, message, start, end, fixes);
+      if (suggestion) {
+        const at = 'kind' in suggestion.at ? { start: suggestion.at.getStart(file), end: suggestion.at.getEnd() } : suggestion.at;
+        withSuggestion(d, file, at.start, at.end, suggestion.replacement);
+      }
+      out.push(d);
     },
     sdkSymbol,
     isBar(node) {
@@ -115,6 +122,24 @@ export function diagnostic(file: ts.SourceFile, code: string, severity: Strategy
   const s = file.getLineAndCharacterOfPosition(start);
   const e = file.getLineAndCharacterOfPosition(end);
   return { code, severity, message, start, length: end - start, range: { start: s, end: e }, fixes };
+}
+
+/**
+ * Adds a "did you mean" to `d`: the structured suggestion and, first among its fixes, the edit that applies it
+ * (unless a fix already makes exactly that edit).
+ */
+export function withSuggestion(d: StrategyDiagnostic, file: ts.SourceFile, start: number, end: number, replacement: string): StrategyDiagnostic {
+  const range = { start: file.getLineAndCharacterOfPosition(start), end: file.getLineAndCharacterOfPosition(end) };
+  const original = file.text.slice(start, end);
+  d.suggestion = { range, original, replacement };
+  const same = (f: QuickFix) => f.edits.some((e) => e.newText === replacement && e.range.start.line === range.start.line && e.range.start.character === range.start.character);
+  if (!d.fixes.some(same)) d.fixes.unshift({ title: `Change '${original}' to '${replacement}'`, edits: [{ range, newText: replacement }] });
+  return d;
+}
+
+/** The text inside a string literal's quotes (what a suggestion for a string replaces). */
+export function literalContent(node: ts.StringLiteralLike, file: ts.SourceFile): { start: number; end: number } {
+  return { start: node.getStart(file) + 1, end: node.getEnd() - 1 };
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {

@@ -35,6 +35,19 @@ export interface StrategyDiagnostic {
   length: number;
   /** Fixes offered for this diagnostic, cheapest first (may be empty). */
   fixes: QuickFix[];
+  /**
+   * The "did you mean" of the message, structured: replacing `range` with `replacement` is the suggested repair
+   * (also offered as the first fix). The language server carries it in the LSP diagnostic's `data`.
+   */
+  suggestion?: Suggestion;
+}
+
+/** A "did you mean" replacement: the text at `range` becomes `replacement`. */
+export interface Suggestion {
+  range: Range;
+  /** The text now at `range`. */
+  original: string;
+  replacement: string;
 }
 
 export interface ValidationResult {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { emitSdkDeclarations, sdkModuleSources } from './emit';
 import { flattenDeclarations } from './flatten';
@@ -42,12 +42,26 @@ export function clearSdkDeclarationsCache(): void {
 
 function loadSdkDeclarations(): SdkDeclarations {
   const sdkDir = findSdkSourceDir();
-  if (sdkDir) return generateSdkDeclarations(sdkDir);
   const prebuilt = [join(__dirname, 'sdk', SDK_DTS_FILE), join(__dirname, SDK_DTS_FILE)].find((p) => existsSync(p));
+  // Generating costs ~1 s of declaration emit, most of a language server's start-up: a prebuilt file at least as
+  // new as every SDK source (the build writes it) holds the same text.
+  if (sdkDir && prebuilt && statSync(prebuilt).mtimeMs >= newestSourceMtime(sdkDir)) return parseSdkDeclarationsFile(readFileSync(prebuilt, 'utf8'), prebuilt);
+  if (sdkDir) return generateSdkDeclarations(sdkDir);
   if (!prebuilt) {
     throw new Error(`Cannot find the strategy SDK: neither its source (core/sdk/index.ts) nor a prebuilt ${SDK_DTS_FILE} is next to ${__dirname}. Run the build (it writes dist/sdk/${SDK_DTS_FILE}).`);
   }
   return parseSdkDeclarationsFile(readFileSync(prebuilt, 'utf8'), prebuilt);
+}
+
+/** The newest modification time of the SDK's TypeScript sources (what the prebuilt file must not be older than). */
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMtime(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
 /** core/sdk when running from source (tsx) or from a bundle in dist/ of a checkout. */

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { classAnchor, className, isStatic, memberName, unwrap, type RuleContext, type SdkLookup } from '../context';
+import { classAnchor, className, isStatic, literalContent, memberName, unwrap, type RuleContext, type SdkLookup } from '../context';
 import { addMember } from '../edits';
 import { closest } from './similar';
 
@@ -46,7 +46,9 @@ export function checkConfig(ctx: RuleContext): void {
     const name = prop.name.text;
     if (!fields.includes(name)) {
       const suggestion = closest(name, fields, (f) => f, 3) ?? (/^(symbol|tickers?|assets?|instruments?)$/i.test(name) ? 'symbols' : /^(interval|period|resolution|frequency|barSize)$/i.test(name) ? 'timeframe' : '');
-      ctx.report('SL030', 'unknownField', prop.name, [name, fields.join(', '), suggestion]);
+      const rename = suggestion && !literal.properties.some((p) => p !== prop && p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === suggestion);
+      const at = ts.isStringLiteral(prop.name) ? literalContent(prop.name, file) : prop.name;
+      ctx.report('SL030', 'unknownField', prop.name, [name, fields.join(', '), suggestion], [], rename ? { at, replacement: suggestion } : undefined);
       continue;
     }
     seen.set(name, prop);
@@ -96,7 +98,8 @@ function checkSymbols(ctx: RuleContext, node: ts.Expression): void {
     const ticker = value.text;
     if (!TICKER.test(ticker)) {
       const upper = ticker.trim().toUpperCase().replace(/\//g, '-');
-      ctx.report('SL030', 'badTicker', value, [ticker, TICKER.test(upper) ? upper : '']);
+      const suggestion = TICKER.test(upper) ? upper : '';
+      ctx.report('SL030', 'badTicker', value, [ticker, suggestion], [], suggestion ? { at: literalContent(value, ctx.file), replacement: suggestion } : undefined);
     } else if (seen.has(ticker)) ctx.report('SL030', 'duplicateTicker', value, [ticker]);
     seen.add(ticker);
   }
@@ -111,7 +114,7 @@ function checkTimeframe(ctx: RuleContext, node: ts.Expression): void {
   if (allowed.includes(node.text)) return;
   const alias = TIMEFRAME_ALIASES[node.text] ?? TIMEFRAME_ALIASES[node.text.toLowerCase()];
   const suggestion = alias && allowed.includes(alias) ? alias : (allowed.find((t) => t === node.text.toLowerCase()) ?? '');
-  ctx.report('SL030', 'badTimeframe', node, [node.text, list, suggestion]);
+  ctx.report('SL030', 'badTimeframe', node, [node.text, list, suggestion], [], suggestion ? { at: literalContent(node, ctx.file), replacement: suggestion } : undefined);
 }
 
 function checkDate(ctx: RuleContext, field: string, node: ts.Expression): string | undefined {

@@ -3,6 +3,7 @@ import { classAnchor, className, isAbstract, isStatic, memberName, ownAndLocalBa
 import { addMember, ensureSdkImport, insert, removeStatement, replace } from '../edits';
 import type { QuickFix } from '../types';
 import { closest } from './similar';
+import { isBlankSource, strategySkeleton } from '../skeleton';
 
 /** SL010–SL012: one default-exported class extending BaseStrategy. */
 export function checkStrategyClass(ctx: RuleContext): void {
@@ -20,7 +21,9 @@ export function checkStrategyClass(ctx: RuleContext): void {
     } else {
       const firstLineEnd = file.text.indexOf('\n') < 0 ? file.text.length : file.text.indexOf('\n');
       const anchor = file.statements[0] ?? { start: 0, end: firstLineEnd };
-      ctx.report('SL010', 'none', 'kind' in anchor ? { start: anchor.getStart(file), end: Math.min(anchor.getEnd(), lineEnd(file, anchor.getStart(file))) } : anchor, []);
+      // An empty file (a new strategy): offer the whole skeleton.
+      const fixes: QuickFix[] = isBlankSource(file.text) ? [{ title: 'Insert strategy skeleton', edits: [insert(file, file.text.length, strategySkeleton(file.fileName))] }] : [];
+      ctx.report('SL010', 'none', 'kind' in anchor ? { start: anchor.getStart(file), end: Math.min(anchor.getEnd(), lineEnd(file, anchor.getStart(file))) } : anchor, [], fixes);
     }
   } else if (shape.separateDefaultExport) {
     const cls = shape.defaultClass;
@@ -134,7 +137,7 @@ export function checkLifecycleNames(ctx: RuleContext): void {
       if (!intended) continue;
       // Renaming onto an existing member would clash: then only the diagnostic is offered.
       const fixes = names.has(intended) ? [] : [{ title: `Rename '${name}' to '${intended}'`, edits: renameEdits(file, cls, member, name, intended) }];
-      ctx.report('SL021', variant, member.name, [name, intended], fixes);
+      ctx.report('SL021', variant, member.name, [name, intended], fixes, fixes.length ? { at: member.name, replacement: intended } : undefined);
     }
   }
 }
