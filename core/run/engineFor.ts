@@ -4,8 +4,10 @@
  * (the sandbox mode) onto an engine, so sweeps, walk-forward and the
  * evaluators choose the same way.
  */
+import { availableParallelism } from 'node:os';
 import type { SandboxMode, SandboxRunner, SandboxSettings } from '../sandbox/runner';
-import { inProcessEngine, perRunEngine } from './variantEngines';
+import { inProcessEngine } from './variantEngines';
+import { sandboxBatchEngine } from './batchEngine';
 import type { VariantEngine } from './variants';
 
 export type EngineKind = 'local' | 'swarm';
@@ -27,5 +29,6 @@ export function variantEngineFor(request: EngineRequest): VariantEngine {
     throw new Error('The swarm engine is not available in this build: use --engine local.');
   }
   if (request.mode === 'none') return inProcessEngine();
-  return perRunEngine(request.mode, request.runner, request.concurrency ?? 2);
+  // One batch per core, each one sandbox job for many variants (core/run/batchEngine.ts).
+  return sandboxBatchEngine({ mode: request.mode, runner: request.runner, settings: request.settings, concurrency: request.concurrency ?? availableParallelism() });
 }

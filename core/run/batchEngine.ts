@@ -1,0 +1,105 @@
+/**
+ * The batched sandbox engine (`docker-batch`, `process-batch`): the variants of one strategy split into one
+ * batch per core, each batch ONE sandbox job (the compiled strategy, the bars once, its variants) in a fresh
+ * warm container or process (SandboxRunner.runBatch). Variants are one trust domain, so they share a sandbox;
+ * the runtime still evaluates the module afresh and resets the realm before each one, so every outcome equals
+ * a separate run's (docs/sandbox.md, "Batches").
+ *
+ * When a variant stops its sandbox (time limit, memory, crash, a tampered channel) that variant fails with the
+ * error a separate run would give and the rest of its batch runs on in a new sandbox: no variant is lost.
+ */
+import { SandboxError } from '../sandbox/errors';
+import { SandboxRunner, type SandboxSettings } from '../sandbox/runner';
+import type { BatchVariant } from '../sandbox/protocol';
+import type { DecodedOutcome } from '../sandbox/result-codec';
+import type { Variant, VariantBatch, VariantEngine, VariantOutcome } from './variants';
+
+export interface BatchEngineOptions {
+  mode: 'docker' | 'process';
+  /** The caller's long-lived runner (warm pool); without one the engine keeps its own until dispose(). */
+  runner?: SandboxRunner;
+  settings?: SandboxSettings;
+  /** Batches in flight at once (default: 2, this machine's cores). */
+  concurrency?: number;
+}
+
+/** What crosses into the sandbox for a variant (its id stays on the host). */
+export function batchVariant(v: Variant): BatchVariant {
+  return { ...(v.params ? { params: v.params } : {}), ...(v.options ? { options: v.options } : {}), ...(v.window ? { window: v.window } : {}) };
+}
+
+/** A decoded outcome as the contract's VariantOutcome. */
+export function variantOutcome(id: string, o: DecodedOutcome): VariantOutcome {
+  if (!o.ok) return { id, ok: false, error: o.error };
+  return 'result' in o ? { id, ok: true, result: o.result } : { id, ok: true, summary: o.summary };
+}
+
+/** [start, end) index ranges: `n` items in `parts` contiguous, nearly equal parts. */
+export function splitRanges(n: number, parts: number): [number, number][] {
+  const k = Math.max(1, Math.min(parts, n));
+  const out: [number, number][] = [];
+  for (let i = 0; i < k; i++) out.push([Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)]);
+  return out.filter(([a, b]) => b > a);
+}
+
+export function sandboxBatchEngine(options: BatchEngineOptions): VariantEngine {
+  const own = options.runner ? undefined : new SandboxRunner({ ...options.settings, mode: options.mode, poolSize: options.settings?.poolSize ?? 0 });
+  const runner = options.runner ?? own!;
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  return {
+    name: options.mode === 'docker' ? 'docker-batch' : 'process-batch',
+    async run(batch: VariantBatch): Promise<VariantOutcome[]> {
+      batch.signal?.throwIfAborted();
+      const total = batch.variants.length;
+      const outcomes: VariantOutcome[] = new Array(total);
+      let done = 0;
+      const report = (i: number, outcome: VariantOutcome) => {
+        outcomes[i] = outcome;
+        done++;
+        batch.onOutcome?.(outcome, done, total);
+      };
+      const runRange = async (start: number, end: number): Promise<void> => {
+        let next = start;
+        while (next < end) {
+          const from = next;
+          let ended;
+          try {
+            ended = await runner.runBatch({
+              compiled: batch.compiled,
+              series: batch.series,
+              options: batch.options,
+              mode: options.mode,
+              batch: { detail: batch.detail, variants: batch.variants.slice(from, end).map(batchVariant) },
+              signal: batch.signal,
+              onOutcome: (k, o) => report(from + k, variantOutcome(batch.variants[from + k].id, o)),
+            });
+          } catch (err) {
+            if (batch.signal?.aborted) throw err;
+            // No sandbox for this batch (engine down, image missing): every remaining variant fails with why.
+            const message = err instanceof Error ? err.message : String(err);
+            for (let i = next; i < end; i++) report(i, { id: batch.variants[i].id, ok: false, error: message });
+            return;
+          }
+          next = from + ended.outcomes;
+          if (ended.error && next < end) {
+            report(next, { id: batch.variants[next].id, ok: false, error: ended.error.message });
+            next++;
+          }
+        }
+      };
+      try {
+        await Promise.all(splitRanges(total, concurrency).map(([a, b]) => runRange(a, b)));
+      } catch (err) {
+        // Cancelled: the same AbortError the other engines throw (the sandbox says 'cancelled').
+        batch.signal?.throwIfAborted();
+        if (err instanceof SandboxError && err.kind === 'cancelled') throw Object.assign(new Error('The batch was cancelled.'), { name: 'AbortError' });
+        throw err;
+      }
+      batch.signal?.throwIfAborted();
+      return outcomes;
+    },
+    dispose: async () => {
+      await own?.dispose();
+    },
+  };
+}
