@@ -87,11 +87,13 @@ export function sandboxBatchEngine(options: BatchEngineOptions): VariantEngine {
           }
         }
       };
-      try {
-        await Promise.all(splitRanges(total, concurrency).map(([a, b]) => runRange(a, b)));
-      } catch (err) {
+      // Every range has settled (its sandbox killed and released) before this returns, also on cancel.
+      const ranges = await Promise.allSettled(splitRanges(total, concurrency).map(([a, b]) => runRange(a, b)));
+      const failed = ranges.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
         // Cancelled: the same AbortError the other engines throw (the sandbox says 'cancelled').
         batch.signal?.throwIfAborted();
+        const err = failed.reason as unknown;
         if (err instanceof SandboxError && err.kind === 'cancelled') throw Object.assign(new Error('The batch was cancelled.'), { name: 'AbortError' });
         throw err;
       }

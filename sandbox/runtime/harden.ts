@@ -54,7 +54,11 @@ export function freezeIntrinsics(g: Record<string, unknown> = globalThis as Reco
   freeze(Object.getPrototypeOf(new Set()[Symbol.iterator]()));
 }
 
-const REMOVED_GLOBALS = ['fetch', 'WebSocket', 'EventSource', 'BroadcastChannel', 'MessageChannel', 'MessagePort', 'Request', 'Response', 'Headers', 'FormData', 'require', 'module'];
+/**
+ * `Buffer` goes too: its allocUnsafe hands out slices of one shared pool, a place where one run of a batch could
+ * leave bytes for the next to read (docs/sandbox.md, "Batches"); strategies have no use for it.
+ */
+const REMOVED_GLOBALS = ['Buffer', 'fetch', 'WebSocket', 'EventSource', 'BroadcastChannel', 'MessageChannel', 'MessagePort', 'Request', 'Response', 'Headers', 'FormData', 'require', 'module'];
 
 export function hardenRealm({ onConsole }: HardenOptions): void {
   const g = globalThis as Record<string, unknown>;
@@ -86,6 +90,13 @@ export function hardenRealm({ onConsole }: HardenOptions): void {
     } catch {
       delete g[name];
     }
+  }
+  // Only the clock: Node's performance object keeps a realm-wide timeline (marks, measures) that would carry from
+  // one run of a batch to the next.
+  const realPerformance = (globalThis as { performance?: { now(): number; timeOrigin: number } }).performance;
+  if (realPerformance) {
+    const now = realPerformance.now.bind(realPerformance);
+    Object.defineProperty(g, 'performance', { value: Object.freeze({ now: () => now(), timeOrigin: realPerformance.timeOrigin }), writable: false, configurable: false, enumerable: false });
   }
   const write = (...args: unknown[]) => onConsole(format(...args));
   const quietConsole = Object.freeze({

@@ -55,8 +55,18 @@ export function snapshotRealm(root: object = globalThis): RealmSnapshot {
         const d = getOwnPropertyDescriptor(target, key);
         if (!d) continue;
         keys.set(key, d);
-        // Only data properties are followed (a getter could compute a fresh object at every read).
         if (isObject(d.value)) next.push(d.value);
+        else if (d.get && target === root) {
+          // Lazy globals (crypto, navigator…) are getters on the global object returning one object: follow what
+          // they return now, before any strategy code exists. Only there: a prototype's getters expect an
+          // instance (some return a rejected promise for anything else).
+          try {
+            const v: unknown = d.get.call(target);
+            if (isObject(v)) next.push(v);
+          } catch {
+            // not followed
+          }
+        }
       }
       watched.push({ target, extensible: isExtensible(target), keys });
     }

@@ -92,6 +92,71 @@ for (const mode of ['docker', 'process'] as const) {
   });
 }
 
+const G = '(globalThis as any)';
+/**
+ * Ways a strategy could keep state outside its instance, each an expression that counts this run with it (1 in a
+ * separate run). Every one must still read 1 in every variant of a batch.
+ */
+const COUNTERS: Record<string, string> = {
+  'module-level variable': '++runs',
+  'static field': '++Probe.runs',
+  'global variable': `(${G}.__runs = (${G}.__runs ?? 0) + 1)`,
+  'property on a writable built-in (Error)': '((Error as any).__runs = ((Error as any).__runs ?? 0) + 1)',
+  'property on a built-in prototype (Error.prototype)': '((Error.prototype as any).__r = ((Error.prototype as any).__r ?? 0) + 1)',
+  'property on URL.prototype': '((URL.prototype as any).__r = ((URL.prototype as any).__r ?? 0) + 1)',
+  'replacing a global function': `(() => { const prev = ${G}.setTimeout.__runs ?? 0; ${G}.setTimeout = Object.assign(() => 0, { __runs: prev + 1 }); return prev + 1; })()`,
+  'patching a frozen prototype (Array.prototype)': '(() => { try { (Array.prototype as any).__runs = 5; } catch {} return ((Array.prototype as any).__runs ?? 0) + 1; })()',
+  'freezing a writable built-in (Intl)': '(() => { const n = ((Intl as any).__runs ?? 0) + 1; try { (Intl as any).__runs = n; } catch {} return n; })()',
+  'the last regular expression match (RegExp.$1)': "(() => { const seen = (RegExp as any).$1; /(\\d+)/.exec('7'); return seen === '7' ? 2 : 1; })()",
+  'the performance timeline': "(() => { try { (performance as any).mark('run'); return (performance as any).getEntriesByName('run').length; } catch { return 1; } })()",
+  'lazy global objects (crypto)': `(() => { const c = ${G}.crypto ?? {}; const n = (c.__runs ?? 0) + 1; try { c.__runs = n; } catch {} return n; })()`,
+  'the Buffer pool': `(() => { const B = ${G}.Buffer; if (!B) return 1; const b = B.allocUnsafe(8); const pool = new Uint8Array(b.buffer); const n = pool[0] + 1; pool[0] = n; return n; })()`,
+};
+
+/** Buys as many shares as the largest count any channel saw, and logs every count (a batch that leaked trades more). */
+function counting(counters: Record<string, string>): string {
+  const names = Object.keys(counters);
+  return strategySource(`if (bar.index === 5) this.buy(bar.symbol, { shares: Math.max(...this.counts) }); if (bar.index === 12) this.close(bar.symbol);`, {
+    prelude: 'let runs = 0;',
+    members: `static runs = 0;\n  counts: number[] = [];\n  constructor() { super(); this.counts = [${names.map((n) => counters[n]).join(', ')}]; }`,
+  });
+}
+
+/** A change the realm cannot undo: a non-configurable global (the batch ends and the rest runs in a fresh sandbox). */
+const TAINTING = counting({ 'a non-configurable global': `(() => { const n = (${G}.__nc ?? 0) + 1; try { Object.defineProperty(globalThis, '__nc', { value: n, configurable: false }); } catch {} return n; })()` });
+
+describe('hostile strategies inside a Docker batch', () => {
+  const variants: Variant[] = Array.from({ length: 4 }, (_, i) => ({ id: `v${i}`, options: { commission: i * 0.0001 } }));
+
+  test('no state crosses from one variant to the next: every variant trades what a separate run trades', async () => {
+    const engine = sandboxBatchEngine({ mode: 'docker', runner, concurrency: 1 });
+    for (const [what, source] of [['every counter', counting(COUNTERS)], ['a tainted realm', TAINTING]] as const) {
+      const batch: VariantBatch = { compiled: await compiled(source), series: [bars(30)], options: {}, variants, detail: 'full' };
+      const batched = await engine.run(batch);
+      // The reference: the last variant (the one most exposed to the others) as a separate sandbox run.
+      const [separate] = await perRunEngine('docker', runner, 1).run({ ...batch, variants: variants.slice(-1) });
+      assert.ok(separate.ok, `${what}: the separate run works (${(separate as { error?: string }).error})`);
+      assert.equal(separate.result!.orders[0]?.shares, 1, `${what}: a separate run counts itself once`);
+      assertSameOutcome(batched.at(-1)!, separate, what);
+      for (const o of batched) assert.equal(o.ok && o.result!.orders[0]?.shares, 1, `${what}, ${o.id}: no variant sees another's state`);
+    }
+  });
+
+  test('the check can fail: the same variants in one unreset realm do see each other (in this process)', async () => {
+    const batch: VariantBatch = { compiled: await compiled(counting({ global: COUNTERS['global variable'] })), series: [bars(30)], options: {}, variants, detail: 'full' };
+    const leaky = await inProcessEngineNoReset(batch);
+    assert.deepEqual(leaky, [1, 2, 3, 4]);
+    delete (globalThis as { __runs?: number }).__runs;
+  });
+});
+
+/** Shares each variant bought when run one after another in this process (no realm reset): the leak the batch prevents. */
+async function inProcessEngineNoReset(batch: VariantBatch): Promise<number[]> {
+  const { inProcessEngine } = await import('../../core/run/variantEngines');
+  const outcomes = await inProcessEngine().run(batch);
+  return outcomes.map((o) => (o.ok && o.result ? o.result.orders[0].shares ?? 0 : -1));
+}
+
 describe('variantEngineFor', () => {
   test('local docker and process requests get the batched engine; none stays in-process', () => {
     assert.equal(variantEngineFor({ engine: 'local', mode: 'docker', runner }).name, 'docker-batch');
