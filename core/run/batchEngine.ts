@@ -21,6 +21,8 @@ export interface BatchEngineOptions {
   settings?: SandboxSettings;
   /** Batches in flight at once (default: 2, this machine's cores). */
   concurrency?: number;
+  /** Bar-runs worth a sandbox of their own (default BAR_RUNS_PER_SANDBOX; tests lower it to force a split). */
+  barRunsPerSandbox?: number;
 }
 
 /** What crosses into the sandbox for a variant (its id stays on the host). */
@@ -40,6 +42,19 @@ export function splitRanges(n: number, parts: number): [number, number][] {
   const out: [number, number][] = [];
   for (let i = 0; i < k; i++) out.push([Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)]);
   return out.filter(([a, b]) => b > a);
+}
+
+/**
+ * Bar-runs (bars × variants) worth a sandbox of their own. Starting a second sandbox costs a container start and
+ * a JIT warm-up (~0.2–0.5 s here: docs/performance.md), the time the loop needs for roughly this many bar-runs;
+ * a smaller batch (an evaluation's 14 re-runs of 20 years of daily bars: ~30,000) runs fastest in ONE warm one.
+ */
+export const BAR_RUNS_PER_SANDBOX = 500_000;
+
+/** How many sandboxes a batch is spread over: one per core, but never more than the work pays for. */
+export function batchParts(batch: Pick<VariantBatch, 'series' | 'variants'>, concurrency: number, barRunsPerSandbox = BAR_RUNS_PER_SANDBOX): number {
+  const bars = batch.series.reduce((n, s) => n + s.length, 0);
+  return Math.max(1, Math.min(concurrency, batch.variants.length, Math.floor((bars * batch.variants.length) / barRunsPerSandbox)));
 }
 
 export function sandboxBatchEngine(options: BatchEngineOptions): VariantEngine {
@@ -88,7 +103,7 @@ export function sandboxBatchEngine(options: BatchEngineOptions): VariantEngine {
         }
       };
       // Every range has settled (its sandbox killed and released) before this returns, also on cancel.
-      const ranges = await Promise.allSettled(splitRanges(total, concurrency).map(([a, b]) => runRange(a, b)));
+      const ranges = await Promise.allSettled(splitRanges(total, batchParts(batch, concurrency, options.barRunsPerSandbox)).map(([a, b]) => runRange(a, b)));
       const failed = ranges.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) {
         // Cancelled: the same AbortError the other engines throw (the sandbox says 'cancelled').

@@ -72,7 +72,7 @@ describe('failures inside a Docker batch stay with their variant', () => {
     let abortedAt = 0;
     const started = performance.now();
     await assert.rejects(
-      sandboxBatchEngine({ mode: 'docker', runner: strict, concurrency: 2 }).run({
+      sandboxBatchEngine({ mode: 'docker', runner: strict, concurrency: 2, barRunsPerSandbox: 1 }).run({
         compiled: await compiled(slow), series: [bars(60)], options: {}, variants, detail: 'summary', signal: controller.signal,
         onOutcome: () => { if (++seen === 3) { abortedAt = performance.now(); controller.abort(); } },
       }),

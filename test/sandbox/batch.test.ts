@@ -74,7 +74,7 @@ async function rsiBatch(detail: VariantBatch['detail']): Promise<VariantBatch> {
 
 for (const mode of ['docker', 'process'] as const) {
   describe(`batched engine, ${mode} mode`, () => {
-    const engine = () => (mode === 'docker' ? sandboxBatchEngine({ mode, runner, concurrency: 2 }) : sandboxBatchEngine({ mode, concurrency: 2, settings: { limits: HOSTILE_LIMITS } }));
+    const engine = () => (mode === 'docker' ? sandboxBatchEngine({ mode, runner, concurrency: 2, barRunsPerSandbox: 1 }) : sandboxBatchEngine({ mode, concurrency: 2, barRunsPerSandbox: 1, settings: { limits: HOSTILE_LIMITS } }));
 
     test('a batch gives every variant the numbers of its own plain run (full and summary), streaming progress', async () => {
       for (const detail of ['full', 'summary'] as const) {
