@@ -9,7 +9,8 @@
  * error a separate run would give and the rest of its batch runs on in a new sandbox: no variant is lost.
  */
 import { SandboxError } from '../sandbox/errors';
-import { SandboxRunner, type SandboxSettings } from '../sandbox/runner';
+import { SandboxRunner, type SandboxBatchRequest, type SandboxSettings } from '../sandbox/runner';
+import type { BatchJobEnd } from '../sandbox/batch-job';
 import type { BatchVariant } from '../sandbox/protocol';
 import type { DecodedOutcome } from '../sandbox/result-codec';
 import type { Variant, VariantBatch, VariantEngine, VariantOutcome } from './variants';
@@ -60,9 +61,35 @@ export function batchParts(batch: Pick<VariantBatch, 'series' | 'variants'>, con
 export function sandboxBatchEngine(options: BatchEngineOptions): VariantEngine {
   const own = options.runner ? undefined : new SandboxRunner({ ...options.settings, mode: options.mode, poolSize: options.settings?.poolSize ?? 0 });
   const runner = options.runner ?? own!;
-  const concurrency = Math.max(1, options.concurrency ?? 2);
-  return {
+  return batchRunnerEngine({
     name: options.mode === 'docker' ? 'docker-batch' : 'process-batch',
+    runBatch: (req) => runner.runBatch({ ...req, mode: options.mode }),
+    concurrency: options.concurrency ?? 2,
+    barRunsPerSandbox: options.barRunsPerSandbox,
+    dispose: async () => {
+      await own?.dispose();
+    },
+  });
+}
+
+/** One batch job somewhere (a local sandbox, a Swarm task): what batchRunnerEngine needs of a place to run. */
+export type BatchRunner = (req: Omit<SandboxBatchRequest, 'mode'>) => Promise<BatchJobEnd>;
+
+/** Times the variants left after an infrastructure failure (a Swarm task rejected, a node lost) are retried before they are reported failed. */
+export const INFRA_RETRIES = 2;
+
+/**
+ * A VariantEngine over any BatchRunner: splits the variants into contiguous batches (batchParts), runs them
+ * concurrently, streams outcomes in completion order, and keeps going after a failure: the variant that stopped
+ * its sandbox fails with that error and the rest of its batch runs in a new one; after an infrastructure
+ * failure the rest is retried (INFRA_RETRIES) and then reported failed, never dropped.
+ */
+export function batchRunnerEngine(spec: { name: VariantEngine['name']; runBatch: BatchRunner; concurrency: number; barRunsPerSandbox?: number; dispose: () => Promise<void> }): VariantEngine {
+  const concurrency = Math.max(1, spec.concurrency);
+  const options = { barRunsPerSandbox: spec.barRunsPerSandbox };
+  const runner = { runBatch: spec.runBatch };
+  return {
+    name: spec.name,
     async run(batch: VariantBatch): Promise<VariantOutcome[]> {
       batch.signal?.throwIfAborted();
       const total = batch.variants.length;
@@ -75,6 +102,7 @@ export function sandboxBatchEngine(options: BatchEngineOptions): VariantEngine {
       };
       const runRange = async (start: number, end: number): Promise<void> => {
         let next = start;
+        let infraFailures = 0;
         while (next < end) {
           const from = next;
           let ended;
@@ -83,7 +111,6 @@ export function sandboxBatchEngine(options: BatchEngineOptions): VariantEngine {
               compiled: batch.compiled,
               series: batch.series,
               options: batch.options,
-              mode: options.mode,
               batch: { detail: batch.detail, variants: batch.variants.slice(from, end).map(batchVariant) },
               signal: batch.signal,
               onOutcome: (k, o) => report(from + k, variantOutcome(batch.variants[from + k].id, o)),
@@ -96,6 +123,11 @@ export function sandboxBatchEngine(options: BatchEngineOptions): VariantEngine {
             return;
           }
           next = from + ended.outcomes;
+          if (ended.infra && ended.error && next < end) {
+            if (++infraFailures <= INFRA_RETRIES) continue;
+            for (let i = next; i < end; i++) report(i, { id: batch.variants[i].id, ok: false, error: `${ended.error.message} (tried ${INFRA_RETRIES + 1} times)` });
+            return;
+          }
           if (ended.error && next < end) {
             report(next, { id: batch.variants[next].id, ok: false, error: ended.error.message });
             next++;
@@ -115,8 +147,6 @@ export function sandboxBatchEngine(options: BatchEngineOptions): VariantEngine {
       batch.signal?.throwIfAborted();
       return outcomes;
     },
-    dispose: async () => {
-      await own?.dispose();
-    },
+    dispose: spec.dispose,
   };
 }

@@ -37,6 +37,8 @@ export interface BatchJobRequest {
 export interface BatchJobEnd {
   outcomes: number;
   error?: SandboxError;
+  /** The error came from outside the sandbox (SandboxExit.infra): no variant is to blame; retry elsewhere. */
+  infra?: boolean;
 }
 
 export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Promise<BatchJobEnd> {
@@ -54,6 +56,7 @@ export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Prom
     let killedByUs = false;
     let stdoutEnded = false;
     let outcomes = 0;
+    let infra = false;
 
     const cleanup = () => {
       clearTimeout(timer);
@@ -68,7 +71,7 @@ export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Prom
       if (!error) return resolve({ outcomes });
       killedByUs = true;
       const killed = channel.kill().catch(() => {});
-      void Promise.race([killed, delay(KILL_WAIT_MS)]).then(() => resolve({ outcomes, error }));
+      void Promise.race([killed, delay(KILL_WAIT_MS)]).then(() => resolve({ outcomes, error, ...(infra ? { infra } : {}) }));
     };
     const onAbort = () => {
       if (settled) return;
@@ -146,6 +149,10 @@ export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Prom
       const until = Date.now() + DRAIN_MS;
       while (!stdoutEnded && !settled && Date.now() < until) await delay(20);
       if (settled || killedByUs) return;
+      if (exit.infra) {
+        infra = true;
+        return end(new SandboxError('crashed', `The batch did not run: ${exit.infra}.`));
+      }
       end(exitError(channel, exit, stderr, limits));
     });
 

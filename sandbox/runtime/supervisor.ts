@@ -32,9 +32,15 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   let outcomes = 0;
   let timer: NodeJS.Timeout | undefined;
 
+  // Swarm tasks have no stdin and their stdout is the task log (text): the job comes from files (Swarm configs),
+  // and each frame goes out as one base64 line (docs/sandbox.md, "Swarm").
+  const jobDir = argValue(argv, '--job-dir');
+  const textFrames = argValue(argv, '--frames') === 'base64';
   const send = (type: number, payload: string | Uint8Array, then?: () => void, index?: number): void => {
     if (!job) return;
-    stdout.write(encodeFrame(type as 1 | 2 | 3 | 4 | 5, job.key, payload, index), then);
+    const frame = encodeFrame(type as 1 | 2 | 3 | 4 | 5, job.key, payload, index);
+    if (textFrames) stdout.write(`${frame.toString('base64')}\n`, then);
+    else stdout.write(frame, then);
   };
   const finish = (type: typeof FRAME_RESULT | typeof FRAME_ERROR | typeof FRAME_END, payload: string | Uint8Array): void => {
     if (done) return;
@@ -125,7 +131,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     chunks.push(all);
     return all;
   };
-  process.stdin.on('data', (chunk: Buffer) => {
+  const onInput = (chunk: Buffer): void => {
     if (job || done) return;
     chunks.push(chunk);
     received += chunk.length;
@@ -146,7 +152,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
       process.stderr.write(`strategy-lab sandbox: malformed job: ${(err as Error).message}\n`, () => process.exit(70));
       done = true;
     }
-  });
+  };
   const startJob = (received: Job): void => {
     job = received;
     armTimer();
@@ -155,6 +161,13 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     const buffers = new Set(series.map((s) => s.time.buffer as ArrayBuffer));
     worker.postMessage({ t: 'job', job: workerJob } satisfies SupervisorMessage, [...buffers]);
   };
+  if (jobDir) {
+    // The parts in name order (part-000, part-001, …): a job larger than one Swarm config is split.
+    const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+    for (const name of readdirSync(jobDir).sort()) onInput(readFileSync(`${jobDir}/${name}`));
+    return;
+  }
+  process.stdin.on('data', onInput);
   // The host went away (or a warm container is being discarded): nobody will read a result.
   process.stdin.on('end', () => process.exit(0));
 }
