@@ -52,9 +52,9 @@ export function rsiGrid(n: number): Variant[] {
 
 function minuteBars(n: number): BarSeries {
   const s = createSeries('AAPL', n);
-  let price = 100;
   for (let i = 0; i < n; i++) {
-    price *= 1 + 0.001 * Math.sin(i / 37) + 0.0004 * Math.cos(i / 5.3);
+    // Slow swings: RSI(14) crosses its thresholds a few thousand times, far below the order cap.
+    const price = 100 + 10 * Math.sin(i / 500) + 2 * Math.sin(i / 61);
     s.time[i] = Date.UTC(2020, 0, 1) + i * 60_000;
     s.open[i] = price;
     s.high[i] = price * 1.001;

@@ -11,7 +11,7 @@ import { freezeSdk, strategyModule } from '../../core/strategy/load';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
 import { encodeFailedOutcome, encodeFullOutcome, encodeResult, encodeSummaryOutcome } from '../../core/sandbox/result-codec';
-import { resetRegExpStatics, snapshotRealm } from './realm';
+import { resetRegExpStatics, snapshotRealm, touchLazyGlobals } from './realm';
 import { seriesInWindow, summarize, variantOptions } from '../../core/run/variants';
 import type { BatchSpec } from '../../core/sandbox/protocol';
 import { capText, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS } from '../../core/sandbox/caps';
@@ -26,6 +26,7 @@ export function runWorker(): void {
   port.on('message', (m: SupervisorMessage) => {
     if (m.t === 'warmup') {
       // Warm-up is an optimisation: if it fails, the container is still ready for its job.
+      touchLazyGlobals();
       void warmUpEngine(() => started)
         .catch(() => {})
         .then(() => post({ t: 'warm' }));
