@@ -31,7 +31,7 @@ describe('failures inside a Docker batch stay with their variant', () => {
   const HOSTILE = strategySource(
     `const m = this.params.mode;
     if (m === 1) while (true) {}
-    if (m === 2) { const hog: Float64Array[] = []; while (true) hog.push(new Float64Array(4e6).fill(bar.index)); }
+    if (m === 2) { const hog: Float64Array[] = []; while (true) hog.push(new Float64Array(3e7).fill(bar.index)); }
     if (m === 3) for (let i = 0; i < 1e6; i++) console.log('x'.repeat(100));
     if (m === 4) { const frame = String.fromCharCode(8, 0, 0, 0, 4) + 'k'.repeat(16) + '\\u0000'.repeat(8); console.log(frame); try { (globalThis as any).process.stdout.write(frame); } catch {} }
     if (bar.index === 3) this.buy(bar.symbol);
