@@ -8,12 +8,11 @@ import { randomBytes } from 'node:crypto';
 import type { BarSeries } from '../data/series';
 import type { SandboxChannel } from './channel';
 import { SandboxError } from './errors';
-import { cancelled, delay, DRAIN_MS, exitError, HOST_GRACE_MS, KILL_WAIT_MS, malformed, parseJson, STDERR_TAIL } from './job';
+import { cancelled, delay, DRAIN_MS, exitError, HOST_GRACE_MS, KILL_WAIT_MS, malformed, parseJson, pushFrames, STDERR_TAIL } from './job';
 import type { SandboxLimits } from './limits';
-import { encodeJob, FRAME_END, FRAME_ERROR, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, ProtocolViolation, type BatchSpec, type SandboxBacktestOptions } from './protocol';
+import { encodeJob, FRAME_END, FRAME_ERROR, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, type BatchSpec, type SandboxBacktestOptions } from './protocol';
 import { decodeOutcome, type DecodedOutcome } from './result-codec';
 import { readErrorPayload } from './caps';
-import { formatBytes } from './errors';
 
 export interface BatchJobRequest {
   js: string;
@@ -85,17 +84,8 @@ export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Prom
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
     };
     const onData = (chunk: Buffer) => {
-      let frames;
-      try {
-        frames = decoder.push(chunk);
-      } catch (err) {
-        if (err instanceof ProtocolViolation && err.oversize) {
-          end(new SandboxError('output-limit', `The backtest result is larger than the ${formatBytes(limits.maxResultBytes)} limit. Use a shorter date range, or raise the sandbox result limit.`));
-        } else {
-          end(new SandboxError('protocol', `The run was stopped because its output channel was tampered with (${(err as Error).message}). Strategy code must not write to the process output directly.`));
-        }
-        return;
-      }
+      const frames = pushFrames(decoder, chunk, limits, end);
+      if (!frames) return;
       for (const frame of frames) {
         if (settled) return;
         if (frame.type === FRAME_OUTCOME) {

@@ -10,7 +10,7 @@ import type { SandboxChannel, SandboxExit } from './channel';
 import { formatBytes, SandboxError } from './errors';
 import type { SandboxLimits } from './limits';
 import { decodeResult } from './result-codec';
-import { encodeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type SandboxBacktestOptions } from './protocol';
+import { encodeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type Frame, type SandboxBacktestOptions } from './protocol';
 import { readErrorPayload, readLogLine } from './caps';
 
 export interface JobRequest {
@@ -78,17 +78,8 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
         fail(new SandboxError('output-limit', `The sandbox produced more than ${formatBytes(byteBudget)} of output and was stopped. A strategy must not flood its output: log less.`));
         return;
       }
-      let frames;
-      try {
-        frames = decoder.push(chunk);
-      } catch (err) {
-        if (err instanceof ProtocolViolation && err.oversize) {
-          fail(new SandboxError('output-limit', `The backtest result is larger than the ${formatBytes(limits.maxResultBytes)} limit. Use a shorter date range, or raise the sandbox result limit.`));
-        } else {
-          fail(new SandboxError('protocol', `The run was stopped because its output channel was tampered with (${(err as Error).message}). Strategy code must not write to the process output directly.`));
-        }
-        return;
-      }
+      const frames = pushFrames(decoder, chunk, limits, fail);
+      if (!frames) return;
       for (const frame of frames) {
         if (settled) return;
         if (frame.type === FRAME_LOG) {
@@ -137,6 +128,20 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       if (err && !settled) fail(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
     });
   });
+}
+
+/** The frames in `chunk`, or undefined after reporting (to `fail`) bytes that are not well-formed keyed frames or are too large. */
+export function pushFrames(decoder: FrameDecoder, chunk: Buffer, limits: SandboxLimits, fail: (error: SandboxError) => void): Frame[] | undefined {
+  try {
+    return decoder.push(chunk);
+  } catch (err) {
+    if (err instanceof ProtocolViolation && err.oversize) {
+      fail(new SandboxError('output-limit', `The backtest result is larger than the ${formatBytes(limits.maxResultBytes)} limit. Use a shorter date range, or raise the sandbox result limit.`));
+    } else {
+      fail(new SandboxError('protocol', `The run was stopped because its output channel was tampered with (${(err as Error).message}). Strategy code must not write to the process output directly.`));
+    }
+    return undefined;
+  }
 }
 
 /** Why a sandbox that exited without a result stopped: out of memory (the kernel's or V8's) or a crash. */
