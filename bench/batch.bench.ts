@@ -60,7 +60,7 @@ function minuteBars(n: number): BarSeries {
     s.high[i] = price * 1.001;
     s.low[i] = price * 0.999;
     s.close[i] = price;
-    s.volume[i] = 1000;
+    s.volume[i] = 1e9; // no volume cap on the fills
   }
   return s;
 }
