@@ -50,19 +50,26 @@ export function rsiGrid(n: number): Variant[] {
   return out;
 }
 
+/** One-minute bars over trading sessions, a seeded random walk (the generator of bench/e2e.bench.ts, as columns). */
 function minuteBars(n: number): BarSeries {
-  const s = createSeries('AAPL', n);
+  const b = createSeries('AAPL', n);
+  let seed = 123456789;
+  let price = 100;
+  let t = Date.UTC(2015, 0, 2, 14, 30);
   for (let i = 0; i < n; i++) {
-    // Slow swings: RSI(14) crosses its thresholds a few thousand times, far below the order cap.
-    const price = 100 + 10 * Math.sin(i / 500) + 2 * Math.sin(i / 61);
-    s.time[i] = Date.UTC(2020, 0, 1) + i * 60_000;
-    s.open[i] = price;
-    s.high[i] = price * 1.001;
-    s.low[i] = price * 0.999;
-    s.close[i] = price;
-    s.volume[i] = 1e9; // no volume cap on the fills
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    const open = price;
+    price = Math.max(1, price * (1 + (seed / 2 ** 32 - 0.5) * 0.002));
+    b.time[i] = t;
+    b.open[i] = open;
+    b.high[i] = Math.max(open, price) * 1.0003;
+    b.low[i] = Math.min(open, price) * 0.9997;
+    b.close[i] = price;
+    b.volume[i] = 1000 + (seed % 5000);
+    t += 60_000;
+    if (new Date(t).getUTCHours() === 21) t += (17 * 60 + 30) * 60_000; // next session at 14:30 UTC
   }
-  return s;
+  return b;
 }
 
 async function main(): Promise<void> {
