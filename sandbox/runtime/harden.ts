@@ -54,11 +54,7 @@ export function freezeIntrinsics(g: Record<string, unknown> = globalThis as Reco
   freeze(Object.getPrototypeOf(new Set()[Symbol.iterator]()));
 }
 
-/**
- * `Buffer` goes too: its allocUnsafe hands out slices of one shared pool, a place where one run of a batch could
- * leave bytes for the next to read (docs/sandbox.md, "Batches"); strategies have no use for it.
- */
-const REMOVED_GLOBALS = ['Buffer', 'fetch', 'WebSocket', 'EventSource', 'BroadcastChannel', 'MessageChannel', 'MessagePort', 'Request', 'Response', 'Headers', 'FormData', 'require', 'module'];
+const REMOVED_GLOBALS = ['fetch', 'WebSocket', 'EventSource', 'BroadcastChannel', 'MessageChannel', 'MessagePort', 'Request', 'Response', 'Headers', 'FormData', 'require', 'module'];
 
 export function hardenRealm({ onConsole }: HardenOptions): void {
   const g = globalThis as Record<string, unknown>;
@@ -91,6 +87,10 @@ export function hardenRealm({ onConsole }: HardenOptions): void {
       delete g[name];
     }
   }
+  // `Buffer` goes too: its allocUnsafe hands out slices of one shared pool, a place where one run of a batch could
+  // leave bytes for the next to read (docs/sandbox.md, "Batches"); strategies have no use for it. Left writable,
+  // as a global a strategy may define for itself (the runtime captured what it needs at load).
+  Object.defineProperty(g, 'Buffer', { value: undefined, writable: true, configurable: true, enumerable: false });
   // Only the clock: Node's performance object keeps a realm-wide timeline (marks, measures) that would carry from
   // one run of a batch to the next.
   const realPerformance = (globalThis as { performance?: { now(): number; timeOrigin: number } }).performance;
