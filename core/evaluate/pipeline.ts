@@ -123,7 +123,7 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
   const jobs = [...groups.lookahead, ...groups.determinism, ...groups.robustness, ...groups.costs];
   if (jobs.length) progress(`re-running the strategy ${jobs.length} times (${input.mode})`);
   const batch = compiled && jobs.length
-    ? await runBatch({ compiled, mode: input.mode, runner: input.runner, options, signal: input.signal, concurrency: settings.concurrency }, jobs)
+    ? await runBatch({ compiled, mode: input.mode, runner: input.runner, options, signal: input.signal, concurrency: settings.concurrency, series: input.series }, jobs)
     : { outcomes: [], stats: { runs: 0, failed: 0, elapsedMs: 0, mode: input.mode } };
   const outcomesOf = sliceGroups(batch.outcomes, groups);
   const statsOf = (k: keyof typeof groups) => ({ ...batch.stats, runs: groups[k].length });

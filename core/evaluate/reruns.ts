@@ -1,13 +1,18 @@
 /**
  * Re-runs of the strategy that evaluators need (look-ahead cut points,
- * out-of-sample halves, parameter shifts). Untrusted code: every re-run goes
- * through `runStrategy` in the caller's sandbox mode. A batch runs a bounded
- * number at once (warm sandboxes work in parallel; the in-process mode is
- * synchronous anyway) and keeps the count and wall time for the details.
+ * out-of-sample halves, parameter shifts). Untrusted code: re-runs of one
+ * strategy are one trust domain, so they go through the VariantEngine that
+ * variantEngineFor picks for the caller's sandbox mode — in Docker or process
+ * mode ONE batched sandbox job (the bars sent once, a fresh isolate for this
+ * strategy, each re-run evaluated afresh; core/run/batchEngine.ts) — when every
+ * job is a window of the evaluated series. Other jobs run one sandbox run each.
+ * Keeps the count and wall time for the details.
  */
 import { lowerBound, sliceByIndex, type BarSeries } from '../data/series';
 import type { BacktestOptions, BacktestResult } from '../engine/types';
+import { variantEngineFor } from '../run/engineFor';
 import { runStrategy, type SandboxMode } from '../run/runStrategy';
+import type { Variant } from '../run/variants';
 import type { SandboxRunner } from '../sandbox/runner';
 import type { CompiledStrategy } from '../strategy/compile';
 
@@ -21,6 +26,8 @@ export interface RerunContext {
   signal?: AbortSignal;
   /** Re-runs in flight at once. */
   concurrency: number;
+  /** The evaluated bars: jobs that run on them (`series` is this array) or on a `window` of them run as one batch. */
+  series?: BarSeries[];
 }
 
 export interface RerunJob {
@@ -29,6 +36,8 @@ export interface RerunJob {
   params?: BacktestOptions['params'];
   /** Run options changed for this re-run (e.g. higher commission for the cost stress). */
   options?: Pick<BacktestOptions, 'commission' | 'commissionFixed' | 'slippageBps'>;
+  /** `series` as a window of the context's series (what seriesBefore/seriesFrom cut), so the job can join a batch. */
+  window?: Variant['window'];
 }
 
 export type RerunOutcome = { label: string; ok: true; result: BacktestResult } | { label: string; ok: false; error: string };
@@ -43,6 +52,27 @@ export interface RerunStats {
 /** Runs every job (bounded concurrency, input order kept); a failed re-run is an outcome, not a throw. */
 export async function runBatch(ctx: RerunContext, jobs: RerunJob[]): Promise<{ outcomes: RerunOutcome[]; stats: RerunStats }> {
   const started = performance.now();
+  const base = ctx.series;
+  const outcomes = base && jobs.every((j) => j.window || j.series === base) ? await runAsVariants(ctx, base, jobs) : await runEach(ctx, jobs);
+  const failed = outcomes.filter((o) => !o.ok).length;
+  return { outcomes, stats: { runs: jobs.length, failed, elapsedMs: Math.round(performance.now() - started), mode: ctx.mode } };
+}
+
+/** Every job as a variant of one batch (windows of `base`), through the engine every batch of variants uses. */
+async function runAsVariants(ctx: RerunContext, base: BarSeries[], jobs: RerunJob[]): Promise<RerunOutcome[]> {
+  const engine = variantEngineFor({ engine: 'local', mode: ctx.mode, runner: ctx.runner, concurrency: ctx.concurrency });
+  const { onLog: _l, isCancelled: _c, ...options } = ctx.options;
+  try {
+    const variants: Variant[] = jobs.map((j, i) => ({ id: String(i), params: j.params, options: j.options, window: j.window }));
+    const outcomes = await engine.run({ compiled: ctx.compiled, series: base, options, variants, detail: 'full', signal: ctx.signal });
+    return outcomes.map((o, i) => (o.ok ? { label: jobs[i].label, ok: true, result: o.result! } : { label: jobs[i].label, ok: false, error: o.error }));
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** One sandbox run per job (jobs on bars that are not a window of the evaluated series). */
+async function runEach(ctx: RerunContext, jobs: RerunJob[]): Promise<RerunOutcome[]> {
   const outcomes: RerunOutcome[] = new Array(jobs.length);
   let next = 0;
   const worker = async () => {
@@ -69,8 +99,7 @@ export async function runBatch(ctx: RerunContext, jobs: RerunJob[]): Promise<{ o
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, jobs.length)) }, worker));
-  const failed = outcomes.filter((o) => !o.ok).length;
-  return { outcomes, stats: { runs: jobs.length, failed, elapsedMs: Math.round(performance.now() - started), mode: ctx.mode } };
+  return outcomes;
 }
 
 /** Every series cut to the bars strictly before `time` (views, no copy). */

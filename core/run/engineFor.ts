@@ -4,8 +4,11 @@
  * (the sandbox mode) onto an engine, so sweeps, walk-forward and the
  * evaluators choose the same way.
  */
+import { availableParallelism } from 'node:os';
 import type { SandboxMode, SandboxRunner, SandboxSettings } from '../sandbox/runner';
-import { inProcessEngine, perRunEngine } from './variantEngines';
+import { inProcessEngine } from './variantEngines';
+import { sandboxBatchEngine } from './batchEngine';
+import { swarmEngine } from './swarmEngine';
 import type { VariantEngine } from './variants';
 
 export type EngineKind = 'local' | 'swarm';
@@ -24,8 +27,12 @@ export interface EngineRequest {
 
 export function variantEngineFor(request: EngineRequest): VariantEngine {
   if (request.engine === 'swarm') {
-    throw new Error('The swarm engine is not available in this build: use --engine local.');
+    if (request.mode !== 'docker') throw new RangeError(`The swarm engine runs the Docker sandbox: use --sandbox docker with --engine swarm (got '${request.mode}').`);
+    const dockerHost = request.dockerHost ?? request.settings?.docker?.host ?? process.env.DOCKER_HOST;
+    if (!dockerHost) throw new RangeError('The swarm engine needs the manager: pass --docker-host unix:///…/docker.sock or tcp://manager:2376.');
+    return swarmEngine({ dockerHost, settings: request.settings, concurrency: request.concurrency });
   }
   if (request.mode === 'none') return inProcessEngine();
-  return perRunEngine(request.mode, request.runner, request.concurrency ?? 2);
+  // One batch per core, each one sandbox job for many variants (core/run/batchEngine.ts).
+  return sandboxBatchEngine({ mode: request.mode, runner: request.runner, settings: request.settings, concurrency: request.concurrency ?? availableParallelism() });
 }

@@ -80,7 +80,7 @@ export function seriesInWindow(series: BarSeries[], window: Variant['window']): 
 }
 
 /** The effective options of one variant. */
-export function variantOptions(base: VariantBatch['options'], variant: Variant): VariantBatch['options'] {
+export function variantOptions(base: VariantBatch['options'], variant: Pick<Variant, 'params' | 'options'>): VariantBatch['options'] {
   const params = variant.params ? { ...base.params, ...variant.params } : base.params;
   return { ...base, ...variant.options, params };
 }

@@ -26,6 +26,8 @@ export interface SandboxExit {
   /** Set when the sandbox was killed by a signal (process mode) or Docker reports OOM. */
   signal?: string | null;
   oomKilled?: boolean;
+  /** Set when the sandbox never ran the job for a reason outside it (a Swarm task rejected, its node lost): the work can be retried elsewhere. */
+  infra?: string;
 }
 
 export interface SandboxChannel {

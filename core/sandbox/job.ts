@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import type { BarSeries } from '../data/series';
 import type { BacktestResult, LogLine } from '../engine/types';
-import type { SandboxChannel } from './channel';
+import type { SandboxChannel, SandboxExit } from './channel';
 import { formatBytes, SandboxError } from './errors';
 import type { SandboxLimits } from './limits';
 import { decodeResult } from './result-codec';
-import { encodeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type SandboxBacktestOptions } from './protocol';
+import { encodeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type Frame, type SandboxBacktestOptions } from './protocol';
 import { readErrorPayload, readLogLine } from './caps';
 
 export interface JobRequest {
@@ -24,12 +24,12 @@ export interface JobRequest {
 }
 
 /** The supervisor stops a run at the time limit itself; the host kills the sandbox this much later if it did not. */
-const HOST_GRACE_MS = 1500;
+export const HOST_GRACE_MS = 1500;
 /** Cancel must have killed the sandbox by then (the issue's one-second promise). */
-const KILL_WAIT_MS = 900;
+export const KILL_WAIT_MS = 900;
 /** After the sandbox exits, how long to wait for its last output to arrive. */
-const DRAIN_MS = 1000;
-const STDERR_TAIL = 4096;
+export const DRAIN_MS = 1000;
+export const STDERR_TAIL = 4096;
 
 export function runJob(channel: SandboxChannel, req: JobRequest): Promise<BacktestResult> {
   const { limits, onLog, signal } = req;
@@ -78,17 +78,8 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
         fail(new SandboxError('output-limit', `The sandbox produced more than ${formatBytes(byteBudget)} of output and was stopped. A strategy must not flood its output: log less.`));
         return;
       }
-      let frames;
-      try {
-        frames = decoder.push(chunk);
-      } catch (err) {
-        if (err instanceof ProtocolViolation && err.oversize) {
-          fail(new SandboxError('output-limit', `The backtest result is larger than the ${formatBytes(limits.maxResultBytes)} limit. Use a shorter date range, or raise the sandbox result limit.`));
-        } else {
-          fail(new SandboxError('protocol', `The run was stopped because its output channel was tampered with (${(err as Error).message}). Strategy code must not write to the process output directly.`));
-        }
-        return;
-      }
+      const frames = pushFrames(decoder, chunk, limits, fail);
+      if (!frames) return;
       for (const frame of frames) {
         if (settled) return;
         if (frame.type === FRAME_LOG) {
@@ -130,17 +121,7 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       const until = Date.now() + DRAIN_MS;
       while (!stdoutEnded && !settled && Date.now() < until) await delay(20);
       if (settled || killedByUs) return;
-      const oom = exit.oomKilled || exit.code === 137 || exit.signal === 'SIGKILL';
-      if (!oom && V8_OUT_OF_MEMORY.test(stderr)) {
-        // V8 gave up on an allocation it could not satisfy (a heap bomb in the worker can take the whole process
-        // down with a fatal error and exit 134/139 instead of the worker's catchable out-of-memory error).
-        fail(new SandboxError('memory', `The strategy ran out of memory within the sandbox's ${limits.memoryMb} MB limit and the sandbox was stopped. Keep less history in memory, or raise the sandbox memory limit.`));
-      } else if (oom) {
-        fail(new SandboxError('memory', `The sandbox was killed at its ${limits.memoryMb} MB memory limit. The strategy allocates too much memory: keep less history, or raise the sandbox memory limit.`));
-      } else {
-        const tail = stderr.trim().split('\n').slice(-5).join('\n');
-        fail(new SandboxError('crashed', `The sandbox (${channel.label}) exited with code ${exit.code ?? exit.signal} before returning a result.${tail ? ` Its last output:\n${tail}` : ''}`));
-      }
+      fail(exitError(channel, exit, stderr, limits));
     });
 
     channel.stdin.write(encodeJob({ key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series }), (err) => {
@@ -149,11 +130,38 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
   });
 }
 
+/** The frames in `chunk`, or undefined after reporting (to `fail`) bytes that are not well-formed keyed frames or are too large. */
+export function pushFrames(decoder: FrameDecoder, chunk: Buffer, limits: SandboxLimits, fail: (error: SandboxError) => void): Frame[] | undefined {
+  try {
+    return decoder.push(chunk);
+  } catch (err) {
+    if (err instanceof ProtocolViolation && err.oversize) {
+      fail(new SandboxError('output-limit', `The backtest result is larger than the ${formatBytes(limits.maxResultBytes)} limit. Use a shorter date range, or raise the sandbox result limit.`));
+    } else {
+      fail(new SandboxError('protocol', `The run was stopped because its output channel was tampered with (${(err as Error).message}). Strategy code must not write to the process output directly.`));
+    }
+    return undefined;
+  }
+}
+
+/** Why a sandbox that exited without a result stopped: out of memory (the kernel's or V8's) or a crash. */
+export function exitError(channel: SandboxChannel, exit: SandboxExit, stderr: string, limits: SandboxLimits): SandboxError {
+  const oom = exit.oomKilled || exit.code === 137 || exit.signal === 'SIGKILL';
+  if (!oom && V8_OUT_OF_MEMORY.test(stderr)) {
+    // V8 gave up on an allocation it could not satisfy (a heap bomb in the worker can take the whole process
+    // down with a fatal error and exit 134/139 instead of the worker's catchable out-of-memory error).
+    return new SandboxError('memory', `The strategy ran out of memory within the sandbox's ${limits.memoryMb} MB limit and the sandbox was stopped. Keep less history in memory, or raise the sandbox memory limit.`);
+  }
+  if (oom) return new SandboxError('memory', `The sandbox was killed at its ${limits.memoryMb} MB memory limit. The strategy allocates too much memory: keep less history, or raise the sandbox memory limit.`);
+  const tail = stderr.trim().split('\n').slice(-5).join('\n');
+  return new SandboxError('crashed', `The sandbox (${channel.label}) exited with code ${exit.code ?? exit.signal} before returning a result.${tail ? ` Its last output:\n${tail}` : ''}`);
+}
+
 /** What V8 prints on stderr when it aborts the process for lack of memory. */
 const V8_OUT_OF_MEMORY = /JavaScript heap out of memory|Fatal JavaScript out of memory|Fatal process out of memory|Reached heap limit|Ineffective mark-compacts near heap limit/i;
 
 /** A frame's JSON, or undefined when it is not JSON (readLogLine/readErrorPayload then say what is wrong). */
-function parseJson(payload: Buffer): unknown {
+export function parseJson(payload: Buffer): unknown {
   try {
     return JSON.parse(payload.toString('utf8'));
   } catch {
@@ -161,14 +169,14 @@ function parseJson(payload: Buffer): unknown {
   }
 }
 
-function malformed(problem: string): SandboxError {
+export function malformed(problem: string): SandboxError {
   return new SandboxError('protocol', `The sandbox sent ${problem}; the run was stopped. This is a sandbox bug or a tampered output channel.`);
 }
 
-function cancelled(): SandboxError {
+export function cancelled(): SandboxError {
   return new SandboxError('cancelled', 'The backtest was cancelled.');
 }
 
-function delay(ms: number): Promise<void> {
+export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -10,6 +10,9 @@
  * Sandbox → host (stdout): frames
  *   u32 payload length | u8 type | 16-byte job key | payload
  * Log and error payloads are UTF-8 JSON; the result payload is result-codec.ts's.
+ * A batch job (header `batch`: N variants of the one strategy) answers with one
+ * FRAME_OUTCOME per variant, in order (u32 variant index | result-codec.ts's
+ * outcome), then FRAME_END; the index is the supervisor's own count.
  * Only the supervisor writes frames; the key comes with the job and lives only
  * in the supervisor's heap, so bytes that did not come from it are detected
  * (see docs/sandbox.md, "The result channel").
@@ -30,6 +33,20 @@ export interface JobHeader {
   timeMs: number;
   maxLogBytes: number;
   series: { symbol: string; length: number; adjClose: boolean }[];
+  /** Present for a batch job: the variants to run, one after another, in one worker. `timeMs` is then per variant. */
+  batch?: BatchSpec;
+}
+
+/** A variant as it crosses into the sandbox (core/run/variants.ts's Variant without its id, which stays on the host). */
+export interface BatchVariant {
+  params?: SandboxBacktestOptions['params'];
+  options?: Pick<SandboxBacktestOptions, 'commission' | 'commissionFixed' | 'slippageBps'>;
+  window?: { fromTime?: number; toTime?: number };
+}
+
+export interface BatchSpec {
+  detail: 'full' | 'summary';
+  variants: BatchVariant[];
 }
 
 export interface Job extends Omit<JobHeader, 'series' | 'key'> {
@@ -40,7 +57,11 @@ export interface Job extends Omit<JobHeader, 'series' | 'key'> {
 export const FRAME_LOG = 1;
 export const FRAME_RESULT = 2;
 export const FRAME_ERROR = 3;
-export type FrameType = typeof FRAME_LOG | typeof FRAME_RESULT | typeof FRAME_ERROR;
+/** One variant's outcome in a batch job. */
+export const FRAME_OUTCOME = 4;
+/** A batch job's last frame: JSON `{ outcomes }` (fewer than the variants when the realm could not be reset: the host runs the rest in a fresh sandbox). */
+export const FRAME_END = 5;
+export type FrameType = typeof FRAME_LOG | typeof FRAME_RESULT | typeof FRAME_ERROR | typeof FRAME_OUTCOME | typeof FRAME_END;
 
 export const KEY_BYTES = 16;
 /** Written once to stderr when the engine is loaded and the sandbox waits for its job (warm pool readiness). */
@@ -70,6 +91,7 @@ export function encodeJob(job: Job): Buffer {
     timeMs: job.timeMs,
     maxLogBytes: job.maxLogBytes,
     series: job.series.map((s) => ({ symbol: s.symbol, length: s.length, adjClose: !!s.adjClose })),
+    ...(job.batch ? { batch: job.batch } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const headerEnd = 8 + json.length;
@@ -145,13 +167,16 @@ export function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-export function encodeFrame(type: FrameType, key: Uint8Array, payload: string | Uint8Array): Buffer {
+export function encodeFrame(type: FrameType, key: Uint8Array, payload: string | Uint8Array, prefixU32?: number): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-  const out = Buffer.allocUnsafe(FRAME_HEADER + body.length);
-  out.writeUInt32LE(body.length, 0);
+  // An outcome frame carries the variant index before its payload (written here: one copy, not two).
+  const extra = prefixU32 === undefined ? 0 : 4;
+  const out = Buffer.allocUnsafe(FRAME_HEADER + extra + body.length);
+  out.writeUInt32LE(body.length + extra, 0);
   out.writeUInt8(type, 4);
   out.set(key, 5);
-  out.set(body, FRAME_HEADER);
+  if (prefixU32 !== undefined) out.writeUInt32LE(prefixU32, FRAME_HEADER);
+  out.set(body, FRAME_HEADER + extra);
   return out;
 }
 
@@ -183,7 +208,7 @@ export class FrameDecoder {
       const head = this.peek(FRAME_HEADER);
       const payloadLength = head.readUInt32LE(0);
       const type = head.readUInt8(4);
-      if (type !== FRAME_LOG && type !== FRAME_RESULT && type !== FRAME_ERROR) throw new ProtocolViolation(`unknown frame type ${type}`);
+      if (type < FRAME_LOG || type > FRAME_END) throw new ProtocolViolation(`unknown frame type ${type}`);
       if (!Buffer.from(this.key).equals(head.subarray(5, FRAME_HEADER))) throw new ProtocolViolation('a frame without the job key');
       if (payloadLength > this.maxPayload) throw new ProtocolViolation(`a frame of ${payloadLength} bytes, over the ${this.maxPayload}-byte cap`, true);
       const total = FRAME_HEADER + payloadLength;

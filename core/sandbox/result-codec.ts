@@ -77,3 +77,94 @@ function float64s(buf: Buffer, offset: number, count: number): Float64Array {
   if (at % 8 === 0) return new Float64Array(buf.buffer, at, count);
   return new Float64Array(buf.buffer.slice(at, at + count * 8));
 }
+
+/**
+ * A batch variant's outcome (the FRAME_OUTCOME payload after the supervisor's u32 index):
+ *   u8 status | body
+ * status 1: body is encodeResult's payload (detail 'full');
+ * status 2: a summary: "SLS1" | u32 JSON bytes | u32 points | JSON {metrics, trades, params} | zero padding
+ *           to 8 (counted from the summary's start) | Float64 time[n] | Float64 equity[n];
+ * status 0: a failed variant: UTF-8 JSON {name, message}.
+ */
+export const OUTCOME_FAILED = 0;
+export const OUTCOME_FULL = 1;
+export const OUTCOME_SUMMARY = 2;
+const SUMMARY_MAGIC = 0x31534c53; // "SLS1" little-endian
+const SUMMARY_HEAD = 12;
+
+/** What a summary carries (core/run/variants.ts's VariantSummary, named here so the codec needs no run types). */
+export interface SummaryPayload {
+  metrics: BacktestResult['metrics'];
+  time: Float64Array;
+  equity: Float64Array;
+  trades: number;
+  params: BacktestResult['run']['params'];
+}
+
+/** `status` byte + `body` in one buffer (transferable to the supervisor). */
+function withStatus(status: number, body: Uint8Array, offset = 1): Uint8Array {
+  const out = new Uint8Array(offset + body.length);
+  out[0] = status;
+  out.set(body, offset);
+  return out;
+}
+
+export function encodeFullOutcome(result: BacktestResult): Uint8Array {
+  return withStatus(OUTCOME_FULL, encodeResult(result));
+}
+
+export function encodeFailedOutcome(name: string, message: string): Uint8Array {
+  return withStatus(OUTCOME_FAILED, encodeUtf8(stringify({ name, message })));
+}
+
+export function encodeSummaryOutcome(summary: SummaryPayload): Uint8Array {
+  const n = summary.time.length;
+  const json = encodeUtf8(stringify({ metrics: summary.metrics, trades: summary.trades, params: summary.params }));
+  // The summary starts at byte 1 of the outcome; its columns are 8-aligned relative to the outcome's start + 8
+  // (the host sees the outcome after the 4-byte index, in a frame whose header is 21 bytes: it copies when unaligned).
+  const columnsAt = align8(SUMMARY_HEAD + json.length);
+  const buffer = new ArrayBuffer(1 + columnsAt + n * 16);
+  const bytes = new Uint8Array(buffer);
+  bytes[0] = OUTCOME_SUMMARY;
+  const head = new DataView(buffer, 1);
+  head.setUint32(0, SUMMARY_MAGIC, true);
+  head.setUint32(4, json.length, true);
+  head.setUint32(8, n, true);
+  bytes.set(json, 1 + SUMMARY_HEAD);
+  const columns = new Float64Array(2 * n);
+  columns.set(summary.time, 0);
+  columns.set(summary.equity, n);
+  bytes.set(new Uint8Array(columns.buffer), 1 + columnsAt);
+  return bytes;
+}
+
+export type DecodedOutcome =
+  | { ok: true; result: BacktestResult }
+  | { ok: true; summary: SummaryPayload }
+  | { ok: false; error: string };
+
+/** Decodes and checks an outcome payload; throws an Error saying what is wrong with a malformed one. */
+export function decodeOutcome(payload: Buffer): DecodedOutcome {
+  if (payload.length < 1) throw new Error('an empty outcome');
+  const status = payload[0];
+  const body = payload.subarray(1);
+  if (status === OUTCOME_FULL) return { ok: true, result: decodeResult(body) };
+  if (status === OUTCOME_FAILED) {
+    const value = JSON.parse(body.toString('utf8')) as { name?: unknown; message?: unknown };
+    if (!value || typeof value.message !== 'string' || typeof value.name !== 'string') throw new Error('a failed outcome without a name and message');
+    return { ok: false, error: value.message };
+  }
+  if (status !== OUTCOME_SUMMARY) throw new Error(`an outcome of unknown status ${status}`);
+  if (body.length < SUMMARY_HEAD || body.readUInt32LE(0) !== SUMMARY_MAGIC) throw new Error('not a summary payload');
+  const jsonLength = body.readUInt32LE(4);
+  const n = body.readUInt32LE(8);
+  const columnsAt = align8(SUMMARY_HEAD + jsonLength);
+  if (columnsAt + n * 16 !== body.length) throw new Error(`summary of ${body.length} bytes does not match its header`);
+  const value = JSON.parse(body.toString('utf8', SUMMARY_HEAD, SUMMARY_HEAD + jsonLength)) as Partial<SummaryPayload>;
+  if (!value || typeof value.metrics !== 'object' || !value.metrics || typeof value.trades !== 'number' || typeof value.params !== 'object' || !value.params) {
+    throw new Error('a summary without metrics, trades or params');
+  }
+  const columns = new Float64Array(2 * n);
+  new Uint8Array(columns.buffer).set(body.subarray(columnsAt, columnsAt + n * 16));
+  return { ok: true, summary: { metrics: value.metrics, trades: value.trades, params: value.params, time: columns.subarray(0, n), equity: columns.subarray(n) } };
+}

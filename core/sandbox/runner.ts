@@ -23,7 +23,8 @@ import { runJob } from './job';
 import { limitsKey, resolveLimits, type SandboxLimits } from './limits';
 import { WarmPool } from './pool';
 import { startProcessSandbox } from './process-mode';
-import type { SandboxBacktestOptions } from './protocol';
+import type { BatchSpec, SandboxBacktestOptions } from './protocol';
+import { runBatchJob, type BatchJobEnd, type BatchJobRequest } from './batch-job';
 import { defaultRuntimePath } from './runtime-bundle';
 import { checkStrategySize } from '../strategy/size';
 
@@ -58,6 +59,17 @@ export interface SandboxRunRequest {
   limits?: Partial<SandboxLimits>;
   onLog?: (line: LogLine) => void;
   signal?: AbortSignal;
+}
+
+export interface SandboxBatchRequest {
+  compiled: { js: string; fileName: string };
+  series: BarSeries[];
+  options?: SandboxBacktestOptions;
+  batch: BatchSpec;
+  mode?: SandboxMode;
+  limits?: Partial<SandboxLimits>;
+  signal?: AbortSignal;
+  onOutcome: BatchJobRequest['onOutcome'];
 }
 
 /** A warm container that is not ready by then is discarded (the run falls back to a cold start). */
@@ -197,24 +209,59 @@ export class SandboxRunner {
   }
 
   private async runIsolated(req: SandboxRunRequest, mode: SandboxMode, limits: SandboxLimits): Promise<BacktestResult> {
-    let channel: SandboxChannel;
-    if (mode === 'process') {
-      channel = startProcessSandbox(this.runtimePath, limits);
-      this.live.add(channel);
-    } else if (mode === 'docker') {
-      // Cancelling must not wait for a first image build or a slow engine: the preparation goes on for the
-      // next run, this one stops now. A container that starts after the cancel is removed at once.
-      const tag = await untilCancelled(this.prepareDocker(), req.signal);
-      const warm = this.poolKey === limitsKey(limits) ? this.pool?.take() : undefined;
-      channel = warm ?? (await untilCancelled(this.startCold(tag, limits), req.signal, (late) => this.release(late)));
-    } else {
-      throw new RangeError(`Unknown sandbox mode '${String(mode)}': use ${SANDBOX_MODES.join(', ')}.`);
-    }
+    const channel = await this.acquire(mode, limits, req.signal);
     try {
       return await runJob(channel, { js: req.compiled.js, fileName: req.compiled.fileName, series: req.series, options: req.options ?? {}, limits, onLog: req.onLog, signal: req.signal });
     } finally {
       this.release(channel);
     }
+  }
+
+  /**
+   * Runs a batch of variants of one strategy in ONE fresh sandbox (a warm container or a new process): one
+   * job, the bars sent once, each variant's outcome streamed back (batch-job.ts). Variants of one strategy are
+   * one trust domain; the sandbox is never given another strategy's job.
+   */
+  async runBatch(req: SandboxBatchRequest): Promise<BatchJobEnd> {
+    if (this.disposed) throw new Error('This SandboxRunner was disposed; create a new one.');
+    const mode = req.mode ?? this.mode;
+    if (mode === 'none') throw new RangeError("runBatch needs a sandbox: mode 'docker' or 'process' (in-process batches use core/run/variantEngines.ts).");
+    const limits = resolveLimits(this.settings.limits, req.limits);
+    try {
+      checkStrategySize(req.compiled.js, req.compiled.fileName);
+    } catch (err) {
+      throw new SandboxError('strategy', (err as Error).message, (err as Error).name);
+    }
+    this.active++;
+    this.cancelRefill();
+    try {
+      const channel = await this.acquire(mode, limits, req.signal);
+      try {
+        return await runBatchJob(channel, { js: req.compiled.js, fileName: req.compiled.fileName, series: req.series, options: req.options ?? {}, batch: req.batch, limits, signal: req.signal, onOutcome: req.onOutcome });
+      } finally {
+        this.release(channel);
+      }
+    } finally {
+      this.active--;
+      this.scheduleRefill();
+    }
+  }
+
+  /** A started sandbox for one job: a new process, or a warm (else cold) container. */
+  private async acquire(mode: SandboxMode, limits: SandboxLimits, signal: AbortSignal | undefined): Promise<SandboxChannel> {
+    if (mode === 'process') {
+      const channel = startProcessSandbox(this.runtimePath, limits);
+      this.live.add(channel);
+      return channel;
+    }
+    if (mode === 'docker') {
+      // Cancelling must not wait for a first image build or a slow engine: the preparation goes on for the
+      // next run, this one stops now. A container that starts after the cancel is removed at once.
+      const tag = await untilCancelled(this.prepareDocker(), signal);
+      const warm = this.poolKey === limitsKey(limits) ? this.pool?.take() : undefined;
+      return warm ?? (await untilCancelled(this.startCold(tag, limits), signal, (late) => this.release(late)));
+    }
+    throw new RangeError(`Unknown sandbox mode '${String(mode)}': use ${SANDBOX_MODES.join(', ')}.`);
   }
 
   /** Refills the pool once the runner has been idle for REFILL_WHEN_IDLE_MS. */

@@ -58,12 +58,23 @@ export class StrategyLoadError extends Error {
  * generation is disabled (the sandbox) and gives the code no `import()` hook.
  */
 export function loadStrategy(js: string, fileName = 'strategy.ts'): StrategyClass {
+  return strategyModule(js, fileName)();
+}
+
+/**
+ * Compiles strategy code once and returns a function that evaluates the module afresh at each call: a new
+ * module scope, new classes with new static fields, a new `require`. Batched runs of one strategy call it once
+ * per variant, so module-level and static state a strategy keeps cannot carry from one variant to the next.
+ */
+export function strategyModule(js: string, fileName = 'strategy.ts'): () => StrategyClass {
   checkStrategySize(js, fileName);
   freezeSdk();
-  const module = { exports: {} as Record<string, unknown> };
   const factory = compileFunction(js, ['module', 'exports', 'require'], { filename: fileName.replace(/[\r\n]/g, '') });
-  factory.call(undefined, module, module.exports, (name: string) => requireSdkModule(name, fileName));
-  return strategyClassFrom(module.exports, fileName);
+  return () => {
+    const module = { exports: {} as Record<string, unknown> };
+    factory.call(undefined, module, module.exports, (name: string) => requireSdkModule(name, fileName));
+    return strategyClassFrom(module.exports, fileName);
+  };
 }
 
 /** The `require` a strategy gets: the SDK modules, and nothing else. */

@@ -87,6 +87,17 @@ export function hardenRealm({ onConsole }: HardenOptions): void {
       delete g[name];
     }
   }
+  // `Buffer` goes too: its allocUnsafe hands out slices of one shared pool, a place where one run of a batch could
+  // leave bytes for the next to read (docs/sandbox.md, "Batches"); strategies have no use for it. Left writable,
+  // as a global a strategy may define for itself (the runtime captured what it needs at load).
+  Object.defineProperty(g, 'Buffer', { value: undefined, writable: true, configurable: true, enumerable: false });
+  // Only the clock: Node's performance object keeps a realm-wide timeline (marks, measures) that would carry from
+  // one run of a batch to the next.
+  const realPerformance = (globalThis as { performance?: { now(): number; timeOrigin: number } }).performance;
+  if (realPerformance) {
+    const now = realPerformance.now.bind(realPerformance);
+    Object.defineProperty(g, 'performance', { value: Object.freeze({ now: () => now(), timeOrigin: realPerformance.timeOrigin }), writable: false, configurable: false, enumerable: false });
+  }
   const write = (...args: unknown[]) => onConsole(format(...args));
   const quietConsole = Object.freeze({
     log: write, info: write, warn: write, error: write, debug: write, trace: write,

@@ -1,6 +1,6 @@
 /** Messages between the supervisor and the strategy worker (in-process, structured clone). */
 import type { BarSeries } from '../../core/data/series';
-import type { ErrorPayload, SandboxBacktestOptions } from '../../core/sandbox/protocol';
+import type { BatchSpec, ErrorPayload, SandboxBacktestOptions } from '../../core/sandbox/protocol';
 import { describe, readErrorPayload, readLogLine } from '../../core/sandbox/caps';
 
 export type WorkerMessage =
@@ -9,6 +9,10 @@ export type WorkerMessage =
   | { t: 'log'; time: number | null; message: string }
   /** result-codec.ts's payload; its buffer is transferred, not copied. */
   | { t: 'result'; bytes: Uint8Array }
+  /** One batch variant's outcome (result-codec.ts encode*Outcome); the supervisor numbers them itself. */
+  | { t: 'outcome'; bytes: Uint8Array }
+  /** The batch stopped: every variant ran, or the realm could not be reset and the host runs the rest elsewhere. */
+  | { t: 'end' }
   | ({ t: 'error' } & ErrorPayload);
 
 /** What the supervisor hands the worker: the job without its key (the key never enters the strategy's heap). */
@@ -19,6 +23,7 @@ export interface WorkerJob {
   fileName: string;
   options: SandboxBacktestOptions;
   series: BarSeries[];
+  batch?: BatchSpec;
 }
 
 export type SupervisorMessage = { t: 'warmup' } | { t: 'job'; job: WorkerJob };
@@ -50,7 +55,10 @@ export function readWorkerMessage(raw: unknown): WorkerMessage | string {
   switch (m.t) {
     case 'loaded':
     case 'warm':
+    case 'end':
       return { t: m.t };
+    case 'outcome':
+      return m.bytes instanceof Uint8Array && m.bytes.length > 0 ? { t: 'outcome', bytes: m.bytes } : `an outcome whose payload is ${describe(m.bytes)}, not bytes`;
     case 'log': {
       const line = readLogLine(m);
       return typeof line === 'string' ? line : { t: 'log', time: line.time, message: line.message };

@@ -6,7 +6,7 @@
  * from a thread the strategy cannot block.
  */
 import { Worker } from 'node:worker_threads';
-import { decodeJob, encodeFrame, FRAME_ERROR, FRAME_LOG, FRAME_RESULT, jobHeaderEnd, jobLength, type ErrorPayload, type Job } from '../../core/sandbox/protocol';
+import { decodeJob, encodeFrame, FRAME_END, FRAME_ERROR, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, jobHeaderEnd, jobLength, type ErrorPayload, type Job } from '../../core/sandbox/protocol';
 import { READY_MARKER } from '../../core/sandbox/protocol';
 import { capText, MAX_ERROR_MESSAGE_CHARS } from '../../core/sandbox/caps';
 import { logCost, outputLimitError, protocolError, readWorkerMessage, type SupervisorMessage, type WorkerJob } from './messages';
@@ -28,12 +28,21 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   let job: Job | undefined;
   let done = false;
   let logBytes = 0;
+  /** Batch outcomes written so far: the index of the next one (the supervisor's count, not the worker's word). */
+  let outcomes = 0;
+  let timer: NodeJS.Timeout | undefined;
 
-  const send = (type: number, payload: string | Uint8Array, then?: () => void): void => {
+  // Swarm tasks have no stdin and their stdout is the task log (text): the job comes from files (Swarm configs),
+  // and each frame goes out as one base64 line (docs/sandbox.md, "Swarm").
+  const jobDir = argValue(argv, '--job-dir');
+  const textFrames = argValue(argv, '--frames') === 'base64';
+  const send = (type: number, payload: string | Uint8Array, then?: () => void, index?: number): void => {
     if (!job) return;
-    stdout.write(encodeFrame(type as 1 | 2 | 3, job.key, payload), then);
+    const frame = encodeFrame(type as 1 | 2 | 3 | 4 | 5, job.key, payload, index);
+    if (textFrames) stdout.write(`${frame.toString('base64')}\n`, then);
+    else stdout.write(frame, then);
   };
-  const finish = (type: typeof FRAME_RESULT | typeof FRAME_ERROR, payload: string | Uint8Array): void => {
+  const finish = (type: typeof FRAME_RESULT | typeof FRAME_ERROR | typeof FRAME_END, payload: string | Uint8Array): void => {
     if (done) return;
     done = true;
     // A failing run may still be busy (a time-out, a log flood): stop it first. After a result the strategy
@@ -48,6 +57,16 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     send(type, payload, () => process.exit(0));
   };
   const fail = (error: ErrorPayload): void => finish(FRAME_ERROR, JSON.stringify(error));
+  /** The time limit of the run, or of the batch's current variant (each variant has a single run's limit). */
+  const armTimer = (): void => {
+    if (timer) clearTimeout(timer);
+    if (!job || done) return;
+    const limit = job.timeMs;
+    timer = setTimeout(() => {
+      fail({ kind: 'timeout', name: 'TimeoutError', message: `The backtest ran longer than the ${formatSeconds(limit)} time limit and was stopped. Look for an endless loop, or raise the sandbox time limit.` });
+    }, limit);
+    timer.unref();
+  };
   const log = (time: number | null, message: string): void => {
     if (done || !job) return;
     logBytes += logCost(message);
@@ -72,7 +91,19 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
       else process.stderr.write(READY_MARKER);
     } else if (m.t === 'warm') process.stderr.write(READY_MARKER);
     else if (m.t === 'log') log(m.time, m.message);
-    else if (m.t === 'result') finish(FRAME_RESULT, m.bytes);
+    else if (m.t === 'result') {
+      if (job?.batch) fail(protocolError('a single result during a batch'));
+      else finish(FRAME_RESULT, m.bytes);
+    } else if (m.t === 'outcome') {
+      if (!job?.batch || outcomes >= job.batch.variants.length) return fail(protocolError('an outcome it did not ask for'));
+      if (done) return;
+      send(FRAME_OUTCOME, m.bytes, undefined, outcomes++);
+      armTimer(); // the next variant gets its own time limit
+      if (outcomes === job.batch.variants.length) finish(FRAME_END, JSON.stringify({ outcomes }));
+    } else if (m.t === 'end') {
+      if (!job?.batch) return fail(protocolError('the end of a batch outside one'));
+      finish(FRAME_END, JSON.stringify({ outcomes }));
+    }
     else if (m.t === 'error') fail({ kind: m.kind, name: m.name, message: m.message });
   });
   worker.on('error', (err: Error & { code?: string }) => {
@@ -100,7 +131,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     chunks.push(all);
     return all;
   };
-  process.stdin.on('data', (chunk: Buffer) => {
+  const onInput = (chunk: Buffer): void => {
     if (job || done) return;
     chunks.push(chunk);
     received += chunk.length;
@@ -121,18 +152,22 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
       process.stderr.write(`strategy-lab sandbox: malformed job: ${(err as Error).message}\n`, () => process.exit(70));
       done = true;
     }
-  });
+  };
   const startJob = (received: Job): void => {
     job = received;
-    const timer = setTimeout(() => {
-      fail({ kind: 'timeout', name: 'TimeoutError', message: `The backtest ran longer than the ${formatSeconds(received.timeMs)} time limit and was stopped. Look for an endless loop, or raise the sandbox time limit.` });
-    }, received.timeMs);
-    timer.unref();
+    armTimer();
     const { key: _key, timeMs: _t, series, ...rest } = received;
     const workerJob: WorkerJob = { ...rest, series };
     const buffers = new Set(series.map((s) => s.time.buffer as ArrayBuffer));
     worker.postMessage({ t: 'job', job: workerJob } satisfies SupervisorMessage, [...buffers]);
   };
+  if (jobDir) {
+    // The parts in name order (part-000, part-001, …): a job larger than one Swarm config is split.
+    const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+    for (const name of readdirSync(jobDir).sort()) onInput(readFileSync(`${jobDir}/${name}`));
+    return;
+  }
+  process.stdin.on('data', onInput);
   // The host went away (or a warm container is being discarded): nobody will read a result.
   process.stdin.on('end', () => process.exit(0));
 }

@@ -7,10 +7,13 @@
 import { parentPort } from 'node:worker_threads';
 import { runBacktest } from '../../core/engine/backtest';
 import { freezeIntrinsics, hardenRealm } from './harden';
-import { freezeSdk, loadStrategy } from '../../core/strategy/load';
+import { freezeSdk, strategyModule } from '../../core/strategy/load';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
-import { encodeResult } from '../../core/sandbox/result-codec';
+import { encodeFailedOutcome, encodeFullOutcome, encodeResult, encodeSummaryOutcome } from '../../core/sandbox/result-codec';
+import { resetRegExpStatics, snapshotRealm, touchLazyGlobals } from './realm';
+import { seriesInWindow, summarize, variantOptions } from '../../core/run/variants';
+import type { BatchSpec } from '../../core/sandbox/protocol';
 import { capText, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS } from '../../core/sandbox/caps';
 
 export function runWorker(): void {
@@ -23,12 +26,14 @@ export function runWorker(): void {
   port.on('message', (m: SupervisorMessage) => {
     if (m.t === 'warmup') {
       // Warm-up is an optimisation: if it fails, the container is still ready for its job.
+      touchLazyGlobals();
       void warmUpEngine(() => started)
         .catch(() => {})
         .then(() => post({ t: 'warm' }));
     } else if (m.t === 'job' && !started) {
       started = true;
-      runJob(m.job, post);
+      if (m.job.batch) runBatch(m.job, m.job.batch, post);
+      else runJob(m.job, post);
     }
   });
   post({ t: 'loaded' });
@@ -38,13 +43,68 @@ function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[
   const log = logSink(job.maxLogBytes, post);
   hardenRealm({ onConsole: (message) => log(null, message) });
   try {
-    const cls = loadStrategy(job.js, job.fileName);
+    const evaluate = strategyModule(job.js, job.fileName);
+    resetRegExpStatics();
+    const cls = evaluate();
     const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => log(line.time, line.message) });
     const bytes = encodeResult(result);
     post({ t: 'result', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     post(strategyError(err));
   }
+}
+
+/**
+ * A batch: every variant in this one realm, one after another, synchronously (no timer or promise callback of
+ * one variant can run during another). Before each variant the realm is put back as it was (realm.ts) and the
+ * module is evaluated afresh, so a variant's numbers are those of a separate run. Logs are counted against the
+ * log limit per variant, as a separate run's are, but not forwarded (a batch's callers take outcomes, not logs).
+ */
+function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): void {
+  let logFailure: Error | undefined;
+  let logSpent = 0;
+  const countLog = (message: string) => {
+    logSpent += logCost(String(message));
+    if (logSpent > job.maxLogBytes) {
+      logFailure ??= Object.assign(new Error(outputLimitError(job.maxLogBytes).message), { name: 'OutputLimitError' });
+      throw logFailure; // stops a logging loop now; a strategy that catches it is stopped at the engine's next check
+    }
+  };
+  hardenRealm({ onConsole: countLog });
+  const realm = snapshotRealm();
+  let evaluate: (() => ReturnType<ReturnType<typeof strategyModule>>) | undefined;
+  let loadError: unknown;
+  try {
+    evaluate = strategyModule(job.js, job.fileName);
+  } catch (err) {
+    loadError = err;
+  }
+  for (let i = 0; i < batch.variants.length; i++) {
+    if (i > 0 && !realm.restore()) {
+      // A change this realm cannot undo: the host runs the remaining variants in a fresh sandbox.
+      post({ t: 'end' });
+      return;
+    }
+    const variant = batch.variants[i];
+    logSpent = 0;
+    logFailure = undefined;
+    let bytes: Uint8Array;
+    try {
+      if (!evaluate) throw loadError;
+      resetRegExpStatics();
+      const cls = evaluate();
+      const options = variantOptions(job.options, variant);
+      const result = runBacktest(cls, seriesInWindow(job.series, variant.window), { ...options, onLog: (line) => countLog(line.message), isCancelled: () => logFailure !== undefined });
+      if (logFailure) throw logFailure;
+      bytes = batch.detail === 'full' ? encodeFullOutcome(result) : encodeSummaryOutcome(summarize(result));
+    } catch (err) {
+      const failure = logFailure ?? err;
+      const e = strategyError(failure) as { name: string; message: string };
+      bytes = encodeFailedOutcome(e.name, e.message);
+    }
+    post({ t: 'outcome', bytes }, [bytes.buffer as ArrayBuffer]);
+  }
+  post({ t: 'end' });
 }
 
 /** The report of a failed run, bounded; describing a hostile thrown value (a throwing getter) cannot throw. */

@@ -119,17 +119,23 @@ describe('strategy-lab evaluate', () => {
     await runtimeBundle();
     let built: SandboxRunner | undefined;
     let jobs = 0;
+    let batches = 0;
+    let variants = 0;
     const runner: typeof cliSandboxRunner = (mode, values, io, quiet) => {
       built = cliSandboxRunner(mode, values, io, quiet);
       const run = built.run.bind(built);
       built.run = (req) => { jobs++; return run(req); };
+      const runBatch = built.runBatch.bind(built);
+      built.runBatch = (req) => { batches++; variants += req.batch.variants.length; return runBatch(req); };
       return built;
     };
     let stdout = '';
     const code = await runEvaluateCommand([EXAMPLE, '--sandbox', 'docker', '--memory-mb', '256', '--warm', '1', '--set', 'lookahead.cutPoints=1,robustness.maxParams=0,costs.realisticCommissionBps=0,costs.realisticSlippageBps=0', '--json'],
       { stdout: (t) => (stdout += t), stderr: () => {} }, { env: {}, runner });
     assert.equal(code, 0);
-    assert.equal(jobs, 1 + 2 + 2, 'the backtest, 1 cut + the repeat, the sample split (no cost stress at zero realistic costs)');
+    assert.equal(jobs, 1, 'the backtest');
+    assert.equal(batches, 1, 'every re-run in one batched sandbox job');
+    assert.equal(variants, 2 + 2, '1 cut + the repeat, the sample split (no cost stress at zero realistic costs)');
     assert.equal(built!.settings.limits?.memoryMb, 256);
     assert.equal(built!.settings.poolSize, 1);
     const report = JSON.parse(stdout);

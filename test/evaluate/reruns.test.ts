@@ -8,17 +8,24 @@ import { after, before, describe, it } from 'node:test';
 import type Docker from 'dockerode';
 import { evaluateStrategy } from '../../core/evaluate/pipeline';
 import { runInThisProcess } from '../../core/run/runStrategy';
-import { SandboxRunner, type SandboxRunRequest } from '../../core/sandbox/runner';
+import { SandboxRunner, type SandboxBatchRequest, type SandboxRunRequest } from '../../core/sandbox/runner';
+import { seriesInWindow } from '../../core/run/variants';
 import { compileStrategy } from '../../core/strategy/compile';
 import { assertNoContainersLeft, requireDocker, runtimeBundle } from '../sandbox/helpers';
 import { example, sampleAapl } from './helpers';
 
-/** A real SandboxRunner that records every job it is given. */
+/** A real SandboxRunner that records every run it is given: single jobs, and each variant of a batch job. */
 class CountingRunner extends SandboxRunner {
   readonly jobs: { mode: string | undefined; bars: number; params: unknown }[] = [];
+  batches = 0;
   override run(req: SandboxRunRequest) {
     this.jobs.push({ mode: req.mode, bars: req.series[0]?.length ?? 0, params: req.options?.params });
     return super.run(req);
+  }
+  override runBatch(req: SandboxBatchRequest) {
+    this.batches++;
+    for (const v of req.batch.variants) this.jobs.push({ mode: req.mode, bars: seriesInWindow(req.series, v.window)[0]?.length ?? 0, params: v.params });
+    return super.runBatch(req);
   }
 }
 
@@ -39,6 +46,7 @@ describe('evaluator re-runs use the given runner', () => {
       assert.equal(lookahead.status, 'error', lookahead.reasons.join(' '));
       assert.match(lookahead.reasons[0], /Every re-run failed, first: .*\/nowhere\/strategy-lab-test\.sock/);
       assert.equal(runner.jobs.length, 3 + 4 + 4, '2 cuts + 1 repeat, the sample split + 2 shifts of the first param, 4 cost stress levels');
+      assert.equal(runner.batches, 1, 'as one batch');
       assert.equal(report.evaluators.find((e) => e.id === 'costs')!.status, 'error');
       assert.equal(report.evaluators.find((e) => e.id === 'determinism')!.status, 'error');
       assert.ok(runner.jobs.every((j) => j.mode === 'docker'));
@@ -66,6 +74,7 @@ describe('evaluator re-runs in the real Docker sandbox', () => {
       await runner.warm();
       const report = await evaluateStrategy({ source, series, mode: 'docker', runner, settings: SMALL_NO_COSTS });
       assert.equal(runner.jobs.length, 1 + 3 + 4, 'the backtest, 2 look-ahead cuts and the repeat, 4 robustness re-runs: all through the runner');
+      assert.equal(runner.batches, 1, 'the re-runs are one batched sandbox job');
       assert.deepEqual(runner.jobs.map((j) => j.bars).slice(0, 1), [series[0].length]);
       assert.ok(runner.jobs.some((j) => j.bars < series[0].length), 'cut runs get fewer bars');
       assert.ok(runner.jobs.some((j) => j.params !== undefined), 'param shifts send their params');

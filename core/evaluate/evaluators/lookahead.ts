@@ -33,6 +33,7 @@ export function lookaheadJobs(ctx: EvalContext): RerunJob[] {
   return cutPoints(grid.length, ctx.settings.lookahead.cutPoints).map((c) => ({
     label: `cut at bar ${c}`,
     series: seriesBefore(ctx.series, grid[c]),
+    window: { toTime: grid[c] },
   }));
 }
 

@@ -46,8 +46,8 @@ export function robustnessJobs(ctx: EvalContext): RerunJob[] {
   const split = Math.round(grid.length * (1 - ctx.settings.robustness.outOfSampleFraction));
   const jobs: RerunJob[] = [];
   if (split >= 2 && grid.length - split >= 2) {
-    jobs.push({ label: IN_SAMPLE, series: seriesBefore(ctx.series, grid[split]) });
-    jobs.push({ label: OUT_OF_SAMPLE, series: seriesFrom(ctx.series, grid[split]) });
+    jobs.push({ label: IN_SAMPLE, series: seriesBefore(ctx.series, grid[split]), window: { toTime: grid[split] } });
+    jobs.push({ label: OUT_OF_SAMPLE, series: seriesFrom(ctx.series, grid[split]), window: { fromTime: grid[split] } });
   }
   for (const [name, value] of numericParams(ctx.result, ctx.settings.robustness.maxParams)) {
     for (const v of shiftedValues(value, ctx.settings.robustness.paramShiftPct)) {
