@@ -7,7 +7,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { variantEngineFor } from '../../core/run/engineFor';
 import { runInThisProcess } from '../../core/run/runStrategy';
@@ -18,6 +20,8 @@ import { listSwarmLeftovers, swarmServiceSpec } from '../../core/sandbox/swarm';
 import { resolveLimits } from '../../core/sandbox/limits';
 import { compileStrategy } from '../../core/strategy/compile';
 import { example, sampleAapl } from '../evaluate/helpers';
+import { runCli } from '../helpers/cli';
+import { repoRoot, sharedData } from '../helpers/paths';
 import { bars, compiled, requireDocker, runtimeBundle, strategySource } from './helpers';
 
 let host: string;
@@ -114,5 +118,28 @@ describe('swarm engine on a single-node swarm', () => {
     );
     assert.ok(abortedAt > 0);
     assert.deepEqual(await listSwarmLeftovers(swarm), [], 'no service or config left after the cancel');
+  });
+
+  test('strategy-lab optimize --engine swarm --docker-host: the same ranked table as the same sweep in this process', async () => {
+    const rsi = resolve(repoRoot, 'examples/rsi-reversion.strategy.ts');
+    const csv = sharedData('GOOG_daily_2004_2013_backtestingpy.csv');
+    const space = ['--param', 'period=10,14', '--param', 'buyBelow=30,35', '--objective', 'return', '--json'];
+    const home = process.cwd();
+    const dir = mkdtempSync(join(tmpdir(), 'swarm-optimize-'));
+    try {
+      process.chdir(dir); // the sweep journal lives under the current folder; each engine gets its own
+      const local = await runCli(['optimize', rsi, '--data', csv, '--sandbox', 'none', '--trust', ...space]);
+      assert.equal(local.code, 0, local.stderr);
+      rmSync(join(dir, '.strategy-lab'), { recursive: true, force: true }); // no resume: the swarm runs every variant
+      const onSwarm = await runCli(['optimize', rsi, '--data', csv, '--sandbox', 'docker', '--engine', 'swarm', '--docker-host', host, ...space]);
+      assert.equal(onSwarm.code, 0, onSwarm.stderr);
+      const rows = (out: string) => JSON.parse(out).variants.map((v: Record<string, unknown>) => JSON.stringify(v));
+      assert.equal(JSON.parse(onSwarm.stdout).variantsTried, 4);
+      assert.deepEqual(rows(onSwarm.stdout), rows(local.stdout));
+    } finally {
+      process.chdir(home);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(await listSwarmLeftovers(swarm), [], 'the sweep removed its services and configs');
   });
 });
