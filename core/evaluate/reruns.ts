@@ -21,6 +21,8 @@ export interface RerunContext {
   signal?: AbortSignal;
   /** Re-runs in flight at once. */
   concurrency: number;
+  /** Called after each re-run ends (ok or failed), with how many of the batch have ended: for progress text. */
+  onRunDone?: (done: number, total: number) => void;
 }
 
 export interface RerunJob {
@@ -45,6 +47,7 @@ export async function runBatch(ctx: RerunContext, jobs: RerunJob[]): Promise<{ o
   const started = performance.now();
   const outcomes: RerunOutcome[] = new Array(jobs.length);
   let next = 0;
+  let ended = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const i = next++;
@@ -66,6 +69,7 @@ export async function runBatch(ctx: RerunContext, jobs: RerunJob[]): Promise<{ o
         if (ctx.signal?.aborted) throw err;
         outcomes[i] = { label: job.label, ok: false, error: err instanceof Error ? err.message : String(err) };
       }
+      ctx.onRunDone?.(++ended, jobs.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, jobs.length)) }, worker));

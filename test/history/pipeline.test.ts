@@ -6,6 +6,7 @@ import { describeError } from '../../core/history/describeError';
 import { PipelineError, STAGES, runBacktestJob, type BacktestJob, type SandboxRun } from '../../core/history/pipeline';
 import { dockerUnavailable } from '../../core/sandbox/docker-client';
 import { runInThisProcess } from '../../core/run/runStrategy';
+import type { RunRecord } from '../../core/history/types';
 import { repoRoot, sharedData } from '../helpers/paths';
 
 const inProcess: SandboxRun = async ({ compiled, series, options, onLog, signal }) => runInThisProcess({ compiled, series, options, onLog, signal, mode: 'none' });
@@ -182,4 +183,38 @@ test('the saved evaluation keeps each finding on its line of the source that ran
   const loaded = await store.load(old.id);
   assert.equal(loaded.evaluation?.findings, undefined);
   assert.equal(loaded.evaluation?.overallScore, record.evaluation?.overallScore);
+});
+
+test('results first: the record reaches onResult (no evaluation yet) before the evaluators start, and is the one returned', async () => {
+  const order: string[] = [];
+  let early: RunRecord | undefined;
+  const record = await runBacktestJob({
+    ...(await job()),
+    onStage: (s) => order.push(`stage:${s}`),
+    onResult: (r) => { early = r; order.push(`result:${r.evaluation === null ? 'no evaluation' : 'evaluated'}`); },
+    evaluate: async ({ result }) => { order.push('evaluate'); return { overallScore: null, basedOn: 0, evaluators: [{ id: 'trades', kind: 'deterministic', status: 'skipped', score: null, reasons: [`${result.trades.length} trades`] }] }; },
+  });
+  assert.deepEqual(order, ['stage:data', 'stage:compile', 'stage:sandbox', 'stage:metrics', 'result:no evaluation', 'stage:evaluators', 'evaluate']);
+  assert.equal(early, record, 'the same record: the evaluation fills in the one the panel already shows');
+  assert.equal(record.evaluation?.evaluators[0].id, 'trades');
+});
+
+test('the evaluation reports "n of N" steps that count up to every evaluator, re-runs included', async () => {
+  const { evaluateStrategy } = await import('../../core/evaluate/index');
+  const { summarizeEvaluation } = await import('../../core/history/evaluation');
+  const steps: { done: number; total: number; current: string }[] = [];
+  const record = await runBacktestJob({
+    ...(await job()),
+    evaluate: async (input, signal) => summarizeEvaluation(await evaluateStrategy({ ...input, signal, onStep: (s) => steps.push(s) })),
+  });
+  const total = record.evaluation!.evaluators.length;
+  assert.ok(steps.length > 3, JSON.stringify(steps));
+  assert.ok(steps.every((s) => s.total === total), `every step counts against all ${total} evaluators: ${JSON.stringify(steps.map((s) => s.total))}`);
+  assert.deepEqual(steps.at(-1), { done: total, total, current: 'done' });
+  const dones = steps.map((s) => s.done);
+  assert.deepEqual(dones, [...dones].sort((a, b) => a - b), 'the count never goes back');
+  const reruns = steps.filter((s) => /^re-run \d+ of \d+/.test(s.current));
+  assert.ok(reruns.length > 0, 'each re-run is a step');
+  const last = reruns.at(-1)!.current.match(/^re-run (\d+) of (\d+)/)!;
+  assert.equal(last[1], last[2], 'the last re-run step says all of them ended');
 });
