@@ -65,6 +65,25 @@ function actionBar(): HTMLElement | null {
     ...buttons.map(([id, label]) => h('button', { text: label, attrs: { type: 'button', 'data-action': id }, on: { click: () => action(id) } })));
 }
 
+/**
+ * The run picker (the panel is one, reused for every strategy): recent runs, newest first; choosing one asks
+ * the extension to show it. Not in exported reports (no host to ask).
+ */
+function runPicker(): HTMLElement | null {
+  const runs = model.recent ?? [];
+  if (!host.interactive || runs.length < 2) return null;
+  const current = model.run?.id;
+  const select = h('select', {
+    attrs: { id: 'run-picker', 'aria-label': 'Show another run' },
+    on: { change: (e) => { const id = (e.target as HTMLSelectElement).value; if (id && id !== current) host.post({ type: 'action', action: 'openRun', runId: id }); } },
+  }, ...runs.map((r) => {
+    const o = h('option', { text: `${r.strategy} · ${r.createdAt.slice(0, 16).replace('T', ' ')}${r.returnPct === null ? '' : ` · ${r.returnPct.toFixed(1)} %`}`, attrs: { value: r.id } });
+    o.selected = r.id === current;
+    return o;
+  }));
+  return h('label', { class: 'run-picker', text: 'Run ' }, select);
+}
+
 function jumpTo(trade: Trade, n: number): void {
   ui.selectedTrade = n;
   ui.symbol = trade.symbol;
@@ -119,7 +138,7 @@ function render(): void {
       section('compare-chart', 'Equity', h('p', {}, h('span', { class: 'legend equity', text: '— A' }), ' ', h('span', { class: 'legend compare', text: '— B' })), chartEl));
     queueMicrotask(() => { charts = renderCompareChart(chartEl, run, b, readTheme()); });
   } else if (run) {
-    app.append(renderHeader(run, actionBar()), renderVerdict(run.evaluation), renderCards(run), renderCharts(),
+    app.append(renderHeader(run, actionBar()), ...[runPicker()].filter((e): e is HTMLElement => e !== null), renderVerdict(run.evaluation), renderCards(run), renderCharts(),
       renderTrades(run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo, tradeReasons()),
       renderMetricsTable(run), renderEvaluators(run.evaluation));
   } else if (model.status.state !== 'running' && !model.error) {
@@ -155,6 +174,17 @@ function appendLogs(lines: RunLogLine[]): void {
 function handle(message: ToWebview): void {
   switch (message.type) {
     case 'model': model = message.model; render(); break;
+    // A new run: back to the top, where its status, errors and the cancel notice show (the 'model' that follows renders).
+    case 'running': ui.scrollY = 0; window.scrollTo(0, 0); break;
+    case 'recent': {
+      model.recent = message.runs;
+      const picker = document.querySelector('label.run-picker');
+      const next = runPicker();
+      if (picker && next) picker.replaceWith(next);
+      else if (picker) picker.remove();
+      else if (next) document.getElementById('run-header')?.after(next);
+      break;
+    }
     case 'status': {
       const wasRunning = model.status.state === 'running';
       model.status = message.status;

@@ -22,6 +22,7 @@ import type { BacktestController } from '../backtest';
 import type { Log } from '../output';
 import { readSettings, type Settings } from '../settings';
 import { askIdea, readApiKey, showFailure } from './generateStrategy';
+import { editorColumn } from '../workspace';
 
 export const GENERATE_AND_REFINE_COMMAND = 'strategyLab.generateAndRefine';
 const RUN_BACKTEST_COMMAND = 'strategyLab.runBacktest';
@@ -160,7 +161,7 @@ export async function generateAndRefine(deps: RefineCommandDeps, givenIdea?: unk
   } catch (err) {
     log.warn(`The trial count was not updated: ${(err as Error).message}`);
   }
-  await vscode.window.showTextDocument(uri);
+  await vscode.window.showTextDocument(uri, { viewColumn: editorColumn(), preview: false });
 
   const worse = outcome.worseThanFirst.length ? ` Worse than the first version: ${outcome.worseThanFirst.join('; ')}.` : '';
   const head = `Generated ${shown} from iteration ${outcome.write.iteration} of ${result.iterations.length}: ${iterationsInBrief(result)}.${worse}`;

@@ -14,6 +14,7 @@ import {
   writeNewFile,
   type GeneratedStrategy,
 } from '../../core/generate/index';
+import { editorColumn } from '../workspace';
 
 export const GENERATE_COMMAND = 'strategyLab.generateStrategy';
 export const SET_API_KEY_COMMAND = 'strategyLab.setApiKey';
@@ -69,7 +70,8 @@ async function generateCommand(context: vscode.ExtensionContext, givenIdea?: str
 
   const path = await writeNewFile(defaultStrategyPath(folder.uri.fsPath, idea), result.source);
   const uri = vscode.Uri.file(path);
-  await vscode.window.showTextDocument(uri);
+  // In the editor group: the results panel may have had the focus, and a strategy file does not belong beside it.
+  await vscode.window.showTextDocument(uri, { viewColumn: editorColumn(), preview: false });
   const how = result.provider === 'offline' ? 'offline generator' : `${settings.llm.model}, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}`;
   const notes = result.notes.length ? ` Note: ${result.notes.join(' ')}` : '';
   const choice = await vscode.window.showInformationMessage(`Generated ${vscode.workspace.asRelativePath(uri)} (${how}).${notes}`, 'Run backtest');

@@ -86,12 +86,16 @@ test('data, compile and runtime errors each get their own title and next step', 
   assert.match(runtime.message, /boom at 50/);
 });
 
-test('Docker being down reads as such, with process mode and the doctor offered', () => {
+test('Docker being down reads as such, in editor words, with Open Settings (at the setting), the doctor and process mode as buttons', () => {
   const err = dockerUnavailable(Object.assign(new Error('connect ENOENT /nowhere/docker.sock'), { code: 'ENOENT' }), { host: 'unix:///nowhere/docker.sock' });
+  assert.match(err.message, /--sandbox process/, 'the CLI keeps its advice');
   const shown = describeError(err);
   assert.equal(shown.title, 'Docker is not running');
   assert.match(shown.message, /no Docker engine socket at unix:\/\/\/nowhere/);
-  assert.deepEqual(shown.actions?.map((a) => a.id), ['rerun', 'runProcessMode', 'sandboxDoctor']);
+  assert.deepEqual(shown.actions?.map((a) => a.label), ['Open Settings', 'Run Sandbox Doctor', 'Use process mode', 'Run again']);
+  assert.equal(shown.actions?.[0].setting, 'strategyLab.sandbox.mode');
+  // No CLI flags or repository paths in what the editor shows.
+  for (const text of [shown.message, shown.hint ?? '']) assert.doesNotMatch(text, /--sandbox|scripts\/|setup-docker/, text);
 });
 
 test('a real evaluation report becomes the saved evaluation (in-process re-runs: trusted example code only)', async () => {
