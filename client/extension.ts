@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider([{ language: 'typescript', scheme: 'file' }, { language: 'typescript', scheme: 'untitled' }], lens),
     vscode.window.registerTreeDataProvider('strategyLab.runs', runsView),
-    controller.onDidSaveRun(() => { lens.refresh(); runsView.refresh(); void refreshRecent(); }),
+    controller.onDidSaveRun(() => { lens.refresh(); runsView.refresh(); void refreshRecent(); markHasResults(); }),
   );
 
   /** The run picker's rows: the newest runs of the workspace (every strategy), for the one results panel. */
@@ -86,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   }
 
   const showRun = (run: RunRecord, uri: vscode.Uri | undefined, compareWith: RunRecord | null = null) => {
+    markHasResults();
     const panel = panels.open(compareWith ? `Compare: ${run.strategy.name}` : `Results: ${run.strategy.name}`);
     panel.showRun(run, compareWith);
     if (uri) panel.uri = uri;
@@ -177,6 +178,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     const scope = scopeFor();
     if (!scope || controller.running) return;
     const latest = (await scope.store.list()).runs[0];
+    if (latest) markHasResults();
     if (latest && !controller.running) controller.showLastResult(latest, fileUri(scope, latest.file));
   }
 
@@ -208,6 +210,8 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     return run ? exportRun(run, 'html', scope, context.extensionUri, log) : undefined;
   });
   command('strategyLab.refreshRuns', () => runsView.refresh());
+  // The walkthrough (package.json contributes.walkthroughs): generate → validate → backtest → read the verdict.
+  command(GETTING_STARTED_COMMAND, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false));
   command('strategyLab.compareWithRun', async (item) => {
     const it = item as RunItem;
     const scope = { root: it.root, store: controller.store(it.root) };
@@ -265,6 +269,15 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     activationMs,
     loadAndActivationMs,
   };
+}
+
+export const GETTING_STARTED_COMMAND = 'strategyLab.gettingStarted';
+/** The walkthrough's id in package.json (VS Code addresses it as `<extension id>#<id>`). */
+export const WALKTHROUGH_ID = 'gettingStarted';
+
+/** The walkthrough's last step completes when there are results to read (`onContext:strategyLab.hasResults`). */
+function markHasResults(): void {
+  void vscode.commands.executeCommand('setContext', 'strategyLab.hasResults', true);
 }
 
 /** Rows in the results panel's run picker. */
