@@ -149,8 +149,36 @@ function render(): void {
     app.append(logPane.element);
   } else logPane = null;
   app.append(h('footer', { class: 'muted credit', text: 'Charts: TradingView Lightweight Charts™ (tradingview.com).' }));
+  linkFindingLines();
   requestAnimationFrame(() => window.scrollTo(0, ui.scrollY));
 }
+
+/**
+ * A finding's "line 21" opens the strategy at that line in the editor (the extension does it: 'openLine').
+ * Not in exported reports: there is no editor to open.
+ */
+function linkFindingLines(): void {
+  if (!host.interactive) return;
+  for (const el of app.querySelectorAll<HTMLElement>('li.finding[data-line] .finding-line')) {
+    const line = el.closest('li')!.getAttribute('data-line')!;
+    el.setAttribute('role', 'link');
+    el.setAttribute('tabindex', '0');
+    el.setAttribute('title', `Open line ${line} of the strategy in the editor`);
+    el.classList.add('line-link');
+    el.style.cursor = 'pointer';
+    el.style.textDecoration = 'underline';
+  }
+}
+
+function openFindingLine(target: EventTarget | null): boolean {
+  const link = (target as HTMLElement | null)?.closest?.('.line-link');
+  const line = Number(link?.closest('li[data-line]')?.getAttribute('data-line'));
+  if (!link || !Number.isInteger(line) || line < 1) return false;
+  host.post({ type: 'action', action: 'openLine', line, ...(model.run ? { runId: model.run.id } : {}) });
+  return true;
+}
+app.addEventListener('click', (e) => { if (openFindingLine(e.target)) e.preventDefault(); });
+app.addEventListener('keydown', (e) => { if ((e.key === 'Enter' || e.key === ' ') && openFindingLine(e.target)) e.preventDefault(); });
 
 /** Trade number (1-based, as in the table) → why it happened, from the evaluation. */
 function tradeReasons(): Map<number, string> {
