@@ -68,6 +68,13 @@ export class BacktestController implements vscode.Disposable {
 
   get running(): boolean { return this.current !== undefined; }
 
+  /** True once the warm pool has a container waiting (activation starts it in Docker mode). */
+  get warm(): boolean { return this.warmed; }
+  private warmed = false;
+
+  /** What the status bar item says now. */
+  get statusText(): string { return this.status.text; }
+
   store(root: string): RunStore { return new RunStore(root); }
 
   location(uri: vscode.Uri): StrategyLocation { return locate(uri, this.context.globalStorageUri); }
@@ -96,7 +103,7 @@ export class BacktestController implements vscode.Disposable {
   warmUp(): void {
     if (readSettings().sandbox.mode !== 'docker') return;
     this.sandbox().warm().then(
-      () => this.log.info('Sandbox ready (warm container waiting).'),
+      () => { this.warmed = true; this.log.info('Sandbox ready (warm container waiting).'); },
       (err) => this.log.warn(`Sandbox not ready yet: ${(err as Error).message}`),
     );
   }
@@ -233,7 +240,7 @@ export class BacktestController implements vscode.Disposable {
     const actions = error.actions ?? [];
     const choice = await vscode.window.showErrorMessage(`${error.title}: ${error.message.split('\n')[0].slice(0, 300)}`, ...actions.map((a) => a.label), 'Show results');
     const picked = actions.find((a) => a.label === choice);
-    if (picked) panel.act({ type: 'action', action: picked.id, ...(picked.setting ? { setting: picked.setting } : {}) });
+    if (picked) await panel.act({ type: 'action', action: picked.id, ...(picked.setting ? { setting: picked.setting } : {}) });
     else if (choice) panel.reveal();
   }
 

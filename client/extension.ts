@@ -28,6 +28,12 @@ export interface StrategyLabApi {
   panelModel(file?: string): ResultsPanel['model'] | undefined;
   /** What the results panel was sent, oldest first (see PanelTraceEntry); empty when it is not open. */
   panelTrace(): readonly PanelTraceEntry[];
+  /** Runs one of the results panel's actions as its button would (nothing when the panel is not open). */
+  panelAction(message: { type: 'action'; action: string; runId?: string; line?: number; setting?: string }): Promise<void>;
+  /** True once the sandbox's warm pool has a container waiting. */
+  sandboxWarm(): boolean;
+  /** The Strategy Lab status bar item's text. */
+  statusBarText(): string;
   /** Milliseconds activate() took, measured inside the extension host. */
   activationMs: number;
   /** Milliseconds from the first line of the bundle to the end of activate(): loading + activation (issue #15: ≤ 500 ms). */
@@ -40,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   context.subscriptions.push(log.channel);
   log.info(`Strategy Lab ${context.extension.packageJSON.version} activating (VS Code ${vscode.version}).`);
 
-  const panels = new ResultsPanels(context.extensionUri, (panel, message) => void onPanelAction(panel, message));
+  const panels = new ResultsPanels(context.extensionUri, (panel, message) => onPanelAction(panel, message));
   const controller = new BacktestController(context, panels, log);
   backtests = controller;
   context.subscriptions.push(panels, controller);
@@ -266,6 +272,9 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
       return panel && (file === undefined || panel.file === file) ? panel.model : undefined;
     },
     panelTrace: () => [...(panels.get()?.trace ?? [])],
+    panelAction: async (message) => { await panels.get()?.act(message); },
+    sandboxWarm: () => controller.warm,
+    statusBarText: () => controller.statusText,
     activationMs,
     loadAndActivationMs,
   };

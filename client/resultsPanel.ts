@@ -12,7 +12,7 @@ import { emptyModel, type EvaluatorProgress, type FromWebview, type PanelError, 
 /** The webview type; the serializer and the activation event use it. */
 export const VIEW_TYPE = 'strategyLab.results';
 
-export type PanelActionHandler = (panel: ResultsPanel, message: Extract<FromWebview, { type: 'action' }>) => void;
+export type PanelActionHandler = (panel: ResultsPanel, message: Extract<FromWebview, { type: 'action' }>) => Promise<void>;
 
 /** One message the panel was sent, as the e2e tests read it (results first: the run shown before the evaluation). */
 export interface PanelTraceEntry {
@@ -50,7 +50,7 @@ export class ResultsPanel {
   constructor(readonly key: string, readonly panel: vscode.WebviewPanel, private readonly onAction: PanelActionHandler) {
     panel.webview.onDidReceiveMessage((msg: FromWebview) => {
       if (msg?.type === 'ready') { this.ready = true; this.send({ type: 'model', model: this.model }); }
-      else if (msg?.type === 'action') onAction(this, msg);
+      else if (msg?.type === 'action') void onAction(this, msg);
     });
     panel.onDidDispose(() => { clearTimeout(this.flushTimer); for (const l of this.disposeListeners) l(); });
   }
@@ -60,7 +60,7 @@ export class ResultsPanel {
   reveal(): void { this.panel.reveal(undefined, true); }
 
   /** Runs one of the panel's actions as if its button was clicked (the error notification offers the same buttons). */
-  act(message: Extract<FromWebview, { type: 'action' }>): void { this.onAction(this, message); }
+  act(message: Extract<FromWebview, { type: 'action' }>): Promise<void> { return this.onAction(this, message); }
 
   showRun(run: RunRecord, compareWith: RunRecord | null = null): void {
     this.flushLogs();
