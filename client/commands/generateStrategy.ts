@@ -4,16 +4,14 @@
  * generation itself is core/generate.
  */
 import * as vscode from 'vscode';
-import {
-  defaultStrategyPath,
-  describeEvent,
-  generateStrategy,
-  GenerateError,
-  IDEA_EXAMPLES,
-  readGenerateSettings,
-  writeNewFile,
-  type GeneratedStrategy,
-} from '../../core/generate/index';
+// Module by module, not the index: the index also loads the validator and the TypeScript compiler.
+import { GenerateError } from '../../core/generate/errors';
+import { describeEvent } from '../../core/generate/events';
+import { writeNewFile } from '../../core/generate/files';
+import { defaultStrategyPath } from '../../core/generate/naming';
+import { generateStrategy } from '../../core/generate/provider';
+import { IDEA_EXAMPLES, readGenerateSettings } from '../../core/generate/settings';
+import type { GeneratedStrategy } from '../../core/generate/types';
 import { editorColumn } from '../workspace';
 
 export const GENERATE_COMMAND = 'strategyLab.generateStrategy';

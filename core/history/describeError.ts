@@ -4,7 +4,7 @@
  */
 import type { PanelError } from '../../media/protocol';
 import { SETUP_HINT } from '../sandbox/docker-client';
-import { PipelineError } from './pipeline';
+import { PipelineError } from './pipelineError';
 
 interface Named { name?: string; kind?: string; code?: string; message?: string; stage?: string; hint?: string }
 

@@ -11,18 +11,14 @@ import { readRequestFromSource } from '../generate/header';
 import type { SandboxMode } from '../run/runStrategy';
 import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
 import { readStrategyInfo } from '../strategy/config';
+import { PipelineError } from './pipelineError';
 import { createRunRecord } from './record';
 import type { Stage } from './stages';
 import type { EvaluationSummary, RunLogLine, RunOptions, RunRecord } from './types';
 
 export { STAGES, type Stage } from './stages';
 
-export class PipelineError extends Error {
-  constructor(readonly stage: Stage, message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'PipelineError';
-  }
-}
+export { PipelineError } from './pipelineError';
 
 /** Runs compiled code on bars in some isolation: the extension passes its long-lived SandboxRunner's run. */
 export type SandboxRun = (request: {
