@@ -6,9 +6,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-/** @type {{ in: string, out: string, platform?: 'node' | 'browser', format?: 'cjs' | 'esm' | 'iife', external?: string[], packages?: 'external' }[]} */
+/** @type {{ in: string, out: string, platform?: 'node' | 'browser', format?: 'cjs' | 'esm' | 'iife', external?: string[], packages?: 'external', banner?: string }[]} */
 const entries = [
-  { in: 'client/extension.ts', out: 'extension', external: ['vscode'] },
+  // The banner marks when the extension host starts evaluating the bundle: activate() reports load + activation time.
+  { in: 'client/extension.ts', out: 'extension', external: ['vscode'], banner: 'globalThis.__strategyLabLoadStart = performance.now();' },
   { in: 'server/server.ts', out: 'server' },
   // The CLI runs from an npm install with its dependencies beside it: leaving them out of the bundle means a
   // command loads only the packages it uses (the 9 MB TypeScript compiler only to validate or compile), instead
@@ -47,6 +48,7 @@ for (const entry of entries) {
     // esbuild (strategy compilation) runs its own native binary: it cannot be bundled.
     external: [...(entry.external ?? []), '*.node', 'cpu-features', 'esbuild'],
     ...(entry.packages ? { packages: entry.packages } : {}),
+    ...(entry.banner ? { banner: { js: entry.banner } } : {}),
     target: platform === 'browser' ? 'es2022' : 'node20',
   };
   if (watch) {

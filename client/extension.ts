@@ -14,28 +14,40 @@ import { StrategyCodeLens } from './codeLens';
 import { comparePick, exportRun, pickRun, type HistoryScope } from './history';
 import { askRunOptions } from './options';
 import { createLog, type Log } from './output';
-import { ResultsPanels, VIEW_TYPE, type ResultsPanel } from './resultsPanel';
+import { ResultsPanels, VIEW_TYPE, type PanelTraceEntry, type ResultsPanel } from './resultsPanel';
 import { RunsView, type RunItem } from './runsView';
 import { buildSandboxImage, clearDataCache, sandboxDoctor } from './sandboxCommands';
 import { affectsSandbox } from './settings';
 import { OPTIMIZE_COMMAND, SweepPanels } from './sweepPanel';
-import { targetUri } from './workspace';
+import { editorColumn, targetUri } from './workspace';
 
 let backtests: BacktestController | undefined;
 
 /** What activate() returns: used by the integration tests (and other extensions, read-only). */
 export interface StrategyLabApi {
-  /** The model a strategy file's results panel shows, if the panel is open. */
-  panelModel(file: string): ResultsPanel['model'] | undefined;
+  /** The results panel's model when it shows (or runs) this strategy file; without a file, whatever it shows. */
+  panelModel(file?: string): ResultsPanel['model'] | undefined;
+  /** What the results panel was sent, oldest first (see PanelTraceEntry); empty when it is not open. */
+  panelTrace(): readonly PanelTraceEntry[];
+  /** Runs one of the results panel's actions as its button would (nothing when the panel is not open). */
+  panelAction(message: { type: 'action'; action: string; runId?: string; line?: number; setting?: string }): Promise<void>;
+  /** True once the sandbox's warm pool has a container waiting. */
+  sandboxWarm(): boolean;
+  /** The Strategy Lab status bar item's text. */
+  statusBarText(): string;
+  /** Milliseconds activate() took, measured inside the extension host. */
+  activationMs: number;
+  /** Milliseconds from the first line of the bundle to the end of activate(): loading + activation (issue #15: ≤ 500 ms). */
+  loadAndActivationMs: number | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): StrategyLabApi {
+  const activationStarted = performance.now();
   const log = createLog();
   context.subscriptions.push(log.channel);
   log.info(`Strategy Lab ${context.extension.packageJSON.version} activating (VS Code ${vscode.version}).`);
 
-  const panelUris = new Map<string, vscode.Uri>();
-  const panels = new ResultsPanels(context.extensionUri, (panel, action, runId) => void onPanelAction(panel, action, runId));
+  const panels = new ResultsPanels(context.extensionUri, (panel, message) => onPanelAction(panel, message));
   const controller = new BacktestController(context, panels, log);
   backtests = controller;
   context.subscriptions.push(panels, controller);
@@ -54,8 +66,9 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
     deserializeWebviewPanel: async (panel, state) => {
       const restored = panels.restore(panel, state);
-      const run = restored.model.run;
-      if (run) panelUris.set(restored.key, fileUri(scopeFor()!, run.strategy.file));
+      const run = restored?.model.run;
+      if (restored && run) restored.uri = fileUri(scopeFor()!, run.strategy.file);
+      if (restored) void refreshRecent();
     },
   }));
 
@@ -63,13 +76,28 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider([{ language: 'typescript', scheme: 'file' }, { language: 'typescript', scheme: 'untitled' }], lens),
     vscode.window.registerTreeDataProvider('strategyLab.runs', runsView),
-    controller.onDidSaveRun(() => { lens.refresh(); runsView.refresh(); }),
+    controller.onDidSaveRun(() => { lens.refresh(); runsView.refresh(); void refreshRecent(); markHasResults(); }),
   );
 
+  /** The run picker's rows: the newest runs of the workspace (every strategy), for the one results panel. */
+  async function refreshRecent(): Promise<void> {
+    const panel = panels.get();
+    const scope = scopeFor(panel?.uri);
+    if (!panel || !scope) return;
+    try {
+      const runs = (await scope.store.list()).runs.slice(0, RECENT_RUNS);
+      panel.setRecent(runs.map((r) => ({ id: r.id, strategy: r.strategyName, file: r.file, createdAt: r.createdAt, returnPct: r.returnPct })));
+    } catch (err) {
+      log.warn(`The run picker could not read the run history: ${(err as Error).message}`);
+    }
+  }
+
   const showRun = (run: RunRecord, uri: vscode.Uri | undefined, compareWith: RunRecord | null = null) => {
-    const key = compareWith ? `compare:${run.id}:${compareWith.id}` : run.strategy.file;
-    if (uri) panelUris.set(key, uri);
-    panels.open(key, compareWith ? `Compare: ${run.strategy.name}` : `Results: ${run.strategy.name}`).showRun(run, compareWith);
+    markHasResults();
+    const panel = panels.open(compareWith ? `Compare: ${run.strategy.name}` : `Results: ${run.strategy.name}`);
+    panel.showRun(run, compareWith);
+    if (uri) panel.uri = uri;
+    void refreshRecent();
     // An opened run's findings go back on the code too (Open Results, history, a restored panel's file).
     if (uri && !compareWith) void controller.sendFindings(uri, run);
   };
@@ -79,7 +107,6 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     if (!uri) { void vscode.window.showWarningMessage('Open a strategy file (a class that extends BaseStrategy) first.'); return undefined; }
     const options = withOptions ? await askRunOptions(uri, context.workspaceState) : undefined;
     if (withOptions && !options) return undefined;
-    panelUris.set(controller.location(uri).file, uri);
     return controller.run({ uri, options });
   };
 
@@ -101,11 +128,22 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
 
   const fileUri = (scope: HistoryScope, file: string) => vscode.Uri.joinPath(vscode.Uri.file(scope.root), ...file.split('/'));
 
-  async function onPanelAction(panel: ResultsPanel, action: string, runId: string | undefined): Promise<void> {
-    const uri = panelUris.get(panel.key);
+  async function onPanelAction(panel: ResultsPanel, message: { action: string; runId?: string; line?: number; setting?: string }): Promise<void> {
+    const { action, runId } = message;
+    const uri = panel.uri;
     const scope = scopeFor(uri)!;
     try {
       switch (action) {
+        case 'openRun': if (runId) { const run = await scope.store.load(runId); showRun(run, fileUri(scope, run.strategy.file)); } break;
+        // A finding's "line 21" in the panel: the strategy file at that line, in the editor group (not the panel's).
+        case 'openLine': if (uri) await openAtLine(uri, message.line); break;
+        case 'openSetting': {
+          // The panel's error buttons send only the id: the setting is the one the error names.
+          const setting = message.setting ?? panel.model.error?.actions?.find((a) => a.id === 'openSetting')?.setting ?? 'strategyLab';
+          await vscode.commands.executeCommand('workbench.action.openSettings', setting);
+          break;
+        }
+        case 'useProcessMode': if (uri) await useProcessMode(uri); break;
         case 'rerun': if (uri) await controller.run({ uri }); break;
         case 'rerunWithOptions': if (uri) await runFor(uri, true); break;
         case 'runProcessMode': if (uri) await controller.run({ uri, modeOverride: 'process' }); break;
@@ -121,7 +159,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
           if (pair) showRun(pair[0], uri, pair[1]);
           break;
         }
-        case 'openSource': if (uri) await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }); break;
+        case 'openSource': if (uri) await openAtLine(uri, undefined); break;
         case 'sandboxDoctor': await vscode.commands.executeCommand('strategyLab.sandboxDoctor'); break;
         case 'buildImage': await vscode.commands.executeCommand('strategyLab.buildSandboxImage'); break;
         case 'showOutput': log.show(); break;
@@ -147,6 +185,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     const scope = scopeFor();
     if (!scope || controller.running) return;
     const latest = (await scope.store.list()).runs[0];
+    if (latest) markHasResults();
     if (latest && !controller.running) controller.showLastResult(latest, fileUri(scope, latest.file));
   }
 
@@ -178,6 +217,8 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     return run ? exportRun(run, 'html', scope, context.extensionUri, log) : undefined;
   });
   command('strategyLab.refreshRuns', () => runsView.refresh());
+  // The walkthrough (package.json contributes.walkthroughs): generate → validate → backtest → read the verdict.
+  command(GETTING_STARTED_COMMAND, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false));
   command('strategyLab.compareWithRun', async (item) => {
     const it = item as RunItem;
     const scope = { root: it.root, store: controller.store(it.root) };
@@ -225,8 +266,55 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   };
   controller.warmUp();
   showLatestRun().catch((err) => log.warn(`Could not read the run history: ${(err as Error).message}`));
-  log.info('Strategy Lab ready.');
-  return { panelModel: (file) => panels.get(file)?.model };
+  const activationMs = Math.round(performance.now() - activationStarted);
+  const loadStart = (globalThis as { __strategyLabLoadStart?: number }).__strategyLabLoadStart;
+  const loadAndActivationMs = loadStart === undefined ? undefined : Math.round(performance.now() - loadStart);
+  log.info(`Strategy Lab ready: activate() ${activationMs} ms${loadAndActivationMs === undefined ? '' : `, bundle load + activate() ${loadAndActivationMs} ms`}.`);
+  return {
+    panelModel: (file) => {
+      const panel = panels.get();
+      return panel && (file === undefined || panel.file === file) ? panel.model : undefined;
+    },
+    panelTrace: () => [...(panels.get()?.trace ?? [])],
+    panelAction: async (message) => { await panels.get()?.act(message); },
+    sandboxWarm: () => controller.warm,
+    statusBarText: () => controller.statusText,
+    activationMs,
+    loadAndActivationMs,
+  };
+}
+
+export const GETTING_STARTED_COMMAND = 'strategyLab.gettingStarted';
+/** The walkthrough's id in package.json (VS Code addresses it as `<extension id>#<id>`). */
+export const WALKTHROUGH_ID = 'gettingStarted';
+
+/** The walkthrough's last step completes when there are results to read (`onContext:strategyLab.hasResults`). */
+function markHasResults(): void {
+  void vscode.commands.executeCommand('setContext', 'strategyLab.hasResults', true);
+}
+
+/** Rows in the results panel's run picker. */
+const RECENT_RUNS = 30;
+
+/** Opens a strategy file in the editor group (never inside the results panel's group), at a 1-based line if given. */
+async function openAtLine(uri: vscode.Uri, line: number | undefined): Promise<void> {
+  const editor = await vscode.window.showTextDocument(uri, { viewColumn: editorColumn(), preview: false });
+  if (line !== undefined && line >= 1) {
+    const at = new vscode.Position(Math.min(line, editor.document.lineCount) - 1, 0);
+    editor.selection = new vscode.Selection(at, at);
+    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+}
+
+/**
+ * "Use process mode" on the Docker error: sets strategyLab.sandbox.mode to 'process' for this workspace (the
+ * setting the error is about, so the choice is visible and reversible in Settings) and runs the strategy again.
+ */
+async function useProcessMode(uri: vscode.Uri): Promise<void> {
+  await vscode.workspace.getConfiguration('strategyLab', uri).update('sandbox.mode', 'process', vscode.ConfigurationTarget.Workspace);
+  void vscode.window.showInformationMessage('Strategy Lab now runs backtests in process mode in this workspace (a separate Node process: weaker isolation than Docker). Change it back under Settings › Strategy Lab › Sandbox: Mode.', 'Open Settings')
+    .then((c) => { if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'strategyLab.sandbox.mode'); });
+  await vscode.commands.executeCommand('strategyLab.runBacktest', uri);
 }
 
 /**

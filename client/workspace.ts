@@ -27,3 +27,14 @@ export function targetUri(arg: unknown): vscode.Uri | undefined {
   if (isTs(active)) return active!.document.uri;
   return vscode.window.visibleTextEditors.find(isTs)?.document.uri;
 }
+
+/**
+ * The editor group for opening a file: the group of the active text editor, else the first group that holds a
+ * text editor, else the first group. Never the results panel's group just because the panel had the focus.
+ */
+export function editorColumn(): vscode.ViewColumn {
+  const active = vscode.window.activeTextEditor?.viewColumn;
+  if (active) return active;
+  const withText = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText));
+  return withText?.viewColumn ?? vscode.ViewColumn.One;
+}

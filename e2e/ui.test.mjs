@@ -38,14 +38,34 @@ async function runCommand(title) {
   await page.keyboard.press('Enter');
 }
 
+/** The quick input's title now ('' when it is hidden). */
+async function quickInputTitle() {
+  return page.evaluate(() => {
+    const w = document.querySelector('.quick-input-widget');
+    if (!w || getComputedStyle(w).display === 'none') return '';
+    return w.querySelector('.quick-input-title')?.textContent ?? '';
+  });
+}
+
+/** Waits until the quick input moved on from the step titled `previous` (the next step's title, or closed). */
+async function nextStep(previous) {
+  await page.waitForFunction((prev) => {
+    const w = document.querySelector('.quick-input-widget');
+    if (!w || getComputedStyle(w).display === 'none') return true;
+    return (w.querySelector('.quick-input-title')?.textContent ?? '') !== prev;
+  }, previous, { timeout: 60_000 });
+}
+
 /** Answers the next quick-input step: picks the row with `text`, or types `text` into an input box. */
 async function answer(text, { pick = false } = {}) {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  // A busy extension host (just reloaded, TypeScript analysing) can take a while to show the next step.
+  await input.waitFor({ state: 'visible', timeout: 120_000 });
+  const title = await quickInputTitle();
   await input.fill(text);
   if (pick) await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
-  await page.waitForTimeout(300);
+  await nextStep(title);
 }
 
 /** The first frame (any webview) that shows `selector`: several result/compare panels may be open. */
@@ -59,6 +79,15 @@ async function frameWith(selector, timeout = 60_000) {
   }
   await page.screenshot({ path: shot(`no-frame-${selector.replace(/[^a-z0-9]+/gi, '_')}.png`) });
   throw new Error(`no webview frame shows ${selector} after ${timeout} ms`);
+}
+
+/** Polls a Node-side condition (files the extension writes) until it holds. */
+async function waitUntil(what, probe, timeout) {
+  const t0 = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - t0 > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function quickOpen(file) {
@@ -97,9 +126,14 @@ test('the code lens sits above the strategy class and diagnostics are underlined
 test('clicking "▶ Backtest" runs in the sandbox and the results webview shows the saved run', { timeout: 420_000 }, async () => {
   await page.locator('.contentWidgets .codelens-decoration a', { hasText: '▶ Backtest' }).click();
   const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const clicked = Date.now();
   await panel.locator('#run-header h1').waitFor({ timeout: 360_000 });
-  const run = newestRun();
-  assert.ok(run, 'a run was saved under .strategy-lab/runs');
+  const headerMs = Date.now() - clicked;
+  // Results first: the header and charts are there while the evaluators still run; the run is saved after them.
+  let run;
+  await waitUntil('the run to be saved', () => (run = newestRun()), 360_000);
+  console.log(`UI: results header ${headerMs} ms after the click (first run of the window); run saved after ${Date.now() - clicked} ms`);
+  await panel.locator('#evaluators li.evaluator').nth(run.evaluation.evaluators.length - 1).waitFor({ timeout: 30_000 });
   assert.equal(run.sandbox.mode, 'docker');
   assert.equal(await panel.locator('#run-header h1').textContent(), run.strategy.name);
   assert.equal(await panel.locator('table.metrics tr[data-metric]').count(), 32, 'every metric in the table');
@@ -109,8 +143,8 @@ test('clicking "▶ Backtest" runs in the sandbox and the results webview shows 
   assert.equal(await panel.locator('#evaluators li.evaluator').count(), run.evaluation.evaluators.length, 'every evaluator listed');
   assert.deepEqual(await panel.locator('#evaluators .badge').allTextContents(), run.evaluation.evaluators.map((e) => e.status));
   await panel.locator('#chart-price canvas').first().waitFor();
-  await page.waitForTimeout(500);
-  const painted = await panel.locator('#chart-price').evaluate((el) => {
+  // lightweight-charts paints on later animation frames: poll the canvas until it has drawn content.
+  const colourCount = () => panel.locator('#chart-price').evaluate((el) => {
     let colours = new Set();
     for (const c of el.querySelectorAll('canvas')) {
       if (!c.width) continue;
@@ -119,6 +153,8 @@ test('clicking "▶ Backtest" runs in the sandbox and the results webview shows 
     }
     return colours.size;
   });
+  let painted = 0;
+  await waitUntil('the price chart to paint', async () => (painted = await colourCount()) > 20, 20_000).catch(() => {});
   assert.ok(painted > 20, `price chart has drawn content (${painted} colours)`);
   await page.screenshot({ path: shot('ui-results.png') });
   // sorting works inside VS Code too
@@ -132,6 +168,30 @@ test('clicking "▶ Backtest" runs in the sandbox and the results webview shows 
 test('the results webview broke no Content Security Policy rule', () => {
   assert.deepEqual(problems, []);
 });
+
+/** The element's box once the workbench has finished laying out after a resize (two equal reads in a row). */
+async function stableBox(locator) {
+  let last = null;
+  for (let i = 0; i < 40; i++) {
+    const box = await locator.boundingBox();
+    if (last && box && Math.round(box.width) === Math.round(last.width) && Math.round(box.height) === Math.round(last.height)) return box;
+    last = box;
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  return last;
+}
+
+/**
+ * Switches the color theme in the user settings file of this VS Code server (the workbench watches it), then waits
+ * for the workbench to wear it. The theme picker's quick input proved racy on a busy machine.
+ */
+async function colorTheme(name) {
+  const file = path.join(path.dirname(WS), 'ud', 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+  settings['workbench.colorTheme'] = name;
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+  await page.waitForFunction((light) => document.querySelector('.monaco-workbench')?.classList.contains(light ? 'vs' : 'vs-dark'), /Light/.test(name), { timeout: 60_000 });
+}
 
 test('the Explorer lists the saved run under "Strategy Lab Runs"', async () => {
   const run = newestRun();
@@ -167,7 +227,7 @@ test('after a window reload the results panel comes back with its run, and the s
   await page.screenshot({ path: shot('ui-after-reload.png') });
 });
 
-test('Run Backtest with Options asks source, dates, cash and commission, and the run uses them', { timeout: 240_000 }, async () => {
+test('Run Backtest with Options asks source, dates, cash and commission, and the run uses them', { timeout: 480_000 }, async () => {
   const before = newestRun();
   await quickOpen('rsi.strategy.ts');
   await runCommand('Strategy Lab: Run Backtest with Options…');
@@ -177,14 +237,10 @@ test('Run Backtest with Options asks source, dates, cash and commission, and the
   await answer('25000');
   await answer('0.002');
   const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  const t0 = Date.now();
+  // Results first: the panel shows the new run's header before the evaluators finish; the run is saved after them.
+  await panel.locator('#run-header h1').waitFor({ timeout: 120_000 });
   let run;
-  while (Date.now() - t0 < 180_000) {
-    run = newestRun();
-    if (run && run.id !== before.id) break;
-    await page.waitForTimeout(250);
-  }
-  assert.notEqual(run.id, before.id, 'a second run was saved');
+  await waitUntil('a second run saved', () => { run = newestRun(); return run && run.id !== before.id; }, 360_000);
   assert.deepEqual({ from: run.options.from, to: run.options.to, cash: run.options.cash, commission: run.options.commission, source: run.options.source },
     { from: '2019-01-01', to: '2020-12-31', cash: 25000, commission: 0.002, source: 'sample' });
   assert.equal(run.result.run.options.cash, 25000);
@@ -195,14 +251,58 @@ test('Run Backtest with Options asks source, dates, cash and commission, and the
 test('Compare Runs shows both runs side by side', { timeout: 120_000 }, async () => {
   await runCommand('Strategy Lab: Compare Runs…');
   const rows = page.locator('.quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ state: 'visible' });
+  await rows.first().waitFor({ state: 'visible', timeout: 60_000 });
+  const pickA = await quickInputTitle();
   await page.keyboard.press('Enter');          // A: the newest run
-  await page.waitForTimeout(400);
-  await rows.first().waitFor({ state: 'visible' });
+  await nextStep(pickA);                       // the run B step has its own title
+  await rows.first().waitFor({ state: 'visible', timeout: 60_000 });
   await page.keyboard.press('Enter');          // B: the only other one
   // the compare panel is a second webview
   const cells = await (await frameWith('#compare-table', 20_000)).locator('#compare-table tr[data-metric="returnPct"] td').allTextContents();
   assert.equal(cells.length, 3, 'A, B and B − A');
   assert.notEqual(cells[0], cells[1], 'two different runs');
   await page.screenshot({ path: shot('ui-compare.png') });
+});
+
+// Last: it changes the layout and the theme (it timed out once on a busy machine; nothing after it depends on it).
+test('screenshots of the results view at 800, 1200 and 1600 px in light and dark themes (test-artifacts/e2e/results/)', { timeout: 240_000 }, async () => {
+  // The results panel alone in the editor area, no side bar: its webview is as wide as the window allows.
+  await runCommand('View: Join All Editor Groups');
+  await page.locator('.tabs-container .tab', { hasText: 'Results:' }).first().click();
+  await runCommand('View: Close Primary Side Bar');
+  const frame = page.locator('iframe.webview.ready').last();
+  const panel = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  await panel.locator('#run-header h1').waitFor();
+  const shots = [];
+  try {
+    for (const theme of ['Light Modern', 'Dark Modern']) {
+      await colorTheme(theme);
+      for (const width of [800, 1200, 1600]) {
+        // Size the window so that the webview itself is `width` px wide (the activity bar takes the rest).
+        let viewport = width + 60;
+        for (let i = 0; i < 3; i++) {
+          await page.setViewportSize({ width: viewport, height: 2400 });
+          const box = await stableBox(frame);
+          if (Math.round(box.width) === width) break;
+          viewport += width - Math.round(box.width);
+        }
+        await panel.locator('#chart-price canvas').first().waitFor();
+        // Charts resize on the next animation frames: wait until the price chart's canvas matches its box.
+        await panel.locator('#chart-price').evaluate((el) => new Promise((resolve) => {
+          const ready = () => { const c = el.querySelector('canvas'); return c && Math.abs(c.getBoundingClientRect().width - el.getBoundingClientRect().width) < 4; };
+          const tick = () => (ready() ? requestAnimationFrame(() => resolve(true)) : requestAnimationFrame(tick));
+          tick();
+        }));
+        const box = await stableBox(frame);
+        const file = shot(`results/results-${width}-${/Light/.test(theme) ? 'light' : 'dark'}.png`);
+        await page.screenshot({ path: file, clip: box });
+        shots.push(`${file} (${Math.round(box.width)}×${Math.round(box.height)})`);
+      }
+    }
+  } finally {
+    await page.setViewportSize({ width: 1500, height: 950 });
+    await runCommand('View: Show Explorer');
+  }
+  console.log(`results screenshots:\n  ${shots.join('\n  ')}`);
+  assert.equal(shots.length, 6);
 });

@@ -69,6 +69,25 @@ function actionBar(): HTMLElement | null {
     ...buttons.map(([id, label]) => h('button', { text: label, attrs: { type: 'button', 'data-action': id }, on: { click: () => action(id) } })));
 }
 
+/**
+ * The run picker (the panel is one, reused for every strategy): recent runs, newest first; choosing one asks
+ * the extension to show it. Not in exported reports (no host to ask).
+ */
+function runPicker(): HTMLElement | null {
+  const runs = model.recent ?? [];
+  if (!host.interactive || runs.length < 2) return null;
+  const current = model.run?.id;
+  const select = h('select', {
+    attrs: { id: 'run-picker', 'aria-label': 'Show another run' },
+    on: { change: (e) => { const id = (e.target as HTMLSelectElement).value; if (id && id !== current) host.post({ type: 'action', action: 'openRun', runId: id }); } },
+  }, ...runs.map((r) => {
+    const o = h('option', { text: `${r.strategy} · ${r.createdAt.slice(0, 16).replace('T', ' ')}${r.returnPct === null ? '' : ` · ${r.returnPct.toFixed(1)} %`}`, attrs: { value: r.id } });
+    o.selected = r.id === current;
+    return o;
+  }));
+  return h('label', { class: 'run-picker', text: 'Run ' }, select);
+}
+
 function jumpTo(trade: Trade, n: number): void {
   ui.selectedTrade = n;
   ui.symbol = trade.symbol;
@@ -98,9 +117,10 @@ function render(): void {
   if (model.error) app.append(renderError(model.error, host.interactive ? action : null));
 
   const run = model.run;
-  // A new run is going: what is shown is the previous result, and says so.
-  const stale = run && model.status.state === 'running'
-    ? h('p', { class: 'notice stale-notice', attrs: { id: 'stale' }, text: `Showing the previous run (${run.createdAt.slice(0, 16).replace('T', ' ')}) while the new one runs.` })
+  // A new run is going, or the last one failed or was cancelled: what is shown is an earlier result, and says so.
+  const running = model.status.state === 'running';
+  const stale = run && (running || model.stale)
+    ? h('p', { class: 'notice stale-notice', attrs: { id: 'stale' }, text: `Showing the previous run (${run.createdAt.slice(0, 16).replace('T', ' ')}) ${running ? 'while the new one runs' : 'because the last run did not finish'}.` })
     : null;
   if (stale) app.append(stale);
   if (run && model.compareWith) {
@@ -111,7 +131,7 @@ function render(): void {
       section('compare-chart', 'Equity growth (%)', h('p', {}, h('span', { class: 'legend equity', text: '— A' }), ' ', h('span', { class: 'legend compare', text: '— B' }), h('span', { class: 'muted', text: ' · growth from each run\'s own starting cash' })), chartEl));
     queueMicrotask(() => { charts = renderCompareChart(chartEl, run, b, readTheme()); });
   } else if (run) {
-    app.append(renderHeader(run, actionBar()), renderVerdict(run.evaluation), renderCards(run), renderCharts(),
+    app.append(renderHeader(run, actionBar()), ...[runPicker()].filter((e): e is HTMLElement => e !== null), renderVerdict(run.evaluation), renderCards(run), renderCharts(),
       renderReturnsTable(run),
       renderTrades(run.result.trades, ui.sort, (sort) => { ui.sort = sort; rerenderTrades(); persist(); }, jumpTo, tradeReasons(), extras ??= tradeExtras(run)),
       renderMetricsTable(run), renderEvaluators(run.evaluation));
@@ -123,8 +143,36 @@ function render(): void {
     app.append(logPane.element);
   } else logPane = null;
   app.append(h('footer', { class: 'muted credit', text: 'Charts: TradingView Lightweight Charts™ (tradingview.com).' }));
+  linkFindingLines();
   requestAnimationFrame(() => window.scrollTo(0, ui.scrollY));
 }
+
+/**
+ * A finding's "line 21" opens the strategy at that line in the editor (the extension does it: 'openLine').
+ * Not in exported reports: there is no editor to open.
+ */
+function linkFindingLines(): void {
+  if (!host.interactive) return;
+  for (const el of app.querySelectorAll<HTMLElement>('li.finding[data-line] .finding-line')) {
+    const line = el.closest('li')!.getAttribute('data-line')!;
+    el.setAttribute('role', 'link');
+    el.setAttribute('tabindex', '0');
+    el.setAttribute('title', `Open line ${line} of the strategy in the editor`);
+    el.classList.add('line-link');
+    el.style.cursor = 'pointer';
+    el.style.textDecoration = 'underline';
+  }
+}
+
+function openFindingLine(target: EventTarget | null): boolean {
+  const link = (target as HTMLElement | null)?.closest?.('.line-link');
+  const line = Number(link?.closest('li[data-line]')?.getAttribute('data-line'));
+  if (!link || !Number.isInteger(line) || line < 1) return false;
+  host.post({ type: 'action', action: 'openLine', line, ...(model.run ? { runId: model.run.id } : {}) });
+  return true;
+}
+app.addEventListener('click', (e) => { if (openFindingLine(e.target)) e.preventDefault(); });
+app.addEventListener('keydown', (e) => { if ((e.key === 'Enter' || e.key === ' ') && openFindingLine(e.target)) e.preventDefault(); });
 
 /** Trade number (1-based, as in the table) → why it happened, from the evaluation. */
 function tradeReasons(): Map<number, string> {
@@ -152,6 +200,17 @@ function handle(message: ToWebview): void {
       if (message.model.run?.id !== model.run?.id || message.model.compareWith?.id !== model.compareWith?.id) { ui.scrollY = 0; extras = undefined; }
       model = message.model;
       render();
+      break;
+    }
+    // A new run: back to the top, where its status, errors and the cancel notice show (the 'model' that follows renders).
+    case 'running': ui.scrollY = 0; window.scrollTo(0, 0); break;
+    case 'recent': {
+      model.recent = message.runs;
+      const picker = document.querySelector('label.run-picker');
+      const next = runPicker();
+      if (picker && next) picker.replaceWith(next);
+      else if (picker) picker.remove();
+      else if (next) document.getElementById('run-header')?.after(next);
       break;
     }
     case 'status': {

@@ -11,6 +11,8 @@ export interface PanelAction {
   /** Sent back as { type: 'action', action: id }. */
   id: string;
   label: string;
+  /** For 'openSetting': the setting Settings opens at, e.g. 'strategyLab.sandbox.mode'. */
+  setting?: string;
 }
 
 /** An error the panel shows, always with what to do next. */
@@ -22,9 +24,23 @@ export interface PanelError {
   actions?: PanelAction[];
 }
 
+/** How far the evaluators are, while they run after the results are already shown ("results first"). */
+export interface EvaluatorProgress {
+  /** Evaluators with a result so far. */
+  done: number;
+  /** Evaluators in this evaluation (LLM reviewers included, skipped or not). */
+  total: number;
+  /** What runs now, e.g. "re-run 5 of 14 (look-ahead, determinism, robustness, costs)". */
+  current: string;
+}
+
 export interface RunStatus {
   state: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
   stage?: Stage;
+  /** Id of the run attempt going on (the `running` message's runId); set while state is 'running'. */
+  runId?: string;
+  /** While stage is 'evaluators': the count and the current step. `model.run` is then already this run's result. */
+  evaluators?: EvaluatorProgress;
   /** Strategy being run (class or file name). */
   strategy?: string;
   /** ISO time the current run started. */
@@ -41,17 +57,41 @@ export interface ViewModel {
   error: PanelError | null;
   /** Log lines of the current or last run, streamed while it runs. */
   logs: RunLogLine[];
+  /**
+   * True while `run` is the result of an earlier run and a new one is going (or the new one failed or was
+   * cancelled): the panel labels it as such. The extension decides; the webview only renders it.
+   */
+  stale?: boolean;
+  /** Recent runs for the panel's run picker, newest first (the panel is one, reused for every strategy). */
+  recent?: RecentRun[];
+}
+
+/** One row of the run picker; choosing it sends { type: 'action', action: 'openRun', runId: id }. */
+export interface RecentRun {
+  id: string;
+  strategy: string;
+  file: string;
+  /** ISO time. */
+  createdAt: string;
+  returnPct: number | null;
 }
 
 export type ToWebview =
   | { type: 'model'; model: ViewModel }
+  /**
+   * A new run starts (sent before its first 'status'): the webview scrolls to the top, where the running strip,
+   * the error box and the cancel notice are. `runId` is the attempt's id (status.runId while it runs).
+   */
+  | { type: 'running'; runId: string; strategy: string; file: string; startedAt: string }
+  /** The run picker's list changed (a run was saved or deleted). */
+  | { type: 'recent'; runs: RecentRun[] }
   | { type: 'status'; status: RunStatus }
   | { type: 'log'; lines: RunLogLine[] }
   | { type: 'error'; error: PanelError | null };
 
 export type FromWebview =
   | { type: 'ready' }
-  | { type: 'action'; action: 'rerun' | 'exportCsv' | 'exportHtml' | 'history' | 'compare' | 'openSource' | 'generateStrategy' | string; runId?: string };
+  | { type: 'action'; action: 'rerun' | 'exportCsv' | 'exportHtml' | 'history' | 'compare' | 'openSource' | 'generateStrategy' | 'openRun' | 'openSetting' | 'useProcessMode' | 'sandboxDoctor' | string; runId?: string; line?: number; setting?: string };
 
 export function emptyModel(): ViewModel {
   return { run: null, compareWith: null, status: { state: 'idle' }, error: null, logs: [] };

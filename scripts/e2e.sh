@@ -65,9 +65,11 @@ for f in dist/extension.js dist/server.js dist/sandbox/runtime.js dist/media/mai
 done
 node "$ROOT/e2e/build-suite.mjs" "$E2E/suite/index.js"
 log "package the .vsix"
-(cd "$ROOT" && node_modules/.bin/vsce package --no-dependencies --allow-missing-repository --skip-license -o "$E2E/strategy-lab.vsix" >/dev/null)
+(cd "$ROOT" && node_modules/.bin/vsce package --no-dependencies --allow-missing-repository --skip-license --no-rewrite-relative-links -o "$E2E/strategy-lab.vsix" >/dev/null)
 node "$ROOT/ts-plugin/add-to-vsix.mjs" "$E2E/strategy-lab.vsix"
-unzip -l "$E2E/strategy-lab.vsix" | grep -q 'extension/node_modules/strategy-lab-ts-plugin/package.json' \
+# The listing goes to a variable first: `unzip | grep -q` under pipefail fails when grep exits before unzip is done.
+VSIX_FILES=$(unzip -l "$E2E/strategy-lab.vsix")
+grep -q 'extension/node_modules/strategy-lab-ts-plugin/package.json' <<<"$VSIX_FILES" \
   || { echo "e2e: the .vsix lacks the TypeScript server plugin package" >&2; exit 1; }
 log "vsix size: $(du -k "$E2E/strategy-lab.vsix" | cut -f1) KB ($(unzip -l "$E2E/strategy-lab.vsix" | tail -1 | awk '{print $2}') files)"
 # The packaged server on its own, far from any node_modules (its TypeScript lib files come from the .vsix).

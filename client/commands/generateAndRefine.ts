@@ -12,16 +12,19 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { alpacaProvidersFromSecrets } from '../../core/data/alpaca';
 import { resolveSeries, type ResolveOptions, type SourceId } from '../../core/data/provider';
-import { chatClientFrom } from '../../core/evaluate/llm/client';
-import { refine, type RefineResult } from '../../core/evaluate/refine';
+import type { RefineResult } from '../../core/evaluate/refine';
 import { evaluateSettingsFromFlat } from '../../core/evaluate/settings';
 import { describeRefineEvent, iterationLine, iterationsInBrief, refineCountProblem, refineOutcome, refineSummary, REFINE_ITERATIONS } from '../../core/evaluate/refineReport';
 import { recordRefineTrials } from '../../core/history/store';
-import { defaultStrategyPath, readGenerateSettings, resolveProvider, writeNewFile } from '../../core/generate/index';
+import { writeNewFile } from '../../core/generate/files';
+import { defaultStrategyPath } from '../../core/generate/naming';
+import { resolveProvider } from '../../core/generate/provider';
+import { readGenerateSettings } from '../../core/generate/settings';
 import type { BacktestController } from '../backtest';
 import type { Log } from '../output';
 import { readSettings, type Settings } from '../settings';
 import { askIdea, readApiKey, showFailure } from './generateStrategy';
+import { editorColumn } from '../workspace';
 
 export const GENERATE_AND_REFINE_COMMAND = 'strategyLab.generateAndRefine';
 const RUN_BACKTEST_COMMAND = 'strategyLab.runBacktest';
@@ -96,7 +99,7 @@ export async function generateAndRefine(deps: RefineCommandDeps, givenIdea?: unk
   const apiKey = await readApiKey(context);
   const provider = resolveProvider(generate.provider, apiKey);
   // LLM reviews as after a backtest: with a key, unless the provider is set to offline.
-  const judge = generate.provider === 'offline' ? undefined : chatClientFrom({ apiKey, settings: generate.llm });
+  const judge = generate.provider === 'offline' ? undefined : (await import('../../core/evaluate/llm/client')).chatClientFrom({ apiKey, settings: generate.llm });
   const mode = settings.sandbox.mode;
   log.info(`Generate and Refine: "${idea}", up to ${iterations} iteration(s), ${provider === 'offline' ? 'offline generator' : `model ${generate.llm.model}`}, sandbox ${mode}, data ${settings.data.source}.`);
 
@@ -108,7 +111,8 @@ export async function generateAndRefine(deps: RefineCommandDeps, givenIdea?: unk
       { location: vscode.ProgressLocation.Notification, title: `${TITLE} (up to ${iterations})`, cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        return refine({
+        // The refine loop (generators, validator, evaluators) is loaded when used, not at activation.
+        return import('../../core/evaluate/refine').then(({ refine }) => refine({
           idea,
           iterations,
           provider,
@@ -129,7 +133,7 @@ export async function generateAndRefine(deps: RefineCommandDeps, givenIdea?: unk
               progress.report({ message: text, increment: 100 / iterations });
             } else if (text) progress.report({ message: text });
           },
-        });
+        }));
       },
     );
   } catch (err) {
@@ -160,7 +164,7 @@ export async function generateAndRefine(deps: RefineCommandDeps, givenIdea?: unk
   } catch (err) {
     log.warn(`The trial count was not updated: ${(err as Error).message}`);
   }
-  await vscode.window.showTextDocument(uri);
+  await vscode.window.showTextDocument(uri, { viewColumn: editorColumn(), preview: false });
 
   const worse = outcome.worseThanFirst.length ? ` Worse than the first version: ${outcome.worseThanFirst.join('; ')}.` : '';
   const head = `Generated ${shown} from iteration ${outcome.write.iteration} of ${result.iterations.length}: ${iterationsInBrief(result)}.${worse}`;

@@ -4,16 +4,15 @@
  * generation itself is core/generate.
  */
 import * as vscode from 'vscode';
-import {
-  defaultStrategyPath,
-  describeEvent,
-  generateStrategy,
-  GenerateError,
-  IDEA_EXAMPLES,
-  readGenerateSettings,
-  writeNewFile,
-  type GeneratedStrategy,
-} from '../../core/generate/index';
+// Module by module, not the index: the index also loads the validator and the TypeScript compiler.
+import { GenerateError } from '../../core/generate/errors';
+import { describeEvent } from '../../core/generate/events';
+import { writeNewFile } from '../../core/generate/files';
+import { defaultStrategyPath } from '../../core/generate/naming';
+import { generateStrategy } from '../../core/generate/provider';
+import { IDEA_EXAMPLES, readGenerateSettings } from '../../core/generate/settings';
+import type { GeneratedStrategy } from '../../core/generate/types';
+import { editorColumn } from '../workspace';
 
 export const GENERATE_COMMAND = 'strategyLab.generateStrategy';
 export const SET_API_KEY_COMMAND = 'strategyLab.setApiKey';
@@ -69,7 +68,8 @@ async function generateCommand(context: vscode.ExtensionContext, givenIdea?: str
 
   const path = await writeNewFile(defaultStrategyPath(folder.uri.fsPath, idea), result.source);
   const uri = vscode.Uri.file(path);
-  await vscode.window.showTextDocument(uri);
+  // In the editor group: the results panel may have had the focus, and a strategy file does not belong beside it.
+  await vscode.window.showTextDocument(uri, { viewColumn: editorColumn(), preview: false });
   const how = result.provider === 'offline' ? 'offline generator' : `${settings.llm.model}, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}`;
   const notes = result.notes.length ? ` Note: ${result.notes.join(' ')}` : '';
   const choice = await vscode.window.showInformationMessage(`Generated ${vscode.workspace.asRelativePath(uri)} (${how}).${notes}`, 'Run backtest');
@@ -77,11 +77,11 @@ async function generateCommand(context: vscode.ExtensionContext, givenIdea?: str
 }
 
 /** The idea input box with examples (Generate Strategy, Generate and Refine); `value` pre-fills it; undefined when dismissed. */
-export function askIdea(title: string, value?: string): Thenable<string | undefined> {
+export function askIdea(title: string, value?: string, prompt?: string): Thenable<string | undefined> {
   return vscode.window.showInputBox({
     title,
     value,
-    prompt: `Describe the trading idea. Examples: ${IDEA_EXAMPLES.slice(0, 3).map((e) => `"${e}"`).join(' · ')}`,
+    prompt: prompt ?? `Describe the trading idea. Examples: ${IDEA_EXAMPLES.slice(0, 3).map((e) => `"${e}"`).join(' · ')}`,
     placeHolder: IDEA_EXAMPLES[0],
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? undefined : 'Describe the idea, e.g. "Buy AAPL when RSI drops below 35, sell when it rises above 65".'),
@@ -106,14 +106,26 @@ export async function showFailure(err: unknown, idea?: string): Promise<string |
   if (err.kind === 'not-understood' || err.kind === 'invalid-code') {
     // Long, multi-line explanations read best in a modal.
     const actions = idea === undefined ? [] : [EDIT_IDEA_ACTION];
-    const choice = await vscode.window.showErrorMessage('Strategy Lab could not generate this strategy.', { modal: true, detail: err.message }, ...actions);
-    return choice === EDIT_IDEA_ACTION ? askIdea(TITLE, idea) : undefined;
+    const detail = err.message.replace(/^Rephrase those parts with the words in docs\/generate\.md/m, 'Click "Edit idea" and rephrase only those parts');
+    const choice = await vscode.window.showErrorMessage('Strategy Lab could not generate this strategy.', { modal: true, detail }, ...actions);
+    return choice === EDIT_IDEA_ACTION ? askIdea(TITLE, idea, editPrompt(err)) : undefined;
   }
   const actions = err.kind === 'auth' || err.kind === 'no-api-key' ? ['Set API Key'] : ['Open Settings'];
   const choice = await vscode.window.showErrorMessage(`Strategy Lab: ${err.message}`, ...actions);
   if (choice === 'Set API Key') await vscode.commands.executeCommand(SET_API_KEY_COMMAND);
   else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'strategyLab.llm');
   return undefined;
+}
+
+/** The reopened input's prompt: each part not understood with the generator's nearest phrasings. */
+export function editPrompt(err: GenerateError): string | undefined {
+  const notUnderstood = err.details?.notUnderstood ?? [];
+  if (!notUnderstood.length) return undefined;
+  const parts = notUnderstood.map((t) => {
+    const near = err.details?.suggestions?.[t] ?? [];
+    return `"${t}"${near.length ? ` → try ${near.map((p) => `"${p}"`).join(' or ')}` : ''}`;
+  });
+  return `Not understood: ${parts.join('; ')}. Change those parts and press Enter.`;
 }
 
 async function setApiKey(context: vscode.ExtensionContext): Promise<void> {

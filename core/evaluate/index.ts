@@ -1,5 +1,5 @@
 /** Evaluation pipeline and refine loop (no vscode import): see docs/evaluate.md. */
-export { evaluateStrategy, readSpec, type EvaluateInput } from './pipeline';
+export { evaluateStrategy, readSpec, type EvaluateInput, type EvaluatorStep } from './pipeline';
 export { refine, feedbackFor, type RefineOptions, type RefineResult, type RefineIteration, type RefineEvent } from './refine';
 export { adjustSpec, type Adjustment } from './adjust';
 export { REFINE_ITERATIONS, refineCountProblem, describeRefineEvent, iterationLine, keyMetrics, describeChanges, refineOutcome, refineSummary, refineJson, iterationsInBrief, type RefineOutcome } from './refineReport';

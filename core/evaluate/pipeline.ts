@@ -27,7 +27,7 @@ import { evaluateTooGood } from './evaluators/toogood';
 import { evaluateRobustness, robustnessJobs } from './evaluators/robustness';
 import { evaluateValidation } from './evaluators/validation';
 import type { ChatClient } from './llm/client';
-import { runReviewers } from './llm/reviewers';
+import { REVIEWERS, runReviewers } from './llm/reviewers';
 import { runBatch, type RerunOutcome } from './reruns';
 import { overallScore } from './score';
 import { resolveEvaluateSettings, type EvaluateSettingsInput } from './settings';
@@ -60,6 +60,8 @@ export interface EvaluateInput {
   signal?: AbortSignal;
   /** Progress lines ("look-ahead: 6 re-runs…"). */
   onProgress?: (message: string) => void;
+  /** Structured progress: how many evaluators have finished of how many, and what runs now (the editor shows "n of N"). */
+  onStep?: (step: EvaluatorStep) => void;
   /**
    * Variants of this strategy tried before this evaluation (refine iterations, earlier parameter sweeps; the
    * run history keeps the count per strategy), this run included; default 1. The deflated Sharpe ratio counts
@@ -68,10 +70,23 @@ export interface EvaluateInput {
   trials?: number;
 }
 
+/** One progress report of the evaluation: `done` of `total` evaluators have a result; `current` is what runs now. */
+export interface EvaluatorStep {
+  done: number;
+  total: number;
+  current: string;
+}
+
+/** Evaluators that do not ask an LLM (validation … conformance); the LLM reviewers add theirs (skipped or not). */
+const CODE_EVALUATORS = 12;
+
 export async function evaluateStrategy(input: EvaluateInput): Promise<EvaluationReport> {
   const started = performance.now();
   const settings = resolveEvaluateSettings(input.settings);
-  const progress = input.onProgress ?? (() => {});
+  const results: EvaluatorResult[] = [];
+  const total = CODE_EVALUATORS + REVIEWERS.length;
+  // Every progress line is also a step: the count is what has a result now, the line says what runs.
+  const progress = (current: string) => { input.onProgress?.(current); input.onStep?.({ done: results.length, total, current }); };
   const fileName = input.fileName ?? 'strategy.ts';
   const request = input.request?.trim() || readRequestFromSource(input.source)?.trim() || undefined;
   const { spec, specProblem, partialSpec } = readSpec(request);
@@ -106,7 +121,6 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
   }
 
   const ctx: EvalContext = { source: input.source, fileName, request, spec, codeSpec: input.spec, specProblem, partialSpec, series: input.series, options, mode: input.mode, compiled, result, settings, signal: input.signal };
-  const results: EvaluatorResult[] = [];
   progress('validating the code');
   results.push(evaluateValidation(ctx));
   results.push(evaluateExecution(ctx, facts));
@@ -122,8 +136,9 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
   };
   const jobs = [...groups.lookahead, ...groups.determinism, ...groups.robustness, ...groups.costs];
   if (jobs.length) progress(`re-running the strategy ${jobs.length} times (${input.mode})`);
+  const onRunDone = (done: number, all: number) => input.onStep?.({ done: results.length, total, current: `re-run ${done} of ${all} (look-ahead, determinism, robustness, costs)` });
   const batch = compiled && jobs.length
-    ? await runBatch({ compiled, mode: input.mode, runner: input.runner, options, signal: input.signal, concurrency: settings.concurrency, series: input.series }, jobs)
+    ? await runBatch({ compiled, mode: input.mode, runner: input.runner, options, signal: input.signal, concurrency: settings.concurrency, series: input.series, onRunDone }, jobs)
     : { outcomes: [], stats: { runs: 0, failed: 0, elapsedMs: 0, mode: input.mode } };
   const outcomesOf = sliceGroups(batch.outcomes, groups);
   const statsOf = (k: keyof typeof groups) => ({ ...batch.stats, runs: groups[k].length });
@@ -144,6 +159,7 @@ export async function evaluateStrategy(input: EvaluateInput): Promise<Evaluation
 
   if (input.llm) progress(`asking ${input.llm.model} for 3 reviews`);
   results.push(...(await runReviewers(ctx, input.llm, results)));
+  input.onStep?.({ done: results.length, total, current: 'done' });
 
   const overall = overallScore(results, settings.weights);
   const inSample = (results.find((r) => r.id === 'validation')?.details?.inSample ?? []) as InSampleFinding[];

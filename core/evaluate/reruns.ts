@@ -28,6 +28,8 @@ export interface RerunContext {
   concurrency: number;
   /** The evaluated bars: jobs that run on them (`series` is this array) or on a `window` of them run as one batch. */
   series?: BarSeries[];
+  /** Called after each re-run ends (ok or failed), with how many of the batch have ended: for progress text. */
+  onRunDone?: (done: number, total: number) => void;
 }
 
 export interface RerunJob {
@@ -64,7 +66,7 @@ async function runAsVariants(ctx: RerunContext, base: BarSeries[], jobs: RerunJo
   const { onLog: _l, isCancelled: _c, ...options } = ctx.options;
   try {
     const variants: Variant[] = jobs.map((j, i) => ({ id: String(i), params: j.params, options: j.options, window: j.window }));
-    const outcomes = await engine.run({ compiled: ctx.compiled, series: base, options, variants, detail: 'full', signal: ctx.signal });
+    const outcomes = await engine.run({ compiled: ctx.compiled, series: base, options, variants, detail: 'full', signal: ctx.signal, onOutcome: (_o, done, total) => ctx.onRunDone?.(done, total) });
     return outcomes.map((o, i) => (o.ok ? { label: jobs[i].label, ok: true, result: o.result! } : { label: jobs[i].label, ok: false, error: o.error }));
   } finally {
     await engine.dispose();
@@ -75,6 +77,7 @@ async function runAsVariants(ctx: RerunContext, base: BarSeries[], jobs: RerunJo
 async function runEach(ctx: RerunContext, jobs: RerunJob[]): Promise<RerunOutcome[]> {
   const outcomes: RerunOutcome[] = new Array(jobs.length);
   let next = 0;
+  let ended = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const i = next++;
@@ -96,6 +99,7 @@ async function runEach(ctx: RerunContext, jobs: RerunJob[]): Promise<RerunOutcom
         if (ctx.signal?.aborted) throw err;
         outcomes[i] = { label: job.label, ok: false, error: err instanceof Error ? err.message : String(err) };
       }
+      ctx.onRunDone?.(++ended, jobs.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, jobs.length)) }, worker));

@@ -58,8 +58,3 @@ export async function writeNewFile(path: string, content: string, maxTries = 100
   }
   throw new Error(`Could not find a free file name next to ${path} after ${maxTries} tries. Pick another name with --out.`);
 }
-
-/** `<dir>/strategies/<slug>.strategy.ts` for an idea. */
-export function defaultStrategyPath(workspaceDir: string, idea: string): string {
-  return join(workspaceDir, 'strategies', `${slugify(idea)}${STRATEGY_SUFFIX}`);
-}

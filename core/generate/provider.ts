@@ -1,7 +1,5 @@
 /** Which provider runs: `auto` is OpenAI when a key is set, otherwise the offline generator. */
 import { GenerateError } from './errors';
-import { generateWithOpenAI } from './llm/openaiProvider';
-import { generateOffline } from './offline/generateOffline';
 import type { GenerateOptions, GeneratedStrategy, ProviderChoice, ProviderName } from './types';
 
 export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'offline', 'openai'];
@@ -25,7 +23,10 @@ export async function generateStrategy(idea: string, options: GenerateOptions = 
   if (provider === 'offline') {
     // Instant and local: no progress events to report.
     if (options.signal?.aborted) throw new GenerateError('cancelled', 'Generation cancelled.');
+    const { generateOffline } = await import('./offline/generateOffline');
     return generateOffline(trimmed);
   }
+  // Loaded when used: the generators validate with the TypeScript compiler, which the editor must not load at start-up.
+  const { generateWithOpenAI } = await import('./llm/openaiProvider');
   return generateWithOpenAI({ idea: trimmed, apiKey: options.apiKey, settings: options.llm, signal: options.signal, onEvent: options.onEvent });
 }

@@ -3,7 +3,8 @@
  * message, what to do next, and buttons for the obvious next step. Pure.
  */
 import type { PanelError } from '../../media/protocol';
-import { PipelineError } from './pipeline';
+import { SETUP_HINT } from '../sandbox/docker-client';
+import { PipelineError } from './pipelineError';
 
 interface Named { name?: string; kind?: string; code?: string; message?: string; stage?: string; hint?: string }
 
@@ -17,11 +18,17 @@ export function describeError(err: unknown): PanelError {
   if (e.name === 'SandboxError') {
     switch (e.kind) {
       case 'docker-unavailable':
+        // In editor words: the CLI's setup advice (flags, repository scripts) becomes buttons.
         return {
           title: 'Docker is not running',
-          message,
-          hint: 'Start Docker (or point Strategy Lab › Sandbox: Docker Host at a running engine), or run in process mode: a separate Node process, weaker isolation than a container.',
-          actions: [RERUN, { id: 'runProcessMode', label: 'Run once in process mode' }, { id: 'sandboxDoctor', label: 'Sandbox Doctor' }],
+          message: message.replace(SETUP_HINT, '').trim(),
+          hint: 'Start Docker (Docker Desktop, or `sudo systemctl start docker` on Linux) and run again; or point Settings › Strategy Lab › Sandbox: Docker Host at a running engine; or use process mode: a separate Node process, weaker isolation than a container.',
+          actions: [
+            { id: 'openSetting', label: 'Open Settings', setting: 'strategyLab.sandbox.mode' },
+            { id: 'sandboxDoctor', label: 'Run Sandbox Doctor' },
+            { id: 'useProcessMode', label: 'Use process mode' },
+            RERUN,
+          ],
         };
       case 'image':
         return { title: 'The sandbox image could not be built', message, hint: 'Run "Strategy Lab: Build Sandbox Image" and read the output, or "Strategy Lab: Sandbox Doctor".', actions: [{ id: 'buildImage', label: 'Build Sandbox Image' }, { id: 'sandboxDoctor', label: 'Sandbox Doctor' }] };

@@ -11,18 +11,14 @@ import { readRequestFromSource } from '../generate/header';
 import type { SandboxMode } from '../run/runStrategy';
 import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
 import { readStrategyInfo } from '../strategy/config';
+import { PipelineError } from './pipelineError';
 import { createRunRecord } from './record';
 import type { Stage } from './stages';
 import type { EvaluationSummary, RunLogLine, RunOptions, RunRecord } from './types';
 
 export { STAGES, type Stage } from './stages';
 
-export class PipelineError extends Error {
-  constructor(readonly stage: Stage, message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'PipelineError';
-  }
-}
+export { PipelineError } from './pipelineError';
 
 /** Runs compiled code on bars in some isolation: the extension passes its long-lived SandboxRunner's run. */
 export type SandboxRun = (request: {
@@ -57,6 +53,11 @@ export interface BacktestJob {
   /** The evaluation pipeline, when there is one; without it the run has no evaluation (never a made-up one). */
   evaluate?: (input: EvaluationRequest, signal?: AbortSignal) => Promise<EvaluationSummary | null>;
   onStage?: (stage: Stage) => void;
+  /**
+   * The finished backtest as a record without its evaluation, before the evaluators start: the editor shows
+   * metrics and charts at once and fills the evaluation in when it comes ("results first").
+   */
+  onResult?: (record: RunRecord) => void;
   onLog?: (line: RunLogLine) => void;
   signal?: AbortSignal;
   /** The user's request; default: the file's `// Request:` header (generated files keep it there), if it has one. */
@@ -109,6 +110,7 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
     logs,
   });
 
+  job.onResult?.(record);
   stage('evaluators');
   if (job.evaluate) {
     record.evaluation = await job.evaluate({ source: job.source, fileName, request, result, series, options, compiled, mode: job.sandbox.mode }, job.signal);

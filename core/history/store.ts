@@ -6,7 +6,6 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { readStrategyInfo } from '../strategy/config';
 import { summarize } from './record';
 import { RUN_SCHEMA, type RunRecord, type RunSummary } from './types';
 
@@ -191,6 +190,9 @@ export class RunStore {
  * written file relative to `root` and the class in `source`. Returns the key and the new total.
  */
 export async function recordRefineTrials(root: string, writtenFile: string, source: string, trials: number): Promise<{ key: string; total: number }> {
+  // Loaded here, not with the store: reading the class parses with the TypeScript compiler, which the editor's
+  // start-up (the store lists runs for the status bar) must not load.
+  const { readStrategyInfo } = await import('../strategy/config');
   const className = readStrategyInfo(source).className;
   if (!className) throw new RunStoreError(`The written strategy ${writtenFile} has no readable class, so its ${trials} trial(s) were not counted.`);
   const key = strategyKey(relative(root, writtenFile), className);

@@ -14,6 +14,15 @@ import { createDockerClient } from '../../core/sandbox/docker-client';
 import type { StrategyLabApi } from '../../client/extension';
 
 const EXTENSION_ID = 'strategy-lab.strategy-lab';
+/**
+ * Issue #15's targets are 500 ms (activation) and 1 s (results on a warm pool) on an idle machine; the suite runs
+ * on 2 cores shared with other jobs, so it allows 3× before failing (the measured numbers are printed either way).
+ */
+const ACTIVATION_BUDGET_MS = 1500;
+const RESULTS_FIRST_BUDGET_MS = 3000;
+const RESULTS_VIEW = 'strategyLab.results';
+/** Tabs of the results webview, in every group. */
+const resultTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(RESULTS_VIEW)).map((t) => ({ tab: t, group: g })));
 
 async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const t0 = Date.now();
@@ -55,6 +64,21 @@ export async function run(): Promise<void> {
     const refine = (ext.packageJSON.contributes.commands as { command: string; title: string; category: string }[]).find((c) => c.command === 'strategyLab.generateAndRefine');
     assert.deepEqual(refine && { title: refine.title, category: refine.category }, { title: 'Generate and Refine…', category: 'Strategy Lab' });
     assert.equal(vscode.workspace.getConfiguration('strategyLab').get('refine.iterations'), 3, 'strategyLab.refine.iterations defaults to 3');
+    // Issue #15 target 4: activation ≤ 0.5 s. Measured inside this extension host: from the bundle's first line
+    // (esbuild banner) to the end of activate(). Printed for the report; the bound holds with room on a busy machine.
+    console.log(`activation: bundle load + activate() ${api.loadAndActivationMs} ms (activate() alone ${api.activationMs} ms)`);
+    assert.ok(api.loadAndActivationMs !== undefined, 'the bundle marks when it started loading');
+    assert.ok(api.loadAndActivationMs <= ACTIVATION_BUDGET_MS, `activation took ${api.loadAndActivationMs} ms (budget ${ACTIVATION_BUDGET_MS} ms)`);
+  });
+
+  await check('the walkthrough (generate → validate → backtest → verdict) is contributed and opens', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const walkthrough = (ext.packageJSON.contributes.walkthroughs as { id: string; steps: { id: string }[] }[])[0];
+    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['generate', 'validate', 'backtest', 'verdict']);
+    // The command opens VS Code's walkthrough editor on it (a failure to find it would reject).
+    await vscode.commands.executeCommand('strategyLab.gettingStarted');
+    await waitFor('the walkthrough editor', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Welcome|Walkthrough|Get started with Strategy Lab/i.test(t.label)), 20_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   await check('the language server publishes diagnostics for a broken strategy, none for a good one', async () => {
@@ -104,9 +128,27 @@ export async function run(): Promise<void> {
   });
 
   let record: RunRecord | undefined;
-  await check('Run Backtest runs in the Docker sandbox and saves the run', async () => {
+  await check('Run Backtest runs in the Docker sandbox and saves the run; the results show before the evaluators, which count "n of N"', async () => {
+    // A warm pool first (activation starts it): the ≤ 1 s target is on a warm pool.
+    const warm = await waitFor('the warm sandbox', () => api?.sandboxWarm() || undefined, 120_000).then(() => true, () => false);
+    const clicked = Date.now();
     record = await vscode.commands.executeCommand<RunRecord | undefined>('strategyLab.runBacktest', uri('rsi.strategy.ts'));
     assert.ok(record, 'the command returns the saved run (see the Strategy Lab output channel if not)');
+    const trace = api!.panelTrace().filter((t) => t.at >= clicked);
+    const first = trace.findIndex((t) => t.runId === record!.id);
+    assert.ok(first >= 0, `the panel was sent the run: ${JSON.stringify(trace)}`);
+    const shown = trace[first];
+    assert.deepEqual([shown.state, shown.stage, shown.evaluated], ['running', 'evaluators', false], `results first: the run is on screen while the evaluators run: ${JSON.stringify(shown)}`);
+    const steps = trace.slice(first).filter((t) => t.evaluators);
+    assert.ok(steps.length > 0 && steps.every((t) => /^\d+ of \d+: /.test(t.evaluators!)), `evaluator progress counts n of N: ${JSON.stringify(steps.map((t) => t.evaluators))}`);
+    assert.ok(steps.some((t) => /re-run \d+ of \d+/.test(t.evaluators!)), 'the re-runs are counted too');
+    const done = trace.findIndex((t) => t.state === 'done' && t.runId === record!.id && t.evaluated);
+    assert.ok(done > first, 'the evaluation fills in afterwards');
+    const runningSince = trace.find((t) => t.type === 'running')!.at;
+    console.log(`results first: metrics and charts ${shown.at - clicked} ms after the command (${shown.at - runningSince} ms after the panel said running), evaluation complete after ${trace[done].at - clicked} ms; ${steps.length} progress steps, last "${steps.at(-1)!.evaluators}"`);
+    // The time budget is for a warm pool; a pool still filling (image build on a busy machine) is reported, not timed.
+    if (warm) assert.ok(shown.at - clicked <= RESULTS_FIRST_BUDGET_MS, `results on screen ${shown.at - clicked} ms after the click (budget ${RESULTS_FIRST_BUDGET_MS} ms on a warm pool)`);
+    else console.log('results first: the warm pool was not ready after 120 s, so this was a cold start and its time is not held to the budget');
     assert.equal(record.sandbox.mode, 'docker');
     const file = path.join(folder.uri.fsPath, '.strategy-lab', 'runs', `${record.id}.json`);
     const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
@@ -204,8 +246,9 @@ export async function run(): Promise<void> {
     await waitFor('the warm container to go', async () => ((await mine()).length === 0 ? true : undefined), 10_000);
     const pending = vscode.commands.executeCommand<RunRecord | undefined>('strategyLab.runBacktest', slow);
     await waitFor('the slow run to reach the sandbox', () => api?.panelModel('slow.strategy.ts')?.status.stage === 'sandbox' || undefined, 30_000);
-    await new Promise((r) => setTimeout(r, 1500));
-    const jobContainers = await mine();
+    // The job is running once its container exists (no pool: the only container of this window is the job's).
+    const jobContainers = await waitFor('the job container', async () => { const c = await mine(); return c.length ? c : undefined; }, 60_000);
+    await waitFor('the strategy to log from the sandbox', () => (api?.panelModel('slow.strategy.ts')?.logs.length ?? 0) > 0 || undefined, 60_000).catch(() => undefined);
     const t0 = Date.now();
     await vscode.commands.executeCommand('strategyLab.cancelBacktest');
     const result = await pending;
@@ -214,11 +257,48 @@ export async function run(): Promise<void> {
     assert.ok(stoppedMs < 1500, `the run ended ${stoppedMs} ms after Cancel`);
     assert.equal(api?.panelModel('slow.strategy.ts')?.status.state, 'cancelled');
     assert.equal(fs.readdirSync(runs).length, before, 'nothing saved');
+    assert.match(api!.statusBarText(), /E2eRsiReversion: .*%/, `the status bar keeps the last result after the cancel: ${api!.statusBarText()}`);
+    assert.ok(api!.panelModel('slow.strategy.ts')!.stale, 'the result still shown is labelled as an earlier run\'s');
     assert.equal(jobContainers.length, 1, 'one container ran the job');
     await waitFor('the job container to be removed', async () => ((await mine()).length === 0 ? true : undefined), 2000);
     await config.update('sandbox.poolSize', undefined, vscode.ConfigurationTarget.Workspace);
     console.log(`cancelled ${stoppedMs} ms after the click; the job container is gone`);
     await vscode.workspace.fs.delete(slow);
+  });
+
+  await check('one results panel serves every strategy, beside the editor; Open strategy opens in the editor group', async () => {
+    const tabs = resultTabs();
+    assert.equal(tabs.length, 1, `one results panel after runs of three strategies: ${tabs.map((t) => t.tab.label).join(', ')}`);
+    const panelGroup = tabs[0].group.viewColumn;
+    assert.equal(vscode.window.tabGroups.all.length, 2, 'the editor and the results beside it: no third group');
+    // "Open strategy" from the panel (it has the focus) goes to the editor group, not into the panel's.
+    await vscode.commands.executeCommand('strategyLab.openResults', uri('rsi.strategy.ts'));
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    await api!.panelAction({ type: 'action', action: 'openSource' });
+    const editor = await waitFor('the strategy in an editor', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri('rsi.strategy.ts').fsPath));
+    assert.notEqual(editor.viewColumn, panelGroup, 'not inside the results group');
+    assert.equal(resultTabs().length, 1);
+  });
+
+  await check('Docker down: the error has Open Settings (at the setting), Run Sandbox Doctor and Use process mode, in editor words', async () => {
+    const config = vscode.workspace.getConfiguration('strategyLab');
+    await config.update('sandbox.dockerHost', 'unix:///nowhere/strategy-lab-e2e.sock', vscode.ConfigurationTarget.Workspace);
+    try {
+      const result = await vscode.commands.executeCommand<RunRecord | undefined>('strategyLab.runBacktest', uri('rsi.strategy.ts'));
+      assert.equal(result, undefined);
+      const error = await waitFor('the error in the panel', () => api?.panelModel('rsi.strategy.ts')?.error ?? undefined);
+      assert.equal(error.title, 'Docker is not running');
+      assert.deepEqual(error.actions?.map((a) => a.label), ['Open Settings', 'Run Sandbox Doctor', 'Use process mode', 'Run again']);
+      assert.equal(error.actions?.[0].setting, 'strategyLab.sandbox.mode');
+      assert.doesNotMatch(`${error.message} ${error.hint}`, /--sandbox|scripts\//, 'no CLI flags or repository paths');
+      assert.match(api!.statusBarText(), /%/, 'the status bar still shows the last result');
+      // The button opens Settings at that setting.
+      await api!.panelAction({ type: 'action', action: 'openSetting' });
+      await waitFor('the Settings editor', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Settings/.test(t.label)), 20_000);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await config.update('sandbox.dockerHost', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   await check('Sandbox Doctor checks Docker, the image and the container restrictions: all pass here', async () => {

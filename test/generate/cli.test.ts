@@ -15,8 +15,8 @@ test('cli generate: offline by default without a key, into strategies/<slug>.str
     const r = await cli([IDEA], dir);
     assert.equal(r.code, 0, r.stderr);
     const files = await readdir(join(dir, 'strategies'));
-    assert.deepEqual(files, ['buy-aapl-rsi-drops-below-35-sell-rises.strategy.ts']);
-    assert.match(r.stdout, /Wrote strategies\/buy-aapl-rsi-drops-below-35-sell-rises\.strategy\.ts \(offline generator\)/);
+    assert.deepEqual(files, ['aapl-rsi-35-65.strategy.ts']);
+    assert.match(r.stdout, /Wrote strategies\/aapl-rsi-35-65\.strategy\.ts \(offline generator\)/);
     const source = await readFile(join(dir, 'strategies', files[0]), 'utf8');
     assert.equal(readRequestFromSource(source), IDEA);
   }));
@@ -24,13 +24,13 @@ test('cli generate: offline by default without a key, into strategies/<slug>.str
 test('cli generate: never overwrites — the same idea twice gives a -2 file and keeps the first', () =>
   withDir(async (dir) => {
     await cli([IDEA], dir);
-    const first = join(dir, 'strategies', 'buy-aapl-rsi-drops-below-35-sell-rises.strategy.ts');
+    const first = join(dir, 'strategies', 'aapl-rsi-35-65.strategy.ts');
     await writeFile(first, '// my edits\n');
     const r = await cli([IDEA], dir);
     assert.equal(r.code, 0);
     assert.equal(await readFile(first, 'utf8'), '// my edits\n', 'the existing file is untouched');
-    assert.match(r.stderr, /already exists; kept it and wrote strategies\/buy-aapl-rsi-drops-below-35-sell-rises-2\.strategy\.ts/);
-    const second = await readFile(join(dir, 'strategies', 'buy-aapl-rsi-drops-below-35-sell-rises-2.strategy.ts'), 'utf8');
+    assert.match(r.stderr, /already exists; kept it and wrote strategies\/aapl-rsi-35-65-2\.strategy\.ts/);
+    const second = await readFile(join(dir, 'strategies', 'aapl-rsi-35-65-2.strategy.ts'), 'utf8');
     assert.equal(readRequestFromSource(second), IDEA);
   }));
 

@@ -14,13 +14,17 @@ import { readRequestFromSource } from '../../core/generate/index';
 
 interface Shown {
   modals: { message: string; detail?: string; actions: string[] }[];
-  inputs: { value?: string; title?: string }[];
+  inputs: { value?: string; title?: string; prompt?: string }[];
   infos: string[];
+  opened?: { viewColumn?: number }[];
 }
 
 function fakeVscode(dir: string, shown: Shown, replies: { modal: (string | undefined)[]; input: (string | undefined)[] }) {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
+  class TabInputText {}
   const vscode = {
+    TabInputText,
+    ViewColumn: { One: 1 },
     ProgressLocation: { Notification: 15 },
     Uri: { file: (fsPath: string) => ({ fsPath }) },
     workspace: {
@@ -29,8 +33,8 @@ function fakeVscode(dir: string, shown: Shown, replies: { modal: (string | undef
       asRelativePath: (uri: { fsPath: string }) => uri.fsPath.slice(dir.length + 1),
     },
     window: {
-      showInputBox: async (options: { value?: string; title?: string }) => {
-        shown.inputs.push({ value: options.value, title: options.title });
+      showInputBox: async (options: { value?: string; title?: string; prompt?: string }) => {
+        shown.inputs.push({ value: options.value, title: options.title, prompt: options.prompt });
         return replies.input.shift();
       },
       showErrorMessage: async (message: string, ...rest: unknown[]) => {
@@ -42,7 +46,10 @@ function fakeVscode(dir: string, shown: Shown, replies: { modal: (string | undef
         shown.infos.push(message);
         return undefined;
       },
-      showTextDocument: async () => undefined,
+      showTextDocument: async (_uri: unknown, options?: { viewColumn?: number }) => { (shown.opened ??= []).push({ viewColumn: options?.viewColumn }); return undefined; },
+      activeTextEditor: undefined,
+      // Group 1 holds only the results webview (it had the focus); the strategy files are in group 2.
+      tabGroups: { all: [{ viewColumn: 1, tabs: [{ input: { viewType: 'strategyLab.results' } }] }, { viewColumn: 2, tabs: [{ input: new TabInputText() }] }] },
       withProgress: async (_o: unknown, task: (p: { report: () => void }, t: { onCancellationRequested: () => void }) => Promise<unknown>) =>
         task({ report: () => {} }, { onCancellationRequested: () => {} }),
     },
@@ -88,6 +95,9 @@ test('VS Code: a refusal offers "Edit idea", which reopens the input with the id
     assert.match(modal.detail!, /Understood:[\s\S]*tickers AAPL[\s\S]*exit: rsi rises above 70/);
     assert.equal(shown.inputs.length, 1, 'the input box reopened');
     assert.equal(shown.inputs[0].value, bad, 'with the idea as the user wrote it');
+    assert.match(shown.inputs[0].prompt!, /Not understood: "rsi is low" → try "RSI is oversold"/, 'and the generator\'s suggestions');
+    assert.doesNotMatch(modal.detail!, /docs\/generate\.md/, 'no repository file in the editor\'s words');
+    assert.deepEqual(shown.opened, [{ viewColumn: 2 }], 'the new file opens in the editor group, not in the results panel\'s');
 
     const files = await readdir(join(dir, 'strategies'));
     assert.equal(files.length, 1);

@@ -18,7 +18,7 @@ import { DEFAULT_EVALUATE_SETTINGS } from '../../core/evaluate/settings';
 
 /** Too strict to trade on the sample data at first; one offline step (RSI < 20) trades. */
 const STRICT = 'Buy AAPL when RSI drops below 15, sell when it rises above 90';
-const SLUG = 'buy-aapl-rsi-drops-below-15-sell-rises.strategy.ts';
+const SLUG = 'aapl-rsi-15-90.strategy.ts';
 const KEY = 'sk-refine-cli-SECRET-0123456789';
 
 

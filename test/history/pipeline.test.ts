@@ -6,6 +6,7 @@ import { describeError } from '../../core/history/describeError';
 import { PipelineError, STAGES, runBacktestJob, type BacktestJob, type SandboxRun } from '../../core/history/pipeline';
 import { dockerUnavailable } from '../../core/sandbox/docker-client';
 import { runInThisProcess } from '../../core/run/runStrategy';
+import type { RunRecord } from '../../core/history/types';
 import { repoRoot, sharedData } from '../helpers/paths';
 
 const inProcess: SandboxRun = async ({ compiled, series, options, onLog, signal }) => runInThisProcess({ compiled, series, options, onLog, signal, mode: 'none' });
@@ -85,12 +86,16 @@ test('data, compile and runtime errors each get their own title and next step', 
   assert.match(runtime.message, /boom at 50/);
 });
 
-test('Docker being down reads as such, with process mode and the doctor offered', () => {
+test('Docker being down reads as such, in editor words, with Open Settings (at the setting), the doctor and process mode as buttons', () => {
   const err = dockerUnavailable(Object.assign(new Error('connect ENOENT /nowhere/docker.sock'), { code: 'ENOENT' }), { host: 'unix:///nowhere/docker.sock' });
+  assert.match(err.message, /--sandbox process/, 'the CLI keeps its advice');
   const shown = describeError(err);
   assert.equal(shown.title, 'Docker is not running');
   assert.match(shown.message, /no Docker engine socket at unix:\/\/\/nowhere/);
-  assert.deepEqual(shown.actions?.map((a) => a.id), ['rerun', 'runProcessMode', 'sandboxDoctor']);
+  assert.deepEqual(shown.actions?.map((a) => a.label), ['Open Settings', 'Run Sandbox Doctor', 'Use process mode', 'Run again']);
+  assert.equal(shown.actions?.[0].setting, 'strategyLab.sandbox.mode');
+  // No CLI flags or repository paths in what the editor shows.
+  for (const text of [shown.message, shown.hint ?? '']) assert.doesNotMatch(text, /--sandbox|scripts\/|setup-docker/, text);
 });
 
 test('a real evaluation report becomes the saved evaluation (in-process re-runs: trusted example code only)', async () => {
@@ -182,4 +187,38 @@ test('the saved evaluation keeps each finding on its line of the source that ran
   const loaded = await store.load(old.id);
   assert.equal(loaded.evaluation?.findings, undefined);
   assert.equal(loaded.evaluation?.overallScore, record.evaluation?.overallScore);
+});
+
+test('results first: the record reaches onResult (no evaluation yet) before the evaluators start, and is the one returned', async () => {
+  const order: string[] = [];
+  let early: RunRecord | undefined;
+  const record = await runBacktestJob({
+    ...(await job()),
+    onStage: (s) => order.push(`stage:${s}`),
+    onResult: (r) => { early = r; order.push(`result:${r.evaluation === null ? 'no evaluation' : 'evaluated'}`); },
+    evaluate: async ({ result }) => { order.push('evaluate'); return { overallScore: null, basedOn: 0, evaluators: [{ id: 'trades', kind: 'deterministic', status: 'skipped', score: null, reasons: [`${result.trades.length} trades`] }] }; },
+  });
+  assert.deepEqual(order, ['stage:data', 'stage:compile', 'stage:sandbox', 'stage:metrics', 'result:no evaluation', 'stage:evaluators', 'evaluate']);
+  assert.equal(early, record, 'the same record: the evaluation fills in the one the panel already shows');
+  assert.equal(record.evaluation?.evaluators[0].id, 'trades');
+});
+
+test('the evaluation reports "n of N" steps that count up to every evaluator, re-runs included', async () => {
+  const { evaluateStrategy } = await import('../../core/evaluate/index');
+  const { summarizeEvaluation } = await import('../../core/history/evaluation');
+  const steps: { done: number; total: number; current: string }[] = [];
+  const record = await runBacktestJob({
+    ...(await job()),
+    evaluate: async (input, signal) => summarizeEvaluation(await evaluateStrategy({ ...input, signal, onStep: (s) => steps.push(s) })),
+  });
+  const total = record.evaluation!.evaluators.length;
+  assert.ok(steps.length > 3, JSON.stringify(steps));
+  assert.ok(steps.every((s) => s.total === total), `every step counts against all ${total} evaluators: ${JSON.stringify(steps.map((s) => s.total))}`);
+  assert.deepEqual(steps.at(-1), { done: total, total, current: 'done' });
+  const dones = steps.map((s) => s.done);
+  assert.deepEqual(dones, [...dones].sort((a, b) => a - b), 'the count never goes back');
+  const reruns = steps.filter((s) => /^re-run \d+ of \d+/.test(s.current));
+  assert.ok(reruns.length > 0, 'each re-run is a step');
+  const last = reruns.at(-1)!.current.match(/^re-run (\d+) of (\d+)/)!;
+  assert.equal(last[1], last[2], 'the last re-run step says all of them ended');
 });

@@ -9,6 +9,7 @@ import { RULES } from '../../validate/rules';
 import { formatProblems, type CodeProblem } from '../check';
 import { parseIdea } from '../idea/parseIdea';
 import { writeStrategy } from '../offline/writeStrategy';
+import { namesForIdea } from '../naming';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -59,7 +60,8 @@ function buildSystemPrompt(): string {
 export function initialMessages(idea: string): ChatMessage[] {
   return [
     { role: 'system', content: systemPrompt() },
-    { role: 'user', content: `Request: ${idea}` },
+    // The same specific class name the offline generator would give (ticker, indicator, rule): history rows differ by it.
+    { role: 'user', content: `Request: ${idea}\nName the default-exported class ${namesForIdea(idea).className}.` },
   ];
 }
 

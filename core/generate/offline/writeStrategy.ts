@@ -6,6 +6,7 @@
 import { comparisonsOf, describeRule, type Comparison, type IndicatorSpec, type Operand, type Rule, type StrategySpec } from '../spec';
 import { requestHeader } from '../header';
 import { indicatorCode, type IndicatorCode } from './catalog';
+import { namesFromSpec } from '../naming';
 
 interface Slot {
   spec: IndicatorSpec;
@@ -74,7 +75,7 @@ export function writeStrategy(spec: StrategySpec): string {
   if (snapshot.length) out(`  prev?: { ${snapshot.map(([key]) => `${key}: number`).join('; ')} };`);
   out('}');
   out();
-  out(`export default class ${className(spec, slots)} extends BaseStrategy {`);
+  out(`export default class ${namesFromSpec(spec).className} extends BaseStrategy {`);
   out(`  static override config: StrategyConfig = { symbols: [${spec.symbols.map((s) => `'${s}'`).join(', ')}], timeframe: '${spec.timeframe}' };`);
   out();
   out('  override params = {');
@@ -269,22 +270,3 @@ function riskSummary(spec: StrategySpec): string {
   return parts.length ? `; ${parts.join(', ')}` : '';
 }
 
-const CLASS_WORDS: Record<IndicatorSpec['type'], string> = {
-  RSI: 'Rsi', SMA: 'Sma', EMA: 'Ema', WMA: 'Wma', MACD: 'Macd', BollingerBands: 'Bollinger', Stochastic: 'Stochastic',
-  ATR: 'Atr', ADX: 'Adx', Highest: 'Breakout', Lowest: 'Breakdown',
-};
-
-/** e.g. `RsiStrategy`, `SmaCrossStrategy`, `BreakoutShortStrategy`: from the entry's indicators. */
-function className(spec: StrategySpec, slots: Slot[]): string {
-  const entry = comparisonsOf(spec.entry);
-  const words: string[] = [];
-  for (const c of entry) {
-    for (const o of [c.left, c.right]) {
-      const word = o.kind === 'indicator' ? CLASS_WORDS[o.indicator.type] : o.kind === 'price' && o.field === 'volume' ? 'Volume' : undefined;
-      if (word && !words.includes(word)) words.push(word);
-    }
-  }
-  if (words.length === 0 && slots.length) words.push(CLASS_WORDS[slots[0].spec.type]);
-  const cross = entry.some((c) => c.op === 'crossesAbove' || c.op === 'crossesBelow') ? 'Cross' : '';
-  return `${words.slice(0, 3).join('')}${cross}${spec.direction === 'short' ? 'Short' : ''}Strategy`;
-}
