@@ -91,11 +91,11 @@ export class BarFeed {
     }).catch((err: Error) => this.options.onNote?.(`catching up on bars failed (${err.message}); retrying at the next poll`));
   }
 
-  async stop(): Promise<void> {
+  /** No more deliveries (one in progress finishes; the session waits for it where it must). */
+  stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.socket?.disconnect();
-    await this.chain.catch(() => {});
   }
 
   private openStream(s: NonNullable<BarFeedOptions['stream']>): void {

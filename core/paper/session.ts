@@ -79,6 +79,8 @@ export class PaperSession {
   private stopped = false;
   private readonly state: SessionState;
   private failure: Error | undefined;
+  /** The step in progress, if any: kill and stop from outside wait for it (nothing new leaves meanwhile). */
+  private stepping: Promise<void> | undefined;
   private failed: ((err: Error) => void) | undefined;
   /** Resolves when the session ends (stop, kill, or a failure: rejects). */
   readonly done: Promise<void>;
@@ -139,23 +141,30 @@ export class PaperSession {
 
   /** The kill switch: nothing more leaves, the session's open orders are cancelled, positions optionally closed. */
   async kill(reason: string, flatten: boolean): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.killed) return;
     this.killed = true;
     this.state.killed = true;
     this.state.status = 'killed';
+    this.feed?.stop();
+    await this.stepping;
     this.o.journal.append({ type: 'kill', reason, flatten });
     this.note(`KILL SWITCH: ${reason}${flatten ? ' (flattening positions)' : ''}`);
-    await this.feed?.stop();
     await this.cancelOpenOrders('kill-switch');
     if (flatten) await this.flatten();
-    await this.stop(`killed: ${reason}`);
+    await this.end(`killed: ${reason}`);
   }
 
   /** Ends the session: no more bars, the strategy is closed, the journal says why. Open orders stay working. */
   async stop(reason = 'stopped'): Promise<void> {
     if (this.stopped) return;
+    this.feed?.stop();
+    await this.stepping;
+    return this.end(reason);
+  }
+
+  private async end(reason: string): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
-    await this.feed?.stop();
     await this.o.strategy.close().catch(() => {});
     if (!this.killed) this.state.status = this.failure ? 'failed' : 'stopped';
     this.o.journal.append({ type: 'stop', reason });
@@ -169,6 +178,13 @@ export class PaperSession {
 
   private async onBars(bars: Bar[]): Promise<void> {
     if (this.stopped || this.killed) return;
+    const step = this.barStep(bars);
+    this.stepping = step;
+    await step;
+    this.stepping = undefined;
+  }
+
+  private async barStep(bars: Bar[]): Promise<void> {
     try {
       // A bar that completed long ago (the session was down) is history now: the strategy sees it, nothing is sent.
       const clock = await this.o.api.clock();
@@ -180,8 +196,9 @@ export class PaperSession {
       this.failure = err instanceof Error ? err : new Error(String(err));
       this.o.journal.append({ type: 'error', message: this.failure.message });
       this.note(`session failed: ${this.failure.message}`);
+      this.feed?.stop();
       await this.cancelOpenOrders('kill-switch').catch(() => {});
-      await this.stop(`failed: ${this.failure.message}`);
+      await this.end(`failed: ${this.failure.message}`);
     }
   }
 

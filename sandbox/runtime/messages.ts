@@ -2,6 +2,8 @@
 import type { BarSeries } from '../../core/data/series';
 import type { ErrorPayload, SandboxBacktestOptions } from '../../core/sandbox/protocol';
 import { describe, readErrorPayload, readLogLine } from '../../core/sandbox/caps';
+import type { Decision, Feed, SessionInit } from '../../core/paper/types';
+import { readDecision } from '../../core/paper/decision';
 
 export type WorkerMessage =
   | { t: 'loaded' }
@@ -9,7 +11,11 @@ export type WorkerMessage =
   | { t: 'log'; time: number | null; message: string }
   /** result-codec.ts's payload; its buffer is transferred, not copied. */
   | { t: 'result'; bytes: Uint8Array }
-  | ({ t: 'error' } & ErrorPayload);
+  | ({ t: 'error' } & ErrorPayload)
+  /** Session: the strategy is constructed. */
+  | { t: 'session-ready' }
+  /** Session: one step's decision, checked (readDecision). */
+  | { t: 'decision'; decision: Decision };
 
 /** What the supervisor hands the worker: the job without its key (the key never enters the strategy's heap). */
 export interface WorkerJob {
@@ -19,9 +25,11 @@ export interface WorkerJob {
   fileName: string;
   options: SandboxBacktestOptions;
   series: BarSeries[];
+  /** A paper session instead of a backtest. */
+  session?: SessionInit;
 }
 
-export type SupervisorMessage = { t: 'warmup' } | { t: 'job'; job: WorkerJob };
+export type SupervisorMessage = { t: 'warmup' } | { t: 'job'; job: WorkerJob } | { t: 'feed'; feed: Feed };
 
 // Captured at load, before strategy code could replace the global Buffer.
 const byteLength = Buffer.byteLength;
@@ -50,7 +58,12 @@ export function readWorkerMessage(raw: unknown): WorkerMessage | string {
   switch (m.t) {
     case 'loaded':
     case 'warm':
+    case 'session-ready':
       return { t: m.t };
+    case 'decision': {
+      const d = readDecision(m.decision);
+      return typeof d === 'string' ? d : { t: 'decision', decision: d };
+    }
     case 'log': {
       const line = readLogLine(m);
       return typeof line === 'string' ? line : { t: 'log', time: line.time, message: line.message };

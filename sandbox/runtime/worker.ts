@@ -10,6 +10,8 @@ import { freezeIntrinsics, hardenRealm } from './harden';
 import { freezeSdk, loadStrategy } from '../../core/strategy/load';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
+import { LiveEngine } from '../../core/paper/liveEngine';
+import type { Feed } from '../../core/paper/types';
 import { encodeResult } from '../../core/sandbox/result-codec';
 import { capText, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS } from '../../core/sandbox/caps';
 
@@ -20,6 +22,7 @@ export function runWorker(): void {
   const port = parentPort!;
   const post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void = port.postMessage.bind(port);
   let started = false;
+  let session: ((feed: Feed) => void) | undefined;
   port.on('message', (m: SupervisorMessage) => {
     if (m.t === 'warmup') {
       // Warm-up is an optimisation: if it fails, the container is still ready for its job.
@@ -28,7 +31,10 @@ export function runWorker(): void {
         .then(() => post({ t: 'warm' }));
     } else if (m.t === 'job' && !started) {
       started = true;
-      runJob(m.job, post);
+      if (m.job.session) session = startSession(m.job, post);
+      else runJob(m.job, post);
+    } else if (m.t === 'feed' && session) {
+      session(m.feed);
     }
   });
   post({ t: 'loaded' });
@@ -44,6 +50,30 @@ function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[
     post({ t: 'result', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     post(strategyError(err));
+  }
+}
+
+/**
+ * A paper session: the strategy is constructed once and then steps, one feed at a time, until the host ends the
+ * sandbox. An exception ends the session (the host stops trading and reports it). The log budget is per step.
+ */
+function startSession(job: WorkerJob, post: (m: WorkerMessage) => void): ((feed: Feed) => void) | undefined {
+  let budget = logSink(job.maxLogBytes, post);
+  hardenRealm({ onConsole: (message) => budget(null, message) });
+  try {
+    const engine = new LiveEngine(loadStrategy(job.js, job.fileName), job.session!, (time, message) => budget(time, message));
+    post({ t: 'session-ready' });
+    return (feed) => {
+      budget = logSink(job.maxLogBytes, post);
+      try {
+        post({ t: 'decision', decision: engine.step(feed) });
+      } catch (err) {
+        post(strategyError(err));
+      }
+    };
+  } catch (err) {
+    post(strategyError(err));
+    return undefined;
   }
 }
 
