@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   evaluate: { load: () => import('./commands/evaluate').then((m) => m.runEvaluateCommand), summary: 'backtest a strategy and score whether to trust it' },
   data: { load: () => import('./commands/data').then((m) => m.runDataCommand), summary: 'fetch market data into the cache, list or clear it' },
   sandbox: { load: () => import('./commands/sandbox').then((m) => m.runSandboxCommand), summary: 'build the sandbox image, or check the Docker setup (doctor)' },
+  paper: { load: () => import('./commands/paper').then((m) => (argv, io) => m.runPaperCommand(argv, io)), summary: 'paper-trade a strategy on Alpaca (foreground; status, stop)' },
 };
 
 const VERSION = '0.1.0';
@@ -102,6 +103,8 @@ export function runCli(argv = process.argv.slice(2)): void {
 }
 
 function runsInThisProcess(argv: string[]): boolean {
+  // A paper session's in-process strategy runs a step at a time: Ctrl-C must reach it to stop cleanly.
+  if (argv[0] === 'paper') return false;
   return argv.some((a, i) => a === '--sandbox=none' || (a === '--sandbox' && argv[i + 1] === 'none'));
 }
 

@@ -39,7 +39,7 @@ export function resolveEndpoints(mode: TradingMode, overrides: Partial<AlpacaEnd
 export function assertLoopback(url: string): void {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   if (!(host === '127.0.0.1' || host === '::1' || host === 'localhost')) {
-    throw new Error(`STRATEGY_LAB_TEST=1: refusing to contact ${host}; tests may only reach loopback servers.`);
+    throw new RangeError(`STRATEGY_LAB_TEST=1: refusing to contact ${host}; tests may only reach loopback servers.`);
   }
 }
 
