@@ -75,6 +75,10 @@ test('CLI: paper FILE runs in the foreground with [PAPER] on every line; status 
     assert.equal(fake.orders[0].status, 'canceled');
     const entries = readJournal(join(cwd, '.strategy-lab', 'paper', 'sma-paper', 'journal.jsonl'));
     assert.ok(entries.some((e) => e.type === 'kill'));
+    const report = await runCli(cwd, envFor(fake), ['paper', 'report', 'sma.strategy.ts', '--sandbox', 'none', '--trust']);
+    assert.equal(report.status, 0, report.stderr);
+    assert.match(report.stdout, /the backtest of the recorded bars makes the same 1 signal/);
+    assert.match(report.stdout, /2015-12-17 buy SPY: 0\/\d+ filled — not filled/);
     // Ctrl-C on a resumed session stops cleanly: exit 0, the journal ends with a stop line.
     const again = start(fake, cwd, []);
     await waitFor(again.child, again.output, /live: following/);

@@ -9,6 +9,13 @@ import { escapeLine } from '../terminal';
 import { readStrategyFile, sandboxArg, describeMode } from '../runArgs';
 import { SANDBOX_RUNNER_OPTIONS, cliSandboxRunner } from '../sandboxArgs';
 import { launchSession, LiveConfirmationError } from '../../paper/launch';
+import { compareParity, formatParity, recordedSeries } from '../../paper/parity';
+import { readJournal } from '../../paper/journal';
+import { compileStrategy } from '../../strategy/compile';
+import { runStrategy } from '../../run/runStrategy';
+import { defaultCacheDir } from '../../data/cache';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultSessionId, listSessions, processAlive, readControl, readState, requestControl, sessionDir } from '../../paper/sessionFiles';
 import type { GuardLimits } from '../../paper/guards';
 import type { Timeframe } from '../../sdk/types';
@@ -20,6 +27,7 @@ const USAGE = `Usage: strategy-lab paper <strategy.ts> [--session NAME] [--flatt
          [--sandbox docker|process|none] [--trust] [--docker-host URL] [--image NAME] [--memory-mb N]
        strategy-lab paper status [--session NAME] [--json]
        strategy-lab paper stop [--session NAME] [--flatten]
+       strategy-lab paper report <strategy.ts> [--session NAME] [--sandbox docker|process|none] [--trust] [--json]
 Keys: APCA_API_KEY_ID and APCA_API_SECRET_KEY (paper keys by default). Endpoints: APCA_API_BASE_URL, APCA_DATA_URL, APCA_STREAM_URL.`;
 
 const OPTIONS = {
@@ -52,6 +60,7 @@ export async function runPaperCommand(argv: string[], io: CliIo, env: NodeJS.Pro
   }
   if (positionals[0] === 'status') return status(values, io, cwd);
   if (positionals[0] === 'stop') return stop(values, io, cwd);
+  if (positionals[0] === 'report') return report(positionals.slice(1), values, io, cwd);
   return run(positionals, values, io, env, cwd);
 }
 
@@ -194,4 +203,28 @@ async function stop(values: Values, io: CliIo, cwd: string): Promise<number> {
   }
   io.stderr(`Session ${s.id} did not confirm within 15 s; check \`strategy-lab paper status\`.\n`);
   return 1;
+}
+
+/** The session report: its recorded bars replayed through the backtest (in the sandbox), signals and fills compared. */
+async function report(positionals: string[], values: Values, io: CliIo, cwd: string): Promise<number> {
+  const { file, source, info } = await readStrategyFile(positionals, USAGE);
+  const sessionId = values.session ?? defaultSessionId(file, values.live ? 'live' : 'paper');
+  const journalPath = join(sessionDir(cwd, sessionId), 'journal.jsonl');
+  if (!existsSync(journalPath)) throw new CliError(`No journal for session '${sessionId}' (${journalPath}). Name the session with --session.`);
+  const entries = readJournal(journalPath);
+  const symbols = info.config?.symbols ?? [];
+  const series = recordedSeries(entries, symbols);
+  if (series.every((s) => s.length === 0)) throw new CliError(`Session '${sessionId}' recorded no bars yet.`);
+  const sandbox = sandboxArg(values, io, 'file');
+  const runner = cliSandboxRunner(sandbox, values, io, values.json);
+  try {
+    const compiled = await compileStrategy(source, file, { cacheDir: defaultCacheDir() });
+    const result = await runStrategy({ compiled, series: series.filter((s) => s.length > 0), options: { fill: 'next-open' }, mode: sandbox, runner, signal: io.signal });
+    const parity = compareParity(entries, result);
+    if (values.json) io.stdout(`${JSON.stringify(parity, null, 2)}\n`);
+    else io.stdout(formatParity(parity));
+    return parity.sameSignals ? 0 : 1;
+  } finally {
+    await runner.dispose();
+  }
 }
