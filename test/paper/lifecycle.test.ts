@@ -6,6 +6,12 @@ import { driveDays, loadSpy, makeSession, startFake, tempDir } from './helpers';
 import { scriptedHost } from './scripted';
 import { nyClose, nyOpen } from './fakeAlpaca';
 
+/** The process "dies": the journal stops where it is and the feed's poll timer goes (it would keep this test file alive). */
+function crash(session: { journal: { close(): void } }): void {
+  session.journal.close();
+  (session as unknown as { feed?: { stop(): void } }).feed?.stop();
+}
+
 const d = (s: string) => Date.parse(`${s}T00:00:00Z`);
 
 test('order life cycle: accepted, partial fill, fill, onFill sees each part once, positions agree', async () => {
@@ -130,7 +136,7 @@ test('restart mid-session: fills that happened while down are picked up, nothing
     fake.setNow(nyOpen(d('2016-03-03')) + 1000);
     fake.fillAt('SPY', bars.find((b) => b.t === d('2016-03-03'))!.o);
     fake.setNow(nyClose(d('2016-03-03')) + 60_000);
-    first.session.journal.close();
+    crash(first.session);
 
     const second = await makeSession({ fake, dir, host: await scriptedHost(script), warmupBars: 5 });
     const { differences } = await second.session.start();
@@ -158,7 +164,7 @@ test('restart after a crash between journaling an order and sending it: reported
     await first.session.start();
     fake.faults.push({ path: '/v2/orders', method: 'POST', action: 503, times: 100 });
     await driveDays(fake, first.session, bars, '2016-03-02');
-    first.session.journal.close();
+    crash(first.session);
     fake.faults.length = 0;
     assert.equal(fake.orders.length, 0);
     const second = await makeSession({ fake, dir, host: await scriptedHost(script), warmupBars: 5 });
