@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   optimize: { load: () => import('./commands/optimize').then((m) => m.runOptimizeCommand), summary: 'sweep a strategy\'s params (grid, random, Latin hypercube): ranked table, heatmap, PBO and deflated Sharpe' },
   walkforward: { load: () => import('./commands/walkforward').then((m) => m.runWalkforwardCommand), summary: 'optimise on rolling or anchored in-sample windows, test on the next out-of-sample ones, stitch' },
   sandbox: { load: () => import('./commands/sandbox').then((m) => m.runSandboxCommand), summary: 'build the sandbox image, or check the Docker setup (doctor)' },
+  paper: { load: () => import('./commands/paper').then((m) => (argv, io) => m.runPaperCommand(argv, io)), summary: 'paper-trade a strategy on Alpaca (foreground; status, stop)' },
 };
 
 /** package.json's (bin/strategy-lab.js answers `--version` from the same file without loading this bundle). */
@@ -106,6 +107,8 @@ export function runCli(argv = process.argv.slice(2)): void {
 }
 
 function runsInThisProcess(argv: string[]): boolean {
+  // A paper session's in-process strategy runs a step at a time: Ctrl-C must reach it to stop cleanly.
+  if (argv[0] === 'paper') return false;
   return argv.some((a, i) => a === '--sandbox=none' || (a === '--sandbox' && argv[i + 1] === 'none'));
 }
 

@@ -478,7 +478,7 @@ function triggerPrice(order: BrokerOrder, open: number, high: number, low: numbe
 
 const POSITIVE_FIELDS = ['shares', 'cash', 'percent', 'limit', 'stop', 'stopLossPct', 'takeProfitPct', 'stopLoss', 'takeProfit', 'trailingStopPct'] as const;
 
-function validateRequest(r: OrderRequest): string | undefined {
+export function validateRequest(r: OrderRequest): string | undefined {
   if (Number(r.shares !== undefined) + Number(r.cash !== undefined) + Number(r.percent !== undefined) > 1) return 'give at most one of shares, cash, percent';
   if (r.limit !== undefined && r.stop !== undefined) return 'give either limit or stop, not both (stop-limit orders are not supported)';
   for (const name of POSITIVE_FIELDS) {

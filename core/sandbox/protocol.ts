@@ -16,9 +16,15 @@
  * Only the supervisor writes frames; the key comes with the job and lives only
  * in the supervisor's heap, so bytes that did not come from it are detected
  * (see docs/sandbox.md, "The result channel").
+ *
+ * Session jobs (paper trading, docs/paper.md): the header carries `session`, no
+ * bars, and the sandbox stays up. The host then writes FEED frames (same layout,
+ * same key) on stdin, one per step; the supervisor answers each with one
+ * DECISION frame, after a SESSION_READY frame once the strategy is constructed.
  */
 import type { BarSeries } from '../data/series';
 import type { BacktestOptions, LogLine } from '../engine/types';
+import type { SessionInit } from '../paper/types';
 
 /** The run options that cross into the sandbox (callbacks stay on the host). */
 export type SandboxBacktestOptions = Omit<BacktestOptions, 'onLog' | 'isCancelled'>;
@@ -33,6 +39,8 @@ export interface JobHeader {
   timeMs: number;
   maxLogBytes: number;
   series: { symbol: string; length: number; adjClose: boolean }[];
+  /** Present for a long-lived paper session instead of a backtest (core/paper/types.ts). */
+  session?: SessionInit;
   /** Present for a batch job: the variants to run, one after another, in one worker. `timeMs` is then per variant. */
   batch?: BatchSpec;
 }
@@ -61,7 +69,19 @@ export const FRAME_ERROR = 3;
 export const FRAME_OUTCOME = 4;
 /** A batch job's last frame: JSON `{ outcomes }` (fewer than the variants when the realm could not be reset: the host runs the rest in a fresh sandbox). */
 export const FRAME_END = 5;
-export type FrameType = typeof FRAME_LOG | typeof FRAME_RESULT | typeof FRAME_ERROR | typeof FRAME_OUTCOME | typeof FRAME_END;
+/** Session: the strategy's decision for one step (core/paper/decision.ts checks it). Sandbox → host. */
+export const FRAME_DECISION = 6;
+/** Session: the strategy is constructed and waits for its first step. Sandbox → host. */
+export const FRAME_SESSION_READY = 7;
+/** Session: one step's bars and account (core/paper/types.ts Feed). Host → sandbox. */
+export const FRAME_FEED = 8;
+export type FrameType =
+  | typeof FRAME_LOG | typeof FRAME_RESULT | typeof FRAME_ERROR | typeof FRAME_OUTCOME | typeof FRAME_END
+  | typeof FRAME_DECISION | typeof FRAME_SESSION_READY | typeof FRAME_FEED;
+/** What a backtest's host accepts from the sandbox (a batch of variants is a backtest job too). */
+export const BACKTEST_FRAMES: readonly FrameType[] = [FRAME_LOG, FRAME_RESULT, FRAME_ERROR, FRAME_OUTCOME, FRAME_END];
+/** What a session's host accepts from the sandbox. */
+export const SESSION_FRAMES: readonly FrameType[] = [FRAME_LOG, FRAME_ERROR, FRAME_DECISION, FRAME_SESSION_READY];
 
 export const KEY_BYTES = 16;
 /** Written once to stderr when the engine is loaded and the sandbox waits for its job (warm pool readiness). */
@@ -92,6 +112,7 @@ export function encodeJob(job: Job): Buffer {
     maxLogBytes: job.maxLogBytes,
     series: job.series.map((s) => ({ symbol: s.symbol, length: s.length, adjClose: !!s.adjClose })),
     ...(job.batch ? { batch: job.batch } : {}),
+    ...(job.session ? { session: job.session } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const headerEnd = 8 + json.length;
@@ -198,6 +219,8 @@ export class FrameDecoder {
   constructor(
     private readonly key: Uint8Array,
     private readonly maxPayload: number,
+    /** Frame types this side accepts; any other is a violation. */
+    private readonly accepted: readonly FrameType[] = BACKTEST_FRAMES,
   ) {}
 
   push(chunk: Buffer): Frame[] {
@@ -208,7 +231,7 @@ export class FrameDecoder {
       const head = this.peek(FRAME_HEADER);
       const payloadLength = head.readUInt32LE(0);
       const type = head.readUInt8(4);
-      if (type < FRAME_LOG || type > FRAME_END) throw new ProtocolViolation(`unknown frame type ${type}`);
+      if (!this.accepted.includes(type as FrameType)) throw new ProtocolViolation(`unknown frame type ${type}`);
       if (!Buffer.from(this.key).equals(head.subarray(5, FRAME_HEADER))) throw new ProtocolViolation('a frame without the job key');
       if (payloadLength > this.maxPayload) throw new ProtocolViolation(`a frame of ${payloadLength} bytes, over the ${this.maxPayload}-byte cap`, true);
       const total = FRAME_HEADER + payloadLength;

@@ -264,6 +264,25 @@ export class SandboxRunner {
     throw new RangeError(`Unknown sandbox mode '${String(mode)}': use ${SANDBOX_MODES.join(', ')}.`);
   }
 
+  /**
+   * A started sandbox of this runner's mode and limits for a long-lived paper session (core/paper/sandboxSession.ts
+   * writes the job and the steps). Removed by `release` or by `dispose`, like a run's.
+   */
+  async openSession(limits?: Partial<SandboxLimits>): Promise<{ channel: SandboxChannel; limits: SandboxLimits; release: () => void }> {
+    if (this.disposed) throw new Error('This SandboxRunner was disposed; create a new one.');
+    const resolved = resolveLimits(this.settings.limits, limits);
+    let channel: SandboxChannel;
+    if (this.mode === 'process') {
+      channel = startProcessSandbox(this.runtimePath, resolved);
+      this.live.add(channel);
+    } else if (this.mode === 'docker') {
+      channel = await this.startCold(await this.prepareDocker(), resolved);
+    } else {
+      throw new RangeError(`A sandboxed session needs mode docker or process, not '${this.mode}'.`);
+    }
+    return { channel, limits: resolved, release: () => this.release(channel) };
+  }
+
   /** Refills the pool once the runner has been idle for REFILL_WHEN_IDLE_MS. */
   private scheduleRefill(): void {
     if (!this.pool || this.disposed || this.active > 0) return;

@@ -2,6 +2,8 @@
 import type { BarSeries } from '../../core/data/series';
 import type { BatchSpec, ErrorPayload, SandboxBacktestOptions } from '../../core/sandbox/protocol';
 import { describe, readErrorPayload, readLogLine } from '../../core/sandbox/caps';
+import type { Decision, Feed, SessionInit } from '../../core/paper/types';
+import { readDecision } from '../../core/paper/decision';
 
 export type WorkerMessage =
   | { t: 'loaded' }
@@ -13,7 +15,11 @@ export type WorkerMessage =
   | { t: 'outcome'; bytes: Uint8Array }
   /** The batch stopped: every variant ran, or the realm could not be reset and the host runs the rest elsewhere. */
   | { t: 'end' }
-  | ({ t: 'error' } & ErrorPayload);
+  | ({ t: 'error' } & ErrorPayload)
+  /** Session: the strategy is constructed. */
+  | { t: 'session-ready' }
+  /** Session: one step's decision, checked (readDecision). */
+  | { t: 'decision'; decision: Decision };
 
 /** What the supervisor hands the worker: the job without its key (the key never enters the strategy's heap). */
 export interface WorkerJob {
@@ -24,9 +30,11 @@ export interface WorkerJob {
   options: SandboxBacktestOptions;
   series: BarSeries[];
   batch?: BatchSpec;
+  /** A paper session instead of a backtest. */
+  session?: SessionInit;
 }
 
-export type SupervisorMessage = { t: 'warmup' } | { t: 'job'; job: WorkerJob };
+export type SupervisorMessage = { t: 'warmup' } | { t: 'job'; job: WorkerJob } | { t: 'feed'; feed: Feed };
 
 // Captured at load, before strategy code could replace the global Buffer.
 const byteLength = Buffer.byteLength;
@@ -56,9 +64,14 @@ export function readWorkerMessage(raw: unknown): WorkerMessage | string {
     case 'loaded':
     case 'warm':
     case 'end':
+    case 'session-ready':
       return { t: m.t };
     case 'outcome':
       return m.bytes instanceof Uint8Array && m.bytes.length > 0 ? { t: 'outcome', bytes: m.bytes } : `an outcome whose payload is ${describe(m.bytes)}, not bytes`;
+    case 'decision': {
+      const d = readDecision(m.decision);
+      return typeof d === 'string' ? d : { t: 'decision', decision: d };
+    }
     case 'log': {
       const line = readLogLine(m);
       return typeof line === 'string' ? line : { t: 'log', time: line.time, message: line.message };

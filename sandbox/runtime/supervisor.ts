@@ -6,7 +6,7 @@
  * from a thread the strategy cannot block.
  */
 import { Worker } from 'node:worker_threads';
-import { decodeJob, encodeFrame, FRAME_END, FRAME_ERROR, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, jobHeaderEnd, jobLength, type ErrorPayload, type Job } from '../../core/sandbox/protocol';
+import { decodeJob, encodeFrame, FRAME_DECISION, FRAME_END, FRAME_ERROR, FRAME_FEED, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FRAME_SESSION_READY, FrameDecoder, jobHeaderEnd, jobLength, type ErrorPayload, type FrameType, type Job } from '../../core/sandbox/protocol';
 import { READY_MARKER } from '../../core/sandbox/protocol';
 import { capText, MAX_ERROR_MESSAGE_CHARS } from '../../core/sandbox/caps';
 import { logCost, outputLimitError, protocolError, readWorkerMessage, type SupervisorMessage, type WorkerJob } from './messages';
@@ -36,11 +36,32 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   // and each frame goes out as one base64 line (docs/sandbox.md, "Swarm").
   const jobDir = argValue(argv, '--job-dir');
   const textFrames = argValue(argv, '--frames') === 'base64';
-  const send = (type: number, payload: string | Uint8Array, then?: () => void, index?: number): void => {
+  const send = (type: FrameType, payload: string | Uint8Array, then?: () => void, index?: number): void => {
     if (!job) return;
-    const frame = encodeFrame(type as 1 | 2 | 3 | 4 | 5, job.key, payload, index);
+    const frame = encodeFrame(type, job.key, payload, index);
     if (textFrames) stdout.write(`${frame.toString('base64')}\n`, then);
     else stdout.write(frame, then);
+  };
+  // A session (paper trading): one step at a time, each with the time limit; the log budget is per step.
+  let feeds: FrameDecoder | undefined;
+  let stepTimer: NodeJS.Timeout | undefined;
+  const onFeedBytes = (chunk: Buffer): void => {
+    if (done || !feeds || !job) return;
+    let frames;
+    try {
+      frames = feeds.push(chunk);
+    } catch (err) {
+      process.stderr.write(`strategy-lab sandbox: malformed session input: ${(err as Error).message}\n`, () => process.exit(70));
+      done = true;
+      return;
+    }
+    for (const frame of frames) {
+      const limit = job.timeMs;
+      stepTimer = setTimeout(() => fail({ kind: 'timeout', name: 'TimeoutError', message: `The strategy took longer than ${formatSeconds(limit)} on one bar and was stopped. Look for an endless loop.` }), limit);
+      stepTimer.unref();
+      logBytes = 0;
+      worker.postMessage({ t: 'feed', feed: JSON.parse(frame.payload.toString('utf8')) } satisfies SupervisorMessage);
+    }
   };
   const finish = (type: typeof FRAME_RESULT | typeof FRAME_ERROR | typeof FRAME_END, payload: string | Uint8Array): void => {
     if (done) return;
@@ -104,6 +125,11 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
       if (!job?.batch) return fail(protocolError('the end of a batch outside one'));
       finish(FRAME_END, JSON.stringify({ outcomes }));
     }
+    else if (m.t === 'session-ready') send(FRAME_SESSION_READY, '{}');
+    else if (m.t === 'decision') {
+      if (stepTimer) clearTimeout(stepTimer);
+      send(FRAME_DECISION, JSON.stringify(m.decision));
+    }
     else if (m.t === 'error') fail({ kind: m.kind, name: m.name, message: m.message });
   });
   worker.on('error', (err: Error & { code?: string }) => {
@@ -132,6 +158,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     return all;
   };
   const onInput = (chunk: Buffer): void => {
+    if (job && feeds) return onFeedBytes(chunk);
     if (job || done) return;
     chunks.push(chunk);
     received += chunk.length;
@@ -146,7 +173,9 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
         if (total === undefined) return;
       }
       if (received < total) return;
-      startJob(decodeJob(joined().subarray(0, total)));
+      const all = joined();
+      startJob(decodeJob(all.subarray(0, total)));
+      if (feeds && all.length > total) onFeedBytes(Buffer.from(all.subarray(total)));
     } catch (err) {
       // The host wrote the job: a malformed one is a host bug, not the strategy's. Exit so the host reports it.
       process.stderr.write(`strategy-lab sandbox: malformed job: ${(err as Error).message}\n`, () => process.exit(70));
@@ -155,6 +184,13 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   };
   const startJob = (received: Job): void => {
     job = received;
+    if (received.session) {
+      // Feeds are large at most by a step's bars and account: 4 MB is far beyond any real step.
+      feeds = new FrameDecoder(received.key, 4 * 1024 * 1024, [FRAME_FEED]);
+      const { key: _k, timeMs: _t, ...rest } = received;
+      worker.postMessage({ t: 'job', job: { ...rest, series: [] } } satisfies SupervisorMessage);
+      return;
+    }
     armTimer();
     const { key: _key, timeMs: _t, series, ...rest } = received;
     const workerJob: WorkerJob = { ...rest, series };

@@ -7,7 +7,9 @@
 import { parentPort } from 'node:worker_threads';
 import { runBacktest } from '../../core/engine/backtest';
 import { freezeIntrinsics, hardenRealm } from './harden';
-import { freezeSdk, strategyModule } from '../../core/strategy/load';
+import { freezeSdk, loadStrategy, strategyModule } from '../../core/strategy/load';
+import { LiveEngine } from '../../core/paper/liveEngine';
+import type { Feed } from '../../core/paper/types';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
 import { encodeFailedOutcome, encodeFullOutcome, encodeResult, encodeSummaryOutcome } from '../../core/sandbox/result-codec';
@@ -23,6 +25,7 @@ export function runWorker(): void {
   const port = parentPort!;
   const post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void = port.postMessage.bind(port);
   let started = false;
+  let session: ((feed: Feed) => void) | undefined;
   port.on('message', (m: SupervisorMessage) => {
     if (m.t === 'warmup') {
       // Warm-up is an optimisation: if it fails, the container is still ready for its job.
@@ -32,8 +35,11 @@ export function runWorker(): void {
         .then(() => post({ t: 'warm' }));
     } else if (m.t === 'job' && !started) {
       started = true;
-      if (m.job.batch) runBatch(m.job, m.job.batch, post);
+      if (m.job.session) session = startSession(m.job, post);
+      else if (m.job.batch) runBatch(m.job, m.job.batch, post);
       else runJob(m.job, post);
+    } else if (m.t === 'feed' && session) {
+      session(m.feed);
     }
   });
   post({ t: 'loaded' });
@@ -130,4 +136,28 @@ function logSink(maxLogBytes: number, post: (m: WorkerMessage) => void): (time: 
     spent += logCost(text);
     post(spent > maxLogBytes ? { t: 'error', ...outputLimitError(maxLogBytes) } : { t: 'log', time, message: text });
   };
+}
+
+/**
+ * A paper session: the strategy is constructed once and then steps, one feed at a time, until the host ends the
+ * sandbox. An exception ends the session (the host stops trading and reports it). The log budget is per step.
+ */
+function startSession(job: WorkerJob, post: (m: WorkerMessage) => void): ((feed: Feed) => void) | undefined {
+  let budget = logSink(job.maxLogBytes, post);
+  hardenRealm({ onConsole: (message) => budget(null, message) });
+  try {
+    const engine = new LiveEngine(loadStrategy(job.js, job.fileName), job.session!, (time, message) => budget(time, message));
+    post({ t: 'session-ready' });
+    return (feed) => {
+      budget = logSink(job.maxLogBytes, post);
+      try {
+        post({ t: 'decision', decision: engine.step(feed) });
+      } catch (err) {
+        post(strategyError(err));
+      }
+    };
+  } catch (err) {
+    post(strategyError(err));
+    return undefined;
+  }
 }
