@@ -33,7 +33,7 @@ interface PaneState { from: number; to: number; timeFrom: number | null; timeTo:
 /** Visible logical and time range of each pane, read from the chart API the panel hands its price pane. */
 function paneStates(page: Page): Promise<{ bars: number; panes: PaneState[] }> {
   return page.evaluate(() => {
-    const probe = (document.getElementById('chart-price') as unknown as { slCharts: { bars: number; panes: { timeScale(): { getVisibleLogicalRange(): { from: number; to: number } | null; getVisibleRange(): { from: number; to: number } | null } }[] } }).slCharts;
+    const probe = (document.getElementById('chart-price') as unknown as { slCharts: { bars: number; panes: { timeScale(): { getVisibleLogicalRange(): { from: number; to: number } | null; getVisibleRange(): { from: number; to: number } | null; width(): number } }[] } }).slCharts;
     return {
       bars: probe.bars,
       panes: probe.panes.map((c) => {
@@ -82,7 +82,7 @@ describe('result charts', () => {
       }
       // The drawdown pane reaches the deepest drawdown (−53 % and worse are not cut off).
       const lowest = await page.evaluate(() => {
-        const probe = (document.getElementById('chart-price') as unknown as { slCharts: { panes: { priceScale(id: string): { getVisibleRange(): { from: number; to: number } | null } }[] } }).slCharts;
+        const probe = (document.getElementById('chart-price') as unknown as { slCharts: { panes: { priceScale(id: string): { getVisibleRange(): { from: number; to: number } | null; width(): number } }[] } }).slCharts;
         return probe.panes[2].priceScale('right').getVisibleRange()?.from ?? NaN;
       });
       assert.ok(lowest <= (long.result.metrics.maxDrawdownPct as number), `drawdown axis from ${lowest}, max drawdown ${long.result.metrics.maxDrawdownPct}`);
