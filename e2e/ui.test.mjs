@@ -269,6 +269,14 @@ test('Compare Runs shows both runs side by side', { timeout: 120_000 }, async ()
 // Last: it changes the layout and the theme (it timed out once on a busy machine; nothing after it depends on it).
 test('screenshots of the results view at 800, 1200 and 1600 px in light and dark themes (test-artifacts/e2e/results/)', { timeout: 240_000 }, async () => {
   // The results panel alone in the editor area, no side bar: its webview is as wide as the window allows.
+  // The panel shows Compare after the test before: open the newest run from the Runs view (Explorer) first.
+  await runCommand('View: Show Explorer');
+  const run = newestRun();
+  const header = page.locator('.pane-header', { hasText: 'Strategy Lab Runs' });
+  await header.waitFor({ timeout: 10_000 });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  await page.locator('.monaco-list-row', { hasText: `${run.strategy.name} · ` }).first().click();
+  await page.locator('.tabs-container .tab', { hasText: `Results: ${run.strategy.name}` }).first().waitFor({ timeout: 30_000 });
   await runCommand('View: Join All Editor Groups');
   await page.locator('.tabs-container .tab', { hasText: 'Results:' }).first().click();
   await runCommand('View: Close Primary Side Bar');
