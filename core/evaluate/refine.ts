@@ -176,6 +176,7 @@ export async function refine(o: RefineOptions): Promise<RefineResult> {
       try {
         const generated = await generateWithOpenAI({
           idea: feedback ? `${o.idea}\n\n${feedback}` : o.idea,
+          nameFrom: o.idea,
           apiKey: o.apiKey,
           settings: o.llm,
           signal: o.signal,

@@ -1,4 +1,5 @@
 /** The refine loop end to end: offline (deterministic adjustments, said in words) and through a local OpenAI-compatible server. */
+import { namesForIdea } from '../../core/generate/naming';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sampleSeries } from '../../core/data/sample';
@@ -92,7 +93,9 @@ describe('refine loop through a local OpenAI-compatible server', () => {
     assert.match(feedback, /Zero trades/);
     assert.match(feedback, /line \d+: The entry condition never fired in 2,588 bars/);
     assert.match(feedback, /The previous code:[\s\S]*entryRsiBelow: 5,/);
-    assert.equal(r.iterations[1].feedback, feedback.replace(`Request: ${idea}\n\n`, ''));
+    // The class is named from the user's request, never from the findings appended to it.
+    assert.equal(feedback, `Request: ${idea}\n\n${r.iterations[1].feedback}\nName the default-exported class ${namesForIdea(idea).className}.`);
+    assert.doesNotMatch(namesForIdea(idea).className, /Your|Previous/);
     assert.deepEqual(r.iterations[1].decision, judgeCandidate(r.iterations[1], r.iterations[0]));
     assert.equal(r.best, r.iterations[1].decision.kept ? r.iterations[1] : r.iterations[0]);
     assert.match(r.iterations[1].source, /entryRsiBelow: 35,/);

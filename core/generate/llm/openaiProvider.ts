@@ -19,6 +19,8 @@ export { OPENAI_DEFAULT_BASE_URL } from './failures';
 
 export interface OpenAiRequest {
   idea: string;
+  /** The user's own request when `idea` carries more (refine adds its findings): the class is named from it. */
+  nameFrom?: string;
   apiKey: string | undefined;
   settings?: Partial<LlmSettings>;
   signal?: AbortSignal;
@@ -38,7 +40,7 @@ export async function generateWithOpenAI(request: OpenAiRequest): Promise<Genera
   }
   const client = createOpenAIClient({ apiKey, baseURL: settings.baseUrl, timeout: settings.timeoutMs, maxRetries: 0 });
   const call = new ModelCall(client, settings, apiKey, signal, emit);
-  const messages = initialMessages(idea);
+  const messages = initialMessages(idea, request.nameFrom);
   let failure: GenerateError | undefined;
   let lastProblems: CodeProblem[] = [];
 

@@ -57,11 +57,11 @@ function buildSystemPrompt(): string {
   ].join('\n');
 }
 
-export function initialMessages(idea: string): ChatMessage[] {
+export function initialMessages(idea: string, nameFrom: string = idea): ChatMessage[] {
   return [
     { role: 'system', content: systemPrompt() },
     // The same specific class name the offline generator would give (ticker, indicator, rule): history rows differ by it.
-    { role: 'user', content: `Request: ${idea}\nName the default-exported class ${namesForIdea(idea).className}.` },
+    { role: 'user', content: `Request: ${idea}\nName the default-exported class ${namesForIdea(nameFrom).className}.` },
   ];
 }
 
