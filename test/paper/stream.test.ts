@@ -15,17 +15,20 @@ const until = async (cond: () => boolean, ms = 10_000) => {
 
 test('1-minute bars stream through the official client; a dropped stream reconnects and the missed bars come by REST, each once, in order', async () => {
   const fake = await startFake();
+  let feed: BarFeed | undefined;
   try {
     const day = Date.parse('2024-03-05T00:00:00Z');
     const t0 = nyOpen(day);
     fake.setNow(t0);
     const got: Bar[][] = [];
-    const feed = new BarFeed({
+    feed = new BarFeed({
       symbols: ['SPY', 'QQQ'], timeframe: '1m', provider: providerFor(fake), now: async () => fake.now, after: t0 - 60_000, pollMs: 3_600_000,
       stream: { url: fake.streamUrl, keyId: fake.keyId, secretKey: fake.secretKey, reconnectMs: 50 },
     });
     feed.start(async (bars) => void got.push(bars));
     await until(() => fake.streamClients === 1);
+    await until(() => feed!.connects === 1);
+    await feed.catchUp(); // the catch-up the connection started has run (queued before this one) while the clock says t0
     const bar = (i: number, p: number) => ({ t: t0 + i * 60_000, o: p, h: p + 1, l: p - 1, c: p + 0.5, v: 100 });
     // Minute 0: SPY then QQQ arrive; the minute is delivered once both are there.
     fake.setNow(t0 + 60_000);
@@ -55,6 +58,7 @@ test('1-minute bars stream through the official client; a dropped stream reconne
     assert.deepEqual(got.map((g) => g.length), [2, 2, 2, 2]);
     assert.deepEqual(got[1].map((b) => b.close), [101.5, 201.5], 'backfilled bars carry the REST values');
   } finally {
+    feed?.stop();
     await fake.close();
   }
 });
