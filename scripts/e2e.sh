@@ -119,4 +119,5 @@ HOME=$RUN/home E2E_URL=http://127.0.0.1:$PORT E2E_WS=$RUN/ws E2E_SHOTS=$ROOT/tes
   E2E_SUITE=$E2E/suite/index.js TMPDIR=${TMPDIR:-/tmp} \
   node --test --test-concurrency=1 --test-timeout=600000 \
     --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter="$ROOT/scripts/test-summary-reporter.mjs" --test-reporter-destination=stdout e2e/
+    --test-reporter="$ROOT/scripts/test-summary-reporter.mjs" --test-reporter-destination=stdout \
+    ${E2E_GREP:+--test-name-pattern="$E2E_GREP"} ${E2E_FILES:-e2e/}
