@@ -31,7 +31,7 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
   const { grid, equity, broker } = raw;
   const n = grid.length;
   const trades = collectTrades(broker, grid);
-  const tradeStats: TradeStat[] = trades.map((t) => t.stat);
+  const tradeStats: TradeStat[] = packedMap(trades, (t) => t.stat);
   const metrics = computeMetrics({
     time: grid,
     equity,
@@ -46,7 +46,7 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
   const kept = decimate ? drawableIndices(columns) : null;
   const equityPoints: EquityPoint[] = kept ? Array.from(kept, (i) => equityPointAt(columns, i)) : new Array(n);
   if (!kept) for (let i = 0; i < n; i++) equityPoints[i] = equityPointAt(columns, i);
-  const orders: OrderRecord[] = broker.orders.map((o) => ({
+  const orders: OrderRecord[] = packedMap(broker.orders, (o) => ({
     id: o.id,
     symbol: o.symbol,
     side: o.side,
@@ -63,7 +63,7 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
   }));
   const result: BacktestResult = {
     metrics,
-    trades: trades.map((t) => t.trade),
+    trades: packedMap(trades, (t) => t.trade),
     equity: equityPoints,
     orders,
     fills: broker.fills,
@@ -96,10 +96,23 @@ function collectTrades(broker: BacktestBroker, grid: Float64Array): { trade: Tra
     });
   }
   // Stable sort: lots opened on the same bar keep their fill order.
-  return lots.map(toTrade).sort((a, b) => a.stat.entryBar - b.stat.entryBar);
+  return packedMap(lots, toTrade).sort((a, b) => a.stat.entryBar - b.stat.entryBar);
 }
 
 const OPEN = '(open)';
+
+/**
+ * `xs.map(f)` that always returns a PACKED_ELEMENTS array. `Array.prototype.map` returns PACKED arrays from
+ * the interpreter but HOLEY ones once TurboFan inlines it, so the same result arrays had two maps depending on
+ * whether `buildResult` was optimised, and the metrics code the warm-up had optimised for one of them
+ * deoptimised on the other in a user's job ("wrong map" in validate/computeMetrics/exposurePct,
+ * test/sandbox/warmup.test.ts). An array literal grown by push has one elements kind in every tier.
+ */
+function packedMap<T, U>(xs: readonly T[], f: (x: T) => U): U[] {
+  const out: U[] = [];
+  for (let i = 0; i < xs.length; i++) out.push(f(xs[i]));
+  return out;
+}
 
 function toTrade(lot: ClosedLot): { trade: Trade; stat: TradeStat } {
   const open = lot.exitReason === OPEN;
