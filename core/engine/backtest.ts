@@ -26,20 +26,46 @@ export function runBacktest(strategyClass: StrategyClass, series: BarSeries[], o
   return buildResult(strategyClass, series, options, raw, resultOptions);
 }
 
+/** What a sweep keeps of a run (core/run/variants.ts `VariantSummary`): the numbers, without the formatted result. */
+export interface BacktestSummary {
+  metrics: BacktestResult['metrics'];
+  /** Bar times (ms) of the equity curve. */
+  time: Float64Array;
+  equity: Float64Array;
+  trades: number;
+  params: RawBacktest['params'];
+}
+
+/**
+ * The same run as `runBacktest`, reduced to its summary straight from the simulation: the metrics come from the
+ * same `computeMetrics` call on the same inputs, but no per-bar time strings, equity points, trade or order
+ * records are built — formatting 5,000 daily times took most of a 20-year variant's time in a sweep.
+ */
+export function runBacktestSummary(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}): BacktestSummary {
+  const raw = simulate(strategyClass, series, options);
+  const lots = collectLots(raw.broker, raw.grid);
+  const metrics = metricsOf(series, raw, packedMap(lots, toStat));
+  return { metrics, time: raw.grid, equity: raw.equity, trades: lots.length, params: raw.params };
+}
+
+function metricsOf(series: BarSeries[], raw: RawBacktest, tradeStats: TradeStat[]): BacktestResult['metrics'] {
+  const n = raw.grid.length;
+  return computeMetrics({
+    time: raw.grid,
+    equity: raw.equity,
+    trades: tradeStats,
+    // One symbol on its own grid: its closes are the benchmark, read in place (no copy of a million values).
+    benchmark: series.length === 1 && series[0].length === n ? series[0].close : buyAndHold(series, raw.grid),
+    commissionsPaid: raw.broker.commissionsPaid,
+  });
+}
+
 /** `raw` carries everything the result echoes (the class name and options as the run read them); the class and options arguments stay for callers. */
 export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], _options: BacktestOptions, raw: RawBacktest, resultOptions: ResultOptions = {}): BacktestResult {
   const { grid, equity, broker } = raw;
   const n = grid.length;
-  const trades = collectTrades(broker, grid);
-  const tradeStats: TradeStat[] = packedMap(trades, (t) => t.stat);
-  const metrics = computeMetrics({
-    time: grid,
-    equity,
-    trades: tradeStats,
-    // One symbol on its own grid: its closes are the benchmark, read in place (no copy of a million values).
-    benchmark: series.length === 1 && series[0].length === n ? series[0].close : buyAndHold(series, grid),
-    commissionsPaid: broker.commissionsPaid,
-  });
+  const trades = packedMap(collectLots(broker, grid), toTrade);
+  const metrics = metricsOf(series, raw, packedMap(trades, (t) => t.stat));
   resultOptions.phases?.mark('metrics');
   const columns: EquityColumns = { time: grid, equity, drawdownPct: drawdownColumn(equity) };
   const decimate = resultOptions.equity === 'drawable' && n > EQUITY_FULL_MAX;
@@ -85,8 +111,8 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
   return result;
 }
 
-/** Closed lots, then still-open lots marked at the last close, as trades in entry order. */
-function collectTrades(broker: BacktestBroker, grid: Float64Array): { trade: Trade; stat: TradeStat }[] {
+/** Closed lots, then still-open lots marked at the last close, in entry order (the trades). */
+function collectLots(broker: BacktestBroker, grid: Float64Array): ClosedLot[] {
   const last = grid.length - 1;
   const lots: ClosedLot[] = [...broker.closedLots];
   for (const { symbol, lot, lastPrice } of broker.openLots()) {
@@ -96,7 +122,7 @@ function collectTrades(broker: BacktestBroker, grid: Float64Array): { trade: Tra
     });
   }
   // Stable sort: lots opened on the same bar keep their fill order.
-  return packedMap(lots, toTrade).sort((a, b) => a.stat.entryBar - b.stat.entryBar);
+  return lots.sort((a, b) => a.entryStep - b.entryStep);
 }
 
 const OPEN = '(open)';
@@ -116,27 +142,32 @@ function packedMap<T, U>(xs: readonly T[], f: (x: T) => U): U[] {
 
 function toTrade(lot: ClosedLot): { trade: Trade; stat: TradeStat } {
   const open = lot.exitReason === OPEN;
-  const size = Math.abs(lot.shares);
-  const pnl = Math.sign(lot.shares) * (lot.exitPrice - lot.entryPrice) * size - lot.commission;
-  const returnPct = (pnl / (lot.entryPrice * size)) * 100;
+  const stat = toStat(lot);
   const trade: Trade = {
     symbol: lot.symbol,
     side: lot.shares > 0 ? 'long' : 'short',
-    size,
+    size: Math.abs(lot.shares),
     entryTime: formatTime(lot.entryTime),
     entryPrice: lot.entryPrice,
     entryBar: lot.entryStep,
     exitTime: open ? null : formatTime(lot.exitTime),
     exitPrice: open ? null : lot.exitPrice,
     exitBar: open ? null : lot.exitStep,
-    pnl,
-    returnPct,
+    pnl: stat.pnl,
+    returnPct: stat.returnPct,
     commission: lot.commission,
     open,
     exitReason: open ? null : lot.exitReason,
     ...(lot.tag !== undefined ? { tag: lot.tag } : {}),
   };
-  return { trade, stat: { entryBar: lot.entryStep, exitBar: lot.exitStep, entryTime: lot.entryTime, exitTime: lot.exitTime, pnl, returnPct } };
+  return { trade, stat };
+}
+
+/** The metrics' view of one trade (its pnl and return are the trade record's too). */
+function toStat(lot: ClosedLot): TradeStat {
+  const size = Math.abs(lot.shares);
+  const pnl = Math.sign(lot.shares) * (lot.exitPrice - lot.entryPrice) * size - lot.commission;
+  return { entryBar: lot.entryStep, exitBar: lot.exitStep, entryTime: lot.entryTime, exitTime: lot.exitTime, pnl, returnPct: (pnl / (lot.entryPrice * size)) * 100 };
 }
 
 /**

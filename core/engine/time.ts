@@ -9,7 +9,7 @@ export function formatTime(ms: number): string {
   const day = Math.floor(ms / DAY_MS);
   if (day !== cachedDay) {
     cachedDay = day;
-    cachedDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    cachedDate = isoDate(day);
   }
   const rem = ms - day * DAY_MS;
   if (rem === 0) return cachedDate;
@@ -19,6 +19,25 @@ export function formatTime(ms: number): string {
   const secs = rem / 1000;
   if (secs % 60 === 0) return cachedDate + minuteSuffix(secs / 60);
   return `${cachedDate}T${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}Z`;
+}
+
+/**
+ * `YYYY-MM-DD` of a day number (days since 1970-01-01), as `toISOString` writes it, by arithmetic: daily results
+ * format one new day per bar, and `new Date(…).toISOString()` was most of a sweep variant's time. Howard Hinnant's
+ * civil-from-days algorithm; years outside 0000–9999 (which ISO writes with a sign) go through Date.
+ */
+export function isoDate(day: number): string {
+  if (!(day >= -719_528 && day <= 2_932_896)) return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${pad2(m)}-${pad2(d)}`;
 }
 
 /** `THH:MM:00Z` for each minute of the day, built on first use. */

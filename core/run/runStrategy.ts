@@ -3,7 +3,7 @@
  * the extension and the evaluators all call this.
  */
 import type { BarSeries } from '../data/series';
-import { runBacktest, type ResultOptions } from '../engine/backtest';
+import { runBacktest, runBacktestSummary, type BacktestSummary, type ResultOptions } from '../engine/backtest';
 import type { BacktestOptions, BacktestResult, LogLine } from '../engine/types';
 import { runInSandbox, SANDBOX_MODES, type SandboxMode, type SandboxRunner, type SandboxSettings } from '../sandbox/runner';
 import type { CompiledStrategy } from '../strategy/compile';
@@ -42,6 +42,13 @@ export async function runStrategy(request: RunRequest): Promise<BacktestResult> 
 }
 
 /** No isolation: only for trusted code (tests, benchmarks, `--sandbox none`). */
+/** `runInThisProcess` reduced to a sweep's summary, without building the formatted result. */
+export function summarizeInThisProcess({ compiled, series, options, signal }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal'>): BacktestSummary {
+  signal?.throwIfAborted();
+  const cls = loadStrategy(compiled.js, compiled.fileName);
+  return runBacktestSummary(cls, series, { ...options, isCancelled: signal ? () => signal.aborted : options?.isCancelled });
+}
+
 export function runInThisProcess({ compiled, series, options, signal, onLog, equity, phases }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal' | 'onLog' | 'equity' | 'phases'> & { mode?: 'none' }): BacktestResult {
   signal?.throwIfAborted();
   const cls = loadStrategy(compiled.js, compiled.fileName);

@@ -5,7 +5,7 @@
  * same outcomes for the same batch; engines that batch inside one sandbox live
  * beside the sandbox code.
  */
-import { runInThisProcess, runStrategy, type SandboxMode } from './runStrategy';
+import { runInThisProcess, runStrategy, summarizeInThisProcess, type SandboxMode } from './runStrategy';
 import type { SandboxRunner } from '../sandbox/runner';
 import { seriesInWindow, summarize, variantOptions, type VariantBatch, type VariantEngine, type VariantOutcome } from './variants';
 
@@ -46,13 +46,15 @@ export function inProcessEngine(): VariantEngine {
       runVariantsWith(batch, 1, async (i) => {
         const variant = batch.variants[i];
         try {
-          const result = runInThisProcess({
+          const request = {
             compiled: batch.compiled,
             series: seriesInWindow(batch.series, variant.window),
             options: { ...variantOptions(batch.options, variant), onLog: () => {} },
             signal: batch.signal,
-          });
-          return batch.detail === 'full' ? { id: variant.id, ok: true, result } : { id: variant.id, ok: true, summary: summarize(result) };
+          };
+          return batch.detail === 'full'
+            ? { id: variant.id, ok: true, result: runInThisProcess(request) }
+            : { id: variant.id, ok: true, summary: summarizeInThisProcess(request) };
         } catch (err) {
           if (batch.signal?.aborted) throw err;
           return failure(variant.id, err);

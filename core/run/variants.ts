@@ -11,6 +11,7 @@
  * numbers: each variant is an independent backtest of the same compiled code.
  */
 import { lowerBound, sliceByIndex, type BarSeries } from '../data/series';
+import type { BacktestSummary } from '../engine/backtest';
 import type { BacktestOptions, BacktestResult } from '../engine/types';
 import type { Metrics } from '../metrics/types';
 import type { StrategyParams } from '../sdk/types';
@@ -36,14 +37,8 @@ export interface Variant {
  */
 export type VariantDetail = 'full' | 'summary';
 
-export interface VariantSummary {
-  metrics: Metrics;
-  /** Bar times (ms) of the equity curve. */
-  time: Float64Array;
-  equity: Float64Array;
-  trades: number;
-  params: StrategyParams;
-}
+/** Metrics, the equity curve as columns, the trade count and the params (the engine's `runBacktestSummary`). */
+export type VariantSummary = BacktestSummary;
 
 export type VariantOutcome =
   | { id: string; ok: true; result: BacktestResult; summary?: undefined }

@@ -5,7 +5,7 @@
  * before any strategy code exists.
  */
 import { parentPort } from 'node:worker_threads';
-import { runBacktest } from '../../core/engine/backtest';
+import { runBacktest, runBacktestSummary } from '../../core/engine/backtest';
 import { freezeIntrinsics, hardenRealm } from './harden';
 import { freezeSdk, loadStrategy, strategyModule } from '../../core/strategy/load';
 import { LiveEngine } from '../../core/paper/liveEngine';
@@ -14,7 +14,7 @@ import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type
 import { warmUpEngine } from './warmup';
 import { encodeFailedOutcome, encodeFullOutcome, encodeResult, encodeSummaryOutcome } from '../../core/sandbox/result-codec';
 import { resetRegExpStatics, snapshotRealm, touchLazyGlobals } from './realm';
-import { seriesInWindow, summarize, variantOptions } from '../../core/run/variants';
+import { seriesInWindow, variantOptions } from '../../core/run/variants';
 import type { BatchSpec } from '../../core/sandbox/protocol';
 import { capText, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS } from '../../core/sandbox/caps';
 
@@ -100,9 +100,17 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
       resetRegExpStatics();
       const cls = evaluate();
       const options = variantOptions(job.options, variant);
-      const result = runBacktest(cls, seriesInWindow(job.series, variant.window), { ...options, onLog: (line) => countLog(line.message), isCancelled: () => logFailure !== undefined });
-      if (logFailure) throw logFailure;
-      bytes = batch.detail === 'full' ? encodeFullOutcome(result) : encodeSummaryOutcome(summarize(result));
+      const series = seriesInWindow(job.series, variant.window);
+      const runOptions = { ...options, onLog: (line: { message: string }) => countLog(line.message), isCancelled: () => logFailure !== undefined };
+      if (batch.detail === 'full') {
+        const result = runBacktest(cls, series, runOptions);
+        if (logFailure) throw logFailure;
+        bytes = encodeFullOutcome(result);
+      } else {
+        const summary = runBacktestSummary(cls, series, runOptions);
+        if (logFailure) throw logFailure;
+        bytes = encodeSummaryOutcome(summary);
+      }
     } catch (err) {
       const failure = logFailure ?? err;
       const e = strategyError(failure) as { name: string; message: string };

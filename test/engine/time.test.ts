@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatTime, parseTime } from '../../core/engine/time';
+import { formatTime, isoDate, parseTime } from '../../core/engine/time';
 
 test('formatTime: dates for midnight UTC, ISO date-times otherwise, matching toISOString', () => {
   assert.equal(formatTime(Date.UTC(2021, 0, 4)), '2021-01-04');
@@ -20,4 +20,18 @@ test('formatTime: dates for midnight UTC, ISO date-times otherwise, matching toI
   // alternating days must not reuse a stale cached date
   assert.equal(formatTime(Date.UTC(2021, 0, 5, 10)), '2021-01-05T10:00:00Z');
   assert.equal(formatTime(Date.UTC(2021, 0, 4, 10)), '2021-01-04T10:00:00Z');
+});
+
+test('isoDate writes every day from year 0000 to 9999 (and beyond, through Date) as toISOString does', () => {
+  const DAY = 86_400_000;
+  let checked = 0;
+  // Every day of the whole four-digit range: about 3.65 M days, well under a second.
+  for (let d = -719_528 - 3; d <= 2_932_896 + 3; d++) {
+    const expected = new Date(d * DAY).toISOString().slice(0, 10);
+    if (isoDate(d) !== expected) assert.fail(`day ${d}: ${isoDate(d)}, expected ${expected}`);
+    checked++;
+  }
+  assert.ok(checked > 3_600_000);
+  assert.equal(isoDate(0), '1970-01-01');
+  assert.equal(isoDate(11_016), '2000-02-29');
 });

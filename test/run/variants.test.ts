@@ -4,11 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runInThisProcess } from '../../core/run/runStrategy';
+import { resolve } from 'node:path';
+import { loadCsv } from '../../core/data/csv';
+import type { BarSeries } from '../../core/data/series';
+import { runInThisProcess, summarizeInThisProcess } from '../../core/run/runStrategy';
 import { inProcessEngine, perRunEngine } from '../../core/run/variantEngines';
-import { seriesInWindow, type Variant, type VariantBatch } from '../../core/run/variants';
+import { seriesInWindow, summarize, type Variant, type VariantBatch } from '../../core/run/variants';
 import { compileStrategy } from '../../core/strategy/compile';
-import { example, sampleAapl } from '../evaluate/helpers';
+import { example, realAapl, sampleAapl } from '../evaluate/helpers';
 
 describe('variant engines', () => {
   it('in-process and per-run engines give each variant the numbers of its own plain backtest', async () => {
@@ -66,3 +69,54 @@ describe('variant engines', () => {
     );
   });
 });
+
+describe('the summary path (runBacktestSummary)', () => {
+  // A sweep's summary is built straight from the simulation; it must equal the summary of the full result
+  // in every field, for long and short strategies, open trades at the end, no trades, several symbols,
+  // intraday bars and costs.
+  const cases: { name: string; source: string; series: () => Promise<BarSeries[]>; options?: VariantBatch['options'] }[] = [
+    { name: 'rsi, sample AAPL', source: example('rsi-reversion'), series: async () => [sampleAapl()] },
+    { name: 'sma crossover, real AAPL, costs', source: example('sma-crossover'), series: async () => [await realAapl()], options: { commission: 0.002, cash: 5_000 } },
+    { name: 'breakout with stop, real AAPL', source: example('breakout-with-stop'), series: async () => [await realAapl()] },
+    {
+      name: 'short, still open at the end, one-minute SPY',
+      source: strategy("if (bar.index === 20) this.sell(bar.symbol, { shares: 3 }); if (bar.index === 300) this.close(bar.symbol); if (bar.index === 400) this.sell(bar.symbol);", ['SPY'], '1m'),
+      series: async () => [await loadCsv(SPY_MINUTES, { symbol: 'SPY' })],
+    },
+    { name: 'never trades', source: strategy('', ['AAPL']), series: async () => [sampleAapl()] },
+    {
+      name: 'two symbols, both traded',
+      source: strategy("if (bar.index % 37 === 0) this.buy(bar.symbol, { percent: 30 }); if (bar.index % 37 === 20) this.close(bar.symbol);", ['AAPL', 'SPY']),
+      series: async () => [await loadCsv(AAPL_DAILY, { symbol: 'AAPL' }), await loadCsv(SPY_DAILY, { symbol: 'SPY' })],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const compiled = await compileStrategy(c.source, 'case.strategy.ts');
+      const series = await c.series();
+      const full = runInThisProcess({ compiled, series, options: c.options ?? {} });
+      const fast = summarizeInThisProcess({ compiled, series, options: c.options ?? {} });
+      const slow = summarize(full);
+      assert.deepEqual(fast.metrics, slow.metrics);
+      assert.deepEqual([...fast.time], [...slow.time]);
+      assert.deepEqual([...fast.equity], [...slow.equity]);
+      assert.equal(fast.trades, slow.trades);
+      assert.deepEqual(fast.params, slow.params);
+      if (c.name !== 'never trades') assert.ok(fast.trades > 0, 'the case trades');
+    });
+  }
+});
+
+const SHARED = resolve(__dirname, '..', '..', '..', 'shared', 'data');
+const SPY_MINUTES = resolve(SHARED, 'SPY_1min_2013-10-04_2013-10-11_lean.csv');
+const AAPL_DAILY = resolve(SHARED, 'AAPL_daily_1998_2021_lean.csv');
+const SPY_DAILY = resolve(SHARED, 'SPY_daily_1998_2021_lean.csv');
+
+function strategy(body: string, symbols: string[], timeframe = '1d'): string {
+  return `import { BaseStrategy, type Bar } from 'strategy-lab';
+export default class Case extends BaseStrategy {
+  static config = { symbols: ${JSON.stringify(symbols)}, timeframe: '${timeframe}' };
+  onBar(bar: Bar): void { ${body} }
+}
+`;
+}
