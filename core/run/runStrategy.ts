@@ -7,7 +7,7 @@ import { runBacktest, runBacktestSummary, type BacktestSummary, type ResultOptio
 import type { BacktestOptions, BacktestResult, LogLine } from '../engine/types';
 import { runInSandbox, SANDBOX_MODES, type SandboxMode, type SandboxRunner, type SandboxSettings } from '../sandbox/runner';
 import type { CompiledStrategy } from '../strategy/compile';
-import { loadStrategy } from '../strategy/load';
+import { loadStrategy, type StrategyClass } from '../strategy/load';
 
 /** docker: the container sandbox (default); process: a restricted child process (weaker); none: this process (trusted code, tests). */
 export { SANDBOX_MODES, type SandboxMode };
@@ -41,16 +41,24 @@ export async function runStrategy(request: RunRequest): Promise<BacktestResult> 
   return request.runner ? request.runner.run(job) : runInSandbox({ ...job, settings: request.settings });
 }
 
-/** No isolation: only for trusted code (tests, benchmarks, `--sandbox none`). */
+/**
+ * How an in-process run gets its class: by default the compiled code is loaded afresh; a batch passes a module
+ * compiled once (`strategyModule`) and evaluated per variant, which keeps each variant's module state its own.
+ */
+interface InProcess {
+  loadClass?: () => StrategyClass;
+}
+
 /** `runInThisProcess` reduced to a sweep's summary, without building the formatted result. */
-export function summarizeInThisProcess({ compiled, series, options, signal }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal'>): BacktestSummary {
+export function summarizeInThisProcess({ compiled, series, options, signal, loadClass }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal'> & InProcess): BacktestSummary {
   signal?.throwIfAborted();
-  const cls = loadStrategy(compiled.js, compiled.fileName);
+  const cls = loadClass ? loadClass() : loadStrategy(compiled.js, compiled.fileName);
   return runBacktestSummary(cls, series, { ...options, isCancelled: signal ? () => signal.aborted : options?.isCancelled });
 }
 
-export function runInThisProcess({ compiled, series, options, signal, onLog, equity, phases }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal' | 'onLog' | 'equity' | 'phases'> & { mode?: 'none' }): BacktestResult {
+/** No isolation: only for trusted code (tests, benchmarks, `--sandbox none`). */
+export function runInThisProcess({ compiled, series, options, signal, onLog, equity, phases, loadClass }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal' | 'onLog' | 'equity' | 'phases'> & InProcess & { mode?: 'none' }): BacktestResult {
   signal?.throwIfAborted();
-  const cls = loadStrategy(compiled.js, compiled.fileName);
+  const cls = loadClass ? loadClass() : loadStrategy(compiled.js, compiled.fileName);
   return runBacktest(cls, series, { ...options, onLog: onLog ?? options?.onLog, isCancelled: signal ? () => signal.aborted : options?.isCancelled }, { equity, phases });
 }

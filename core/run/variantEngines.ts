@@ -7,6 +7,7 @@
  */
 import { runInThisProcess, runStrategy, summarizeInThisProcess, type SandboxMode } from './runStrategy';
 import type { SandboxRunner } from '../sandbox/runner';
+import { strategyModule, type StrategyClass } from '../strategy/load';
 import { seriesInWindow, summarize, variantOptions, type VariantBatch, type VariantEngine, type VariantOutcome } from './variants';
 
 /** Runs every variant with `runOne` (bounded concurrency), keeping input order in the returned array. */
@@ -42,11 +43,15 @@ function failure(id: string, err: unknown): VariantOutcome {
 export function inProcessEngine(): VariantEngine {
   return {
     name: 'in-process',
-    run: (batch) =>
-      runVariantsWith(batch, 1, async (i) => {
+    run: (batch) => {
+      // Compiled once per batch, evaluated afresh per variant (as the sandbox's batch worker does).
+      let module: (() => StrategyClass) | undefined;
+      const loadClass = () => (module ??= strategyModule(batch.compiled.js, batch.compiled.fileName))();
+      return runVariantsWith(batch, 1, async (i) => {
         const variant = batch.variants[i];
         try {
           const request = {
+            loadClass,
             compiled: batch.compiled,
             series: seriesInWindow(batch.series, variant.window),
             options: { ...variantOptions(batch.options, variant), onLog: () => {} },
@@ -59,7 +64,8 @@ export function inProcessEngine(): VariantEngine {
           if (batch.signal?.aborted) throw err;
           return failure(variant.id, err);
         }
-      }),
+      });
+    },
     dispose: async () => {},
   };
 }

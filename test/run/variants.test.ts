@@ -120,3 +120,28 @@ export default class Case extends BaseStrategy {
 }
 `;
 }
+
+describe('the in-process engine compiles once and evaluates the module per variant', () => {
+  it('module-level and static state does not carry from one variant to the next', async () => {
+    const source = `import { BaseStrategy, type Bar } from 'strategy-lab';
+let runs = 0;
+export default class Stateful extends BaseStrategy {
+  static config = { symbols: ['AAPL'], timeframe: '1d' };
+  static seen = 0;
+  constructor() { super(); runs++; Stateful.seen++; }
+  onBar(bar: Bar): void {
+    // Trades only in the first run of this module: a carried counter would make later variants flat.
+    if (runs === 1 && Stateful.seen === 1 && bar.index === 10) this.buy(bar.symbol);
+    if (bar.index === 60) this.close(bar.symbol);
+  }
+}
+`;
+    const compiled = await compileStrategy(source, 'stateful.strategy.ts');
+    const variants = Array.from({ length: 4 }, (_, i) => ({ id: String(i) }));
+    for (const detail of ['full', 'summary'] as const) {
+      const outcomes = await inProcessEngine().run({ compiled, series: [sampleAapl()], options: {}, variants, detail });
+      const trades = outcomes.map((o) => (o.ok ? (o.result ? o.result.trades.length : o.summary.trades) : -1));
+      assert.deepEqual(trades, [1, 1, 1, 1], detail);
+    }
+  });
+});
