@@ -8,7 +8,7 @@ import type Docker from 'dockerode';
 import { readyWhen, type SandboxChannel, type SandboxExit } from './channel';
 import { isGoneError } from './docker-client';
 import { heapBudget, type SandboxLimits } from './limits';
-import { SANDBOX_UID } from './offline-rootfs';
+import { SANDBOX_UID } from './user';
 
 export const LABEL = 'strategy-lab.sandbox';
 const CPU_PERIOD_US = 10_000;

@@ -6,10 +6,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
-import { pack, type Pack } from 'tar-stream';
+import type { Pack } from 'tar-stream';
 import { SandboxError } from './errors';
+import { SANDBOX_UID } from './user';
 
-export const SANDBOX_UID = 1000;
+export { SANDBOX_UID };
+
+/** Loaded when an image is built, not when a run merely checks for it (tar-stream and its dependencies). */
+function tarStream(): typeof import('tar-stream') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('tar-stream') as typeof import('tar-stream');
+}
 
 export const OFFLINE_DOCKERFILE = `FROM scratch
 COPY rootfs/ /
@@ -51,7 +58,7 @@ export function nodeLibraries(nodePath = process.execPath): string[] {
 /** The build context of the offline image as a tar stream. */
 export function offlineContext(runtime: Buffer, nodePath = process.execPath): Pack {
   const libs = nodeLibraries(nodePath);
-  const tar = pack();
+  const tar = tarStream().pack();
   const files: { name: string; source: string; mode: number }[] = [
     { name: 'rootfs/usr/local/bin/node', source: realpathSync(nodePath), mode: 0o755 },
     ...libs.map((lib) => ({ name: `rootfs${lib}`, source: realpathSync(lib), mode: 0o755 })),
@@ -79,7 +86,7 @@ export function offlineContext(runtime: Buffer, nodePath = process.execPath): Pa
 
 /** The build context for sandbox/Dockerfile: the Dockerfile and the runtime. */
 export function dockerfileContext(dockerfile: string, runtime: Buffer): Pack {
-  const tar = pack();
+  const tar = tarStream().pack();
   tar.entry({ name: 'Dockerfile', mode: 0o644 }, dockerfile);
   tar.entry({ name: 'runtime.js', mode: 0o644 }, runtime);
   tar.finalize();

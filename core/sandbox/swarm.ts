@@ -18,7 +18,7 @@ import type Docker from 'dockerode';
 import type { SandboxChannel, SandboxExit } from './channel';
 import { LABEL, LABEL_OWNER_HOST, LABEL_OWNER_PID } from './container';
 import { heapBudget, type SandboxLimits } from './limits';
-import { SANDBOX_UID } from './offline-rootfs';
+import { SANDBOX_UID } from './user';
 
 /** Swarm configs hold at most 500 KB; a job is split into parts below that. */
 export const CONFIG_PART_BYTES = 400 * 1024;
