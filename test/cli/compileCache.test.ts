@@ -72,14 +72,15 @@ test('a syntax error is reported the same from the cache, with its line', () => 
 test('a strategy the fast reader is not sure of is read and compiled by TypeScript, with the same result', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-cc-src-'));
   const plain = "import { BaseStrategy, type Bar } from 'strategy-lab';\nexport default class One extends BaseStrategy {\n  static config = { symbols: ['SPY'], timeframe: '1d' };\n  onBar(bar: Bar) { if (!this.position(bar.symbol)) this.buy(bar.symbol); }\n}\n";
-  const unusual = plain.replace("timeframe: '1d' }", "timeframe: '1d', note: -1 }");
+  const unusual = plain.replace("['SPY']", "['S\\x50Y']"); // 'SPY' with an escape
   const results = [plain, unusual].map((source, i) => {
     const file = join(dir, `s${i}.strategy.ts`);
     writeFileSync(file, source);
     return run(['backtest', file, '--data', sharedData('SPY_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--trust', '--json'], mkdtempSync(join(tmpdir(), 'sl-cc-')));
   });
+  for (const r of results) assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(results[0].loaded, ['esbuild']);
-  assert.ok(results[1].loaded.includes('typescript'), 'the negative number is beyond the fast reader');
+  assert.ok(results[1].loaded.includes('typescript'), 'an escape in a string is beyond the fast reader');
   const metrics = results.map((r) => (JSON.parse(r.stdout) as { metrics: unknown }).metrics);
   assert.deepEqual(metrics[1], metrics[0]);
 });
