@@ -13,7 +13,6 @@ import { RunStore, strategyKey } from '../core/history/store';
 import { buildPanelHtml, newNonce } from '../core/report/shell';
 import { variantEngineFor } from '../core/run/engineFor';
 import { compileStrategy } from '../core/strategy/compile';
-import { readDeclaredParams, readStrategyInfo } from '../core/strategy/config';
 import { progressLine } from '../core/sweep/execute';
 import { requestFromForm, viewOfResult } from '../core/sweep/form';
 import { SweepInputError } from '../core/sweep/space';
@@ -23,6 +22,9 @@ import type { BacktestController } from './backtest';
 import type { Log } from './output';
 import { readSettings } from './settings';
 import { targetUri } from './workspace';
+
+/** Loaded at first use: the reader brings the TypeScript compiler, which the extension's activation must not pay for. */
+const strategyReader = () => import('../core/strategy/config');
 
 export const OPTIMIZE_COMMAND = 'strategyLab.optimizeParameters';
 const VIEW_TYPE = 'strategyLab.sweep';
@@ -46,6 +48,7 @@ export class SweepPanels implements vscode.Disposable {
       return;
     }
     const source = (await vscode.workspace.openTextDocument(uri)).getText();
+    const { readDeclaredParams, readStrategyInfo } = await strategyReader();
     const declared = readDeclaredParams(source, where.file);
     if (!declared.params || !Object.keys(declared.params).length) {
       void vscode.window.showWarningMessage(`Cannot optimize ${where.file}: ${declared.problem ?? 'it declares no params'}. Give the class \`params = { name: value, … }\` with literal numbers or booleans.`);
@@ -96,6 +99,7 @@ export class SweepPanels implements vscode.Disposable {
     const where = this.controller.location(uri);
     // The text that runs is the editor's; params are read from it again (the file may have changed since the form opened).
     const source = (await vscode.workspace.openTextDocument(uri)).getText();
+    const { readDeclaredParams, readStrategyInfo } = await strategyReader();
     const declared = readDeclaredParams(source, where.file).params ?? {};
     let request;
     try {
