@@ -16,7 +16,9 @@ import { runStrategy } from '../../run/runStrategy';
 import { defaultCacheDir } from '../../data/cache';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSessionId, listSessions, processAlive, readControl, readState, requestControl, sessionDir } from '../../paper/sessionFiles';
+import { defaultSessionId, listSessions, readState, requestControl, sessionDir } from '../../paper/sessionFiles';
+import { runningOwner, watchControl } from '../../paper/control';
+import { endpointsFromEnv } from '../../paper/hosts';
 import type { GuardLimits } from '../../paper/guards';
 import type { Timeframe } from '../../sdk/types';
 
@@ -94,9 +96,9 @@ async function run(positionals: string[], values: Values, io: CliIo, env: NodeJS
   const pollSeconds = positive('poll-seconds', values['poll-seconds']);
   const sessionId = values.session ?? defaultSessionId(file, mode);
   const dir = sessionDir(cwd, sessionId);
-  const existing = readState(dir);
-  if (existing && existing.pid !== process.pid && processAlive(existing.pid) && !['stopped', 'killed', 'failed'].includes(existing.status)) {
-    throw new CliError(`Session '${sessionId}' is already running (pid ${existing.pid}). Stop it with \`strategy-lab paper stop --session ${sessionId}\`.`);
+  const owner = runningOwner(dir);
+  if (owner !== undefined) {
+    throw new CliError(`Session '${sessionId}' is already running (pid ${owner}). Stop it with \`strategy-lab paper stop --session ${sessionId}\`.`);
   }
   const t = tag(mode);
   const print = (line: string) => io.stderr(`${t} ${escapeLine(line)}\n`);
@@ -105,7 +107,7 @@ async function run(positionals: string[], values: Values, io: CliIo, env: NodeJS
   try {
     launched = await launchSession({
       file, source, symbols, timeframe, workspace: cwd, sessionId, mode, confirmAccount: values['confirm-account'],
-      keys: { keyId, secretKey }, endpoints: { tradingUrl: env.APCA_API_BASE_URL || undefined, dataUrl: env.APCA_DATA_URL || undefined, streamUrl: env.APCA_STREAM_URL || undefined },
+      keys: { keyId, secretKey }, endpoints: endpointsFromEnv(env),
       limits, sandbox, runner, warmupBars: warmup, pollMs: pollSeconds === undefined ? undefined : pollSeconds * 1000, stream: !values['no-stream'],
       onLog: print, onStrategyLog: (l) => print(`[strategy${l.time === null ? '' : ` ${new Date(l.time).toISOString().slice(0, 16)}`}] ${l.message}`),
     });
@@ -117,13 +119,10 @@ async function run(positionals: string[], values: Values, io: CliIo, env: NodeJS
   const { session, account, host } = launched;
   print(`${mode === 'live' ? 'LIVE TRADING (real money)' : 'paper trading'} ${info.className ?? 'strategy'} on account ${account}, session ${sessionId}, strategy in ${describeMode(sandbox)} — Ctrl-C stops${values['flatten-on-exit'] ? ' and flattens' : ''}`);
   const since = Date.now();
-  const poll = setInterval(() => {
-    const c = readControl(dir, since);
-    if (!c) return;
-    clearInterval(poll);
+  const stopWatching = watchControl(dir, since, (c) => {
     print(`stop requested from outside (${c.flatten ? 'cancel orders, flatten' : 'cancel orders'})`);
     void session.kill('paper stop', c.flatten);
-  }, 500);
+  });
   const onAbort = () => {
     print(values['flatten-on-exit'] ? 'stopping: cancelling open orders and flattening…' : 'stopping…');
     void (values['flatten-on-exit'] ? session.kill('Ctrl-C with --flatten-on-exit', true) : session.stop('Ctrl-C'));
@@ -140,7 +139,7 @@ async function run(positionals: string[], values: Values, io: CliIo, env: NodeJS
     print(`session ended with an error: ${(err as Error).message}`);
     return 1;
   } finally {
-    clearInterval(poll);
+    stopWatching();
     io.signal?.removeEventListener('abort', onAbort);
     await session.stop('exit').catch(() => {});
     await runner.dispose();
