@@ -3,7 +3,7 @@
  * another process runs): the control file is polled, and a session whose state says it is running in a live
  * process refuses a second owner. Shared by the CLI and the extension (docs/paper.md, "Surfaces").
  */
-import { processAlive, readControl, readState, type ControlRequest } from './sessionFiles';
+import { processAlive, readControl, readState, type ControlRequest, type StateFile } from './sessionFiles';
 import { isFinished } from './view';
 
 /** Polls `dir`'s control file for requests written after `since`; calls `onRequest` once, then stops polling. */
@@ -21,4 +21,15 @@ export function watchControl(dir: string, since: number, onRequest: (request: Co
 export function runningOwner(dir: string, self = process.pid): number | undefined {
   const existing = readState(dir);
   return existing && existing.pid !== self && processAlive(existing.pid) && !isFinished(existing.status) ? existing.pid : undefined;
+}
+
+/** Waits (polling state.json) until the session in `dir` has ended; its final state, or undefined after `timeoutMs`. */
+export async function waitUntilFinished(dir: string, timeoutMs = 15_000, pollMs = 250): Promise<StateFile | undefined> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    const st = readState(dir);
+    if (st && isFinished(st.status)) return st;
+  }
+  return undefined;
 }

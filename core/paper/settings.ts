@@ -52,3 +52,19 @@ export function tradingModeFor(requestLive: boolean, allowLive: unknown): { mode
 export function liveConfirmationMessage(account: string, strategy: string): string {
   return `LIVE TRADING with real money: ${strategy} will send orders to Alpaca account ${account}. Type the account number to confirm.`;
 }
+
+/** The feed settings the CLI takes as `--poll-seconds` and `--warmup`; unset leaves the session's defaults. */
+export function feedOptionsFromSettings(raw: { pollSeconds?: unknown; warmupBars?: unknown }): { pollMs?: number; warmupBars?: number } {
+  const out: { pollMs?: number; warmupBars?: number } = {};
+  const problems: string[] = [];
+  if (raw.pollSeconds !== undefined && raw.pollSeconds !== null) {
+    if (typeof raw.pollSeconds === 'number' && Number.isFinite(raw.pollSeconds) && raw.pollSeconds > 0) out.pollMs = raw.pollSeconds * 1000;
+    else problems.push(`strategyLab.paper.pollSeconds must be a positive number of seconds, got ${JSON.stringify(raw.pollSeconds)}`);
+  }
+  if (raw.warmupBars !== undefined && raw.warmupBars !== null) {
+    if (typeof raw.warmupBars === 'number' && Number.isInteger(raw.warmupBars) && raw.warmupBars >= 0) out.warmupBars = raw.warmupBars;
+    else problems.push(`strategyLab.paper.warmupBars must be a whole number of bars (0 or more), got ${JSON.stringify(raw.warmupBars)}`);
+  }
+  if (problems.length) throw new RangeError(`${problems.join('; ')}. Fix it in Settings › Strategy Lab › Paper.`);
+  return out;
+}

@@ -28,7 +28,10 @@ export interface PaperView {
   sessionPnl: number;
   /** Guard-rail blocks from the journal, newest first. */
   blocks: { at: number; clientOrderId: string; rule: string; reason: string }[];
+  /** The session's own notes (orders sent, blocks, reconnects), oldest first. */
   log: string[];
+  /** What the strategy logged (`this.log`), oldest first; only the process that runs the session has it. */
+  strategyLog: string[];
   differences: string[];
   lastBar: number | undefined;
   updatedAt: number | undefined;
@@ -49,7 +52,7 @@ export function isFinished(status: SessionState['status']): boolean {
  * The panel's model. `running` is the caller's knowledge (the session object is alive, or its pid is): a state
  * file can say 'running' after its process died, and the panel must not offer a Stop that nobody would answer.
  */
-export function paperView(state: SessionState & { file?: string; updatedAt?: number }, entries: readonly JournalEntry[], running: boolean): PaperView {
+export function paperView(state: SessionState & { file?: string; updatedAt?: number }, entries: readonly JournalEntry[], running: boolean, strategyLog: readonly string[] = []): PaperView {
   const positions = state.positions.map((p) => {
     const marketValue = p.shares * p.lastPrice;
     return { symbol: p.symbol, shares: p.shares, avgPrice: p.avgPrice, lastPrice: p.lastPrice, marketValue, unrealizedPnl: marketValue - p.shares * p.avgPrice };
@@ -75,6 +78,7 @@ export function paperView(state: SessionState & { file?: string; updatedAt?: num
     sessionPnl: equity.length >= 2 ? equity[equity.length - 1].pnl : 0,
     blocks,
     log: [...state.log],
+    strategyLog: [...strategyLog],
     differences: [...state.differences],
     lastBar: state.lastBar,
     updatedAt: state.updatedAt,

@@ -16,8 +16,8 @@ import { runStrategy } from '../../run/runStrategy';
 import { defaultCacheDir } from '../../data/cache';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSessionId, listSessions, readState, requestControl, sessionDir } from '../../paper/sessionFiles';
-import { runningOwner, watchControl } from '../../paper/control';
+import { defaultSessionId, listSessions, requestControl, sessionDir } from '../../paper/sessionFiles';
+import { runningOwner, waitUntilFinished, watchControl } from '../../paper/control';
 import { endpointsFromEnv } from '../../paper/hosts';
 import type { GuardLimits } from '../../paper/guards';
 import type { Timeframe } from '../../sdk/types';
@@ -192,13 +192,10 @@ async function stop(values: Values, io: CliIo, cwd: string): Promise<number> {
   const s = running[0];
   requestControl(s.dir, { action: 'kill', flatten: values.flatten === true });
   io.stderr(`${tag(s.state!.mode)} asked session ${s.id} (pid ${s.state!.pid}) to stop${values.flatten ? ' and flatten' : ''}…\n`);
-  for (let i = 0; i < 60; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    const st = readState(s.dir);
-    if (st && ['stopped', 'killed', 'failed'].includes(st.status)) {
-      io.stdout(`${tag(st.mode)} session ${s.id} ${st.status}; open orders cancelled${values.flatten ? ', positions flattened' : ''}.\n`);
-      return 0;
-    }
+  const st = await waitUntilFinished(s.dir);
+  if (st) {
+    io.stdout(`${tag(st.mode)} session ${s.id} ${st.status}; open orders cancelled${values.flatten ? ', positions flattened' : ''}.\n`);
+    return 0;
   }
   io.stderr(`Session ${s.id} did not confirm within 15 s; check \`strategy-lab paper status\`.\n`);
   return 1;
