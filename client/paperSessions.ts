@@ -12,7 +12,7 @@ import { readAlpacaKeys } from '../core/data/alpaca';
 import { runningOwner, waitUntilFinished, watchControl } from '../core/paper/control';
 import { endpointsFromEnv } from '../core/paper/hosts';
 import { readJournal, type JournalEntry } from '../core/paper/journal';
-import { launchSession, LiveConfirmationError, type LaunchOptions } from '../core/paper/launch';
+import type { LaunchOptions, launchSession } from '../core/paper/launch';
 import type { PaperSession, SessionState } from '../core/paper/session';
 import { defaultSessionId, listSessions, processAlive, readState, requestControl, sessionDir } from '../core/paper/sessionFiles';
 import { feedOptionsFromSettings, guardLimitsFromSettings, liveConfirmationMessage, tradingModeFor } from '../core/paper/settings';
@@ -189,6 +189,8 @@ export class PaperSessions implements vscode.Disposable {
 
   /** launchSession, with the live confirmation: a modal naming the account, then the number typed back (launch's own check). */
   private async launch(options: LaunchOptions, strategy: string): Promise<Awaited<ReturnType<typeof launchSession>> | undefined> {
+    // Loaded on first use: the Alpaca client and the session code stay out of activation (issue #15's budget).
+    const { launchSession, LiveConfirmationError } = await import('../core/paper/launch');
     try {
       return await launchSession(options);
     } catch (err) {
