@@ -5,6 +5,7 @@
  * button; scrollable regions take focus, so everything is reachable from the keyboard. Text goes through
  * textContent only (media/dom.ts); the chart is SVG built with DOM calls (the CSP allows no inline markup).
  */
+import './controls.css';
 import './paper.css';
 import { pnlPath, signedMoney, type PaperView } from '../core/paper/view';
 import { clear, h, section } from './dom';
@@ -111,7 +112,7 @@ function render(): void {
       v.fills.map((f) => [when(f.time), f.side, num(String(f.qty)), f.symbol, num(price(f.price)), f.clientOrderId]), 'No fills yet.')),
     section('blocks', 'Guard-rail blocks', table('blocks-table', ['Time', 'Rule', 'Reason', 'Client order id'],
       v.blocks.map((b) => [when(b.at), b.rule, b.reason, b.clientOrderId]), 'No order was blocked.')),
-    v.differences.length ? section('differences', 'Journal vs account', h('ul', {}, ...v.differences.map((d) => h('li', { text: d })))) : null,
+    ...(v.differences.length ? [section('differences', 'Journal vs account', h('ul', {}, ...v.differences.map((d) => h('li', { text: d }))))] : []),
     section('strategy-log', 'Strategy log', v.strategyLog.length ? h('pre', { class: 'log', text: v.strategyLog.join('\n'), attrs: { id: 'strategy-log-text', tabindex: '0', 'aria-label': 'strategy log' } }) : h('p', { class: 'empty', text: v.running ? 'The strategy has logged nothing yet.' : 'The strategy log is shown while the session runs in this window.' })),
     section('log', 'Session log', v.log.length ? h('pre', { class: 'log', text: v.log.join('\n'), attrs: { id: 'log-text', tabindex: '0', 'aria-label': 'session log' } }) : h('p', { class: 'empty', text: 'Nothing logged yet.' })),
   );
