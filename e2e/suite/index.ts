@@ -215,7 +215,7 @@ export async function run(): Promise<void> {
 
   await check('after a run the code lens also offers Results', async () => {
     const titles = await waitFor('a Results lens', async () => { const t = await lensTitles(); return t.includes('Results') ? t : undefined; }, 10_000);
-    assert.deepEqual(titles, ['▶ Backtest', 'Backtest with options…', 'Optimize Parameters…', 'Results']);
+    assert.deepEqual(titles, ['▶ Backtest', 'Backtest with options…', 'Optimize Parameters…', 'Paper trade', 'Results']);
   });
 
   await check('a strategy that throws is reported, not saved', async () => {
@@ -333,6 +333,7 @@ export async function run(): Promise<void> {
       fake.setNow(nyClose(day('2015-12-16')) + 60_000);
       fs.copyFileSync(path.join(ext.extensionPath, 'examples', 'sma-crossover.strategy.ts'), uri('sma.strategy.ts').fsPath);
       for (const [k, v] of settings) await paper.update(k, v, vscode.ConfigurationTarget.Workspace);
+      await vscode.window.showTextDocument(uri('sma.strategy.ts'), { preview: false });
       const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri('sma.strategy.ts'))).map((l) => l.command);
       const lens = lenses.find((c) => c?.title === 'Paper trade');
       assert.ok(lens, JSON.stringify(lenses.map((c) => c?.title)));
