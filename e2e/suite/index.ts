@@ -362,6 +362,12 @@ export async function run(): Promise<void> {
       assert.equal(fake.openOrders().length, 1, 'the rest of the order still works on the fake');
       assert.match(api!.paper.statusBarText() ?? '', /^\$\(pulse\) PAPER SPY [+−]\$/);
 
+      // Closing the panel leaves the session running; Show Paper Trading (the status bar item's command) reattaches.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await waitFor('the paper panel closed', () => (api!.paper.panel('sma-paper') === undefined ? true : undefined), 20_000);
+      assert.match(api!.paper.statusBarText() ?? '', /PAPER SPY/, 'the session still runs');
+      await vscode.commands.executeCommand('strategyLab.showPaperTrading', 'sma-paper');
+      await waitFor('the reopened panel showing the fill', () => { const p = api!.paper.panel('sma-paper'); return p?.ready && p.sent > 0 && p.view?.fills.length === 1 && p.view.running ? p : undefined; });
       // The kill switch (as the panel's Stop button and the palette's Stop Paper Trading call it).
       const stopped = await vscode.commands.executeCommand<boolean>('strategyLab.stopPaperTrading', 'sma-paper', { flatten: false });
       assert.equal(stopped, true);
