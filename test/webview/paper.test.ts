@@ -5,18 +5,14 @@
  * killed, and its Stop buttons post the kill switch, from the mouse and from the keyboard.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { paperView, pnlPath, type PaperView } from '../../core/paper/view';
-import { buildPanelHtml, newNonce } from '../../core/report/shell';
 import type { ToPaperWebview } from '../../media/paperProtocol';
 import { nyClose, nyOpen } from '../paper/fakeAlpaca';
 import { loadSpy, makeSession, startFake, tempDir } from '../paper/helpers';
-import { DIST_MEDIA, launch, serve, watchProblems, type Problems } from './browser';
+import { openRecordingWebview, type Problems } from './browser';
 
-let server: Awaited<ReturnType<typeof serve>>;
 let page: Page;
 let close: () => Promise<void>;
 let problems: Problems;
@@ -25,7 +21,6 @@ let killed: PaperView;
 const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
 
 before(async () => {
-  for (const f of ['paper.js', 'paper.css']) if (!existsSync(join(DIST_MEDIA, f))) throw new Error(`dist/media/${f} is missing: run \`node esbuild.mjs\` first.`);
   const fake = await startFake();
   try {
     const bars = loadSpy(fake, '2015-12-16');
@@ -43,23 +38,11 @@ before(async () => {
   } finally {
     await fake.close();
   }
-  const pages = new Map<string, string>();
-  server = await serve(pages);
-  pages.set('/paper.html', buildPanelHtml({ title: 'PAPER', nonce: newNonce(), cspSource: server.origin, script: { uri: `${server.origin}/media/paper.js` }, style: { uri: `${server.origin}/media/paper.css` } }));
-  ({ page, close } = await launch());
-  problems = await watchProblems(page);
-  await page.addInitScript(() => {
-    const w = window as unknown as { __posted: unknown[]; acquireVsCodeApi: () => unknown };
-    w.__posted = [];
-    let saved: unknown;
-    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => saved, setState: (s: unknown) => (saved = s) });
-  });
-  await page.goto(`${server.origin}/paper.html`);
+  ({ page, problems, close } = await openRecordingWebview('paper', 'PAPER'));
 });
 
 after(async () => {
   await close?.();
-  await server?.close();
 });
 
 const posted = () => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
