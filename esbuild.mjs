@@ -18,6 +18,7 @@ const entries = [
   { in: 'sandbox/runtime/main.ts', out: 'sandbox/runtime' },
   { in: 'media/main.ts', out: 'media/main', platform: 'browser', format: 'iife' },
   { in: 'media/sweep.ts', out: 'media/sweep', platform: 'browser', format: 'iife' },
+  { in: 'media/paper.ts', out: 'media/paper', platform: 'browser', format: 'iife' },
 ];
 
 const common = {

@@ -1,4 +1,4 @@
-/** "▶ Backtest", "Backtest with options…", "Optimize Parameters…" and "Results" above every class that extends BaseStrategy. */
+/** "▶ Backtest", "Backtest with options…", "Optimize Parameters…", "Paper trade" and "Results" above every class that extends BaseStrategy. */
 import * as vscode from 'vscode';
 
 const STRATEGY_CLASS = /^\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)\s+extends\s+BaseStrategy\b/;
@@ -25,6 +25,7 @@ export class StrategyCodeLens implements vscode.CodeLensProvider {
         new vscode.CodeLens(range, { title: '▶ Backtest', command: 'strategyLab.runBacktest', arguments: [doc.uri], tooltip: `Backtest ${match[1]} in the sandbox` }),
         new vscode.CodeLens(range, { title: 'Backtest with options…', command: 'strategyLab.runBacktestWithOptions', arguments: [doc.uri], tooltip: 'Choose dates, cash, commission and data source' }),
         new vscode.CodeLens(range, { title: 'Optimize Parameters…', command: 'strategyLab.optimizeParameters', arguments: [doc.uri], tooltip: 'Sweep the declared params: ranked table, heatmap, overfitting checks' }),
+        new vscode.CodeLens(range, { title: 'Paper trade', command: 'strategyLab.startPaperTrading', arguments: [doc.uri], tooltip: `Trade ${match[1]} forward on your Alpaca paper account (keys from Set Alpaca Keys)` }),
       );
       withResults ??= await this.hasRun(doc);
       if (withResults) lenses.push(new vscode.CodeLens(range, { title: 'Results', command: 'strategyLab.openResults', arguments: [doc.uri], tooltip: 'Open the last run of this strategy' }));

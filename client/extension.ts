@@ -19,9 +19,11 @@ import { RunsView, type RunItem } from './runsView';
 import { buildSandboxImage, clearDataCache, sandboxDoctor } from './sandboxCommands';
 import { affectsSandbox } from './settings';
 import { OPTIMIZE_COMMAND, SweepPanels } from './sweepPanel';
+import { PaperSessions, SHOW_PAPER_COMMAND, START_PAPER_COMMAND, STOP_PAPER_COMMAND, type PaperApi } from './paperSessions';
 import { editorColumn, targetUri } from './workspace';
 
 let backtests: BacktestController | undefined;
+let paperSessions: PaperSessions | undefined;
 
 /** What activate() returns: used by the integration tests (and other extensions, read-only). */
 export interface StrategyLabApi {
@@ -35,6 +37,8 @@ export interface StrategyLabApi {
   sandboxWarm(): boolean;
   /** The Strategy Lab status bar item's text. */
   statusBarText(): string;
+  /** Paper trading sessions, their panels and the status bar item (client/paperSessions.ts). */
+  paper: PaperApi;
   /** Milliseconds activate() took, measured inside the extension host. */
   activationMs: number;
   /** Milliseconds from the first line of the bundle to the end of activate(): loading + activation (issue #15: ≤ 500 ms). */
@@ -252,6 +256,12 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
   const sweeps = new SweepPanels(context, controller, log);
   context.subscriptions.push(sweeps);
   command(OPTIMIZE_COMMAND, (arg) => sweeps.open(arg));
+  const paper = new PaperSessions(context, log);
+  paperSessions = paper;
+  context.subscriptions.push(paper);
+  command(START_PAPER_COMMAND, (arg, request) => paper.start(arg, (request ?? {}) as { live?: boolean }));
+  command(STOP_PAPER_COMMAND, (sessionId, request) => paper.stop(sessionId, (request ?? {}) as { flatten?: boolean }));
+  command(SHOW_PAPER_COMMAND, (sessionId) => paper.show(sessionId));
   command(GENERATE_AND_REFINE_COMMAND, (idea, iterations) => generateAndRefine({ context, controller, log }, idea, iterations));
 
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
@@ -279,6 +289,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
     panelAction: async (message) => { await panels.get()?.act(message); },
     sandboxWarm: () => controller.warm,
     statusBarText: () => controller.statusText,
+    paper: paper.api(),
     activationMs,
     loadAndActivationMs,
   };
@@ -335,6 +346,9 @@ function startCompanions(context: vscode.ExtensionContext, log: Log): Promise<La
 }
 
 export async function deactivate(): Promise<void> {
+  // Paper sessions first: they stop cleanly (journal `stop`) before their sandboxes go away.
+  await paperSessions?.shutdown();
+  paperSessions = undefined;
   await backtests?.shutdown();
   backtests = undefined;
 }

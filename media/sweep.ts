@@ -5,6 +5,7 @@
  * Every control is a native input, select or button: reachable and usable from the keyboard. Text is set
  * through textContent only (media/dom.ts).
  */
+import './controls.css';
 import './sweep.css';
 import { heatmapOf, type HeatmapOthers } from '../core/sweep/heatmap';
 import { OBJECTIVES, OBJECTIVE_LABELS } from '../core/sweep/score';

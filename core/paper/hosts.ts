@@ -54,3 +54,11 @@ function sameHost(a: string, b: string): boolean {
     return false;
   }
 }
+
+/**
+ * Endpoint overrides from the environment (`APCA_API_BASE_URL`, `APCA_DATA_URL`, `APCA_STREAM_URL`), as the CLI
+ * and the extension host both read them; empty means the mode's default. `resolveEndpoints` then checks them.
+ */
+export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<AlpacaEndpoints> {
+  return { tradingUrl: env.APCA_API_BASE_URL || undefined, dataUrl: env.APCA_DATA_URL || undefined, streamUrl: env.APCA_STREAM_URL || undefined };
+}

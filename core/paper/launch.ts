@@ -48,7 +48,8 @@ export interface LaunchOptions {
 }
 
 export class LiveConfirmationError extends Error {
-  constructor(message: string) {
+  /** @param account the account number the keys open (what the user must confirm) */
+  constructor(message: string, readonly account?: string) {
     super(message);
     this.name = 'LiveConfirmationError';
   }
@@ -61,8 +62,8 @@ export async function launchSession(o: LaunchOptions): Promise<{ session: PaperS
   const api = o.api ?? new AlpacaTradingApi({ keyId: o.keys.keyId, secretKey: o.keys.secretKey, endpoints });
   const account = await api.account();
   if (o.mode === 'live') {
-    if (!o.confirmAccount) throw new LiveConfirmationError(`Live trading with real money on account ${account.accountNumber}: confirm by repeating the account number (--confirm-account ${account.accountNumber}).`);
-    if (o.confirmAccount.trim() !== account.accountNumber) throw new LiveConfirmationError(`The confirmation '${o.confirmAccount}' does not match the account these keys open (${account.accountNumber}); nothing was started.`);
+    if (!o.confirmAccount) throw new LiveConfirmationError(`Live trading with real money on account ${account.accountNumber}: confirm by repeating the account number (--confirm-account ${account.accountNumber}).`, account.accountNumber);
+    if (o.confirmAccount.trim() !== account.accountNumber) throw new LiveConfirmationError(`The confirmation '${o.confirmAccount}' does not match the account these keys open (${account.accountNumber}); nothing was started.`, account.accountNumber);
   }
   const compiled = await compileStrategy(o.source, o.file, o.cacheDir ? { cacheDir: o.cacheDir } : {});
   const host: StrategyHost = o.sandbox === 'none'

@@ -12,6 +12,7 @@ import type { RunRecord } from '../../core/history/types';
 import { LABEL_OWNER_PID, listSandboxContainers } from '../../core/sandbox/container';
 import { createDockerClient } from '../../core/sandbox/docker-client';
 import type { StrategyLabApi } from '../../client/extension';
+import { FakeAlpaca, nyClose, nyOpen } from '../../test/paper/fakeAlpaca';
 
 const EXTENSION_ID = 'strategy-lab.strategy-lab';
 /**
@@ -214,7 +215,7 @@ export async function run(): Promise<void> {
 
   await check('after a run the code lens also offers Results', async () => {
     const titles = await waitFor('a Results lens', async () => { const t = await lensTitles(); return t.includes('Results') ? t : undefined; }, 10_000);
-    assert.deepEqual(titles, ['▶ Backtest', 'Backtest with options…', 'Optimize Parameters…', 'Results']);
+    assert.deepEqual(titles, ['▶ Backtest', 'Backtest with options…', 'Optimize Parameters…', 'Paper trade', 'Results']);
   });
 
   await check('a strategy that throws is reported, not saved', async () => {
@@ -307,6 +308,83 @@ export async function run(): Promise<void> {
     // process mode may be unavailable on a machine (it is optional); everything about Docker must hold
     const failed = checks.filter((c) => !c.ok && !/process/i.test(c.name));
     assert.deepEqual(failed, [], failed.map((c) => `${c.name}: ${c.detail}`).join('\n'));
+  });
+
+  await check('paper trading from the editor: an examples/ strategy trades on a fake Alpaca (127.0.0.1); the panel shows the session and a fill; the kill switch leaves no open order', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const spyCsv = path.resolve(ext.extensionPath, '..', 'shared', 'data', 'SPY_daily_1998_2021_lean.csv');
+    assert.ok(fs.existsSync(spyCsv), `the shared SPY history is at ${spyCsv}`);
+    const fake = new FakeAlpaca();
+    await fake.listen();
+    // The extension host reads the keys (no stored secret here) and endpoints from its environment, as the CLI
+    // does; STRATEGY_LAB_TEST=1 makes hosts.ts refuse anything but loopback.
+    const envKeys = ['STRATEGY_LAB_TEST', 'APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'APCA_API_BASE_URL', 'APCA_DATA_URL', 'APCA_STREAM_URL'] as const;
+    const savedEnv = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
+    Object.assign(process.env, { STRATEGY_LAB_TEST: '1', APCA_API_KEY_ID: fake.keyId, APCA_API_SECRET_KEY: fake.secretKey, APCA_API_BASE_URL: fake.url, APCA_DATA_URL: fake.url, APCA_STREAM_URL: `ws://127.0.0.1:${fake.port}` });
+    const paper = vscode.workspace.getConfiguration('strategyLab.paper');
+    const settings: [string, unknown][] = [['pollSeconds', 0.2], ['maxOrderNotional', 200_000], ['maxPosition', 200_000]];
+    const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+    try {
+      const bars = fs.readFileSync(spyCsv, 'utf8').trim().split('\n').slice(1).map((l) => {
+        const [d, o, h, lo, c, v] = l.split(',');
+        return { t: Date.parse(`${d}T00:00:00Z`), o: +o, h: +h, l: +lo, c: +c, v: +v };
+      });
+      fake.bars.set('SPY', bars);
+      fake.setNow(nyClose(day('2015-12-16')) + 60_000);
+      fs.copyFileSync(path.join(ext.extensionPath, 'examples', 'sma-crossover.strategy.ts'), uri('sma.strategy.ts').fsPath);
+      for (const [k, v] of settings) await paper.update(k, v, vscode.ConfigurationTarget.Workspace);
+      await vscode.window.showTextDocument(uri('sma.strategy.ts'), { preview: false });
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri('sma.strategy.ts'))).map((l) => l.command);
+      const lens = lenses.find((c) => c?.title === 'Paper trade');
+      assert.ok(lens, JSON.stringify(lenses.map((c) => c?.title)));
+      assert.equal(lens.command, 'strategyLab.startPaperTrading');
+      // As the lens runs it (its arguments), paper by default: the command resolves once the session is live.
+      const started = Date.now();
+      const id = await vscode.commands.executeCommand<string | undefined>(lens.command, ...(lens.arguments ?? []));
+      assert.equal(id, 'sma-paper', 'the session started (see the Strategy Lab output channel if not)');
+      console.log(`paper: live ${Date.now() - started} ms after the command (Docker sandbox, 250 warm-up bars)`);
+      const panel = await waitFor('the paper panel showing the running session', () => { const p = api!.paper.panel('sma-paper'); return p?.ready && p.sent > 0 && p.view?.status === 'running' ? p : undefined; });
+      assert.match(panel.title, /^PAPER sma-paper/);
+      assert.ok(vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('strategyLab.paper') && /^PAPER /.test(t.label)), 'a PAPER tab is open');
+      assert.match(api!.paper.statusBarText() ?? '', /PAPER SPY/);
+
+      // The next close: the golden cross buys; the order reaches the fake and the panel.
+      fake.setNow(nyClose(day('2015-12-17')) + 60_000);
+      const withOrder = await waitFor('the open order in the panel', () => { const v = api!.paper.panel('sma-paper')?.view; return v && v.openOrders.length === 1 ? v : undefined; });
+      assert.equal(fake.orders.length, 1);
+      assert.equal(withOrder.openOrders[0].clientOrderId, fake.orders[0].client_order_id);
+      // Half of it fills at the next open; the next step picks the fill up, the rest keeps working.
+      fake.setNow(nyOpen(day('2015-12-18')) + 1000);
+      fake.fillAt('SPY', bars.find((b) => b.t === day('2015-12-18'))!.o, 0.5);
+      fake.setNow(nyClose(day('2015-12-18')) + 60_000);
+      const withFill = await waitFor('the fill in the panel', () => { const v = api!.paper.panel('sma-paper')?.view; return v && v.fills.length === 1 ? v : undefined; });
+      assert.equal(withFill.fills[0].qty, fake.orders[0].filled_qty);
+      assert.equal(fake.openOrders().length, 1, 'the rest of the order still works on the fake');
+      assert.match(api!.paper.statusBarText() ?? '', /^\$\(pulse\) PAPER SPY [+−]\$/);
+
+      // Closing the panel leaves the session running; Show Paper Trading (the status bar item's command) reattaches.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await waitFor('the paper panel closed', () => (api!.paper.panel('sma-paper') === undefined ? true : undefined), 20_000);
+      assert.match(api!.paper.statusBarText() ?? '', /PAPER SPY/, 'the session still runs');
+      await vscode.commands.executeCommand('strategyLab.showPaperTrading', 'sma-paper');
+      await waitFor('the reopened panel showing the fill', () => { const p = api!.paper.panel('sma-paper'); return p?.ready && p.sent > 0 && p.view?.fills.length === 1 && p.view.running ? p : undefined; });
+      // The kill switch (as the panel's Stop button and the palette's Stop Paper Trading call it).
+      const stopped = await vscode.commands.executeCommand<boolean>('strategyLab.stopPaperTrading', 'sma-paper', { flatten: false });
+      assert.equal(stopped, true);
+      const ended = await waitFor('the panel showing the session killed, the status bar item gone', () => { const v = api!.paper.panel('sma-paper')?.view; return v && v.status === 'killed' && !v.running && api!.paper.statusBarText() === undefined ? v : undefined; });
+      assert.deepEqual(ended.openOrders, []);
+      assert.deepEqual(fake.openOrders(), [], 'no open order is left on the fake Alpaca');
+      assert.equal(fake.orders[0].status, 'canceled');
+      const journal = fs.readFileSync(path.join(folder.uri.fsPath, '.strategy-lab', 'paper', 'sma-paper', 'journal.jsonl'), 'utf8');
+      assert.match(journal, /"type":"kill"/);
+      console.log(`paper: ${fake.requests.length} requests to the fake; journal ${journal.trim().split('\n').length} lines`);
+    } finally {
+      await vscode.commands.executeCommand('strategyLab.stopPaperTrading', 'sma-paper', { flatten: false }).then(undefined, () => undefined);
+      for (const [k] of settings) await paper.update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      for (const k of envKeys) { if (savedEnv[k] === undefined) delete process.env[k]; else process.env[k] = savedEnv[k]; }
+      await fake.close();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   console.log(`${passed} passed, 0 failed`);

@@ -140,3 +140,32 @@ export async function stubVsCodeApi(page: Page, path = '/webview.html'): Promise
     (window as unknown as Record<string, unknown>).acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
   }, path);
 }
+
+/** What `openRecordingWebview` gives a test. */
+export interface RecordingWebview {
+  page: Page;
+  problems: Problems;
+  /** Closes the browser and the file server. */
+  close(): Promise<void>;
+}
+
+/**
+ * A webview bundle of dist/media (`name`.js and `name`.css) on a 127.0.0.1 page under the webview's CSP, in
+ * headless Chromium, with a VS Code API that records what the page posts (`window.__posted`) and keeps its state.
+ */
+export async function openRecordingWebview(name: string, title: string): Promise<RecordingWebview> {
+  for (const f of [`${name}.js`, `${name}.css`]) if (!existsSync(join(DIST_MEDIA, f))) throw new Error(`dist/media/${f} is missing: run \`node esbuild.mjs\` first.`);
+  const pages = new Map<string, string>();
+  const server = await serve(pages);
+  pages.set(`/${name}.html`, buildPanelHtml({ title, nonce: newNonce(), cspSource: server.origin, script: { uri: `${server.origin}/media/${name}.js` }, style: { uri: `${server.origin}/media/${name}.css` } }));
+  const { page, close } = await launch();
+  const problems = await watchProblems(page);
+  await page.addInitScript(() => {
+    const w = window as unknown as { __posted: unknown[]; acquireVsCodeApi: () => unknown };
+    w.__posted = [];
+    let saved: unknown;
+    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => saved, setState: (s: unknown) => (saved = s) });
+  });
+  await page.goto(`${server.origin}/${name}.html`);
+  return { page, problems, close: async () => { await close(); await server.close(); } };
+}

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { buildPanelHtml, newNonce } from '../../core/report/shell';
 import { variantEngineFor } from '../../core/run/engineFor';
 import { compileStrategy } from '../../core/strategy/compile';
 import { readDeclaredParams } from '../../core/strategy/config';
@@ -17,12 +16,8 @@ import { parseSpace } from '../../core/sweep/space';
 import { runSweep } from '../../core/sweep/sweep';
 import type { SweepView, ToSweepWebview } from '../../media/sweepProtocol';
 import { example, realAapl } from '../evaluate/helpers';
-import { artifact, launch, serve, watchProblems, type Problems } from './browser';
-import { existsSync } from 'node:fs';
-import { DIST_MEDIA } from './browser';
-import { join } from 'node:path';
+import { artifact, openRecordingWebview, type Problems } from './browser';
 
-let server: Awaited<ReturnType<typeof serve>>;
 let page: Page;
 let close: () => Promise<void>;
 let problems: Problems;
@@ -30,7 +25,6 @@ let view: SweepView;
 const source = example('rsi-reversion');
 
 before(async () => {
-  for (const f of ['sweep.js', 'sweep.css']) if (!existsSync(join(DIST_MEDIA, f))) throw new Error(`dist/media/${f} is missing: run \`node esbuild.mjs\` first.`);
   const space = parseSpace(['period=10:20:5', 'buyBelow=25,35'], readDeclaredParams(source).params!);
   const result = await runSweep({
     compiled: await compileStrategy(source, 'rsi-reversion.strategy.ts'),
@@ -44,24 +38,11 @@ before(async () => {
     engine: variantEngineFor({ engine: 'local', mode: 'none' }),
   });
   view = viewOfResult(result, space);
-  const pages = new Map<string, string>();
-  server = await serve(pages);
-  pages.set('/sweep.html', buildPanelHtml({ title: 'Optimize', nonce: newNonce(), cspSource: server.origin, script: { uri: `${server.origin}/media/sweep.js` }, style: { uri: `${server.origin}/media/sweep.css` } }));
-  ({ page, close } = await launch());
-  problems = await watchProblems(page);
-  // The VS Code webview API, recording what the page posts.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __posted: unknown[]; acquireVsCodeApi: () => unknown };
-    w.__posted = [];
-    let saved: unknown;
-    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => saved, setState: (s: unknown) => (saved = s) });
-  });
-  await page.goto(`${server.origin}/sweep.html`);
+  ({ page, problems, close } = await openRecordingWebview('sweep', 'Optimize'));
 });
 
 after(async () => {
   await close?.();
-  await server?.close();
 });
 
 const posted = () => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);

@@ -16,7 +16,9 @@ import { runStrategy } from '../../run/runStrategy';
 import { defaultCacheDir } from '../../data/cache';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSessionId, listSessions, processAlive, readControl, readState, requestControl, sessionDir } from '../../paper/sessionFiles';
+import { defaultSessionId, listSessions, requestControl, sessionDir } from '../../paper/sessionFiles';
+import { runningOwner, waitUntilFinished, watchControl } from '../../paper/control';
+import { endpointsFromEnv } from '../../paper/hosts';
 import type { GuardLimits } from '../../paper/guards';
 import type { Timeframe } from '../../sdk/types';
 
@@ -94,9 +96,9 @@ async function run(positionals: string[], values: Values, io: CliIo, env: NodeJS
   const pollSeconds = positive('poll-seconds', values['poll-seconds']);
   const sessionId = values.session ?? defaultSessionId(file, mode);
   const dir = sessionDir(cwd, sessionId);
-  const existing = readState(dir);
-  if (existing && existing.pid !== process.pid && processAlive(existing.pid) && !['stopped', 'killed', 'failed'].includes(existing.status)) {
-    throw new CliError(`Session '${sessionId}' is already running (pid ${existing.pid}). Stop it with \`strategy-lab paper stop --session ${sessionId}\`.`);
+  const owner = runningOwner(dir);
+  if (owner !== undefined) {
+    throw new CliError(`Session '${sessionId}' is already running (pid ${owner}). Stop it with \`strategy-lab paper stop --session ${sessionId}\`.`);
   }
   const t = tag(mode);
   const print = (line: string) => io.stderr(`${t} ${escapeLine(line)}\n`);
@@ -105,7 +107,7 @@ async function run(positionals: string[], values: Values, io: CliIo, env: NodeJS
   try {
     launched = await launchSession({
       file, source, symbols, timeframe, workspace: cwd, sessionId, mode, confirmAccount: values['confirm-account'],
-      keys: { keyId, secretKey }, endpoints: { tradingUrl: env.APCA_API_BASE_URL || undefined, dataUrl: env.APCA_DATA_URL || undefined, streamUrl: env.APCA_STREAM_URL || undefined },
+      keys: { keyId, secretKey }, endpoints: endpointsFromEnv(env),
       limits, sandbox, runner, warmupBars: warmup, pollMs: pollSeconds === undefined ? undefined : pollSeconds * 1000, stream: !values['no-stream'],
       onLog: print, onStrategyLog: (l) => print(`[strategy${l.time === null ? '' : ` ${new Date(l.time).toISOString().slice(0, 16)}`}] ${l.message}`),
     });
@@ -117,13 +119,10 @@ async function run(positionals: string[], values: Values, io: CliIo, env: NodeJS
   const { session, account, host } = launched;
   print(`${mode === 'live' ? 'LIVE TRADING (real money)' : 'paper trading'} ${info.className ?? 'strategy'} on account ${account}, session ${sessionId}, strategy in ${describeMode(sandbox)} — Ctrl-C stops${values['flatten-on-exit'] ? ' and flattens' : ''}`);
   const since = Date.now();
-  const poll = setInterval(() => {
-    const c = readControl(dir, since);
-    if (!c) return;
-    clearInterval(poll);
+  const stopWatching = watchControl(dir, since, (c) => {
     print(`stop requested from outside (${c.flatten ? 'cancel orders, flatten' : 'cancel orders'})`);
     void session.kill('paper stop', c.flatten);
-  }, 500);
+  });
   const onAbort = () => {
     print(values['flatten-on-exit'] ? 'stopping: cancelling open orders and flattening…' : 'stopping…');
     void (values['flatten-on-exit'] ? session.kill('Ctrl-C with --flatten-on-exit', true) : session.stop('Ctrl-C'));
@@ -140,7 +139,7 @@ async function run(positionals: string[], values: Values, io: CliIo, env: NodeJS
     print(`session ended with an error: ${(err as Error).message}`);
     return 1;
   } finally {
-    clearInterval(poll);
+    stopWatching();
     io.signal?.removeEventListener('abort', onAbort);
     await session.stop('exit').catch(() => {});
     await runner.dispose();
@@ -193,13 +192,10 @@ async function stop(values: Values, io: CliIo, cwd: string): Promise<number> {
   const s = running[0];
   requestControl(s.dir, { action: 'kill', flatten: values.flatten === true });
   io.stderr(`${tag(s.state!.mode)} asked session ${s.id} (pid ${s.state!.pid}) to stop${values.flatten ? ' and flatten' : ''}…\n`);
-  for (let i = 0; i < 60; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    const st = readState(s.dir);
-    if (st && ['stopped', 'killed', 'failed'].includes(st.status)) {
-      io.stdout(`${tag(st.mode)} session ${s.id} ${st.status}; open orders cancelled${values.flatten ? ', positions flattened' : ''}.\n`);
-      return 0;
-    }
+  const st = await waitUntilFinished(s.dir);
+  if (st) {
+    io.stdout(`${tag(st.mode)} session ${s.id} ${st.status}; open orders cancelled${values.flatten ? ', positions flattened' : ''}.\n`);
+    return 0;
   }
   io.stderr(`Session ${s.id} did not confirm within 15 s; check \`strategy-lab paper status\`.\n`);
   return 1;
