@@ -18,7 +18,7 @@ import { defaultSessionId, listSessions, processAlive, readState, requestControl
 import { feedOptionsFromSettings, guardLimitsFromSettings, liveConfirmationMessage, tradingModeFor } from '../core/paper/settings';
 import { isFinished, modeLabel, paperView, statusBarText, type PaperView } from '../core/paper/view';
 import { SandboxRunner } from '../core/sandbox/runner';
-import { readStrategyInfo } from '../core/strategy/config';
+import { strategyReader } from './strategyReader';
 import type { Timeframe } from '../core/sdk/types';
 import type { FromPaperWebview } from '../media/paperProtocol';
 import { SET_ALPACA_KEYS_COMMAND } from './alpacaKeys';
@@ -81,6 +81,7 @@ export class PaperSessions implements vscode.Disposable {
     }
     const where = locate(uri, this.context.globalStorageUri);
     const source = (await vscode.workspace.openTextDocument(uri)).getText();
+    const { readStrategyInfo } = await strategyReader();
     const info = readStrategyInfo(source, where.file);
     const symbols = info.config?.symbols;
     const timeframe = info.config?.timeframe as Timeframe | undefined;

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { strategyReader } from './strategyReader';
 import { alpacaProvidersFromSecrets } from '../core/data/alpaca';
 import { resolveSeries, type SourceId } from '../core/data/provider';
 import { RunStore, strategyKey } from '../core/history/store';
@@ -23,8 +24,6 @@ import type { Log } from './output';
 import { readSettings } from './settings';
 import { targetUri } from './workspace';
 
-/** Loaded at first use: the reader brings the TypeScript compiler, which the extension's activation must not pay for. */
-const strategyReader = () => import('../core/strategy/config');
 
 export const OPTIMIZE_COMMAND = 'strategyLab.optimizeParameters';
 const VIEW_TYPE = 'strategyLab.sweep';
