@@ -24,7 +24,6 @@ import type { Log } from './output';
 import { readSettings } from './settings';
 import { targetUri } from './workspace';
 
-
 export const OPTIMIZE_COMMAND = 'strategyLab.optimizeParameters';
 const VIEW_TYPE = 'strategyLab.sweep';
 
