@@ -34,11 +34,9 @@ export function exitPlan(r: OrderRequest, side: OrderSide, qty: number, position
   const change = side === 'buy' ? qty : -qty;
   const after = position + change;
   // The backtest protects a position the order opens or adds to; an exit order's own stops are ignored there.
-  if (after === 0 || Math.sign(after) !== Math.sign(change)) {
-    if (position !== 0 && Math.sign(position) !== Math.sign(change) && after !== 0 && Math.sign(after) === Math.sign(change)) {
-      return { unsupported: 'an order that reverses a position cannot carry protective exits at Alpaca (its legs would be sized for the whole order): close the position first, then enter with the exits' };
-    }
-    return {};
+  if (after === 0 || Math.sign(after) !== Math.sign(change)) return {};
+  if (position !== 0 && Math.sign(position) !== Math.sign(change)) {
+    return { unsupported: 'an order that reverses a position cannot carry protective exits at Alpaca (its legs would be sized for the whole order): close the position first, then enter with the exits' };
   }
   if (position !== 0) return { unsupported: 'protective exits on an order that adds to a position are not relayed (Alpaca legs cover only the new shares, the backtest protects the whole position): place the exits on the first entry' };
   const fixed = r.stopLoss !== undefined || r.stopLossPct !== undefined || r.takeProfit !== undefined || r.takeProfitPct !== undefined;
