@@ -54,10 +54,10 @@ export function exitPlan(r: OrderRequest, side: OrderSide, qty: number, position
   return plan;
 }
 
-/** Alpaca refuses sub-penny prices: 2 decimals at $1 and above, 4 below (nearest). */
+/** Alpaca refuses sub-penny prices: 2 decimals at $1 and above, 4 below (nearest; 1.005 is 1.01, not the binary 1.00). */
 export function alpacaPrice(p: number): number {
   const f = p >= 1 ? 100 : 10_000;
-  return Math.round(p * f) / f;
+  return Math.round(Number((p * f).toPrecision(12))) / f;
 }
 
 /** The client order id of an entry's trailing stop: derived from the entry's, so it is never sent twice. */
