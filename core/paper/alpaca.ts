@@ -231,17 +231,26 @@ export class AlpacaTradingApi implements TradingApi {
   }
 }
 
-/** Alpaca's order JSON (REST or a `trade_updates` event's `order`) as the session's record. */
+/**
+ * Alpaca's order JSON (REST, or a `trade_updates` event's `order`) as the session's record. The stream client
+ * maps orders to camelCase and keeps the wire keys only at the top level (a bracket's nested legs arrive in
+ * camelCase alone), so each field is read under either name.
+ */
 export function orderState(j: Json): BrokerOrderState {
+  const f = (snake: string, camel: string): unknown => j[snake] ?? j[camel];
   const opt = (v: unknown) => (v == null || v === '' ? undefined : num(v));
-  const legs = Array.isArray(j.legs) ? (j.legs as Json[]).map(orderState) : undefined;
+  const rawLegs = f('legs', 'legs');
+  const legs = Array.isArray(rawLegs) ? (rawLegs as Json[]).map(orderState) : undefined;
+  const orderClass = f('order_class', 'orderClass');
+  const updated = f('updated_at', 'updatedAt');
+  const avg = f('filled_avg_price', 'filledAvgPrice');
   return {
-    id: str(j.id), clientOrderId: str(j.client_order_id), symbol: str(j.symbol), side: j.side === 'sell' ? 'sell' : 'buy', type: str(j.type ?? j.order_type), status: str(j.status),
-    qty: num(j.qty), filledQty: num(j.filled_qty ?? 0), filledAvgPrice: j.filled_avg_price == null ? 0 : num(j.filled_avg_price), updatedAt: j.updated_at ? time(j.updated_at) : 0,
-    ...(typeof j.order_class === 'string' && j.order_class !== '' ? { orderClass: j.order_class } : {}),
-    ...(opt(j.limit_price) !== undefined ? { limitPrice: opt(j.limit_price) } : {}),
-    ...(opt(j.stop_price) !== undefined ? { stopPrice: opt(j.stop_price) } : {}),
-    ...(opt(j.trail_percent) !== undefined ? { trailPercent: opt(j.trail_percent) } : {}),
+    id: str(j.id), clientOrderId: str(f('client_order_id', 'clientOrderId')), symbol: str(j.symbol), side: j.side === 'sell' ? 'sell' : 'buy', type: str(j.type ?? f('order_type', 'orderType')), status: str(j.status),
+    qty: num(j.qty), filledQty: num(f('filled_qty', 'filledQty') ?? 0), filledAvgPrice: avg == null ? 0 : num(avg), updatedAt: updated ? time(updated) : 0,
+    ...(typeof orderClass === 'string' && orderClass !== '' ? { orderClass } : {}),
+    ...(opt(f('limit_price', 'limitPrice')) !== undefined ? { limitPrice: opt(f('limit_price', 'limitPrice')) } : {}),
+    ...(opt(f('stop_price', 'stopPrice')) !== undefined ? { stopPrice: opt(f('stop_price', 'stopPrice')) } : {}),
+    ...(opt(f('trail_percent', 'trailPercent')) !== undefined ? { trailPercent: opt(f('trail_percent', 'trailPercent')) } : {}),
     ...(legs && legs.length ? { legs } : {}),
   };
 }
@@ -276,7 +285,7 @@ function num(v: unknown): number {
 }
 
 function time(v: unknown): number {
-  const t = Date.parse(str(v));
+  const t = v instanceof Date ? v.getTime() : Date.parse(str(v));
   if (!Number.isFinite(t)) throw new Error(`Alpaca sent '${String(v)}' where a time was expected`);
   return t;
 }

@@ -19,7 +19,10 @@ export interface TradeStreamOptions {
   secretKey: string;
   /** First reconnect delay (ms). Default 1000. */
   reconnectMs?: number;
-  /** Keep-alive ping period and how long a pong may take before the connection counts as hung (ms). */
+  /**
+   * Keep-alive ping period and how long a pong may take before the connection counts as hung (ms). The client
+   * clears a pending pong wait at each ping, so `pongWaitMs` must be shorter than `pingIntervalMs`.
+   */
   pingIntervalMs?: number;
   pongWaitMs?: number;
 }
@@ -56,14 +59,17 @@ export class TradeStream {
   refused = false;
 
   constructor(options: TradeStreamOptions, private readonly h: TradeStreamHandlers) {
+    const ping = options.pingIntervalMs ?? 10_000;
+    const pong = options.pongWaitMs ?? 5_000;
+    if (!(pong < ping)) throw new RangeError(`trade stream: pongWaitMs (${pong}) must be shorter than pingIntervalMs (${ping}), or a hung connection is never noticed`);
     this.socket = new streaming.TradingStream({
       url: options.url,
       credentials: { keyId: options.keyId, secret: options.secretKey },
       maxReconnectAttempts: -1,
       initialReconnectMs: options.reconnectMs ?? 1000,
       maxReconnectMs: 30_000,
-      pingIntervalMs: options.pingIntervalMs ?? 10_000,
-      pongWaitMs: options.pongWaitMs ?? 5_000,
+      pingIntervalMs: ping,
+      pongWaitMs: pong,
     });
     this.socket.onConnect(() => {
       this.connects++;

@@ -276,7 +276,11 @@ export class FakeAlpaca {
     return [...this.tradeSockets].filter((s) => s.listening && !s.hung).length;
   }
 
+  /** Trading stream connections accepted so far. */
+  tradeConnections = 0;
+
   private onTradeSocket(ws: WebSocket & { listening?: boolean; hung?: boolean }): void {
+    this.tradeConnections++;
     this.tradeSockets.add(ws);
     const mode = this.tradeStreamMode;
     if (mode === 'hang') ws.hung = true;
