@@ -177,8 +177,10 @@ export class PaperSession {
     await this.orderWork;
     this.o.journal.append({ type: 'kill', reason, flatten });
     this.note(`KILL SWITCH: ${reason}${flatten ? ' (flattening positions)' : ''}`);
+    const protectedBefore = this.workingOrders().some((j) => j.parent !== undefined);
     await this.cancelOpenOrders('kill-switch');
     if (flatten) await this.flatten();
+    else if (protectedBefore) this.note('the positions stay open WITHOUT their protective exits (cancelled by the kill switch); use --flatten to close them');
     await this.end(`killed: ${reason}`);
   }
 

@@ -160,6 +160,7 @@ test('CLI: the breakout example with a stop-loss and a take-profit paper-trades 
     assert.equal(await exit, 0, output.text);
     assert.ok(legs.every((l) => l.status === 'canceled'), 'the kill switch cancelled every leg');
     assert.ok(fake.positions.get('SPY')!.qty > 0, 'the position stays (no --flatten)');
+    assert.match(output.text, /\[PAPER\] .*positions stay open WITHOUT their protective exits/);
     await assertJournalAgrees(fake, join(cwd, '.strategy-lab', 'paper', 'breakout-paper', 'journal.jsonl'), ['SPY', 'QQQ'], 'breakout-paper');
   } finally {
     child?.kill();

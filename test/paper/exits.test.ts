@@ -217,3 +217,24 @@ test('restart: an entry and its exit leg that filled while the session was down 
     await fake.close();
   }
 });
+
+test('a bracket whose answer is lost (500 after Alpaca took it) is found by its id with its legs; a 429 before it is retried; one order, legs journaled once', async () => {
+  const fake = await startFake();
+  const dir = tempDir();
+  try {
+    const bars = loadSpy(fake, '2016-03-01');
+    const { session, log } = await makeSession({ fake, dir, host: await scriptedHost([{ on: '2016-03-02', side: 'buy', shares: 100, exits: { stopLossPct: 1, takeProfitPct: 1 } }]), warmupBars: 5 });
+    await session.start();
+    fake.faults.push({ path: '/v2/orders', method: 'POST', action: 429, times: 1 }, { path: '/v2/orders', method: 'POST', action: 'accept-then-500', times: 1 });
+    await driveDays(fake, session, bars, '2016-03-05', trade(fake));
+    await session.stop();
+    assert.equal(fake.orders.filter((o) => o.parent_id === undefined).length, 1, log.join('\n'));
+    assert.equal(fake.posts.length, 1, 'the 429 never reached the book; the lost answer was looked up, not re-sent');
+    const entries = readJournal(join(dir, 'journal.jsonl'));
+    assert.equal(of(entries, 'leg').length, 2);
+    assert.equal(fake.orders.find((o) => o.parent_id && o.type === 'limit')!.status, 'filled');
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
+  } finally {
+    await fake.close();
+  }
+});
