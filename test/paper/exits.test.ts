@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readJournal, journaledOrders, type JournalEntry } from '../../core/paper/journal';
 import { alpacaPrice, exitPlan, trailingStopId } from '../../core/paper/exits';
-import { assertJournalAgrees, driveDays, loadSpy, makeSession, startFake, tempDir } from './helpers';
+import { assertJournalAgrees, crash, driveDays, loadSpy, makeSession, startFake, tempDir } from './helpers';
 import { scriptedHost, type ScriptedOrder } from './scripted';
 import { nyClose, nyOpen, type FakeAlpaca } from './fakeAlpaca';
 
@@ -181,8 +181,7 @@ test('restart: an entry and its exit leg that filled while the session was down 
     await first.session.start();
     await driveDays(fake, first.session, bars, '2016-03-02', trade(fake));
     // The process dies; 03-03 and 03-04 trade while it is down: entry at the open, take-profit on 03-04.
-    first.session.journal.close();
-    (first.session as unknown as { feed?: { stop(): void } }).feed?.stop();
+    crash(first.session);
     for (const day of ['2016-03-03', '2016-03-04']) {
       fake.setNow(nyOpen(d(day)) + 1000);
       fake.tradeBar('SPY', bars.find((b) => b.t === d(day))!);
@@ -196,8 +195,7 @@ test('restart: an entry and its exit leg that filled while the session was down 
     assert.equal(of(entries, 'leg').length, 2, 'legs journaled once');
     // 03-08 the trailing entry; it fills at the 03-09 open and the process dies before any sync saw it.
     await driveDays(fake, second.session, bars, '2016-03-08', trade(fake));
-    second.session.journal.close();
-    (second.session as unknown as { feed?: { stop(): void } }).feed?.stop();
+    crash(second.session);
     fake.setNow(nyOpen(d('2016-03-09')) + 1000);
     fake.tradeBar('SPY', bars.find((b) => b.t === d('2016-03-09'))!);
     fake.setNow(nyClose(d('2016-03-09')) + 60_000);

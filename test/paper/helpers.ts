@@ -136,3 +136,11 @@ export async function assertJournalAgrees(fake: FakeAlpaca, journalPath: string,
     assert.equal(j.filledQty, f.filled_qty, `${j.clientOrderId}: journal filled qty = fake filled qty`);
   }
 }
+
+/** The process "dies": the journal stops where it is, the feed's poll timer and the streams go (they would keep the test file alive). */
+export function crash(session: PaperSession): void {
+  session.journal.close();
+  const inner = session as unknown as { feed?: { stop(): void }; tradeStream?: { stop(): void } };
+  inner.feed?.stop();
+  inner.tradeStream?.stop();
+}

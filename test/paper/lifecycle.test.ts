@@ -2,15 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readJournal, journaledOrders } from '../../core/paper/journal';
-import { assertJournalAgrees, driveDays, loadSpy, makeSession, startFake, tempDir } from './helpers';
+import { assertJournalAgrees, crash, driveDays, loadSpy, makeSession, startFake, tempDir } from './helpers';
 import { scriptedHost } from './scripted';
 import { nyClose, nyOpen } from './fakeAlpaca';
 
-/** The process "dies": the journal stops where it is and the feed's poll timer goes (it would keep this test file alive). */
-function crash(session: { journal: { close(): void } }): void {
-  session.journal.close();
-  (session as unknown as { feed?: { stop(): void } }).feed?.stop();
-}
 
 const d = (s: string) => Date.parse(`${s}T00:00:00Z`);
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { journaledOrders, type JournalEntry } from '../../core/paper/journal';
 import { tradeStreamUrl } from '../../core/paper/tradeStream';
-import { assertJournalAgrees, driveDays, loadSpy, makeSession, startFake, tempDir } from './helpers';
+import { assertJournalAgrees, crash, driveDays, loadSpy, makeSession, startFake, tempDir } from './helpers';
 import { scriptedHost, type ScriptedOrder } from './scripted';
 import { nyClose, nyOpen, type FakeAlpaca } from './fakeAlpaca';
 import type { PaperSession } from '../../core/paper/session';
@@ -199,6 +199,41 @@ test('trade_updates hanging: a connection that stops answering is dropped by the
     await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
   } finally {
     await session?.stop();
+    await fake.close();
+  }
+});
+
+test('restart with the stream: a bracket\'s entry and exit that filled while the process was dead are picked up at the start, nothing is sent twice, later events still arrive', async () => {
+  const fake = await startFake();
+  const dir = tempDir();
+  let second: PaperSession | undefined;
+  try {
+    const bars = loadSpy(fake, '2016-03-01');
+    const script: ScriptedOrder[] = [{ on: '2016-03-02', side: 'buy', shares: 100, exits: { stopLossPct: 1, takeProfitPct: 1 } }, { on: '2016-03-07', side: 'buy', shares: 10 }];
+    const first = await streamingSession(fake, dir, script);
+    await driveDays(fake, first, bars, '2016-03-02', () => {});
+    crash(first);
+    await until('the dead process\'s stream closed', () => fake.tradeStreamClients === 0);
+    for (const date of ['2016-03-03', '2016-03-04']) {
+      day(fake, date, 'open');
+      fake.tradeBar('SPY', bars.find((b) => b.t === d(date))!);
+    }
+    day(fake, '2016-03-04', 'close');
+    assert.ok(fake.tradeEvents.filter((e) => e.event === 'fill').every((e) => e.delivered === 0), 'nobody heard the fills');
+    second = await streamingSession(fake, dir, script);
+    const entries = second.journal.entries;
+    assert.equal(entries.filter((e) => e.type === 'fill').length, 2, 'entry and take-profit, once each');
+    assert.deepEqual(entries.filter((e) => e.type === 'reconcile').map((e) => e.type === 'reconcile' && e.differences), [[], []]);
+    await driveDays(fake, second, bars, '2016-03-07', () => {});
+    day(fake, '2016-03-08', 'open');
+    fake.fillAt('SPY', 199.3);
+    const last = fake.orders.find((o) => o.qty === 10)!;
+    await until('the new order filled from its event', () => statusOf(second!, last.client_order_id) === 'filled');
+    await second.stop();
+    assert.equal(fake.posts.length, 2, 'the bracket was not sent again');
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
+  } finally {
+    await second?.stop();
     await fake.close();
   }
 });
