@@ -155,6 +155,10 @@ test('CLI: the breakout example with a stop-loss and a take-profit paper-trades 
     await waitFor(child, output, /fill: buy \d+ SPY @ 202\.2000/);
     const legs = fake.orders.filter((o) => o.parent_id);
     assert.ok(legs.length >= 2 && legs.every((l) => l.status === 'new'), 'the legs work once the entry filled');
+    const status = await runCli(cwd, envFor(fake), ['paper', 'status']);
+    assert.match(status.stdout, /fills from the trade_updates stream/);
+    assert.match(status.stdout, /open sell \d+ SPY \(0 filled\) new [\w-]+ — stop-loss of sl-breakout-paper-/);
+    assert.match(status.stdout, /open sell \d+ SPY \(0 filled\) new [\w-]+ — take-profit of sl-breakout-paper-/);
     const stop = await runCli(cwd, envFor(fake), ['paper', 'stop']);
     assert.equal(stop.status, 0, stop.stderr + stop.stdout);
     assert.equal(await exit, 0, output.text);
