@@ -240,9 +240,10 @@ export class PaperSession {
     if (journalBars && !(warmup && this.replaying(bars))) o.journal.append({ type: 'bar', bars, warmup });
     for (const b of bars) this.lastClose.set(b.symbol, b.close);
     if (!warmup) {
-      // With the stream up, fills are already journaled as they happened; REST is read while it is down.
+      // With the stream up, fills are already journaled as they happened; REST is read while it is down, and for
+      // orders whose send had no answer (the stream may have missed their arrival too: lost or not, REST says).
       await this.serially(async () => {
-        if (!this.tradeStream?.up) await this.sync();
+        await this.sync(this.tradeStream?.up ? (j) => j.brokerId === undefined : undefined);
         await this.placeTrailingStops();
       });
       await this.readAccount();
@@ -361,9 +362,9 @@ export class PaperSession {
    * Reads the session's unfinished orders from the broker and journals what changed (applyBrokerOrder). The
    * strategy hears of it at its next step.
    */
-  private async sync(): Promise<void> {
+  private async sync(which: (j: JournaledOrder) => boolean = () => true): Promise<void> {
     const o = this.o;
-    const pending = [...journaledOrders(o.journal.entries).values()].filter((j) => !isFinalStatus(j.status));
+    const pending = [...journaledOrders(o.journal.entries).values()].filter((j) => !isFinalStatus(j.status) && which(j));
     if (pending.length === 0) return;
     const open = new Map((await o.api.openOrders()).map((b) => [b.clientOrderId, b]));
     for (const j of pending) {

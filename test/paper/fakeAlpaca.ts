@@ -98,6 +98,8 @@ export class FakeAlpaca {
   tradeStreamMode: 'ok' | 'bad-auth' | 'hang' = 'ok';
   /** Every trade_updates event, with how many listening clients it reached. */
   readonly tradeEvents: FakeTradeEvent[] = [];
+  /** Events are dropped while the connections stay healthy (answer pings): a stream that silently misses updates. */
+  tradeEventsMuted = false;
   private readonly hung: ServerResponse[] = [];
   port = 0;
 
@@ -253,7 +255,7 @@ export class FakeAlpaca {
     const frame = JSON.stringify({ stream: 'trade_updates', data: { event, timestamp: new Date(this.now).toISOString(), order: this.orderJson(o, true), ...extra } });
     let delivered = 0;
     for (const s of this.tradeSockets) {
-      if (!s.listening || s.hung) continue;
+      if (!s.listening || s.hung || this.tradeEventsMuted) continue;
       s.send(frame);
       delivered++;
     }

@@ -237,3 +237,39 @@ test('restart with the stream: a bracket\'s entry and exit that filled while the
     await fake.close();
   }
 });
+
+test('with the stream up, an order whose send got no answer is still looked up by REST at the next step: found (acknowledged) or lost, never left pending', async () => {
+  const fake = await startFake();
+  const dir = tempDir();
+  let session: PaperSession | undefined;
+  try {
+    const bars = loadSpy(fake, '2016-03-01');
+    const { apiFor } = await import('./helpers');
+    const { session: s } = await makeSession({ fake, dir, host: await scriptedHost([{ on: '2016-03-02', side: 'buy', shares: 10 }, { on: '2016-03-03', side: 'buy', shares: 5 }]), warmupBars: 5, api: apiFor(fake, { retries: 0 }), extra: streamOptions(fake) });
+    session = s;
+    await session.start();
+    await until('the trade stream', () => session!.tradeStreamState.up && fake.tradeStreamClients === 1);
+    await session.settled();
+    // 03-02: Alpaca takes the order but the answer is lost (no retries here), and the stream misses its event.
+    fake.tradeEventsMuted = true;
+    fake.faults.push({ path: '/v2/orders', method: 'POST', action: 'accept-then-500', times: 1 });
+    await driveDays(fake, session, bars, '2016-03-02', () => {});
+    assert.equal(statusOf(session, fake.orders[0].client_order_id), 'submitted');
+    // 03-03: that order is looked up (found: acknowledged); the new one fails outright and never reaches the book.
+    fake.faults.push({ path: '/v2/orders', method: 'POST', action: 503, times: 1 });
+    await driveDays(fake, session, bars, '2016-03-03', () => {});
+    assert.equal(statusOf(session, fake.orders[0].client_order_id), 'accepted');
+    // 03-04: the second is looked up: Alpaca never had it.
+    await driveDays(fake, session, bars, '2016-03-04', () => {});
+    assert.ok(session.tradeStreamState.up && session.tradeStreamState.connects === 1, 'the stream stayed up throughout');
+    assert.ok(fake.tradeEvents.every((e) => e.delivered === 0));
+    await session.stop();
+    const orders = [...journaledOrders(session.journal.entries).values()];
+    assert.deepEqual(orders.map((o) => [o.qty, o.status]), [[10, 'accepted'], [5, 'lost']]);
+    assert.equal(fake.orders.length, 1);
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
+  } finally {
+    await session?.stop();
+    await fake.close();
+  }
+});
