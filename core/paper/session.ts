@@ -96,6 +96,8 @@ export class PaperSession {
   private readonly inFlight = new Set<string>();
   /** Order reads and exit placements run one at a time (the stream's catch-ups and the steps' syncs). */
   private orderWork: Promise<void> = Promise.resolve();
+  /** A stream catch-up failed: the next step reads every unfinished order by REST even with the stream up. */
+  private catchUpOwed = false;
   /** Resolves when the session ends (stop, kill, or a failure: rejects). */
   readonly done: Promise<void>;
   private finish!: () => void;
@@ -243,7 +245,9 @@ export class PaperSession {
       // With the stream up, fills are already journaled as they happened; REST is read while it is down, and for
       // orders whose send had no answer (the stream may have missed their arrival too: lost or not, REST says).
       await this.serially(async () => {
-        await this.sync(this.tradeStream?.up ? (j) => j.brokerId === undefined : undefined);
+        const full = !this.tradeStream?.up || this.catchUpOwed;
+        await this.sync(full ? undefined : (j) => j.brokerId === undefined);
+        if (full) this.catchUpOwed = false;
         await this.placeTrailingStops();
       });
       await this.readAccount();
@@ -560,10 +564,13 @@ export class PaperSession {
       onUp: () => {
         this.note(`trade_updates stream ${this.tradeStream!.connects > 1 ? 'reconnected' : 'connected'}: fills arrive as they happen (catching up by REST)`);
         // Anything that happened while it was down (or before it first connected) is read by REST once.
-        void this.serially(async () => {
+        // A failure is noted by serially(); the next step then reads every order by REST.
+        this.serially(async () => {
           await this.sync();
           await this.placeTrailingStops();
           this.publish();
+        }).catch(() => {
+          this.catchUpOwed = true;
         });
       },
       onDown: () => {
@@ -580,7 +587,7 @@ export class PaperSession {
     this.applyBrokerOrder(e.order, e.execution);
     if (e.event === 'rejected' || e.event === 'canceled') this.note(`trade_updates: ${e.order.clientOrderId} ${e.event}`);
     // An entry that just filled may owe its trailing stop now, not at the next bar.
-    if (e.event === 'fill' || e.event === 'canceled' || e.event === 'expired') void this.serially(() => this.placeTrailingStops());
+    if (e.event === 'fill' || e.event === 'canceled' || e.event === 'expired') this.serially(() => this.placeTrailingStops()).catch(() => {});
     this.publish();
   }
 

@@ -273,3 +273,33 @@ test('with the stream up, an order whose send got no answer is still looked up b
     await fake.close();
   }
 });
+
+test('a catch-up that fails after a reconnection (REST errors) does not end the session; the next step reads every order by REST', async () => {
+  const fake = await startFake();
+  const dir = tempDir();
+  let session: PaperSession | undefined;
+  try {
+    const bars = loadSpy(fake, '2016-03-01');
+    session = await streamingSession(fake, dir, [{ on: '2016-03-02', side: 'buy', shares: 10 }]);
+    await driveDays(fake, session, bars, '2016-03-02', () => {});
+    fake.dropTradeStream();
+    day(fake, '2016-03-03', 'open');
+    fake.fillAt('SPY', 198.7);
+    // Every order read fails while the client reconnects (its retries included).
+    fake.faults.push({ path: '/v2/orders', method: 'GET', action: 500, times: 1000 });
+    await until('the reconnection', () => session!.tradeStreamState.connects >= 2 && session!.tradeStreamState.up);
+    await session.settled();
+    const log = session.snapshot().log;
+    assert.ok(log.some((l) => /order sync failed/.test(l)), log.join('\n'));
+    assert.equal(fills(session).length, 0);
+    fake.faults.length = 0;
+    day(fake, '2016-03-03', 'close');
+    await session.catchUp();
+    assert.equal(fills(session).length, 1, 'the step after the failed catch-up read the fill by REST');
+    await session.stop();
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
+  } finally {
+    await session?.stop();
+    await fake.close();
+  }
+});
