@@ -43,6 +43,13 @@ export interface BrokerOrderState {
   filledQty: number;
   filledAvgPrice: number;
   updatedAt: number;
+  /** 'simple', 'bracket', 'oto', 'oco' (Alpaca's `order_class`). */
+  orderClass?: string;
+  limitPrice?: number;
+  stopPrice?: number;
+  trailPercent?: number;
+  /** The exit legs of a bracket/oto order (Alpaca names them; they arrive with the parent). */
+  legs?: BrokerOrderState[];
 }
 
 export interface Clock {
@@ -63,10 +70,18 @@ export interface NewOrder {
   clientOrderId: string;
   symbol: string;
   side: OrderSide;
-  type: OrderType;
+  type: OrderType | 'trailing_stop';
   qty: number;
   limit?: number;
   stop?: number;
+  /** Protective exits sent with the entry: 'bracket' (take-profit and stop-loss) or 'oto' (one of them). */
+  orderClass?: 'bracket' | 'oto';
+  takeProfit?: number;
+  stopLoss?: number;
+  /** A trailing_stop order's trail in percent. */
+  trailPercent?: number;
+  /** Default 'day'; protective orders are 'gtc' (they protect the position until it is closed). */
+  timeInForce?: 'day' | 'gtc';
 }
 
 /** An order Alpaca refused (4xx other than a duplicate id or a rate limit): not retried. */
@@ -140,8 +155,18 @@ export class AlpacaTradingApi implements TradingApi {
   }
 
   async openOrders(): Promise<BrokerOrderState[]> {
-    const list = await json<Json[]>(this.orders.getAllOrdersRaw({ status: 'open', limit: 500 } as trading.GetAllOrdersRequest));
-    return list.map(orderState);
+    // Nested: a bracket's legs come inside their parent; flattened here so every working order is listed once.
+    const list = await json<Json[]>(this.orders.getAllOrdersRaw({ status: 'open', limit: 500, nested: true } as trading.GetAllOrdersRequest));
+    const out: BrokerOrderState[] = [];
+    const seen = new Set<string>();
+    for (const o of list.map(orderState)) {
+      for (const x of [o, ...(o.legs ?? [])]) {
+        if (seen.has(x.id) || !isOpenStatus(x.status)) continue;
+        seen.add(x.id);
+        out.push(x);
+      }
+    }
+    return out;
   }
 
   async orderByClientId(clientOrderId: string): Promise<BrokerOrderState | undefined> {
@@ -155,9 +180,13 @@ export class AlpacaTradingApi implements TradingApi {
 
   async submitOrder(order: NewOrder): Promise<BrokerOrderState> {
     const body = {
-      clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, type: order.type, timeInForce: 'day', qty: String(order.qty),
+      clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce ?? 'day', qty: String(order.qty),
       ...(order.limit !== undefined ? { limitPrice: String(order.limit) } : {}),
       ...(order.stop !== undefined ? { stopPrice: String(order.stop) } : {}),
+      ...(order.orderClass !== undefined ? { orderClass: order.orderClass } : {}),
+      ...(order.takeProfit !== undefined ? { takeProfit: { limitPrice: String(order.takeProfit) } } : {}),
+      ...(order.stopLoss !== undefined ? { stopLoss: { stopPrice: String(order.stopLoss) } } : {}),
+      ...(order.trailPercent !== undefined ? { trailPercent: String(order.trailPercent) } : {}),
     };
     let lastError: unknown;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
@@ -202,11 +231,35 @@ export class AlpacaTradingApi implements TradingApi {
   }
 }
 
-function orderState(j: Json): BrokerOrderState {
+/**
+ * Alpaca's order JSON (REST, or a `trade_updates` event's `order`) as the session's record. The stream client
+ * maps orders to camelCase and keeps the wire keys only at the top level (a bracket's nested legs arrive in
+ * camelCase alone), so each field is read under either name.
+ */
+export function orderState(j: Json): BrokerOrderState {
+  const f = (snake: string, camel: string): unknown => j[snake] ?? j[camel];
+  const opt = (v: unknown) => (v == null || v === '' ? undefined : num(v));
+  const rawLegs = f('legs', 'legs');
+  const legs = Array.isArray(rawLegs) ? (rawLegs as Json[]).map(orderState) : undefined;
+  const orderClass = f('order_class', 'orderClass');
+  const updated = f('updated_at', 'updatedAt');
+  const avg = f('filled_avg_price', 'filledAvgPrice');
   return {
-    id: str(j.id), clientOrderId: str(j.client_order_id), symbol: str(j.symbol), side: j.side === 'sell' ? 'sell' : 'buy', type: str(j.type ?? j.order_type), status: str(j.status),
-    qty: num(j.qty), filledQty: num(j.filled_qty ?? 0), filledAvgPrice: j.filled_avg_price == null ? 0 : num(j.filled_avg_price), updatedAt: j.updated_at ? time(j.updated_at) : 0,
+    id: str(j.id), clientOrderId: str(f('client_order_id', 'clientOrderId')), symbol: str(j.symbol), side: j.side === 'sell' ? 'sell' : 'buy', type: str(j.type ?? f('order_type', 'orderType')), status: str(j.status),
+    qty: num(j.qty), filledQty: num(f('filled_qty', 'filledQty') ?? 0), filledAvgPrice: avg == null ? 0 : num(avg), updatedAt: updated ? time(updated) : 0,
+    ...(typeof orderClass === 'string' && orderClass !== '' ? { orderClass } : {}),
+    ...(opt(f('limit_price', 'limitPrice')) !== undefined ? { limitPrice: opt(f('limit_price', 'limitPrice')) } : {}),
+    ...(opt(f('stop_price', 'stopPrice')) !== undefined ? { stopPrice: opt(f('stop_price', 'stopPrice')) } : {}),
+    ...(opt(f('trail_percent', 'trailPercent')) !== undefined ? { trailPercent: opt(f('trail_percent', 'trailPercent')) } : {}),
+    ...(legs && legs.length ? { legs } : {}),
   };
+}
+
+const OPEN = new Set(['new', 'accepted', 'pending_new', 'partially_filled', 'held', 'accepted_for_bidding', 'pending_cancel', 'pending_replace', 'calculated']);
+
+/** Working at Alpaca (a bracket's `held` legs included: they wait for their entry). */
+export function isOpenStatus(status: string): boolean {
+  return OPEN.has(status);
 }
 
 /** `HH:MM` New York time on `date` (YYYY-MM-DD) as UTC ms. */
@@ -232,7 +285,7 @@ function num(v: unknown): number {
 }
 
 function time(v: unknown): number {
-  const t = Date.parse(str(v));
+  const t = v instanceof Date ? v.getTime() : Date.parse(str(v));
   if (!Number.isFinite(t)) throw new Error(`Alpaca sent '${String(v)}' where a time was expected`);
   return t;
 }

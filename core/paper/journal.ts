@@ -17,13 +17,19 @@ export type JournalEvent =
   | { type: 'signal'; orderId: number; clientOrderId: string; request: OrderRequest; placedAt: number; warmup: boolean }
   | { type: 'refused'; orderId: number; symbol: string; side: OrderSide; reason: string }
   | { type: 'blocked'; orderId: number; clientOrderId: string; rule: string; reason: string }
-  | { type: 'submit'; orderId: number; clientOrderId: string; symbol: string; side: OrderSide; orderType: OrderType; qty: number; limit?: number; stop?: number; refPrice: number; placedAt: number }
+  | { type: 'submit'; orderId: number; clientOrderId: string; symbol: string; side: OrderSide; orderType: OrderType | 'trailing_stop'; qty: number; limit?: number; stop?: number; refPrice: number; placedAt: number;
+      /** Protective exits sent with (bracket/oto) or after (trailPercent) this entry. */
+      orderClass?: 'bracket' | 'oto'; stopLoss?: number; takeProfit?: number; trailPercent?: number;
+      /** A trailing stop the host placed for this entry's filled shares. */
+      parent?: string; exit?: ExitKind }
+  /** An exit leg Alpaca created with a bracket/oto entry (its client order id is Alpaca's). */
+  | { type: 'leg'; parent: string; clientOrderId: string; brokerId: string; symbol: string; side: OrderSide; exit: ExitKind; qty: number; limit?: number; stop?: number; status: string }
   | { type: 'ack'; clientOrderId: string; brokerId: string; status: string }
   | { type: 'rejected'; clientOrderId: string; reason: string }
   | { type: 'lost'; clientOrderId: string; reason: string }
   | { type: 'fill'; clientOrderId: string; qty: number; price: number; cumQty: number; time: number }
   | { type: 'status'; clientOrderId: string; status: string; reason?: string }
-  | { type: 'cancel'; clientOrderId: string; by: 'strategy' | 'kill-switch' }
+  | { type: 'cancel'; clientOrderId: string; by: 'strategy' | 'kill-switch' | 'position-exit' }
   | { type: 'positions'; positions: { symbol: string; shares: number; avgPrice: number }[]; cash: number; equity: number }
   | { type: 'reconcile'; differences: string[] }
   | { type: 'kill'; reason: string; flatten: boolean }
@@ -31,6 +37,9 @@ export type JournalEvent =
   | { type: 'error'; message: string };
 
 export type JournalEntry = JournalEvent & { seq: number; at: number };
+
+/** Which protective exit an order is. */
+export type ExitKind = 'stop-loss' | 'take-profit' | 'trailing-stop';
 
 export class Journal {
   private fd: number;
@@ -100,6 +109,11 @@ export interface JournaledOrder {
   /** Fills as journaled, in order. */
   fills: { qty: number; price: number; time: number }[];
   reason?: string;
+  /** Set on exit legs and trailing stops: the entry's client order id, and which exit. */
+  parent?: string;
+  exit?: ExitKind;
+  /** On an entry: the trailing stop to place once it has filled. */
+  trailPercent?: number;
 }
 
 const FINAL = new Set(['filled', 'canceled', 'cancelled', 'rejected', 'expired', 'lost', 'blocked', 'done_for_day', 'replaced']);
@@ -113,7 +127,15 @@ export function journaledOrders(entries: readonly JournalEntry[]): Map<string, J
   const orders = new Map<string, JournaledOrder>();
   for (const e of entries) {
     if (e.type === 'submit') {
-      orders.set(e.clientOrderId, { orderId: e.orderId, clientOrderId: e.clientOrderId, symbol: e.symbol, side: e.side, qty: e.qty, refPrice: e.refPrice, placedAt: e.placedAt, submitted: true, status: 'submitted', filledQty: 0, fills: [] });
+      orders.set(e.clientOrderId, {
+        orderId: e.orderId, clientOrderId: e.clientOrderId, symbol: e.symbol, side: e.side, qty: e.qty, refPrice: e.refPrice, placedAt: e.placedAt, submitted: true, status: 'submitted', filledQty: 0, fills: [],
+        ...(e.parent !== undefined ? { parent: e.parent, exit: e.exit } : {}), ...(e.trailPercent !== undefined ? { trailPercent: e.trailPercent } : {}),
+      });
+      continue;
+    }
+    if (e.type === 'leg') {
+      if (orders.has(e.clientOrderId)) continue;
+      orders.set(e.clientOrderId, { orderId: 0, clientOrderId: e.clientOrderId, symbol: e.symbol, side: e.side, qty: e.qty, refPrice: e.stop ?? e.limit ?? 0, placedAt: orders.get(e.parent)?.placedAt ?? 0, submitted: false, brokerId: e.brokerId, status: e.status, filledQty: 0, fills: [], parent: e.parent, exit: e.exit });
       continue;
     }
     if (!('clientOrderId' in e)) continue;

@@ -17,6 +17,7 @@ import { resolveEndpoints, type AlpacaEndpoints, type TradingMode } from './host
 import { Journal } from './journal';
 import { SandboxStrategyHost } from './sandboxSession';
 import { PaperSession, type SessionState } from './session';
+import { tradeStreamUrl } from './tradeStream';
 import { InProcessStrategyHost, type StrategyHost } from './strategyHost';
 import { sessionDir, writeState } from './sessionFiles';
 
@@ -39,7 +40,7 @@ export interface LaunchOptions {
   cacheDir?: string;
   warmupBars?: number;
   pollMs?: number;
-  /** Use the market-data websocket (default true). */
+  /** Use the websockets: market data and trade_updates (default true; false polls REST only). */
   stream?: boolean;
   onLog: (line: string) => void;
   onStrategyLog: (line: LogLine) => void;
@@ -75,6 +76,7 @@ export async function launchSession(o: LaunchOptions): Promise<{ session: PaperS
   const session = new PaperSession({
     sessionId: o.sessionId, file: o.file, mode: o.mode, symbols: o.symbols, timeframe: o.timeframe, api, strategy: host, journal, limits, provider,
     warmupBars: o.warmupBars,
+    ...(o.stream === false ? {} : { tradeStream: { url: tradeStreamUrl(endpoints.tradingUrl), keyId: o.keys.keyId, secretKey: o.keys.secretKey } }),
     feed: { pollMs: o.pollMs, ...(o.stream === false ? {} : { stream: { url: `${endpoints.streamUrl}/v2/iex`, keyId: o.keys.keyId, secretKey: o.keys.secretKey } }) },
     onLog: o.onLog,
     onState: (state) => {

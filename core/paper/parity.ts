@@ -35,7 +35,27 @@ export interface FillDifference {
   note?: string;
 }
 
+/** Levels of a protective exit: stop-loss / take-profit prices, trailing percent. */
+export interface ExitLevels { stopLoss?: number; takeProfit?: number; trailPercent?: number }
+
+/** How an entry's protective exits went live and in the backtest (docs/paper.md, "Parity"). */
+export interface ExitDifference {
+  clientOrderId: string;
+  time: string;
+  symbol: string;
+  /** Live: levels as sent (from the reference price, to the cent); backtest: from its entry fill price. */
+  liveLevels: ExitLevels;
+  backtestLevels: ExitLevels | null;
+  /** Which exit closed the position, when, at what price (null: still open, or never entered). */
+  liveExit: { kind: string; time: string; price: number } | null;
+  backtestExit: { kind: string; time: string; price: number } | null;
+  /** What went differently, in words. */
+  notes: string[];
+}
+
 export interface ParityReport {
+  /** Entries that carried protective exits, live and in the backtest. */
+  exits?: ExitDifference[];
   /** Signals both made, in time order. */
   matched: ParitySignal[];
   onlyLive: ParitySignal[];
@@ -116,7 +136,52 @@ export function compareParity(entries: readonly JournalEntry[], result: Backtest
       slippageBps: slippage !== null && backtestPrice ? (slippage / backtestPrice) * 10_000 : null, ...(note ? { note } : {}),
     });
   }
-  return { matched, onlyLive, onlyBacktest, fills, sameSignals: onlyLive.length === 0 && onlyBacktest.length === 0 };
+  return { matched, onlyLive, onlyBacktest, fills, exits: compareExits(entries, result), sameSignals: onlyLive.length === 0 && onlyBacktest.length === 0 };
+}
+
+const EXIT_TAGS = new Set(['stop-loss', 'take-profit', 'trailing-stop']);
+
+/** Per live entry with protective exits: its levels and exit next to the backtest's (levels from the entry fill there). */
+function compareExits(entries: readonly JournalEntry[], result: BacktestResult): ExitDifference[] {
+  const orders = [...journaledOrders(entries).values()];
+  const out: ExitDifference[] = [];
+  for (const e of entries) {
+    if (e.type !== 'submit' || e.parent !== undefined || (e.orderClass === undefined && e.trailPercent === undefined)) continue;
+    const signal = entries.find((x) => x.type === 'signal' && x.clientOrderId === e.clientOrderId);
+    const request = signal && signal.type === 'signal' ? signal.request : undefined;
+    const time = formatTime(e.placedAt);
+    const liveLevels: ExitLevels = { ...(e.stopLoss !== undefined ? { stopLoss: e.stopLoss } : {}), ...(e.takeProfit !== undefined ? { takeProfit: e.takeProfit } : {}), ...(e.trailPercent !== undefined ? { trailPercent: e.trailPercent } : {}) };
+    const exitOrder = orders.find((o) => o.parent === e.clientOrderId && o.filledQty > 0);
+    const liveExit = exitOrder ? { kind: exitOrder.exit!, time: formatTime(exitOrder.fills[0].time), price: exitOrder.fills.reduce((s, f) => s + f.qty * f.price, 0) / exitOrder.filledQty } : null;
+    const bt = result.orders.find((o) => o.placedAt === time && o.symbol === e.symbol && o.side === e.side && !EXIT_TAGS.has(o.tag ?? ''));
+    let backtestLevels: ExitLevels | null = null;
+    let backtestExit: ExitDifference['backtestExit'] = null;
+    if (bt?.fillPrice !== undefined && request) {
+      const long = e.side === 'buy';
+      const pct = (p: number | undefined, sign: number) => (p === undefined ? undefined : bt.fillPrice! * (1 + (sign * p) / 100));
+      const stopLoss = request.stopLoss ?? pct(request.stopLossPct, long ? -1 : 1);
+      const takeProfit = request.takeProfit ?? pct(request.takeProfitPct, long ? 1 : -1);
+      backtestLevels = { ...(stopLoss !== undefined ? { stopLoss } : {}), ...(takeProfit !== undefined ? { takeProfit } : {}), ...(request.trailingStopPct !== undefined ? { trailPercent: request.trailingStopPct } : {}) };
+      const x = result.orders.find((o) => o.symbol === e.symbol && EXIT_TAGS.has(o.tag ?? '') && o.filledAt !== undefined && o.filledAt >= bt.filledAt! && o.fillPrice !== undefined);
+      if (x) backtestExit = { kind: x.tag!, time: x.filledAt!, price: x.fillPrice! };
+    }
+    const notes: string[] = [];
+    const money = (n: number | undefined) => (n === undefined ? '—' : n.toFixed(2));
+    if (backtestLevels) {
+      for (const k of ['stopLoss', 'takeProfit'] as const) {
+        if (liveLevels[k] !== undefined && backtestLevels[k] !== undefined && Math.abs(liveLevels[k]! - backtestLevels[k]!) >= 0.005) notes.push(`${k === 'stopLoss' ? 'stop-loss' : 'take-profit'} ${money(liveLevels[k])} live vs ${money(backtestLevels[k])} backtest (live levels come from the reference price when the entry is sent, the backtest's from its fill)`);
+      }
+    }
+    if (!liveExit && backtestExit) notes.push(`the backtest exited by ${backtestExit.kind} on ${backtestExit.time}; live the position is still protected or was closed otherwise`);
+    else if (liveExit && !backtestExit) notes.push(`live exited by ${liveExit.kind} on ${liveExit.time}; the backtest did not`);
+    else if (liveExit && backtestExit) {
+      if (liveExit.kind !== backtestExit.kind) notes.push(`exited by ${liveExit.kind} live, by ${backtestExit.kind} in the backtest`);
+      if (liveExit.time.slice(0, 10) !== backtestExit.time.slice(0, 10)) notes.push(`exit on ${liveExit.time} live, ${backtestExit.time} in the backtest`);
+      if (Math.abs(liveExit.price - backtestExit.price) >= 0.005) notes.push(`exit price ${liveExit.price.toFixed(4)} live vs ${backtestExit.price.toFixed(4)} backtest`);
+    }
+    out.push({ clientOrderId: e.clientOrderId, time, symbol: e.symbol, liveLevels, backtestLevels, liveExit, backtestExit, notes });
+  }
+  return out;
 }
 
 /** A few lines for the terminal or the panel. */
@@ -127,6 +192,10 @@ export function formatParity(r: ParityReport): string {
   for (const f of r.fills) {
     const price = f.slippage === null ? '' : ` live ${f.livePrice!.toFixed(4)} vs backtest ${f.backtestPrice!.toFixed(4)} (${f.slippage >= 0 ? '+' : ''}${f.slippage.toFixed(4)}/share, ${f.slippageBps!.toFixed(1)} bps)`;
     lines.push(`  ${f.time} ${f.side} ${f.symbol}: ${f.filledQty}/${f.qty} filled${price}${f.note ? ` — ${f.note}` : ''}`);
+  }
+  for (const x of r.exits ?? []) {
+    const levels = (l: ExitLevels | null) => (l === null ? 'none' : [l.stopLoss !== undefined ? `stop ${l.stopLoss.toFixed(2)}` : '', l.takeProfit !== undefined ? `target ${l.takeProfit.toFixed(2)}` : '', l.trailPercent !== undefined ? `trail ${l.trailPercent}%` : ''].filter(Boolean).join(', '));
+    lines.push(`  exits of ${x.time} ${x.symbol}: live ${levels(x.liveLevels)}; backtest ${levels(x.backtestLevels)}${x.notes.length ? ` — ${x.notes.join('; ')}` : ' — same'}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths';
-import { exampleFile, loadSpy, startFake, tempDir } from './helpers';
+import { assertJournalAgrees, exampleFile, loadSpy, startFake, tempDir } from './helpers';
+import { readFileSync } from 'node:fs';
+import { sharedData } from '../helpers/paths';
 import { nyClose } from './fakeAlpaca';
 import type { FakeAlpaca } from './fakeAlpaca';
 import { readJournal } from '../../core/paper/journal';
@@ -117,6 +119,55 @@ test('CLI: live trading needs --live and the account number typed back; a wrong 
     assert.equal(testHost.status, 2, testHost.stderr);
     assert.match(testHost.stderr, /refusing to contact data\.alpaca\.markets/);
   } finally {
+    await fake.close();
+  }
+});
+
+test('CLI: the breakout example with a stop-loss and a take-profit paper-trades over both streams: bracket orders, fills from trade_updates, stop cancels the legs, the journal agrees', async () => {
+  const fake = await startFake();
+  const cwd = tempDir();
+  copyFileSync(exampleFile('breakout-with-stop.strategy.ts'), join(cwd, 'breakout.strategy.ts'));
+  let child: ChildProcess | undefined;
+  try {
+    const spy = loadSpy(fake, '2016-03-10');
+    // The example trades SPY and QQQ; the shared data has no QQQ, so AAPL's real history stands in for it.
+    const aapl = readFileSync(sharedData('AAPL_daily_1998_2021_lean.csv'), 'utf8').trim().split('\n').slice(1).map((l) => {
+      const [day, o, h, lo, c, v] = l.split(',');
+      return { t: Date.parse(`${day}T00:00:00Z`), o: +o, h: +h, l: +lo, c: +c, v: +v };
+    });
+    fake.bars.set('QQQ', aapl);
+    child = spawn(process.execPath, [cli, 'paper', 'breakout.strategy.ts', '--sandbox', 'none', '--trust', '--poll-seconds', '0.1', '--max-order-notional', '200000', '--max-position', '200000'], { cwd, env: envFor(fake) });
+    const output = { text: '' };
+    child.stdout!.on('data', (c) => (output.text += c));
+    child.stderr!.on('data', (c) => (output.text += c));
+    const exit = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    await waitFor(child, output, /live: following SPY, QQQ 1d bars/);
+    await waitFor(child, output, /trade_updates stream connected/);
+    // 03-11: SPY closes above its 20-day high.
+    fake.setNow(nyClose(Date.parse('2016-03-11T00:00:00Z')) + 60_000);
+    await waitFor(child, output, /order #\d+ buy \d+ SPY market \(bracket\) sent/);
+    const post = fake.posts.find((p) => p.symbol === 'SPY')!;
+    const close = spy.find((b) => b.t === Date.parse('2016-03-11T00:00:00Z'))!.c;
+    assert.deepEqual([post.order_class, post.time_in_force, post.stop_loss, post.take_profit], ['bracket', 'gtc', { stop_price: String(Math.round(close * 0.98 * 100) / 100) }, { limit_price: String(Math.round(close * 1.06 * 100) / 100) }]);
+    // 03-14 open: the entries fill; the CLI hears it on trade_updates (no bar step happens until the close).
+    fake.setNow(Date.parse('2016-03-14T13:30:01Z'));
+    for (const [symbol, bars] of [['SPY', spy], ['QQQ', aapl]] as const) fake.tradeBar(symbol, bars.find((b) => b.t === Date.parse('2016-03-14T00:00:00Z'))!);
+    await waitFor(child, output, /fill: buy \d+ SPY @ 202\.2000/);
+    const legs = fake.orders.filter((o) => o.parent_id);
+    assert.ok(legs.length >= 2 && legs.every((l) => l.status === 'new'), 'the legs work once the entry filled');
+    const status = await runCli(cwd, envFor(fake), ['paper', 'status']);
+    assert.match(status.stdout, /fills from the trade_updates stream/);
+    assert.match(status.stdout, /open sell \d+ SPY \(0 filled\) new [\w-]+ — stop-loss of sl-breakout-paper-/);
+    assert.match(status.stdout, /open sell \d+ SPY \(0 filled\) new [\w-]+ — take-profit of sl-breakout-paper-/);
+    const stop = await runCli(cwd, envFor(fake), ['paper', 'stop']);
+    assert.equal(stop.status, 0, stop.stderr + stop.stdout);
+    assert.equal(await exit, 0, output.text);
+    assert.ok(legs.every((l) => l.status === 'canceled'), 'the kill switch cancelled every leg');
+    assert.ok(fake.positions.get('SPY')!.qty > 0, 'the position stays (no --flatten)');
+    assert.match(output.text, /\[PAPER\] .*positions stay open WITHOUT their protective exits/);
+    await assertJournalAgrees(fake, join(cwd, '.strategy-lab', 'paper', 'breakout-paper', 'journal.jsonl'), ['SPY', 'QQQ'], 'breakout-paper');
+  } finally {
+    child?.kill();
     await fake.close();
   }
 });

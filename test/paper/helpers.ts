@@ -7,7 +7,9 @@ import { FakeAlpaca, nyClose, nyOpen, type FakeBar } from './fakeAlpaca';
 import { AlpacaTradingApi } from '../../core/paper/alpaca';
 import { AlpacaProvider } from '../../core/data/alpaca';
 import { resolveEndpoints } from '../../core/paper/hosts';
-import { Journal } from '../../core/paper/journal';
+import { Journal, journaledOrders, readJournal } from '../../core/paper/journal';
+import { reconcile } from '../../core/paper/reconcile';
+import assert from 'node:assert/strict';
 import { PaperSession, type PaperSessionOptions } from '../../core/paper/session';
 import { InProcessStrategyHost, type StrategyHost } from '../../core/paper/strategyHost';
 import { compileStrategy } from '../../core/strategy/compile';
@@ -111,3 +113,34 @@ export async function driveDays(fake: FakeAlpaca, session: PaperSession, bars: F
 }
 
 export { DAY };
+
+/**
+ * The journal and the fake account agree: every order of the session has the fake's status and filled quantity,
+ * the journal's positions (baseline + fills) are the account's, and no order of the session is open at the fake
+ * that the journal does not know (reconcile finds no difference).
+ */
+export async function assertJournalAgrees(fake: FakeAlpaca, journalPath: string, symbols: string[] = ['SPY'], sessionId = 'test'): Promise<void> {
+  const entries = readJournal(journalPath);
+  const api = apiFor(fake);
+  const differences = reconcile({ entries, symbols, positions: await api.positions(), openOrders: await api.openOrders(), sessionId });
+  assert.deepEqual(differences, [], 'reconcile finds no difference');
+  for (const j of journaledOrders(entries).values()) {
+    const f = fake.orders.find((o) => o.client_order_id === j.clientOrderId);
+    if (!j.submitted && !j.parent) continue;
+    if (j.status === 'lost' || j.status === 'rejected' && !f) {
+      assert.equal(f, undefined, `${j.clientOrderId} is ${j.status} in the journal and absent at the fake`);
+      continue;
+    }
+    if (!f) throw new assert.AssertionError({ message: `${j.clientOrderId} is in the journal but not at the fake` });
+    assert.equal(j.status, f.status, `${j.clientOrderId}: journal status = fake status`);
+    assert.equal(j.filledQty, f.filled_qty, `${j.clientOrderId}: journal filled qty = fake filled qty`);
+  }
+}
+
+/** The process "dies": the journal stops where it is, the feed's poll timer and the streams go (they would keep the test file alive). */
+export function crash(session: PaperSession): void {
+  session.journal.close();
+  const inner = session as unknown as { feed?: { stop(): void }; tradeStream?: { stop(): void } };
+  inner.feed?.stop();
+  inner.tradeStream?.stop();
+}

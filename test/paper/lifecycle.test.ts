@@ -2,15 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readJournal, journaledOrders } from '../../core/paper/journal';
-import { driveDays, loadSpy, makeSession, startFake, tempDir } from './helpers';
+import { assertJournalAgrees, crash, driveDays, loadSpy, makeSession, startFake, tempDir } from './helpers';
 import { scriptedHost } from './scripted';
 import { nyClose, nyOpen } from './fakeAlpaca';
 
-/** The process "dies": the journal stops where it is and the feed's poll timer goes (it would keep this test file alive). */
-function crash(session: { journal: { close(): void } }): void {
-  session.journal.close();
-  (session as unknown as { feed?: { stop(): void } }).feed?.stop();
-}
 
 const d = (s: string) => Date.parse(`${s}T00:00:00Z`);
 
@@ -43,6 +38,7 @@ test('order life cycle: accepted, partial fill, fill, onFill sees each part once
     const order = [...journaledOrders(entries).values()][0];
     assert.equal(order.status, 'filled');
     assert.equal(fake.positions.get('SPY')!.qty, 100);
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
   } finally {
     await fake.close();
   }
@@ -71,6 +67,7 @@ test('order life cycle: a limit order the strategy cancels, and an order Alpaca 
     const rejected = entries.find((e) => e.type === 'rejected');
     assert.ok(rejected && rejected.type === 'rejected' && /not tradable/.test(rejected.reason), log.join('\n'));
     assert.equal(fake.orders.length, 1, 'the rejected order never became an order');
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
   } finally {
     await fake.close();
   }
@@ -98,6 +95,7 @@ test('429 and 5xx answers are retried; an order whose answer was lost is found b
     const entries = readJournal(join(dir, 'journal.jsonl'));
     assert.equal(entries.filter((e) => e.type === 'ack').length, 2);
     assert.equal(fake.positions.get('SPY'), undefined, 'bought and sold');
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
   } finally {
     await fake.close();
   }
@@ -118,6 +116,7 @@ test('a hanging order request times out; the retry checks first and the order ex
     assert.equal(fake.orders.length, 1);
     assert.equal(fake.orders[0].status, 'filled');
     assert.equal(fake.posts.length, 1, 'the hung request never reached the order book; the retry did');
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
   } finally {
     await fake.close();
   }
@@ -149,6 +148,7 @@ test('restart mid-session: fills that happened while down are picked up, nothing
     assert.equal(fake.posts.length, 2, 'the 03-02 buy was not sent again on restart');
     assert.equal(fake.positions.get('SPY')!.qty, 6);
     assert.equal(entries.filter((e) => e.type === 'start').length, 2);
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
   } finally {
     await fake.close();
   }
@@ -174,6 +174,7 @@ test('restart after a crash between journaling an order and sending it: reported
     const entries = readJournal(join(dir, 'journal.jsonl'));
     assert.ok(entries.some((e) => e.type === 'lost'));
     assert.equal(fake.orders.length, 0, 'a stale order is never sent after a restart');
+    await assertJournalAgrees(fake, join(dir, 'journal.jsonl'));
   } finally {
     await fake.close();
   }

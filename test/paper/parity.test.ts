@@ -55,3 +55,34 @@ test('parity: signals that differ are listed on each side', () => {
   assert.deepEqual(r.onlyBacktest.map((s) => s.side), ['sell']);
   assert.match(formatParity(r), /only live: 2020-01-01 buy X[\s\S]*only backtest: 2020-01-01 sell X/);
 });
+
+test('parity with protective exits: the report shows the live levels (from the last close, to the cent) against the backtest\'s (from its fill), and both exits', async () => {
+  const { scriptedClass, scriptedHost } = await import('./scripted');
+  const fake = await startFake();
+  const dir = tempDir();
+  try {
+    const bars = loadSpy(fake, '2016-03-01');
+    const script = [{ on: '2016-03-02', side: 'buy' as const, shares: 100, exits: { stopLossPct: 1, takeProfitPct: 1 } }];
+    const { session } = await makeSession({ fake, dir, host: await scriptedHost(script), warmupBars: 5 });
+    await session.start();
+    await driveDays(fake, session, bars, '2016-03-07', (b) => fake.tradeBar('SPY', b));
+    await session.stop();
+    const entries = readJournal(join(dir, 'journal.jsonl'));
+    const result = runBacktest(await scriptedClass(script), recordedSeries(entries, ['SPY']), { fill: 'next-open', cash: 100_000 });
+    const report = compareParity(entries, result);
+    assert.equal(report.sameSignals, true, formatParity(report));
+    assert.equal(report.exits!.length, 1);
+    const x = report.exits![0];
+    assert.deepEqual(x.liveLevels, { stopLoss: 197.04, takeProfit: 201.02 });
+    assert.ok(Math.abs(x.backtestLevels!.stopLoss! - 198.7 * 0.99) < 1e-9 && Math.abs(x.backtestLevels!.takeProfit! - 198.7 * 1.01) < 1e-9, JSON.stringify(x.backtestLevels));
+    assert.deepEqual([x.liveExit!.kind, x.liveExit!.time.slice(0, 10), x.liveExit!.price], ['take-profit', '2016-03-04', 201.02]);
+    assert.deepEqual([x.backtestExit!.kind, x.backtestExit!.time.slice(0, 10)], ['take-profit', '2016-03-04']);
+    assert.ok(Math.abs(x.backtestExit!.price - 198.7 * 1.01) < 1e-9);
+    assert.equal(x.notes.length, 3, x.notes.join('\n'));
+    const text = formatParity(report);
+    assert.match(text, /exits of 2016-03-02 SPY: live stop 197\.04, target 201\.02; backtest stop 196\.71, target 200\.69 — stop-loss 197\.04 live vs 196\.71 backtest/);
+    assert.match(text, /exit price 201\.0200 live vs 200\.6870 backtest/);
+  } finally {
+    await fake.close();
+  }
+});

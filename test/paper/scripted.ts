@@ -12,6 +12,8 @@ export interface ScriptedOrder {
   close?: boolean;
   /** Cancel the strategy's open orders on this bar instead. */
   cancelAll?: boolean;
+  /** Protective exits on the order (the SDK's own option names). */
+  exits?: { stopLossPct?: number; takeProfitPct?: number; stopLoss?: number; takeProfit?: number; trailingStopPct?: number };
 }
 
 export async function scriptedClass(script: ScriptedOrder[], symbol = 'SPY'): Promise<StrategyClass> {
@@ -19,14 +21,14 @@ export async function scriptedClass(script: ScriptedOrder[], symbol = 'SPY'): Pr
 const SCRIPT = ${JSON.stringify(script)};
 export default class Scripted extends BaseStrategy {
   static config = { symbols: [${JSON.stringify(symbol)}], timeframe: '1d' };
-  onFill(fill: Fill) { this.log('onFill ' + fill.side + ' ' + fill.shares + ' @ ' + fill.price); }
+  onFill(fill: Fill) { this.log('onFill ' + fill.side + ' ' + fill.shares + ' @ ' + fill.price + ' #' + fill.orderId); }
   onBar(bar: Bar) {
     const day = new Date(bar.time).toISOString().slice(0, 10);
     for (const s of SCRIPT) {
       if (s.on !== day) continue;
       if (s.cancelAll) { for (const o of this.openOrders(bar.symbol)) this.cancel(o); continue; }
       if (s.close) { this.close(bar.symbol); continue; }
-      const opts: { shares?: number; limit?: number } = {};
+      const opts: Record<string, number> = { ...(s.exits ?? {}) };
       if (s.shares !== undefined) opts.shares = s.shares;
       if (s.limit !== undefined) opts.limit = s.limit;
       if (s.side === 'buy') this.buy(bar.symbol, opts); else this.sell(bar.symbol, opts);

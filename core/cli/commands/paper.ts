@@ -30,7 +30,8 @@ const USAGE = `Usage: strategy-lab paper <strategy.ts> [--session NAME] [--flatt
        strategy-lab paper status [--session NAME] [--json]
        strategy-lab paper stop [--session NAME] [--flatten]
        strategy-lab paper report <strategy.ts> [--session NAME] [--sandbox docker|process|none] [--trust] [--json]
-Keys: APCA_API_KEY_ID and APCA_API_SECRET_KEY (paper keys by default). Endpoints: APCA_API_BASE_URL, APCA_DATA_URL, APCA_STREAM_URL.`;
+Keys: APCA_API_KEY_ID and APCA_API_SECRET_KEY (paper keys by default). Endpoints: APCA_API_BASE_URL, APCA_DATA_URL, APCA_STREAM_URL.
+Fills arrive on the trade_updates stream (REST while it is down); --no-stream turns both websockets off (REST only).`;
 
 const OPTIONS = {
   ...SANDBOX_RUNNER_OPTIONS,
@@ -174,8 +175,9 @@ function status(values: Values, io: CliIo, cwd: string): number {
     }
     io.stdout(`${tag(st.mode)} ${s.id}: ${s.running ? `running (pid ${st.pid})` : st.status}${st.killed ? ', kill switch pulled' : ''}, ${escapeLine(st.file)}\n`);
     if (st.account) io.stdout(`  account ${st.account.number}: equity ${st.account.equity.toFixed(2)}, cash ${st.account.cash.toFixed(2)}, today ${(st.account.equity - st.account.lastEquity).toFixed(2)}\n`);
+    if (s.running && st.fillSource) io.stdout(`  fills from ${st.fillSource === 'stream' ? 'the trade_updates stream' : 'REST at every step (the trade_updates stream is down or off)'}\n`);
     for (const p of st.positions) io.stdout(`  position ${p.symbol} ${p.shares} @ ${p.avgPrice.toFixed(2)}\n`);
-    for (const o of st.openOrders) io.stdout(`  open ${o.side} ${o.qty} ${o.symbol} (${o.filledQty} filled) ${o.status} ${o.clientOrderId}\n`);
+    for (const o of st.openOrders) io.stdout(`  open ${o.side} ${o.qty} ${o.symbol} (${o.filledQty} filled) ${o.status} ${o.clientOrderId}${o.exit ? ` — ${o.exit} of ${o.parent}` : ''}\n`);
     if (st.lastBar !== undefined) io.stdout(`  last bar ${new Date(st.lastBar).toISOString()}\n`);
     for (const d of st.differences) io.stdout(`  differs: ${escapeLine(d)}\n`);
   }
