@@ -40,6 +40,8 @@ export class StrategyRuntimeError extends Error {
     readonly time: string | null,
     readonly symbol: string | null,
     readonly strategyStack?: string,
+    /** The timeline step (bar index of a single-symbol run) being processed, or null outside the bar loop. */
+    readonly bar: number | null = null,
   ) {
     super(message);
     this.name = 'StrategyRuntimeError';
@@ -94,10 +96,11 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
   });
   const fail = (err: unknown): never => {
     if (err instanceof CancelledError || err instanceof StrategyRuntimeError) throw err;
-    const e = err instanceof Error ? err : new Error(String(err));
     const time = Number.isNaN(broker.time) ? null : formatTime(broker.time);
-    const where = phase === 'onBar' ? ` on ${currentSymbol} at ${time}` : '';
-    throw new StrategyRuntimeError(`${name}.${phase} threw${where}: ${e.message}`, phase, time, currentSymbol, e.stack);
+    const bar = phase === 'onBar' || phase === 'onFill' ? broker.step : null;
+    const where = phase === 'onBar' ? ` on ${currentSymbol} at ${time} (bar ${bar})` : '';
+    const { message, stack } = thrownDetails(err);
+    throw new StrategyRuntimeError(`${name}.${phase} threw${where}: ${message}`, phase, time, currentSymbol, stack, bar);
   };
 
   function construct() {
@@ -178,6 +181,32 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
     return fail(err);
   }
   return { grid, equity, broker, params, strategy: name, options: settings };
+}
+
+/** Longest strategy stack kept (characters): a forged or deeply recursive stack must not grow the error report. */
+export const MAX_STRATEGY_STACK_CHARS = 16 * 1024;
+
+/**
+ * The message and stack of whatever the strategy threw, read without letting it take the engine down: a thrown
+ * non-Error, a `toString` or `stack` getter that throws, or an `Error.prepareStackTrace` the strategy replaced
+ * all end in a message (and at worst no stack). The stack is only a hint: the host maps positions from it and
+ * trusts none outside the strategy's own file (core/strategy/errorLocation.ts).
+ */
+export function thrownDetails(err: unknown): { message: string; stack: string | undefined } {
+  let message: string;
+  let stack: string | undefined;
+  try {
+    message = err instanceof Error ? String(err.message) : String(err);
+  } catch {
+    message = 'the strategy threw a value that cannot be turned into a message';
+  }
+  try {
+    const s: unknown = err instanceof Error ? err.stack : undefined;
+    if (typeof s === 'string') stack = s.slice(0, MAX_STRATEGY_STACK_CHARS);
+  } catch {
+    stack = undefined;
+  }
+  return { message, stack };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

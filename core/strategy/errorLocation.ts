@@ -1,0 +1,118 @@
+/**
+ * Where in the strategy's own source a runtime error happened: the stack the engine (or the sandbox) reported is
+ * read for the first frame in the strategy's compiled file, and that position is mapped back through the
+ * compiler's source map to the user's line and column (docs/sandbox.md, "Runtime errors on the source line").
+ *
+ * The stack is untrusted text: strategy code can throw a forged `stack`, replace `Error.prepareStackTrace`, or
+ * throw something that is not an Error at all. So only frames naming the strategy's own file are read, and a
+ * position is kept only when it maps into that file's lines; the file itself is always the host's, never a name
+ * from the stack. The worst a forger can do is put the diagnostic on another line of its own file.
+ */
+import { SourceMap } from 'node:module';
+import type { ErrorAt } from '../sandbox/protocol';
+import type { CompiledStrategy } from './compile';
+
+/** A runtime error placed on the strategy: 1-based line and column in the user's file, and the bar it happened on. */
+export interface StrategyErrorLocation {
+  /** The strategy file the run compiled (the host's name for it). */
+  file: string;
+  /** 1-based line in the user's source; absent when no frame of the strategy's file could be mapped. */
+  line?: number;
+  /** 1-based column. */
+  column?: number;
+  phase?: ErrorAt['phase'];
+  /** The bar's time as the engine formats it, or null outside the bar loop. */
+  time?: string | null;
+  symbol?: string | null;
+  /** The timeline step (the bar index of a single-symbol run). */
+  bar?: number | null;
+}
+
+/** Only this many stack lines are looked at: a recursion overflow has thousands of identical frames. */
+const MAX_FRAMES = 200;
+
+/**
+ * The first `fileName:line:column` frame of `stack` in the strategy's compiled file (1-based, positions in the
+ * compiled JS). Both V8 frame shapes: `at f (file:1:2)` and `at file:1:2`.
+ */
+export function strategyFrame(stack: string, fileName: string): { line: number; column: number } | undefined {
+  const lines = stack.split('\n', MAX_FRAMES);
+  for (const raw of lines) {
+    const m = /^\s*at (?:.*? \()?(.*):(\d+):(\d+)\)?\s*$/.exec(raw);
+    if (!m || m[1] !== fileName) continue;
+    const line = Number(m[2]);
+    const column = Number(m[3]);
+    if (Number.isSafeInteger(line) && Number.isSafeInteger(column) && line >= 1 && column >= 1) return { line, column };
+  }
+  return undefined;
+}
+
+/** The phase, bar and stack an error carries: the engine's StrategyRuntimeError in this process, or a SandboxError's `at`. */
+export function errorFacts(err: unknown): ErrorAt | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { name?: unknown; at?: unknown; phase?: unknown; time?: unknown; symbol?: unknown; bar?: unknown; strategyStack?: unknown; stack?: unknown };
+  if (e.name === 'SandboxError') return typeof e.at === 'object' && e.at !== null ? (e.at as ErrorAt) : undefined;
+  if (e.name === 'StrategyRuntimeError') {
+    return {
+      phase: e.phase as ErrorAt['phase'],
+      time: typeof e.time === 'string' ? e.time : null,
+      symbol: typeof e.symbol === 'string' ? e.symbol : null,
+      bar: typeof e.bar === 'number' ? e.bar : null,
+      ...(typeof e.strategyStack === 'string' ? { stack: e.strategyStack } : {}),
+    };
+  }
+  // A load error (the module threw at its top level) in this process: its own stack.
+  if (e.name !== 'StrategyCompileError' && typeof e.stack === 'string') return { stack: e.stack };
+  return undefined;
+}
+
+/**
+ * Places a failed run's error on the strategy's source: undefined when the error is not the strategy's (data,
+ * sandbox, compile errors) or carries nothing to place. `source` is the text that was compiled into `compiled`.
+ */
+export async function locateStrategyError(err: unknown, source: string, compiled: CompiledStrategy): Promise<StrategyErrorLocation | undefined> {
+  const facts = errorFacts(err);
+  if (!facts) return undefined;
+  const location: StrategyErrorLocation = { file: compiled.fileName };
+  if (facts.phase !== undefined) location.phase = facts.phase;
+  if (facts.time !== undefined) location.time = facts.time;
+  if (facts.symbol !== undefined) location.symbol = facts.symbol;
+  if (facts.bar !== undefined) location.bar = facts.bar;
+  const frame = facts.stack ? strategyFrame(facts.stack, compiled.fileName) : undefined;
+  const mapped = frame ? await mapToSource(frame, source, compiled) : undefined;
+  if (mapped) Object.assign(location, mapped);
+  if (location.line === undefined && location.phase === undefined) return undefined;
+  return location;
+}
+
+/** A position in the compiled JS mapped to the user's file, or undefined when it is not a position of that file. */
+async function mapToSource(frame: { line: number; column: number }, source: string, compiled: CompiledStrategy): Promise<{ line: number; column: number } | undefined> {
+  // Loaded here: the TypeScript compiler is only needed when a run failed.
+  const { transpileWithSourceMap } = await import('./transpile');
+  let mapped: ReturnType<typeof transpileWithSourceMap>;
+  try {
+    mapped = transpileWithSourceMap(source, compiled.fileName);
+  } catch {
+    return undefined;
+  }
+  // The map describes this compilation only: if the code that ran came from another compiler, no line is better
+  // than a wrong one.
+  if (!mapped || mapped.js !== compiled.js) return undefined;
+  const jsLines = compiled.js.split('\n');
+  if (frame.line > jsLines.length || frame.column > jsLines[frame.line - 1].length + 1) return undefined;
+  const origin = new SourceMap(JSON.parse(mapped.map)).findOrigin(frame.line, frame.column) as { lineNumber?: number; columnNumber?: number };
+  const line = origin.lineNumber;
+  const column = origin.columnNumber;
+  if (typeof line !== 'number' || typeof column !== 'number') return undefined;
+  const sourceLines = source.split('\n');
+  if (line < 1 || line > sourceLines.length) return undefined;
+  return { line, column: Math.min(Math.max(1, column), sourceLines[line - 1].length + 1) };
+}
+
+/** `file:LINE:COL` (or just the file), then the bar: what the CLI prints under a runtime error. */
+export function formatErrorLocation(location: StrategyErrorLocation): string {
+  const place = location.line !== undefined ? `${location.file}:${location.line}:${location.column ?? 1}` : location.file;
+  const bar = location.bar !== undefined && location.bar !== null ? `bar ${location.bar}${location.time ? ` (${location.time}${location.symbol ? `, ${location.symbol}` : ''})` : ''}` : '';
+  const phase = location.phase ? `in ${location.phase}` : '';
+  return [place, phase, bar].filter(Boolean).join(', ');
+}
