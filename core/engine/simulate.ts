@@ -202,7 +202,11 @@ export function thrownDetails(err: unknown): { message: string; stack: string | 
   }
   try {
     const s: unknown = err instanceof Error ? err.stack : undefined;
-    if (typeof s === 'string') stack = s.slice(0, MAX_STRATEGY_STACK_CHARS);
+    // Frames only: V8's stack starts with the message, which may be megabytes long.
+    if (typeof s === 'string') {
+      const from = s.indexOf('\n    at ') + 1; // 0 when there is no frame line
+      stack = s.slice(from, from + MAX_STRATEGY_STACK_CHARS);
+    }
   } catch {
     stack = undefined;
   }

@@ -116,3 +116,28 @@ export function formatErrorLocation(location: StrategyErrorLocation): string {
   const phase = location.phase ? `in ${location.phase}` : '';
   return [place, phase, bar].filter(Boolean).join(', ');
 }
+
+/** The location a failed run's error was given by attachErrorLocation, if any. */
+export function errorLocationOf(err: unknown): StrategyErrorLocation | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const d = Object.getOwnPropertyDescriptor(err, LOCATION_KEY);
+  return d && 'value' in d ? (d.value as StrategyErrorLocation) : undefined;
+}
+
+// A property rather than a WeakMap: the CLI and the extension load this module from more than one bundle chunk.
+const LOCATION_KEY = 'strategyLocation';
+
+/**
+ * Locates `err` on the strategy's source and keeps the location on the error (a non-enumerable property, for the
+ * CLI's report and the editor's diagnostic), then returns the error so the caller rethrows it unchanged. Never throws.
+ */
+export async function attachErrorLocation(err: unknown, source: string, compiled: CompiledStrategy): Promise<unknown> {
+  if (typeof err !== 'object' || err === null) return err;
+  try {
+    const location = await locateStrategyError(err, source, compiled);
+    if (location) Object.defineProperty(err, LOCATION_KEY, { value: location, enumerable: false, configurable: true });
+  } catch {
+    // No location is better than a second error hiding the first (a frozen error object, say).
+  }
+  return err;
+}

@@ -264,3 +264,17 @@ for (const mode of ['process', 'docker'] as const) {
     });
   });
 }
+
+describe('runtime error locations: a huge message', () => {
+  test('a 4 MB message still leaves the frames that place the error', async () => {
+    const c = marked('huge', `${HEAD}
+export default class Where extends BaseStrategy {
+  static config = { symbols: ['TEST'], timeframe: '1d' as const };
+  onBar(bar: Bar): void {
+    if (bar.index === 3) throw @@new Error('E'.repeat(4 << 20));
+  }
+}
+`, 'onBar', 3);
+    checkCase(c, (await failure('none', c.source)).location);
+  });
+});
