@@ -166,9 +166,11 @@ function linkFindingLines(): void {
 
 function openFindingLine(target: EventTarget | null): boolean {
   const link = (target as HTMLElement | null)?.closest?.('.line-link');
-  const line = Number(link?.closest('li[data-line]')?.getAttribute('data-line'));
+  const at = link?.closest('[data-line]');
+  const line = Number(at?.getAttribute('data-line'));
+  const column = Number(at?.getAttribute('data-column'));
   if (!link || !Number.isInteger(line) || line < 1) return false;
-  host.post({ type: 'action', action: 'openLine', line, ...(model.run ? { runId: model.run.id } : {}) });
+  host.post({ type: 'action', action: 'openLine', line, ...(Number.isInteger(column) && column >= 1 ? { column } : {}), ...(model.run ? { runId: model.run.id } : {}) });
   return true;
 }
 app.addEventListener('click', (e) => { if (openFindingLine(e.target)) e.preventDefault(); });

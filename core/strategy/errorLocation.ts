@@ -28,6 +28,9 @@ export interface StrategyErrorLocation {
   bar?: number | null;
 }
 
+/** A location as it crosses to the webview and back (the phase as plain text). */
+export type ShownLocation = Omit<StrategyErrorLocation, 'phase'> & { phase?: string };
+
 /** Only this many stack lines are looked at: a recursion overflow has thousands of identical frames. */
 const MAX_FRAMES = 200;
 
@@ -110,7 +113,7 @@ async function mapToSource(frame: { line: number; column: number }, source: stri
 }
 
 /** `file:LINE:COL` (or just the file), then the bar: what the CLI prints under a runtime error. */
-export function formatErrorLocation(location: StrategyErrorLocation): string {
+export function formatErrorLocation(location: ShownLocation): string {
   const place = location.line !== undefined ? `${location.file}:${location.line}:${location.column ?? 1}` : location.file;
   const bar = location.bar !== undefined && location.bar !== null ? `bar ${location.bar}${location.time ? ` (${location.time}${location.symbol ? `, ${location.symbol}` : ''})` : ''}` : '';
   const phase = location.phase ? `in ${location.phase}` : '';
@@ -140,4 +143,28 @@ export async function attachErrorLocation(err: unknown, source: string, compiled
     // No location is better than a second error hiding the first (a frozen error object, say).
   }
   return err;
+}
+
+/**
+ * The range an editor underlines for a located error (0-based line, columns): from the mapped column over the
+ * word or call that starts there (`new Error(…)` → `new`, `note.text` → `text`), or the whole line's text when the
+ * column is unknown. Undefined without a line.
+ */
+export function errorRange(location: ShownLocation, source: string): { line: number; start: number; end: number } | undefined {
+  if (location.line === undefined) return undefined;
+  const text = source.split('\n')[location.line - 1]?.replace(/\r$/, '');
+  if (text === undefined) return undefined;
+  if (location.column === undefined) {
+    const start = text.length - text.trimStart().length;
+    return { line: location.line - 1, start, end: Math.max(start + 1, text.trimEnd().length) };
+  }
+  const start = Math.min(location.column - 1, text.length);
+  const word = /^[\p{L}\p{N}_$]+/u.exec(text.slice(start));
+  return { line: location.line - 1, start, end: start + Math.max(1, word ? word[0].length : 1) };
+}
+
+/** The diagnostic's message: the error, then the bar it happened on. */
+export function errorDiagnosticMessage(message: string, location: ShownLocation): string {
+  const bar = location.bar !== undefined && location.bar !== null ? ` (bar ${location.bar}${location.time ? `, ${location.time}` : ''}${location.symbol ? `, ${location.symbol}` : ''})` : '';
+  return `${message.split('\n')[0].slice(0, 1000)}${bar}`;
 }

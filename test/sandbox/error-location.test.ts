@@ -10,7 +10,8 @@ import type Docker from 'dockerode';
 import { SandboxRunner } from '../../core/sandbox/runner';
 import type { SandboxMode } from '../../core/sandbox/runner';
 import { compileStrategy } from '../../core/strategy/compile';
-import { formatErrorLocation, locateStrategyError, strategyFrame, type StrategyErrorLocation } from '../../core/strategy/errorLocation';
+import { attachErrorLocation, errorDiagnosticMessage, errorRange, formatErrorLocation, locateStrategyError, strategyFrame, type StrategyErrorLocation } from '../../core/strategy/errorLocation';
+import { describeError } from '../../core/history/describeError';
 import { assertNoContainersLeft, bars, HOSTILE_LIMITS, requireDocker, runtimeBundle } from './helpers';
 
 const FILE = 'where.strategy.ts';
@@ -276,5 +277,31 @@ export default class Where extends BaseStrategy {
 }
 `, 'onBar', 3);
     checkCase(c, (await failure('none', c.source)).location);
+  });
+});
+
+describe('what the editor shows', () => {
+  test('the underline covers the word at the column; without a column, the line', () => {
+    const source = 'line one\n  const size = note.text.length;\n';
+    assert.deepEqual(errorRange({ file: FILE, line: 2, column: 21 }, source), { line: 1, start: 20, end: 24 });
+    assert.deepEqual(errorRange({ file: FILE, line: 2 }, source), { line: 1, start: 2, end: 32 });
+    assert.equal(errorRange({ file: FILE }, source), undefined);
+    assert.equal(errorRange({ file: FILE, line: 99, column: 1 }, source), undefined, 'a line past the end shows nothing');
+    assert.equal(errorDiagnosticMessage('Where.onBar threw: boom\nmore', { file: FILE, bar: 4, time: '2020-01-05', symbol: 'TEST' }), 'Where.onBar threw: boom (bar 4, 2020-01-05, TEST)');
+  });
+  test('describeError hands the location to the panel', async () => {
+    const c = CASES[0];
+    const compiled = await compileStrategy(c.source, FILE);
+    const { runInThisProcess } = await import('../../core/run/runStrategy');
+    let err: unknown;
+    try {
+      runInThisProcess({ compiled, series: [bars(10)] });
+    } catch (e) {
+      err = await attachErrorLocation(e, c.source, compiled);
+    }
+    const shown = describeError(err);
+    assert.equal(shown.title, 'The strategy failed');
+    assert.deepEqual({ line: shown.location?.line, column: shown.location?.column, bar: shown.location?.bar }, { line: c.line, column: c.column, bar: 4 });
+    assert.equal(describeError(new Error('plain')).location, undefined, 'other errors have none');
   });
 });
