@@ -80,6 +80,7 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
       ...(kept ? { equityDecimated: { from: n, to: kept.length } } : {}),
     },
   };
+  if (raw.plots) result.plots = raw.plots;
   if (kept) attachEquityColumns(result, columns);
   resultOptions.phases?.mark('result');
   return result;

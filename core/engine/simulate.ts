@@ -15,7 +15,8 @@ import { BacktestBroker } from './broker';
 import { buildTimeline } from './grid';
 import { formatTime } from './time';
 import { readParams, strategyName } from './strategyValues';
-import type { BacktestOptions, BacktestResult } from './types';
+import type { BacktestOptions, BacktestResult, IndicatorPlots } from './types';
+import { createPlotRecorder, type PlotRecorder } from './plots';
 
 export const DEFAULT_OPTIONS = {
   cash: 10_000,
@@ -58,6 +59,8 @@ export interface RawBacktest {
   strategy: string;
   /** The effective options the run used (resolveOptions), echoed in the result. */
   options: BacktestResult['run']['options'];
+  /** The strategy's indicators for the chart (plots.ts); undefined when none are drawn. */
+  plots?: IndicatorPlots;
 }
 
 export function resolveOptions(options: BacktestOptions): BacktestResult['run']['options'] {
@@ -126,9 +129,12 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
     };
   }
 
+  let plots: PlotRecorder | undefined;
   try {
     phase = 'onStart';
     strategy.onStart?.();
+    // After onStart: plot() calls are in. Reading the indicators' values runs no strategy code (plots.ts).
+    plots = createPlotRecorder(strategy, n, series.map((s) => s.symbol), paramsForLevels(strategy.params));
     phase = 'onBar';
     const cursor = new Int32Array(k);
     const hasBar = new Uint8Array(k);
@@ -165,6 +171,7 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
       if (fillAtClose) for (let i = 0; i < k; i++) if (hasBar[i]) broker.closeBar(i, cursor[i], step);
       // 5. mark to market
       equity[step] = broker.equity();
+      plots?.record(step);
       for (let i = 0; i < k; i++) cursor[i] += hasBar[i];
     }
     currentSymbol = null;
@@ -180,7 +187,7 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
   } catch (err) {
     return fail(err);
   }
-  return { grid, equity, broker, params, strategy: name, options: settings };
+  return { grid, equity, broker, params, strategy: name, options: settings, plots: plots?.finish(grid) };
 }
 
 /** Longest strategy stack kept (characters): a forged or deeply recursive stack must not grow the error report. */
@@ -211,6 +218,15 @@ export function thrownDetails(err: unknown): { message: string; stack: string | 
     stack = undefined;
   }
   return { message, stack };
+}
+
+/** The params as checked numbers, for the chart's threshold lines only: a bad value here is the run's end to report. */
+function paramsForLevels(params: unknown): StrategyParams {
+  try {
+    return readParams(params);
+  } catch {
+    return {};
+  }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
