@@ -30,12 +30,10 @@ import type { PlotSetting } from '../sdk/plot';
 import type { StrategyParams } from '../sdk/types';
 import { StrategyInputError } from '../sdk/inputs';
 import { EQUITY_DRAWN_POINTS, EQUITY_FULL_MAX } from './equityCurve';
+import { MAX_PLOT_LINES, MAX_PLOTS } from './caps';
 import type { IndicatorPlots, PlotSeries } from './types';
 
-/** Most indicators drawn; further ones are left out (the first in field order win, explicit plot() calls first). */
-export const MAX_PLOTS = 12;
-/** Most lines over all drawn indicators (Bollinger Bands and ADX have 3, MACD 3, Stochastic 2). */
-export const MAX_PLOT_LINES = 24;
+export { MAX_PLOTS, MAX_PLOT_LINES };
 
 interface Kind {
   /** The output's fields for object outputs; [] for a number. */
