@@ -10,7 +10,7 @@ import type { Trade } from '../core/engine/types';
 import type { RunLogLine } from '../core/history/types';
 import { renderCompareChart } from './charts/compare';
 import type { ResultCharts } from './charts/results';
-import { renderChartsSection, type ChartsUi } from './chartsSection';
+import { colourSwatches, renderChartsSection, type ChartsUi } from './chartsSection';
 import { clear, h, section } from './dom';
 import { connectHost } from './host';
 import { renderCards, renderMetricsTable } from './metrics';
@@ -244,7 +244,7 @@ window.addEventListener('scroll', () => {
 });
 
 // VS Code swaps the body's theme class and the colour variables when the theme changes: re-colour the canvases live.
-watchTheme(() => charts?.applyTheme(readTheme()));
+watchTheme(() => { const theme = readTheme(); charts?.applyTheme(theme); colourSwatches(app, theme); });
 
 render();
 host.post({ type: 'ready' });
