@@ -2,14 +2,13 @@
  * A sandboxed run's result carries the strategy's indicator plots (core/engine/plots.ts), identical to the
  * in-process run's; the host drops a malformed `plots` (readPlots) without failing the run.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type Docker from 'dockerode';
 import { SandboxRunner } from '../../core/sandbox/runner';
 import { decodeResult, encodeResult } from '../../core/sandbox/result-codec';
 import { runInThisProcess } from '../../core/run/runStrategy';
 import { readPlots } from '../../core/engine/readPlots';
-import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, requireDocker, runtimeBundle } from './helpers';
+import { bars, compiled, dockerSuite, HOSTILE_LIMITS } from './helpers';
 
 const SOURCE = `import { BaseStrategy, type Bar } from 'strategy-lab';
 import { SMA, RSI, MACD } from 'strategy-lab/indicators';
@@ -30,14 +29,7 @@ export default class Plotter extends BaseStrategy {
 `;
 
 describe('indicator plots across the sandbox', () => {
-  let docker: Docker;
-  before(async () => {
-    docker = await requireDocker();
-    await runtimeBundle();
-  });
-  after(async () => {
-    if (docker) await assertNoContainersLeft(docker);
-  });
+  dockerSuite();
   for (const mode of ['docker', 'process'] as const) {
     test(`${mode}: the result carries the same plots as the in-process run`, async () => {
       const code = await compiled(SOURCE);
