@@ -12,6 +12,7 @@ import { evaluateSettingsFromFlat, type EvaluateSettings } from '../core/evaluat
 import { readRequestFromSource } from '../core/generate/header';
 import { readGenerateSettings } from '../core/generate/settings';
 import { describeError } from '../core/history/describeError';
+import { RunErrorDiagnostics } from './runDiagnostics';
 import type { EvaluationRequest, SandboxRun, Stage } from '../core/history/pipeline';
 import { RunStore, strategyKey } from '../core/history/store';
 import { summarize } from '../core/history/record';
@@ -60,6 +61,8 @@ export class BacktestController implements vscode.Disposable {
   publishFindings: ((params: EvaluationFindingsParams) => Promise<void>) | undefined;
   /** The result the status bar shows when no run is going; kept across a cancel or a failure. */
   private lastResult: { run: RunSummary; uri: vscode.Uri } | undefined;
+  /** The last failed run's runtime error on its source line (runDiagnostics.ts). */
+  private readonly runErrors = new RunErrorDiagnostics();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly panels: ResultsPanels, private readonly log: Log) {
     this.status = vscode.window.createStatusBarItem('strategyLab.status', vscode.StatusBarAlignment.Left, 50);
@@ -198,6 +201,7 @@ export class BacktestController implements vscode.Disposable {
         return done;
       });
       panel.showRun(record);
+      this.runErrors.clear(doc.uri);
       this.showLastResult(summarize(record), where.uri);
       this.log.info(`Saved run ${record.id}: return ${formatMetric(record.result.metrics.returnPct, '%')}, ${record.result.metrics.tradeCount} trades, ${record.sandbox.durationMs} ms in the sandbox; ${Math.round(performance.now() - clicked)} ms from the click.`);
       this.saved.fire(record);
@@ -207,6 +211,8 @@ export class BacktestController implements vscode.Disposable {
       if (cancelled) return this.cancelled(where, name, panel, shown);
       const error = describeError(err);
       this.log.error(`Backtest ${where.file} failed: ${error.title}`, err);
+      if (error.location) this.runErrors.show(doc.uri, source, error.location, error.message);
+      else this.runErrors.clear(doc.uri);
       panel.setStatus({ state: 'error' });
       panel.showError(error);
       this.restoreStatus();
@@ -356,6 +362,7 @@ export class BacktestController implements vscode.Disposable {
     this.cancel();
     this.status.dispose();
     this.saved.dispose();
+    this.runErrors.dispose();
   }
 
   /** Removes every container this window started; awaited on deactivate. */

@@ -32,7 +32,7 @@ export interface StrategyLabApi {
   /** What the results panel was sent, oldest first (see PanelTraceEntry); empty when it is not open. */
   panelTrace(): readonly PanelTraceEntry[];
   /** Runs one of the results panel's actions as its button would (nothing when the panel is not open). */
-  panelAction(message: { type: 'action'; action: string; runId?: string; line?: number; setting?: string }): Promise<void>;
+  panelAction(message: { type: 'action'; action: string; runId?: string; line?: number; column?: number; setting?: string }): Promise<void>;
   /** True once the sandbox's warm pool has a container waiting. */
   sandboxWarm(): boolean;
   /** The Strategy Lab status bar item's text. */
@@ -132,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
 
   const fileUri = (scope: HistoryScope, file: string) => vscode.Uri.joinPath(vscode.Uri.file(scope.root), ...file.split('/'));
 
-  async function onPanelAction(panel: ResultsPanel, message: { action: string; runId?: string; line?: number; setting?: string }): Promise<void> {
+  async function onPanelAction(panel: ResultsPanel, message: { action: string; runId?: string; line?: number; column?: number; setting?: string }): Promise<void> {
     const { action, runId } = message;
     const uri = panel.uri;
     const scope = scopeFor(uri)!;
@@ -140,7 +140,7 @@ export function activate(context: vscode.ExtensionContext): StrategyLabApi {
       switch (action) {
         case 'openRun': if (runId) { const run = await scope.store.load(runId); showRun(run, fileUri(scope, run.strategy.file)); } break;
         // A finding's "line 21" in the panel: the strategy file at that line, in the editor group (not the panel's).
-        case 'openLine': if (uri) await openAtLine(uri, message.line); break;
+        case 'openLine': if (uri) await openAtLine(uri, message.line, message.column); break;
         case 'openSetting': {
           // The panel's error buttons send only the id: the setting is the one the error names.
           const setting = message.setting ?? panel.model.error?.actions?.find((a) => a.id === 'openSetting')?.setting ?? 'strategyLab';
@@ -308,10 +308,11 @@ function markHasResults(): void {
 const RECENT_RUNS = 30;
 
 /** Opens a strategy file in the editor group (never inside the results panel's group), at a 1-based line if given. */
-async function openAtLine(uri: vscode.Uri, line: number | undefined): Promise<void> {
+async function openAtLine(uri: vscode.Uri, line: number | undefined, column?: number): Promise<void> {
   const editor = await vscode.window.showTextDocument(uri, { viewColumn: editorColumn(), preview: false });
   if (line !== undefined && line >= 1) {
-    const at = new vscode.Position(Math.min(line, editor.document.lineCount) - 1, 0);
+    const row = Math.min(line, editor.document.lineCount) - 1;
+    const at = new vscode.Position(row, column !== undefined && column >= 1 ? Math.min(column - 1, editor.document.lineAt(row).text.length) : 0);
     editor.selection = new vscode.Selection(at, at);
     editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }

@@ -3,18 +3,42 @@ import type { RunRecord } from '../core/history/types';
 import { defaultLogEquity, renderResultCharts, type ResultCharts } from './charts/results';
 import { h, section } from './dom';
 import { readTheme } from './theme';
+import { plotColour } from './charts/indicators';
 
 /** The chart choices kept with the panel's state. */
 export interface ChartsUi {
   symbol?: string;
   logEquity?: boolean;
   benchmark?: boolean;
+  /** The strategy's indicators switched off in the legend (indexes into result.plots.series). */
+  hiddenIndicators?: number[];
 }
 
 export interface ChartsSection {
   element: HTMLElement;
   /** Draws the panes; call once the element is in the document (they size to it). */
   mount(): ResultCharts;
+}
+
+/**
+ * The strategy's indicators, each a checkbox in its line colour that shows or hides it (indicators.ts draws
+ * them). Colours are set once the theme is read (mount); nothing when the run has no plots.
+ */
+function indicatorLegend(run: RunRecord, ui: ChartsUi, multiSymbol: boolean, set: (index: number, on: boolean) => void): HTMLElement | null {
+  const plots = run.result.plots?.series ?? [];
+  if (plots.length === 0) return null;
+  const hidden = new Set(ui.hiddenIndicators ?? []);
+  return h('div', { class: 'indicator-legend', attrs: { id: 'indicator-legend', role: 'group', 'aria-label': "The strategy's indicators" } },
+    ...plots.map((p, i) => {
+      const input = h('input', { attrs: { type: 'checkbox', 'data-indicator': String(i) }, on: { change: () => {
+        if (input.checked) hidden.delete(i); else hidden.add(i);
+        ui.hiddenIndicators = [...hidden].sort((a, b) => a - b);
+        set(i, input.checked);
+      } } });
+      input.checked = !hidden.has(i);
+      const where = p.pane === 'price' ? '' : ' (pane below)';
+      return h('label', { attrs: { title: `${p.indicator}${p.levels ? `, levels ${p.levels.join(' / ')}` : ''}${where}` } }, input, h('span', { class: 'swatch', attrs: { 'data-swatch': String(i) } }), `${p.name}${multiSymbol ? ` (${p.symbol})` : ''}`);
+    }));
 }
 
 export function renderChartsSection(run: RunRecord, ui: ChartsUi, onChange: () => void): ChartsSection {
@@ -41,14 +65,21 @@ export function renderChartsSection(run: RunRecord, ui: ChartsUi, onChange: () =
     toggle('toggle-log', 'Log scale (equity)', ui.logEquity ?? defaultLogEquity(run), (on) => { ui.logEquity = on; charts?.setLogEquity(on); }),
     toggle('toggle-benchmark', 'Buy & hold', ui.benchmark ?? true, (on) => { ui.benchmark = on; charts?.setBenchmark(on); }));
   const element = section('charts', 'Charts', controls,
-    h('h3', { text: `Price${symbols.length === 1 ? ` · ${symbols[0]}` : ''}` }), price,
+    h('h3', { text: `Price${symbols.length === 1 ? ` · ${symbols[0]}` : ''}` }), indicatorLegend(run, ui, symbols.length > 1, (i, on) => { charts?.setIndicatorVisible(i, on); onChange(); }), price,
     h('h3', {}, 'Equity growth ', h('span', { class: 'legend equity', text: '— strategy' }), ' ', h('span', { class: 'legend benchmark', text: '— buy & hold' })), equity,
     h('h3', { text: 'Drawdown' }), drawdown);
   return {
     element,
     mount() {
-      charts = renderResultCharts({ price, equity, drawdown }, run, readTheme(), ui);
+      const theme = readTheme();
+      charts = renderResultCharts({ price, equity, drawdown }, run, theme, ui);
+      colourSwatches(element, theme);
       return charts;
     },
   };
+}
+
+/** The legend's swatches in the lines' colours (again after a theme switch). */
+export function colourSwatches(root: HTMLElement, theme: ReturnType<typeof readTheme>): void {
+  for (const el of root.querySelectorAll<HTMLElement>('.indicator-legend .swatch')) el.style.background = plotColour(theme, Number(el.dataset.swatch), 0);
 }

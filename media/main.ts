@@ -10,7 +10,7 @@ import type { Trade } from '../core/engine/types';
 import type { RunLogLine } from '../core/history/types';
 import { renderCompareChart } from './charts/compare';
 import type { ResultCharts } from './charts/results';
-import { renderChartsSection, type ChartsUi } from './chartsSection';
+import { colourSwatches, renderChartsSection, type ChartsUi } from './chartsSection';
 import { clear, h, section } from './dom';
 import { connectHost } from './host';
 import { renderCards, renderMetricsTable } from './metrics';
@@ -166,9 +166,11 @@ function linkFindingLines(): void {
 
 function openFindingLine(target: EventTarget | null): boolean {
   const link = (target as HTMLElement | null)?.closest?.('.line-link');
-  const line = Number(link?.closest('li[data-line]')?.getAttribute('data-line'));
+  const at = link?.closest('[data-line]');
+  const line = Number(at?.getAttribute('data-line'));
+  const column = Number(at?.getAttribute('data-column'));
   if (!link || !Number.isInteger(line) || line < 1) return false;
-  host.post({ type: 'action', action: 'openLine', line, ...(model.run ? { runId: model.run.id } : {}) });
+  host.post({ type: 'action', action: 'openLine', line, ...(Number.isInteger(column) && column >= 1 ? { column } : {}), ...(model.run ? { runId: model.run.id } : {}) });
   return true;
 }
 app.addEventListener('click', (e) => { if (openFindingLine(e.target)) e.preventDefault(); });
@@ -242,7 +244,7 @@ window.addEventListener('scroll', () => {
 });
 
 // VS Code swaps the body's theme class and the colour variables when the theme changes: re-colour the canvases live.
-watchTheme(() => charts?.applyTheme(readTheme()));
+watchTheme(() => { const theme = readTheme(); charts?.applyTheme(theme); colourSwatches(app, theme); });
 
 render();
 host.post({ type: 'ready' });

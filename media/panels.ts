@@ -38,10 +38,30 @@ export function renderError(error: PanelError, onAction: ((id: string) => void) 
   return h('div', { class: 'error-panel', attrs: { id: 'error', role: 'alert' } },
     h('h2', { text: error.title }),
     h('p', { class: 'error-message', text: error.message }),
+    error.location ? renderErrorLocation(error.location, onAction !== null) : null,
     error.hint ? h('p', { class: 'error-hint', text: error.hint }) : null,
     onAction && error.actions?.length
       ? h('div', { class: 'actions' }, ...error.actions.map((a) => h('button', { text: a.label, attrs: { type: 'button', 'data-action': a.id }, on: { click: () => onAction(a.id) } })))
       : null);
+}
+
+/**
+ * Where a strategy's runtime error happened: `file:line:col` (a link to the line in the editor, main.ts handles
+ * clicks on `.line-link` inside `[data-line]`) and the bar.
+ */
+function renderErrorLocation(location: NonNullable<PanelError['location']>, interactive: boolean): HTMLElement {
+  const place = location.line !== undefined ? `${location.file}:${location.line}:${location.column ?? 1}` : location.file;
+  const bar = location.bar !== undefined && location.bar !== null
+    ? `bar ${location.bar}${location.time ? ` (${location.time}${location.symbol ? `, ${location.symbol}` : ''})` : ''}`
+    : '';
+  const phase = location.phase ? `in ${location.phase}` : '';
+  const link = location.line !== undefined && interactive;
+  return h('p', { class: 'error-location', attrs: { id: 'error-location', ...(location.line !== undefined ? { 'data-line': String(location.line), 'data-column': String(location.column ?? 1) } : {}) } },
+    'At ',
+    h('span', link
+      ? { class: 'line-link', text: place, attrs: { role: 'link', tabindex: '0', title: `Open line ${location.line} of the strategy in the editor` } }
+      : { class: 'mono', text: place }),
+    [phase, bar].filter(Boolean).length ? `, ${[phase, bar].filter(Boolean).join(', ')}` : '');
 }
 
 export function renderEvaluators(evaluation: EvaluationSummary | null): HTMLElement {

@@ -22,6 +22,8 @@ export interface PanelError {
   /** What to do about it, e.g. "Start Docker, or set strategyLab.sandbox.mode to 'process'." */
   hint?: string;
   actions?: PanelAction[];
+  /** A strategy runtime error placed on its source (core/strategy/errorLocation.ts): the panel links to the line. */
+  location?: { file: string; line?: number; column?: number; bar?: number | null; time?: string | null; symbol?: string | null; phase?: string };
 }
 
 /** How far the evaluators are, while they run after the results are already shown ("results first"). */
@@ -91,7 +93,7 @@ export type ToWebview =
 
 export type FromWebview =
   | { type: 'ready' }
-  | { type: 'action'; action: 'rerun' | 'exportCsv' | 'exportHtml' | 'history' | 'compare' | 'openSource' | 'generateStrategy' | 'openRun' | 'openSetting' | 'useProcessMode' | 'sandboxDoctor' | string; runId?: string; line?: number; setting?: string };
+  | { type: 'action'; action: 'rerun' | 'exportCsv' | 'exportHtml' | 'history' | 'compare' | 'openSource' | 'generateStrategy' | 'openRun' | 'openSetting' | 'useProcessMode' | 'sandboxDoctor' | string; runId?: string; line?: number; column?: number; setting?: string };
 
 export function emptyModel(): ViewModel {
   return { run: null, compareWith: null, status: { state: 'idle' }, error: null, logs: [] };

@@ -16,6 +16,8 @@ export interface ChartTheme {
   benchmark: string;
   drawdown: string;
   compare: string;
+  /** Colours of the strategy's indicator lines, in order (VS Code's chart palette). */
+  indicators: string[];
 }
 
 export function readTheme(root: Element = document.body): ChartTheme {
@@ -34,5 +36,6 @@ export function readTheme(root: Element = document.body): ChartTheme {
     benchmark: v('--sl-benchmark', '#cca700'),
     drawdown: v('--sl-down', '#e5534b'),
     compare: v('--sl-compare', '#b180d7'),
+    indicators: [v('--sl-ind-1', '#d18616'), v('--sl-ind-2', '#b180d7'), v('--sl-ind-3', '#3794ff'), v('--sl-ind-4', '#89d185'), v('--sl-ind-5', '#f14c4c'), v('--sl-ind-6', '#cca700')],
   };
 }

@@ -6,6 +6,7 @@
  */
 import packageJson from '../../package.json';
 import { escapeText } from './terminal';
+import { errorLocationOf, formatErrorLocation } from '../strategy/errorLocation';
 import { CliError, cliRedactor, processIo, type CliIo } from './io';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -72,6 +73,8 @@ export function reportError(err: unknown, io: CliIo): number {
   const expected = ['CliError', 'DataError', 'StrategyCompileError', 'StrategyLoadError', 'StrategySizeError', 'StrategyRuntimeError', 'CancelledError', 'SandboxError', 'RangeError', 'GenerateError', 'AbortError'];
   if (e && expected.includes(e.name)) {
     io.stderr(`error: ${escapeText(String(e.message))}\n`);
+    const location = errorLocationOf(err);
+    if (location) io.stderr(`  at ${escapeText(formatErrorLocation(location))}\n`);
     const cancelled = e.name === 'CancelledError' || e.name === 'AbortError' || (e.name === 'SandboxError' && e.kind === 'cancelled');
     return cancelled ? 130 : 1;
   }

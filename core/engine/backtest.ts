@@ -39,10 +39,10 @@ export interface BacktestSummary {
 /**
  * The same run as `runBacktest`, reduced to its summary straight from the simulation: the metrics come from the
  * same `computeMetrics` call on the same inputs, but no per-bar time strings, equity points, trade or order
- * records are built — formatting 5,000 daily times took most of a 20-year variant's time in a sweep.
+ * records or indicator plots are built — formatting 5,000 daily times took most of a 20-year variant's time in a sweep.
  */
 export function runBacktestSummary(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}): BacktestSummary {
-  const raw = simulate(strategyClass, series, options);
+  const raw = simulate(strategyClass, series, options, { plots: false });
   const lots = collectLots(raw.broker, raw.grid);
   const metrics = metricsOf(series, raw, packedMap(lots, toStat));
   return { metrics, time: raw.grid, equity: raw.equity, trades: lots.length, params: raw.params };
@@ -106,6 +106,7 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
       ...(kept ? { equityDecimated: { from: n, to: kept.length } } : {}),
     },
   };
+  if (raw.plots) result.plots = raw.plots;
   if (kept) attachEquityColumns(result, columns);
   resultOptions.phases?.mark('result');
   return result;

@@ -11,3 +11,7 @@ export const MAX_STRATEGY_NAME_CHARS = 200;
 export const MAX_PARAMS = 200;
 /** Longest parameter name (characters). */
 export const MAX_PARAM_NAME_CHARS = 100;
+/** Most indicators a result draws; further ones are left out (explicit plot() calls first, then fields in order). */
+export const MAX_PLOTS = 12;
+/** Most lines over all drawn indicators (Bollinger Bands, MACD and ADX have 3, Stochastic 2). */
+export const MAX_PLOT_LINES = 24;

@@ -15,7 +15,8 @@ import { BacktestBroker } from './broker';
 import { buildTimeline } from './grid';
 import { formatTime } from './time';
 import { readParams, strategyName } from './strategyValues';
-import type { BacktestOptions, BacktestResult } from './types';
+import type { BacktestOptions, BacktestResult, IndicatorPlots } from './types';
+import { createPlotRecorder, type PlotRecorder } from './plots';
 
 export const DEFAULT_OPTIONS = {
   cash: 10_000,
@@ -40,6 +41,8 @@ export class StrategyRuntimeError extends Error {
     readonly time: string | null,
     readonly symbol: string | null,
     readonly strategyStack?: string,
+    /** The timeline step (bar index of a single-symbol run) being processed, or null outside the bar loop. */
+    readonly bar: number | null = null,
   ) {
     super(message);
     this.name = 'StrategyRuntimeError';
@@ -56,6 +59,8 @@ export interface RawBacktest {
   strategy: string;
   /** The effective options the run used (resolveOptions), echoed in the result. */
   options: BacktestResult['run']['options'];
+  /** The strategy's indicators for the chart (plots.ts); undefined when none are drawn. */
+  plots?: IndicatorPlots;
 }
 
 export function resolveOptions(options: BacktestOptions): BacktestResult['run']['options'] {
@@ -70,7 +75,12 @@ export function resolveOptions(options: BacktestOptions): BacktestResult['run'][
   return { cash: o.cash, commission: o.commission, commissionFixed: o.commissionFixed, slippageBps: o.slippageBps, fill: o.fill };
 }
 
-export function simulate(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}): RawBacktest {
+/** What the run records beyond the numbers: a sweep's summary has no chart, so it skips the indicator plots. */
+export interface SimulateRecording {
+  plots?: boolean;
+}
+
+export function simulate(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}, recording: SimulateRecording = {}): RawBacktest {
   if (series.length === 0) throw new RangeError('No data: give at least one symbol with bars.');
   for (const s of series) {
     if (s.length === 0) throw new RangeError(`No bars for ${s.symbol} in the requested range: widen the date range or check the data source.`);
@@ -94,10 +104,11 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
   });
   const fail = (err: unknown): never => {
     if (err instanceof CancelledError || err instanceof StrategyRuntimeError) throw err;
-    const e = err instanceof Error ? err : new Error(String(err));
     const time = Number.isNaN(broker.time) ? null : formatTime(broker.time);
-    const where = phase === 'onBar' ? ` on ${currentSymbol} at ${time}` : '';
-    throw new StrategyRuntimeError(`${name}.${phase} threw${where}: ${e.message}`, phase, time, currentSymbol, e.stack);
+    const bar = phase === 'onBar' || phase === 'onFill' ? broker.step : null;
+    const where = phase === 'onBar' ? ` on ${currentSymbol} at ${time} (bar ${bar})` : '';
+    const { message, stack } = thrownDetails(err);
+    throw new StrategyRuntimeError(`${name}.${phase} threw${where}: ${message}`, phase, time, currentSymbol, stack, bar);
   };
 
   function construct() {
@@ -123,9 +134,12 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
     };
   }
 
+  let plots: PlotRecorder | undefined;
   try {
     phase = 'onStart';
     strategy.onStart?.();
+    // After onStart: plot() calls are in. Reading the indicators' values runs no strategy code (plots.ts).
+    if (recording.plots !== false) plots = createPlotRecorder(strategy, n, series.map((s) => s.symbol), paramsForLevels(strategy.params));
     phase = 'onBar';
     const cursor = new Int32Array(k);
     const hasBar = new Uint8Array(k);
@@ -162,6 +176,7 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
       if (fillAtClose) for (let i = 0; i < k; i++) if (hasBar[i]) broker.closeBar(i, cursor[i], step);
       // 5. mark to market
       equity[step] = broker.equity();
+      plots?.record(step);
       for (let i = 0; i < k; i++) cursor[i] += hasBar[i];
     }
     currentSymbol = null;
@@ -177,7 +192,46 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
   } catch (err) {
     return fail(err);
   }
-  return { grid, equity, broker, params, strategy: name, options: settings };
+  return { grid, equity, broker, params, strategy: name, options: settings, plots: plots?.finish(grid) };
+}
+
+/** Longest strategy stack kept (characters): a forged or deeply recursive stack must not grow the error report. */
+export const MAX_STRATEGY_STACK_CHARS = 16 * 1024;
+
+/**
+ * The message and stack of whatever the strategy threw, read without letting it take the engine down: a thrown
+ * non-Error, a `toString` or `stack` getter that throws, or an `Error.prepareStackTrace` the strategy replaced
+ * all end in a message (and at worst no stack). The stack is only a hint: the host maps positions from it and
+ * trusts none outside the strategy's own file (core/strategy/errorLocation.ts).
+ */
+export function thrownDetails(err: unknown): { message: string; stack: string | undefined } {
+  let message: string;
+  let stack: string | undefined;
+  try {
+    message = err instanceof Error ? String(err.message) : String(err);
+  } catch {
+    message = 'the strategy threw a value that cannot be turned into a message';
+  }
+  try {
+    const s: unknown = err instanceof Error ? err.stack : undefined;
+    // Frames only: V8's stack starts with the message, which may be megabytes long.
+    if (typeof s === 'string') {
+      const from = s.indexOf('\n    at ') + 1; // 0 when there is no frame line
+      stack = s.slice(from, from + MAX_STRATEGY_STACK_CHARS);
+    }
+  } catch {
+    stack = undefined;
+  }
+  return { message, stack };
+}
+
+/** The params as checked numbers, for the chart's threshold lines only: a bad value here is the run's end to report. */
+function paramsForLevels(params: unknown): StrategyParams {
+  try {
+    return readParams(params);
+  } catch {
+    return {};
+  }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

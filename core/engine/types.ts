@@ -80,6 +80,35 @@ export interface OrderRecord {
   tag?: string;
 }
 
+/**
+ * What the strategy's indicators produced, for drawing only (core/engine/plots.ts): never an input to metrics.
+ * `values[j]` is the value on bar `j × stride` (time `time[j]`), null during the warm-up.
+ */
+export interface IndicatorPlots {
+  /** Bar times (ms) of the recorded points. */
+  time: number[];
+  /** 1 up to EQUITY_FULL_MAX bars (every bar), else every `stride`-th bar. */
+  stride: number;
+  series: PlotSeries[];
+}
+
+export interface PlotSeries {
+  /** Legend name: plot()'s name, or the field name and the indicator, e.g. `fast · SMA(50)`. */
+  name: string;
+  /** The SDK class: SMA, RSI, MACD… */
+  indicator: string;
+  /** The symbol whose price chart shows it. */
+  symbol: string;
+  /** 'price': on the price pane; 'oscillator': a pane of its own below it. */
+  pane: 'price' | 'oscillator';
+  /** Fixed scale of a bounded oscillator (RSI, Stochastic, ADX: 0…100). */
+  range?: [number, number];
+  /** Horizontal threshold lines (plot()'s levels, the strategy's params, or the usual ones). */
+  levels?: number[];
+  /** One line per output field ('value' for a single-number indicator). */
+  lines: { key: string; values: (number | null)[] }[];
+}
+
 export interface BacktestResult {
   metrics: Metrics;
   trades: Trade[];
@@ -101,6 +130,8 @@ export interface BacktestResult {
      */
     equityDecimated?: { from: number; to: number };
   };
+  /** The strategy's indicators as drawn on the price chart; absent when it has none (or opted out). */
+  plots?: IndicatorPlots;
 }
 
 export type { BarSeries };

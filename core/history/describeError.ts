@@ -5,10 +5,17 @@
 import type { PanelError } from '../../media/protocol';
 import { SETUP_HINT } from '../sandbox/docker-client';
 import { PipelineError } from './pipelineError';
+import { errorLocationOf } from '../strategy/errorLocation';
 
 interface Named { name?: string; kind?: string; code?: string; message?: string; stage?: string; hint?: string }
 
 export function describeError(err: unknown): PanelError {
+  const described = describeKnownError(err);
+  const location = errorLocationOf(err);
+  return location ? { ...described, location } : described;
+}
+
+function describeKnownError(err: unknown): PanelError {
   const e = (err ?? {}) as Named;
   const message = typeof e.message === 'string' && e.message ? e.message : String(err);
   if (err instanceof PipelineError) return { title: titleForStage(err.stage), message, ...(err.hint ? { hint: err.hint } : {}), actions: [OPEN] };

@@ -10,6 +10,7 @@ import { formatTime } from '../engine/time';
 import { readRequestFromSource } from '../generate/header';
 import type { SandboxMode } from '../run/runStrategy';
 import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
+import { attachErrorLocation } from '../strategy/errorLocation';
 import { readStrategyInfo } from '../strategy/config';
 import { PipelineError } from './pipelineError';
 import { createRunRecord } from './record';
@@ -95,7 +96,9 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
   };
   const started = performance.now();
   const options = backtestOptions(job.options);
-  const result = await job.sandbox.run({ compiled, series, options, onLog, signal: job.signal });
+  const result = await job.sandbox.run({ compiled, series, options, onLog, signal: job.signal }).catch(async (err: unknown) => {
+    throw await attachErrorLocation(err, job.source, compiled); // the editor's diagnostic and the panel's link
+  });
   const durationMs = Math.round(performance.now() - started);
 
   stage('metrics');

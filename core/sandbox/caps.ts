@@ -4,12 +4,15 @@
  * frame of the supervisor: each value is typed and bounded, and anything else is reported, never thrown.
  */
 import type { LogLine } from '../engine/types';
-import type { ErrorPayload } from './protocol';
+import type { ErrorAt, ErrorPayload } from './protocol';
 
 /** Longest error message that reaches the host (characters); longer ones are cut with a note. */
 export const MAX_ERROR_MESSAGE_CHARS = 16 * 1024;
 /** Longest error name (characters). */
 export const MAX_ERROR_NAME_CHARS = 100;
+/** Longest strategy stack that reaches the host (characters). */
+export const MAX_ERROR_STACK_CHARS = 16 * 1024;
+const PHASES: ReadonlySet<string> = new Set(['constructor', 'onStart', 'onBar', 'onEnd', 'onFill']);
 
 const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorPayload['kind']>(['timeout', 'memory', 'output-limit', 'strategy', 'crashed', 'protocol']);
 
@@ -35,7 +38,20 @@ export function readErrorPayload(value: unknown): ErrorPayload | string {
   const { kind, name, message } = value;
   if (typeof kind !== 'string' || !ERROR_KINDS.has(kind)) return `an error report of unknown kind ${describe(kind)}`;
   if (typeof name !== 'string' || typeof message !== 'string') return 'an error report whose name or message is not a string';
-  return { kind: kind as ErrorPayload['kind'], name: capText(name, MAX_ERROR_NAME_CHARS), message: capText(message, MAX_ERROR_MESSAGE_CHARS) };
+  const at = readErrorAt(value.at);
+  return { kind: kind as ErrorPayload['kind'], name: capText(name, MAX_ERROR_NAME_CHARS), message: capText(message, MAX_ERROR_MESSAGE_CHARS), ...(at ? { at } : {}) };
+}
+
+/** The optional `at` of an error report: each field kept only when well-typed and bounded; anything else dropped. */
+export function readErrorAt(value: unknown): ErrorAt | undefined {
+  if (!isRecord(value)) return undefined;
+  const at: ErrorAt = {};
+  if (typeof value.phase === 'string' && PHASES.has(value.phase)) at.phase = value.phase as ErrorAt['phase'];
+  if (value.time === null || typeof value.time === 'string') at.time = value.time === null ? null : value.time.slice(0, 40);
+  if (value.symbol === null || typeof value.symbol === 'string') at.symbol = value.symbol === null ? null : value.symbol.slice(0, 40);
+  if (value.bar === null || (typeof value.bar === 'number' && Number.isSafeInteger(value.bar) && value.bar >= 0)) at.bar = value.bar as number | null;
+  if (typeof value.stack === 'string') at.stack = value.stack.slice(0, MAX_ERROR_STACK_CHARS);
+  return Object.keys(at).length ? at : undefined;
 }
 
 /** A value's type for a message (never its text: it may be huge or hostile). */

@@ -1,3 +1,5 @@
+import type { ErrorAt } from './protocol';
+
 /** Why a sandboxed run ended without a result. The message always says what to do next. */
 export type SandboxErrorKind =
   | 'docker-unavailable'
@@ -16,6 +18,8 @@ export class SandboxError extends Error {
     message: string,
     /** For kind 'strategy': the engine's error name (StrategyRuntimeError, StrategyLoadError, RangeError…). */
     readonly causeName?: string,
+    /** For kind 'strategy': phase, bar and raw stack as the sandbox reported them (untrusted; errorLocation.ts maps them). */
+    readonly at?: ErrorAt,
   ) {
     super(message);
     this.name = 'SandboxError';

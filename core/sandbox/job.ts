@@ -93,7 +93,7 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
         } else if (frame.type === FRAME_ERROR) {
           const e = readErrorPayload(parseJson(frame.payload));
           if (typeof e === 'string') return fail(malformed(e));
-          fail(new SandboxError(e.kind, e.message, e.name));
+          fail(new SandboxError(e.kind, e.message, e.name, e.at));
         } else {
           let result: BacktestResult;
           try {

@@ -96,6 +96,20 @@ export interface ErrorPayload {
   kind: 'timeout' | 'memory' | 'output-limit' | 'strategy' | 'crashed' | 'protocol';
   name: string;
   message: string;
+  /** Where a strategy error happened, as the sandbox saw it (checked and bounded by caps.ts readErrorPayload). */
+  at?: ErrorAt;
+}
+
+/**
+ * The strategy-side facts of a runtime error: the phase, the bar, and the raw stack. Untrusted (the strategy
+ * shares the realm that wrote them): the host only maps stack positions inside the strategy's own file.
+ */
+export interface ErrorAt {
+  phase?: 'constructor' | 'onStart' | 'onBar' | 'onEnd' | 'onFill';
+  time?: string | null;
+  symbol?: string | null;
+  bar?: number | null;
+  stack?: string;
 }
 
 export type { LogLine };

@@ -15,6 +15,7 @@
  */
 import type { BacktestResult, EquityPoint } from '../engine/types';
 import { align8 } from './protocol';
+import { readPlots } from '../engine/readPlots';
 
 const RESULT_MAGIC = 0x31524c53; // "SLR1" little-endian
 const HEAD = 16;
@@ -68,6 +69,11 @@ export function decodeResult(payload: Buffer): BacktestResult {
   const equity = new Array<EquityPoint>(n);
   for (let i = 0; i < n; i++) equity[i] = { time: times[i], equity: columns[i], drawdownPct: columns[n + i] };
   value.equity = equity; // the key keeps its place (the JSON holds `equity: null` where the engine had it)
+  if (value.plots !== undefined) {
+    const plots = readPlots(value.plots, n);
+    if (plots) value.plots = plots;
+    else delete value.plots; // malformed (a strategy that tampered with the realm): no lines, the run stands
+  }
   return value;
 }
 

@@ -6,6 +6,18 @@
 import type { Broker } from './broker';
 import type { StrategyParams } from './types';
 
+let plotReader: ((strategy: object) => { all: boolean; settings: Map<object, unknown> }) | undefined;
+
+/** Called once by BaseStrategy's static block: how the engine reads what `plot()` recorded in a private field. */
+export function registerPlotReader(fn: (strategy: object) => { all: boolean; settings: Map<object, unknown> }): void {
+  plotReader ??= fn;
+}
+
+/** The strategy's plot settings: `all` false after `plot(false)`; settings by indicator (checked by sdk/plot.ts). */
+export function readPlotSettings(strategy: object): { all: boolean; settings: Map<object, unknown> } {
+  return plotReader!(strategy);
+}
+
 let pendingOverrides: Partial<StrategyParams> | undefined;
 let attach: ((strategy: object, broker: Broker) => void) | undefined;
 

@@ -1,7 +1,8 @@
 import type { Broker } from './broker';
 import { readOptionalSymbol, readOrderId, readOrderRequest, readSymbol } from './inputs';
-import { currentOverrides, registerBrokerAttacher } from './internal';
-import type { Bar, Fill, Order, OrderOptions, Position, StrategyConfigInput, StrategyParams } from './types';
+import { currentOverrides, isProxy, registerBrokerAttacher, registerPlotReader } from './internal';
+import { readPlotOptions, type PlotSetting } from './plot';
+import type { Bar, Fill, Order, OrderOptions, PlotOptions, Plottable, Position, StrategyConfigInput, StrategyParams } from './types';
 
 /**
  * Base class of every strategy. Extend it, set `static config`, put tunable
@@ -99,6 +100,38 @@ export abstract class BaseStrategy {
     this.#attached().log(values.map(formatLogValue).join(' '));
   }
 
+  /**
+   * How an indicator is drawn on the results chart. Every indicator held in a field of the strategy is drawn
+   * by default, named after the field; call this in the constructor or `onStart` to name one, set its levels,
+   * or leave it out. `this.plot(false)` draws only the indicators you plot explicitly.
+   *
+   * ```ts
+   * private fast = new SMA(20);
+   * private rsi = new RSI(14);
+   * private atr = new ATR(14);
+   * onStart() {
+   *   this.plot(this.fast, 'SMA 20');
+   *   this.plot(this.rsi, { levels: [30, 70] });
+   *   this.plot(this.atr, false); // not drawn
+   * }
+   * ```
+   * Drawing only: what is plotted never changes the backtest.
+   */
+  plot(indicator: Plottable | false, options?: string | false | PlotOptions): void {
+    if (indicator === false) {
+      this.#plotAll = false;
+      return;
+    }
+    if (typeof indicator !== 'object' || indicator === null || isProxy(indicator)) {
+      throw new TypeError('plot(): pass an indicator from strategy-lab/indicators (e.g. this.plot(this.rsi)), or false to draw only the ones you plot.');
+    }
+    const setting: PlotSetting = readPlotOptions(options);
+    this.#plots.set(indicator, setting);
+  }
+
+  #plots = new Map<object, PlotSetting>();
+  #plotAll = true;
+
   // A true private field (and a private method to read it): no property path leads from `this` to the broker,
   // not even `(this as any)['broker']`; the lookup is as cheap as a property load (it runs every bar).
   #broker: Broker | undefined;
@@ -107,6 +140,7 @@ export abstract class BaseStrategy {
     registerBrokerAttacher((strategy, broker) => {
       (strategy as BaseStrategy).#broker = broker;
     });
+    registerPlotReader((strategy) => ({ all: (strategy as BaseStrategy).#plotAll, settings: (strategy as BaseStrategy).#plots }));
   }
 
   #attached(): Broker {

@@ -117,3 +117,27 @@ export interface Position {
   readonly marketValue: number;
   readonly unrealizedPnl: number;
 }
+
+/** Anything `plot()` accepts: every indicator from `strategy-lab/indicators` fits. */
+export interface Plottable {
+  readonly value: unknown;
+  readonly ready: boolean;
+}
+
+/**
+ * How an indicator is drawn on the results chart (`this.plot(indicator, options)`). Price-scale indicators
+ * (SMA, EMA, WMA, Bollinger Bands, Highest, Lowest, VWAP) go on the price pane; oscillators (RSI, MACD,
+ * Stochastic, ADX, ATR, OBV) each get a small pane below it, on the same time axis.
+ */
+export interface PlotOptions {
+  /** Legend name, at most 60 characters. Default: the field name and the indicator, e.g. `fast · SMA(50)`. */
+  name?: string;
+  /**
+   * Horizontal lines on an oscillator's pane (at most 8), e.g. `[30, 70]` for RSI. Default for RSI and
+   * Stochastic: the numeric params named like a threshold (`buyBelow`, `oversold`, `upper`…) between 0 and 100,
+   * else 30/70 (RSI) and 20/80 (Stochastic).
+   */
+  levels?: number[];
+  /** The symbol whose price chart shows it (multi-symbol strategies). Default: the first symbol. */
+  symbol?: string;
+}

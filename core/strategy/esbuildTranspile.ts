@@ -34,6 +34,21 @@ export async function transpileWithEsbuild(source: string, fileName: string): Pr
   }
 }
 
+/**
+ * The same transform with its source map (for mapping a runtime error's position back to the user's file, after a
+ * run failed): the code must equal what ran, which errorLocation.ts checks before trusting the map.
+ */
+export async function transpileWithEsbuildSourceMap(source: string, fileName: string): Promise<{ js: string; map: string } | undefined> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    const out = await esbuild.transform(source, { ...TRANSFORM_OPTIONS, sourcefile: fileName, sourcemap: 'external' });
+    return { js: out.code, map: out.map };
+  } catch {
+    return undefined;
+  }
+}
+
 /** esbuild's version, for the artifact cache key; 'none' where esbuild is not installed. */
 export function esbuildVersion(): string {
   try {

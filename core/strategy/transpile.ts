@@ -35,5 +35,16 @@ export function compileStrategySync(source: string, fileName = 'strategy.ts'): C
   return { js: out.outputText, fileName };
 }
 
+/**
+ * The same compilation as compileStrategySync, with its source map (for mapping a runtime error's stack back to the
+ * strategy's lines, core/strategy/errorLocation.ts). Only called when a run failed, so compiling stays map-free.
+ * `js` is the output without the sourceMappingURL comment, i.e. what compileStrategySync returns for the source.
+ */
+export function transpileWithSourceMap(source: string, fileName: string): { js: string; map: string } | undefined {
+  const out = ts.transpileModule(source, { compilerOptions: { ...COMPILER_OPTIONS, sourceMap: true }, fileName });
+  if (out.sourceMapText === undefined) return undefined;
+  return { js: out.outputText.replace(/\n?\/\/# sourceMappingURL=[^\n]*$/, '\n'), map: out.sourceMapText };
+}
+
 /** What the artifact cache keys on besides the source: a new compiler may emit different code. */
 export const COMPILER_TAG = `${ts.version}:${JSON.stringify(COMPILER_OPTIONS)}`;

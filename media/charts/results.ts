@@ -15,6 +15,7 @@ import { benchmarkGrowth, candleData, drawdownData, equityGrowth, gridIndexAt, p
 import { thinMarkers, type MarkerItem } from './markers';
 import { axisPrice, baseOptions, themeOptions, withAlpha } from './options';
 import { syncPanes } from './sync';
+import { indicatorOverlays, OSCILLATOR_PANE_PX, type IndicatorOverlays } from './indicators';
 
 export interface ResultChartOptions {
   symbol?: string;
@@ -22,6 +23,8 @@ export interface ResultChartOptions {
   logEquity?: boolean;
   /** Show buy & hold (default true). */
   benchmark?: boolean;
+  /** Indexes into result.plots.series of the indicators the user switched off. */
+  hiddenIndicators?: number[];
 }
 
 export interface ResultCharts {
@@ -32,6 +35,8 @@ export interface ResultCharts {
   fitAll(): void;
   setLogEquity(on: boolean): void;
   setBenchmark(on: boolean): void;
+  /** Shows or hides one of the strategy's indicators (index into result.plots.series). */
+  setIndicatorVisible(index: number, on: boolean): void;
   /** Re-colours every pane (VS Code theme switch). */
   applyTheme(theme: ChartTheme): void;
   destroy(): void;
@@ -45,6 +50,7 @@ export interface ResultChartsProbe {
   priceSeries: ISeriesApi<'Candlestick'>;
   equitySeries: ISeriesApi<'Line'>;
   benchmarkSeries: ISeriesApi<'Line'>;
+  indicators: IndicatorOverlays;
 }
 
 /** A long history (lowest price ≤ ¼ of the highest) reads on a log price scale; a linear one would squash its start. */
@@ -116,6 +122,9 @@ export function renderResultCharts(
     },
   });
   const markers: ISeriesMarkersPluginApi<Time> = createSeriesMarkers(candles, []);
+  // The strategy's indicators: lines on the price pane, oscillators in panes of their own below it (indicators.ts).
+  const priceHeight = els.price.getBoundingClientRect().height || 340;
+  const overlays = indicatorOverlays(price, run.result.plots, grid, theme, new Set(opts.hiddenIndicators ?? []), priceHeight);
   let current: CandleSeries | undefined;
   let precision = 2;
   let items: MarkerItem[] = [];
@@ -188,6 +197,8 @@ export function renderResultCharts(
     candles.applyOptions({ priceFormat: { type: 'custom', minMove: Math.pow(10, -p), formatter: (v: number) => axisPrice(v, p) } });
     price.priceScale('right').applyOptions({ mode: span.min > 0 && span.max / span.min > LOG_PRICE_RATIO ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
     candles.setData(candleData(grid, current));
+    const oscillators = overlays.show(current.symbol);
+    els.price.style.height = `${Math.round(priceHeight + oscillators * OSCILLATOR_PANE_PX)}px`;
     items = markerItems(run.result.trades, current.symbol, grid, theme);
     redrawMarkers();
     showLegends(null);
@@ -199,6 +210,13 @@ export function renderResultCharts(
     const c = current ? (candles.data()[i] as { open?: number; high?: number; low?: number; close?: number } | undefined) : undefined;
     const f = (v: number) => formatNumber(v, precision);
     legends.price.textContent = `${current?.symbol ?? ''} ${timeText(i)}  ${c?.open !== undefined ? `O ${f(c.open)}  H ${f(c.high!)}  L ${f(c.low!)}  C ${f(c.close!)}` : 'no bar'}`;
+    const values = overlays.legendAt(i);
+    if (values) {
+      const line = document.createElement('span');
+      line.className = 'indicator-values';
+      line.textContent = values;
+      legends.price.append(line);
+    }
     const e = run.result.equity[i];
     const b = benchData[i]?.value;
     legends.equity.textContent = `${timeText(i)}  Strategy ${formatPercent((e.equity / grid.cash - 1) * 100, true)} (${formatCompact(e.equity)})${b !== undefined && benchmark.options().visible ? `  ·  Buy & hold ${formatPercent((b - 1) * 100, true)}` : ''}`;
@@ -232,7 +250,7 @@ export function renderResultCharts(
   const resize = new ResizeObserver(() => { if (fitted) requestAnimationFrame(fitAll); else scheduleMarkers(); });
   resize.observe(els.price);
 
-  const probe: ResultChartsProbe = { panes, bars, markers: () => markers.markers(), priceSeries: candles, equitySeries: strategy, benchmarkSeries: benchmark };
+  const probe: ResultChartsProbe = { panes, bars, markers: () => markers.markers(), priceSeries: candles, equitySeries: strategy, benchmarkSeries: benchmark, indicators: overlays };
   (els.price as unknown as { slCharts: ResultChartsProbe }).slCharts = probe;
 
   return {
@@ -240,10 +258,12 @@ export function renderResultCharts(
     fitAll,
     setLogEquity,
     setBenchmark(on) { benchmark.applyOptions({ visible: on }); showLegends(null); },
+    setIndicatorVisible(index, on) { overlays.setVisible(index, on); showLegends(null); },
     applyTheme(next) {
       theme = next;
       for (const c of panes) c.applyOptions(themeOptions(theme));
       colour();
+      overlays.applyTheme(theme);
       if (current) items = markerItems(run.result.trades, current.symbol, grid, theme);
       redrawMarkers();
     },

@@ -130,7 +130,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
       if (stepTimer) clearTimeout(stepTimer);
       send(FRAME_DECISION, JSON.stringify(m.decision));
     }
-    else if (m.t === 'error') fail({ kind: m.kind, name: m.name, message: m.message });
+    else if (m.t === 'error') fail({ kind: m.kind, name: m.name, message: m.message, ...(m.at ? { at: m.at } : {}) });
   });
   worker.on('error', (err: Error & { code?: string }) => {
     if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {

@@ -5,7 +5,8 @@
  * before any strategy code exists.
  */
 import { parentPort } from 'node:worker_threads';
-import { runBacktest, runBacktestSummary } from '../../core/engine/backtest';
+import { runBacktest, runBacktestSummary, StrategyRuntimeError } from '../../core/engine/backtest';
+import { thrownDetails } from '../../core/engine/simulate';
 import { freezeIntrinsics, hardenRealm } from './harden';
 import { freezeSdk, loadStrategy, strategyModule } from '../../core/strategy/load';
 import { LiveEngine } from '../../core/paper/liveEngine';
@@ -15,7 +16,7 @@ import { warmUpEngine } from './warmup';
 import { encodeFailedOutcome, encodeFullOutcome, encodeResult, encodeSummaryOutcome } from '../../core/sandbox/result-codec';
 import { resetRegExpStatics, snapshotRealm, touchLazyGlobals } from './realm';
 import { seriesInWindow, variantOptions } from '../../core/run/variants';
-import type { BatchSpec } from '../../core/sandbox/protocol';
+import type { BatchSpec, ErrorAt } from '../../core/sandbox/protocol';
 import { capText, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS } from '../../core/sandbox/caps';
 
 export function runWorker(): void {
@@ -121,11 +122,24 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
   post({ t: 'end' });
 }
 
+/**
+ * Phase, bar and raw stack of a failure, for the host to put the error on the strategy's source line. The engine's
+ * StrategyRuntimeError carries them; an error of module evaluation (a top-level throw) has only its stack.
+ */
+function errorAt(err: unknown): ErrorAt | undefined {
+  if (err instanceof StrategyRuntimeError) {
+    return { phase: err.phase, time: err.time, symbol: err.symbol, bar: err.bar, ...(err.strategyStack ? { stack: err.strategyStack } : {}) };
+  }
+  const { stack } = thrownDetails(err);
+  return stack ? { stack } : undefined;
+}
+
 /** The report of a failed run, bounded; describing a hostile thrown value (a throwing getter) cannot throw. */
 function strategyError(err: unknown): WorkerMessage {
   try {
     const e = err instanceof Error ? err : new Error(String(err));
-    return { t: 'error', kind: 'strategy', name: capText(String(e.name), MAX_ERROR_NAME_CHARS), message: capText(String(e.message), MAX_ERROR_MESSAGE_CHARS) };
+    const at = errorAt(err);
+    return { t: 'error', kind: 'strategy', name: capText(String(e.name), MAX_ERROR_NAME_CHARS), message: capText(String(e.message), MAX_ERROR_MESSAGE_CHARS), ...(at ? { at } : {}) };
   } catch {
     return { t: 'error', kind: 'strategy', name: 'Error', message: 'The strategy threw a value that cannot be turned into a message.' };
   }

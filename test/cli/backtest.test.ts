@@ -152,9 +152,14 @@ describe('strategy-lab backtest, bad input', () => {
   test('a runtime exception names the bar', async () => {
     const f = join(dir, 'throws.strategy.ts');
     writeFileSync(f, "import { BaseStrategy, type Bar } from 'strategy-lab';\nexport default class Thrower extends BaseStrategy {\n  static config = { symbols: ['AAPL'], timeframe: '1d' };\n  onBar(bar: Bar) { if (bar.index === 10) throw new Error('bad state'); }\n}\n");
-    const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'none', '--trust', '--trust']);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /Thrower\.onBar threw on AAPL at 1998-01-16: bad state/);
+    const column = "  onBar(bar: Bar) { if (bar.index === 10) throw new Error('bad state'); }".indexOf('new') + 1;
+    for (const sandbox of [['--sandbox', 'none', '--trust', '--trust'], ['--sandbox', 'process']]) {
+      const r = await runCli(['backtest', f, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), ...sandbox]);
+      assert.equal(r.code, 1, sandbox.join(' '));
+      assert.match(r.stderr, /Thrower\.onBar threw on AAPL at 1998-01-16 \(bar 10\): bad state/, sandbox.join(' '));
+      // The user's file, line and column (through the source map), then the bar.
+      assert.ok(r.stderr.includes(`  at ${f}:4:${column}, in onBar, bar 10 (1998-01-16, AAPL)\n`), `${sandbox.join(' ')}: ${r.stderr}`);
+    }
   });
   test('a CSV with a bad row names the line', async () => {
     const f = join(dir, 'bad.csv');

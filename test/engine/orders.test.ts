@@ -323,7 +323,7 @@ describe('strategy lifecycle and errors', () => {
       assert.equal(err.phase, 'onBar');
       assert.equal(err.time, '2021-01-06');
       assert.equal(err.symbol, 'AAA');
-      assert.match(err.message, /Scripted\.onBar threw on AAA at 2021-01-06: kaboom/);
+      assert.match(err.message, /Scripted\.onBar threw on AAA at 2021-01-06 \(bar \d+\): kaboom/);
       return true;
     });
     void Boom;

@@ -115,7 +115,7 @@ describe('every value crossing to the host is bounded', () => {
     const { error } = await run(strategySource(`if (bar.index === 2) throw new Error('E'.repeat(24 << 20));`));
     assert.equal(error?.kind, 'strategy');
     assert.ok(error!.message.length <= MAX_ERROR_MESSAGE_CHARS + 60, `${error!.message.length} characters`);
-    assert.match(error!.message, /^Probe\.onBar threw on TEST at 2020-01-03: EEEE.*more characters cut\)$/s);
+    assert.match(error!.message, /^Probe\.onBar threw on TEST at 2020-01-03 \(bar 2\): EEEE.*more characters cut\)$/s);
   });
 
   test('a 1 MB tag repeated over 90 orders is refused at the first order (it made a 94.6 MB result)', async () => {

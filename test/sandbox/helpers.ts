@@ -4,6 +4,7 @@
  * fails with the setup hint), small strategies, bars, and the leak check.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type Docker from 'dockerode';
 import { createSeries, type BarSeries } from '../../core/data/series';
 import { compileStrategy } from '../../core/strategy/compile';
@@ -75,4 +76,16 @@ export function bars(n: number, symbol = 'TEST'): BarSeries {
     s.volume[i] = 1_000_000;
   }
   return s;
+}
+
+/** Registers the usual hooks of a Docker suite (engine reachable, runtime built; no container left after). */
+export function dockerSuite(): void {
+  let docker: Docker | undefined;
+  before(async () => {
+    docker = await requireDocker();
+    await runtimeBundle();
+  });
+  after(async () => {
+    if (docker) await assertNoContainersLeft(docker);
+  });
 }

@@ -259,6 +259,24 @@ describe('webview (VS Code host simulated by acquireVsCodeApi)', () => {
     await page.screenshot({ path: artifact('webview-error.png') });
   });
 
+  test("a runtime error links to the strategy's line and names the bar", async () => {
+    await post({ type: 'error', error: {
+      title: 'The strategy failed', message: 'Where.onBar threw on TEST at 2020-01-05 (bar 4): boom', actions: [],
+      location: { file: 'where.strategy.ts', line: 12, column: 13, phase: 'onBar', bar: 4, time: '2020-01-05', symbol: 'TEST' },
+    } });
+    assert.equal(await page.locator('#error-location').textContent(), 'At where.strategy.ts:12:13, in onBar, bar 4 (2020-01-05, TEST)');
+    const before = (await posted()).length;
+    await page.locator('#error-location .line-link').click();
+    assert.deepEqual((await posted()).slice(before), [{ type: 'action', action: 'openLine', line: 12, column: 13, runId: run.id }]);
+    await page.locator('#error-location .line-link').press('Enter');
+    assert.equal((await posted()).length, before + 2, 'the keyboard opens it too');
+    await page.screenshot({ path: artifact('webview-error-location.png') });
+    // Without a mapped line: the file and the bar, nothing to click.
+    await post({ type: 'error', error: { title: 'The strategy failed', message: 'x', location: { file: 'where.strategy.ts', phase: 'onBar', bar: 1 } } });
+    assert.equal(await page.locator('#error-location').textContent(), 'At where.strategy.ts, in onBar, bar 1');
+    assert.equal(await page.locator('#error-location .line-link').count(), 0);
+  });
+
   test('evaluator results from the real evaluation pipeline: status, score, reasons and the overall score', async () => {
     const evaluated = await realRun({ evaluate: true });
     const evaluation = evaluated.evaluation!;

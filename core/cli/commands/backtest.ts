@@ -4,6 +4,7 @@ import { equityColumnsOf, equityPointAt, equityPointJson } from '../../engine/eq
 import { resolve } from 'node:path';
 import type { BacktestResult } from '../../engine/types';
 import { compileStrategy } from '../../strategy/compile';
+import { attachErrorLocation } from '../../strategy/errorLocation';
 import { defaultCacheDir } from '../../data/cache';
 import { runStrategy } from '../../run/runStrategy';
 import { parseCli } from '../args';
@@ -59,6 +60,8 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       runner,
       signal: io.signal,
       onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${escapeLine(line.message)}\n`),
+    }).catch(async (err: unknown) => {
+      throw await attachErrorLocation(err, source, compiled); // reportError prints file:line:col and the bar
     });
     phases.mark('run'); // in a sandbox: the container's round trip (in this process the run marked its own phases)
     const code = await report(result, label, values, io);
