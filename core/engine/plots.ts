@@ -178,10 +178,12 @@ export function createPlotRecorder(strategy: object, steps: number, symbols: str
     finish(grid) {
       const time = new Array<number>(points);
       for (let j = 0; j < points; j++) time[j] = grid[j * stride];
-      const series = tracked.map(({ kind, series: s, columns }) => ({
-        ...s,
-        lines: columns.map((c, k) => ({ key: kind.keys[k] ?? 'value', values: Array.from(c, (x) => (Number.isFinite(x) ? x : null)) })),
-      }));
+      // Filled in place, not copied with a spread: the series' shapes vary (range, levels), and a spread of them
+      // made this code deoptimise on a shape the warm-up had not seen (test/sandbox/warmup.test.ts).
+      const series = tracked.map(({ kind, series: s, columns }) => {
+        s.lines = columns.map((c, k) => ({ key: kind.keys[k] ?? 'value', values: Array.from(c, (x) => (Number.isFinite(x) ? x : null)) }));
+        return s;
+      });
       return { time, stride, series };
     },
   };

@@ -27,14 +27,15 @@ const ORDER_OPTIONS = ['', ", { tag: 'w' }", ', { percent: 50 }', ', { stopLossP
  * A warm-up strategy as compiled strategy code, loaded the way a job's is. Each variant is its own source
  * text, so its class and its `onBar` are separate functions to V8 (classes made by one class expression share
  * their methods' code, and the bar loop stayed specialised for that one `onBar`). It uses the indicators
- * strategies use most, so their update paths are optimised too, and one shape of order options.
+ * strategies use most, so their update paths are optimised too, and one shape of order options. Every other
+ * variant draws no indicators (`plot(false)`), so results with and without `plots` are both familiar shapes.
  */
 function warmupStrategyClass(variant: number): StrategyClass {
   const js = `"use strict";
 const { BaseStrategy } = require('strategy-lab');
 const { RSI, EMA, SMA } = require('strategy-lab/indicators');
 class WarmUp${variant} extends BaseStrategy {
-  constructor() { super(); this.rsi = new RSI(14); this.fast = new EMA(12); this.slow = new SMA(26); }
+  constructor() { super(); this.rsi = new RSI(14); this.fast = new EMA(12); this.slow = new SMA(26);${variant % 2 ? ' this.plot(false);' : ''} }
   onBar(bar) {
     const r = this.rsi.update(bar.close), f = this.fast.update(bar.close), s = this.slow.update(bar.close);
     const up = r !== undefined && f !== undefined && s !== undefined && (r < ${50 - variant} || f > s);
