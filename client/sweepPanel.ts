@@ -14,7 +14,7 @@ import { buildPanelHtml, newNonce } from '../core/report/shell';
 import { variantEngineFor } from '../core/run/engineFor';
 import { compileStrategy } from '../core/strategy/compile';
 import { readDeclaredParams, readStrategyInfo } from '../core/strategy/config';
-import { progressLine } from '../core/sweep/execute';
+import { progressGate, progressLine } from '../core/sweep/execute';
 import { requestFromForm, viewOfResult } from '../core/sweep/form';
 import { SweepInputError } from '../core/sweep/space';
 import { runSweep } from '../core/sweep/sweep';
@@ -131,6 +131,8 @@ export class SweepPanels implements vscode.Disposable {
         );
         const compiled = await compileStrategy(source, where.file);
         let shown = 0;
+        // At most 5 updates a second: each one re-renders the webview and the notification.
+        const due = progressGate(200);
         const result = await runSweep({
           compiled,
           source,
@@ -141,6 +143,7 @@ export class SweepPanels implements vscode.Disposable {
           journalRoot: where.root,
           signal: abort.signal,
           onProgress: (p) => {
+            if (!due(p)) return;
             const pct = p.total ? (p.done / p.total) * 100 : 100;
             progress.report({ message: progressLine(p), increment: pct - shown });
             shown = pct;
