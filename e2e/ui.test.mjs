@@ -122,6 +122,8 @@ async function quickOpen(file) {
 before(async () => {
   // the ext-host suite ran first in the same workspace: start from no history
   fs.rmSync(path.join(WS, '.strategy-lab'), { recursive: true, force: true });
+  // The Optimize tests use the RSI example as shipped; in the workspace from the start (quick open lists it).
+  fs.copyFileSync(path.join(EXT, 'examples', 'rsi-reversion.strategy.ts'), path.join(WS, 'rsi-reversion.strategy.ts'));
   ({ page, close } = await launch());
   // console messages of every frame, the results webview's included
   page.on('console', (msg) => { if (/Refused to|Content Security Policy/i.test(msg.text())) problems.push(msg.text()); });
@@ -213,21 +215,20 @@ async function rendered(frame, want, timeout = 60_000) {
   return { width: Number(w), theme: t };
 }
 
-/** The user settings file of this VS Code server (scripts/e2e.sh writes it; the workbench watches it). */
-const USER_SETTINGS = () => path.join(path.dirname(WS), 'ud', 'User', 'settings.json');
-
 /**
- * Switches the colour theme through the user settings file (the theme picker's quick input proved racy on a busy
- * machine). The ids are the themes' settings ids: "Default Light Modern", not the label "Light Modern" (an unknown
- * id leaves the theme as it is: the removed test waited for it until it timed out).
+ * Switches the colour theme with "Preferences: Color Theme" (the picker writes the user setting), then waits for
+ * the workbench to wear it. (Writing the user settings file directly switched to light once and then to nothing
+ * more on code-server; the removed test also named the themes by label, which the setting does not accept.)
  */
-async function colorTheme(id) {
-  const settings = JSON.parse(fs.readFileSync(USER_SETTINGS(), 'utf8'));
-  if (id === undefined) delete settings['workbench.colorTheme'];
-  else settings['workbench.colorTheme'] = id;
-  fs.writeFileSync(USER_SETTINGS(), JSON.stringify(settings, null, 2));
-  const light = /Light/.test(id ?? '');
-  await page.waitForFunction((l) => document.querySelector('.monaco-workbench')?.classList.contains(l ? 'vs' : 'vs-dark'), light, { timeout: 60_000 });
+async function colorTheme(label) {
+  await runCommand('Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor({ timeout: 60_000 });
+  await input.fill(label);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((l) => document.querySelector('.monaco-workbench')?.classList.contains(l ? 'vs' : 'vs-dark'), /Light/.test(label), { timeout: 60_000 });
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
 }
 
 // One backtest run (the test before), then the same panel resized and re-themed: every wait is on a state
@@ -240,8 +241,9 @@ test('screenshots of the results view at 800, 1200 and 1600 px in light and dark
   await runCommand('Maximize Editor Group and Hide Side Bars');
   const shots = [];
   try {
-    for (const [themeId, theme] of [['Default Light Modern', 'light'], ['Default Dark Modern', 'dark']]) {
-      await colorTheme(themeId);
+    await frame.evaluate(() => window.scrollTo(0, 0));   // the first sight: the top of the page
+    for (const [label, theme] of [['Light Modern', 'light'], ['Dark Modern', 'dark']]) {
+      await colorTheme(label);
       await rendered(frame, { theme });
       for (const width of [800, 1200, 1600]) {
         // The window's width that gives the webview `width` px: the webview's own width tells the difference.
@@ -271,7 +273,7 @@ test('screenshots of the results view at 800, 1200 and 1600 px in light and dark
     }
   } finally {
     await page.setViewportSize({ width: 1500, height: 950 });
-    await colorTheme(undefined).catch(() => {});
+    await colorTheme('Dark Modern').catch(() => {});   // the default theme, for the tests after
     await runCommand('Toggle Maximize Editor Group');
     await runCommand('View: Show Explorer');
   }
@@ -297,16 +299,18 @@ test('the status bar shows the last result', async () => {
   assert.match(await item.textContent(), /%/);
 });
 
-test('after a window reload the results panel comes back with its run, and the status bar with the last result', { timeout: 120_000 }, async () => {
+test('after a window reload the results panel comes back with its run, and the status bar with the last result', { timeout: 300_000 }, async () => {
   const run = newestRun();
   await page.waitForTimeout(1500); // the workbench saves its editor state (and the webview's) shortly after changes
   await page.reload();
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // the extension is active again (its status bar item) before the panel is looked for: it restores the panel
+  await page.locator('.statusbar-item', { hasText: 'Strategy Lab' }).first().waitFor({ timeout: 120_000 });
   // the restored tab may sit behind another editor in its group: bring it to the front
   const tab = page.locator('.tabs-container .tab', { hasText: `Results: ${run.strategy.name}` }).first();
   await tab.waitFor({ timeout: 30_000 });
   await tab.click();
-  const panel = await frameWith('#run-header h1');
+  const panel = await frameWith('#run-header h1', 120_000);
   assert.equal(await panel.locator('#run-header h1').textContent(), run.strategy.name);
   assert.match(await panel.locator('#run-header').textContent(), new RegExp(run.id));
   await page.locator('.statusbar-item', { hasText: `${run.strategy.name}:` }).first().waitFor({ timeout: 20_000 });
@@ -416,7 +420,6 @@ const BIG_COUNT = 89_600;
 let sweepForm;
 
 test('Optimize Parameters on an examples/ strategy: the form, a progress notification with the count, the ranked table, the heatmap, the best variant one click away', { timeout: 300_000 }, async () => {
-  fs.copyFileSync(path.join(EXT, 'examples', 'rsi-reversion.strategy.ts'), path.join(WS, 'rsi-reversion.strategy.ts'));
   await quickOpen('rsi-reversion.strategy.ts');
   await page.locator('.monaco-editor .view-line', { hasText: 'class AaplRsiReversion' }).first().waitFor({ timeout: 60_000 });
   await runCommand('Strategy Lab: Optimize Parameters…');
