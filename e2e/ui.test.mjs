@@ -215,20 +215,25 @@ async function rendered(frame, want, timeout = 60_000) {
   return { width: Number(w), theme: t };
 }
 
+/** The user settings file of this VS Code server (scripts/e2e.sh writes it; the workbench watches it). */
+const USER_SETTINGS = () => path.join(path.dirname(WS), 'ud', 'User', 'settings.json');
+let themeWrites = 0;
+
 /**
- * Switches the colour theme with "Preferences: Color Theme" (the picker writes the user setting), then waits for
- * the workbench to wear it. (Writing the user settings file directly switched to light once and then to nothing
- * more on code-server; the removed test also named the themes by label, which the setting does not accept.)
+ * Switches the colour theme through the user settings file, then waits for the workbench to wear it. The id is
+ * the theme's settings id ("Default Light Modern"): the removed test used the label "Light Modern", which the
+ * setting does not accept, and waited for a theme that never came. The file is replaced (written aside, then
+ * renamed over) with a counter that changes its size: an in-place rewrite of the same size was not picked up once.
  */
-async function colorTheme(label) {
-  await runCommand('Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor({ timeout: 60_000 });
-  await input.fill(label);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label }).first().waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
-  await page.waitForFunction((l) => document.querySelector('.monaco-workbench')?.classList.contains(l ? 'vs' : 'vs-dark'), /Light/.test(label), { timeout: 60_000 });
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+async function colorTheme(id) {
+  const file = USER_SETTINGS();
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+  settings['workbench.colorTheme'] = id;
+  settings['strategyLab.e2e.themeSwitch'] = '#'.repeat(++themeWrites);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(settings, null, 2));
+  fs.renameSync(`${file}.tmp`, file);
+  await page.waitForFunction((l) => document.querySelector('.monaco-workbench')?.classList.contains(l ? 'vs' : 'vs-dark'), /Light/.test(id), { timeout: 60_000 })
+    .catch(async (err) => { await page.screenshot({ path: shot(`no-theme-${id.replace(/\W+/g, '-')}.png`) }); throw err; });
 }
 
 // One backtest run (the test before), then the same panel resized and re-themed: every wait is on a state
@@ -242,8 +247,8 @@ test('screenshots of the results view at 800, 1200 and 1600 px in light and dark
   const shots = [];
   try {
     await frame.evaluate(() => window.scrollTo(0, 0));   // the first sight: the top of the page
-    for (const [label, theme] of [['Light Modern', 'light'], ['Dark Modern', 'dark']]) {
-      await colorTheme(label);
+    for (const [id, theme] of [['Default Light Modern', 'light'], ['Default Dark Modern', 'dark']]) {
+      await colorTheme(id);
       await rendered(frame, { theme });
       for (const width of [800, 1200, 1600]) {
         // The window's width that gives the webview `width` px: the webview's own width tells the difference.
@@ -273,7 +278,7 @@ test('screenshots of the results view at 800, 1200 and 1600 px in light and dark
     }
   } finally {
     await page.setViewportSize({ width: 1500, height: 950 });
-    await colorTheme('Dark Modern').catch(() => {});   // the default theme, for the tests after
+    await colorTheme('Default Dark Modern').catch(() => {});   // the default theme, for the tests after
     await runCommand('Toggle Maximize Editor Group');
     await runCommand('View: Show Explorer');
   }
