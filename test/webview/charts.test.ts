@@ -243,9 +243,10 @@ describe('result charts', () => {
     assert.equal(await page.evaluate(() => window.scrollY), 0);
   });
 
-  test('trades in a narrow (side) panel: P&L, return, exit reason and why are inside the panel', async () => {
+  // 1200 px: the table's 15 columns with the why sentence need ~1,550 px; below that a trade is a card (main.css).
+  for (const width of [420, 1200]) test(`trades in a ${width} px panel: P&L, return, exit reason and why are inside the panel`, async () => {
     const evaluated = await realRun({ evaluate: true });
-    await show(evaluated, 420);
+    await show(evaluated, width);
     const row = page.locator('tr.trade').first();
     const viewport = await page.evaluate(() => document.documentElement.clientWidth);
     for (const cls of ['col-pnl', 'col-returnPct', 'col-exitReason', 'col-cumPnl', 'col-runUp', 'col-drawdown', 'col-bars', 'why']) {
