@@ -115,8 +115,12 @@ async function quickOpen(file) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  // Enter opens the focused row: wait until that is the file itself (rsi-reversion.strategy.ts also matches
+  // "rsi.strategy.ts", and results arrive in more than one batch on a busy machine).
+  await page.waitForFunction((name) => document.querySelector('.quick-input-list .monaco-list-row.focused .label-name')?.textContent === name, file, { timeout: 60_000 });
   await page.keyboard.press('Enter');
+  // ... and the file is the active editor before anything acts on "the active strategy"
+  await page.waitForFunction((name) => (document.querySelector('.editor-group-container.active .tab.active .label-name')?.textContent ?? '') === name, file, { timeout: 60_000 });
 }
 
 before(async () => {
