@@ -11,19 +11,20 @@ let page, close;
 const problems = [];
 
 /**
- * Opens the command palette. A busy workbench (just reloaded, TypeScript analysing) can drop the first F1:
- * the keypress is retried (after Escape, with the focus put back on the workbench) before giving up.
+ * Opens the quick input with `key` (F1: the command palette, Control+P: quick open). A busy workbench (just
+ * reloaded, TypeScript analysing) can drop the keypress: it is retried (after Escape, with the focus put back
+ * on the workbench) before giving up.
  */
-async function openPalette() {
+async function openQuickInput(key) {
   const input = page.locator('.quick-input-widget input');
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
+    await page.keyboard.press(key);
     try {
       await input.waitFor({ state: 'visible', timeout: 8000 });
       return input;
     } catch (err) {
-      if (attempt === 3) {
-        await page.screenshot({ path: shot('no-command-palette.png') });
+      if (attempt === 4) {
+        await page.screenshot({ path: shot(`no-quick-input-${key}.png`) });
         throw err;
       }
       await page.keyboard.press('Escape');
@@ -31,6 +32,8 @@ async function openPalette() {
     }
   }
 }
+
+const openPalette = () => openQuickInput('F1');
 
 async function runCommand(title) {
   const input = await openPalette();
@@ -111,9 +114,7 @@ async function waitUntil(what, probe, timeout) {
 }
 
 async function quickOpen(file) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  const input = await openQuickInput('Control+P');
   await input.fill(file);
   // Enter opens the focused row: wait until that is the file itself (rsi-reversion.strategy.ts also matches
   // "rsi.strategy.ts", and results arrive in more than one batch on a busy machine).
