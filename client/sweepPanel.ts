@@ -14,7 +14,7 @@ import { RunStore, strategyKey } from '../core/history/store';
 import { buildPanelHtml, newNonce } from '../core/report/shell';
 import { variantEngineFor } from '../core/run/engineFor';
 import { compileStrategy } from '../core/strategy/compile';
-import { progressLine } from '../core/sweep/execute';
+import { progressGate, progressLine } from '../core/sweep/execute';
 import { requestFromForm, viewOfResult } from '../core/sweep/form';
 import { SweepInputError } from '../core/sweep/space';
 import { runSweep } from '../core/sweep/sweep';
@@ -133,6 +133,8 @@ export class SweepPanels implements vscode.Disposable {
         );
         const compiled = await compileStrategy(source, where.file);
         let shown = 0;
+        // At most 5 updates a second: each one re-renders the webview and the notification.
+        const due = progressGate(200);
         const result = await runSweep({
           compiled,
           source,
@@ -143,6 +145,7 @@ export class SweepPanels implements vscode.Disposable {
           journalRoot: where.root,
           signal: abort.signal,
           onProgress: (p) => {
+            if (!due(p)) return;
             const pct = p.total ? (p.done / p.total) * 100 : 100;
             progress.report({ message: progressLine(p), increment: pct - shown });
             shown = pct;

@@ -19,6 +19,7 @@ import { EMBEDDED_MODEL_ID, emptyModel, type ToWebview, type ViewModel } from '.
 import { readTheme } from './theme';
 import { renderReturnsTable } from './returnsTable';
 import { watchTheme } from './themeWatch';
+import { watchRendered } from './renderedState';
 import { renderTrades, tradeExtras, type TradeExtras, type TradeSort } from './trades';
 import { renderVerdict } from './verdict';
 
@@ -35,6 +36,8 @@ interface Saved {
 }
 
 const host = connectHost();
+// <html data-rendered="…"> once a render, resize or theme switch has painted (the e2e waits on it).
+const rendered = watchRendered();
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { attrs: { id: 'app' } }));
 
 function readEmbedded(): ViewModel | undefined {
@@ -145,6 +148,7 @@ function render(): void {
   app.append(h('footer', { class: 'muted credit', text: 'Charts: TradingView Lightweight Charts™ (tradingview.com).' }));
   linkFindingLines();
   requestAnimationFrame(() => window.scrollTo(0, ui.scrollY));
+  rendered.touch();
 }
 
 /**
@@ -244,7 +248,7 @@ window.addEventListener('scroll', () => {
 });
 
 // VS Code swaps the body's theme class and the colour variables when the theme changes: re-colour the canvases live.
-watchTheme(() => { const theme = readTheme(); charts?.applyTheme(theme); colourSwatches(app, theme); });
+watchTheme(() => { const theme = readTheme(); charts?.applyTheme(theme); colourSwatches(app, theme); rendered.touch(); });
 
 render();
 host.post({ type: 'ready' });

@@ -63,9 +63,19 @@ window.addEventListener('message', (event: MessageEvent<ToSweepWebview>) => {
       state = { ...state, strategy: m.strategy, params: m.params, form: m.form ?? { ...state.form, specs, swept } };
       break;
     }
-    case 'progress':
+    case 'progress': {
+      const wasRunning = state.status.kind === 'running';
       state.status = { kind: 'running', text: `${m.done.toLocaleString('en-US')}/${m.total.toLocaleString('en-US')} variants${m.etaMs === null ? '' : ` · about ${Math.ceil(m.etaMs / 1000)} s left`}` };
+      // Only the status line changes: re-rendering the form would replace the Cancel button under the pointer
+      // (a click between its mousedown and mouseup would be lost) and the field being typed in.
+      const el = document.getElementById('status');
+      if (wasRunning && el) {
+        el.replaceWith(renderStatus());
+        save();
+        return;
+      }
       break;
+    }
     case 'result': {
       state.view = m.view;
       state.status = { kind: 'idle', text: '' };

@@ -12,7 +12,7 @@ import type { VariantEngine } from '../run/variants';
 import type { SandboxRunner } from '../sandbox/runner';
 import { compileStrategy, type CompiledStrategy } from '../strategy/compile';
 import { readDeclaredParams } from '../strategy/config';
-import { progressLine, type Progress } from '../sweep/execute';
+import { progressGate, progressLine, type Progress } from '../sweep/execute';
 import { DEFAULT_SPLITS } from '../sweep/pbo';
 import { OBJECTIVES, type Constraints, type Objective } from '../sweep/score';
 import type { SweepInputs } from '../sweep/sweep';
@@ -145,16 +145,14 @@ export async function prepareSweep(values: SweepValues, positionals: string[], u
  * CLI's stream escaping would turn its carriage return into a visible `\r`.
  */
 export function progressPrinter(io: CliIo, noun: string, tty = process.stderr.isTTY === true): { update: (p: Progress, stage?: string) => void; end: () => void } {
-  let last = 0;
+  const due = progressGate(200);
   let lastDecile = -1;
   let open = false;
   return {
     update: (p, stage) => {
       const line = `${stage ? `${stage}: ` : ''}${progressLine(p, noun)}`;
       if (tty) {
-        const now = Date.now();
-        if (now - last < 200 && p.done < p.total) return;
-        last = now;
+        if (!due(p)) return;
         process.stderr.write(`\r\x1b[2K${line}`);
         open = true;
       } else {

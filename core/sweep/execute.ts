@@ -106,3 +106,18 @@ export function progressLine(p: Progress, noun = 'variants'): string {
   const resumed = p.resumed ? ` (${p.resumed.toLocaleString('en-US')} from the journal)` : '';
   return `${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} ${noun} (${pct} %) · ${formatDuration(p.elapsedMs)} elapsed · ${eta}${resumed}`;
 }
+
+/**
+ * A filter for progress reports that go to a screen: the first, the last (done = total), and otherwise at most
+ * one per `intervalMs`. Variants finish up to thousands a second; a notification or a webview re-rendered for
+ * each one would slow the sweep it reports on.
+ */
+export function progressGate(intervalMs: number, now: () => number = Date.now): (p: Pick<Progress, 'done' | 'total'>) => boolean {
+  let last: number | undefined;
+  return (p) => {
+    const t = now();
+    if (last !== undefined && p.done < p.total && t - last < intervalMs) return false;
+    last = t;
+    return true;
+  };
+}

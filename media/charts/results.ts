@@ -60,6 +60,9 @@ const LOG_PRICE_RATIO = 4;
 const LOG_GROWTH_RATIO = 5;
 
 /** Log scale unless the user chose: when either line grows past LOG_GROWTH_RATIO× its low. */
+/** A range change within this long after a wheel, drag, touch or key on a chart is the user's zoom or scroll. */
+const USER_INPUT_MS = 500;
+
 export function defaultLogEquity(run: RunRecord): boolean {
   const spread = (values: number[]) => {
     let min = Infinity;
@@ -235,17 +238,44 @@ export function renderResultCharts(
     const pad = 28 / (width / Math.max(1, bars)) / (1 - 56 / width);
     return { from: -pad, to: bars - 1 + pad } as LogicalRange;
   };
+  // The whole period stays fitted until the user zooms or scrolls. Range changes that follow no input of theirs
+  // at another width than the last fit's are the charts adapting to a new size (lightweight-charts keeps the bar
+  // spacing and the right edge, so a wider pane would get an empty stretch before the first bar, a narrower one
+  // would lose the start): refitted once per width (a range the chart clamps can then not loop).
+  let lastFit: LogicalRange | null = null;
+  /** The time axis' width at the last fit (or refit request). */
+  let refitWidth = -1;
+  let userAt = -Infinity;
+  const markUser = (e: Event) => { if (e.type !== 'pointermove' || (e as PointerEvent).buttons) userAt = performance.now(); };
+  const inputs = ['wheel', 'pointerdown', 'pointermove', 'touchstart', 'touchmove', 'keydown'];
+  const paneEls = [els.price, els.equity, els.drawdown];
+  for (const el of paneEls) for (const type of inputs) el.addEventListener(type, markUser, { capture: true, passive: true });
   const fitAll = () => {
+    const range = fitRange();
     fitting = true;
-    try { for (const c of panes) c.timeScale().setVisibleLogicalRange(fitRange()); } finally { fitting = false; }
+    try { for (const c of panes) c.timeScale().setVisibleLogicalRange(range); } finally { fitting = false; }
     fitted = true;
+    lastFit = range;
+    refitWidth = price.timeScale().width();
     scheduleMarkers();
   };
+  let refitFrame = 0;
   const unsync = syncPanes([
     { chart: price, series: candles, onHover: showLegends },
     { chart: equity, series: strategy, onHover: showLegends },
     { chart: drawdown, series: dd, onHover: showLegends },
-  ], () => { if (!fitting) fitted = false; scheduleMarkers(); });
+  ], (range) => {
+    if (!fitting && performance.now() - userAt < USER_INPUT_MS) fitted = false;
+    else if (!fitting && fitted && lastFit && (Math.abs(range.from - lastFit.from) >= 0.5 || Math.abs(range.to - lastFit.to) >= 0.5)) {
+      const width = price.timeScale().width();
+      if (width !== refitWidth) {
+        refitWidth = width;
+        cancelAnimationFrame(refitFrame);
+        refitFrame = requestAnimationFrame(fitAll);
+      }
+    }
+    scheduleMarkers();
+  });
   fitAll();
   const resize = new ResizeObserver(() => { if (fitted) requestAnimationFrame(fitAll); else scheduleMarkers(); });
   resize.observe(els.price);
@@ -272,10 +302,13 @@ export function renderResultCharts(
       const from = gridIndexAt(grid, trade.entryTime);
       const to = trade.exitTime ? gridIndexAt(grid, trade.exitTime) : bars - 1;
       const pad = Math.max(10, Math.round((to - from) * 0.5));
+      fitted = false; // the user asked for this trade: a resize keeps it in view, not the whole period
       price.timeScale().setVisibleLogicalRange({ from: from - pad, to: to + pad });
     },
     destroy() {
       cancelAnimationFrame(markerFrame);
+      cancelAnimationFrame(refitFrame);
+      for (const el of paneEls) for (const type of inputs) el.removeEventListener(type, markUser, { capture: true });
       resize.disconnect();
       unsync();
       for (const c of panes) c.remove();

@@ -89,6 +89,23 @@ describe('result charts', () => {
     });
   }
 
+  test('a resize keeps the whole period, and only it: 800 → 1600 → 420 → 1200 px (the page says when it settled)', async () => {
+    await show(long, 800);
+    for (const width of [1600, 420, 1200]) {
+      await page.setViewportSize({ width, height: 900 });
+      // media/renderedState.ts: <html data-rendered="<width> <theme> <n>"> once the charts have fitted and painted
+      await page.waitForFunction((w) => document.documentElement.getAttribute('data-rendered')?.startsWith(`${w} `), width, { timeout: 10_000 });
+      const { bars, panes } = await paneStates(page);
+      for (const [i, p] of panes.entries()) {
+        assert.ok(p.from <= 0 && p.to >= bars - 1, `${width} px: pane ${i} shows bars ${p.from}..${p.to} of 0..${bars - 1}`);
+        // exactly the first-sight fit for this width (room for half a marker label at each end: results.ts
+        // fitRange), not the range of the old width stretched (an empty stretch before the first bar)
+        const pad = 28 / (p.width / bars) / (1 - 56 / p.width);
+        assert.ok(Math.abs(p.from + pad) < 1 && Math.abs(p.to - (bars - 1 + pad)) < 1, `${width} px: pane ${i} shows ${p.from.toFixed(0)}..${p.to.toFixed(0)}, the fit is ${(-pad).toFixed(0)}..${(bars - 1 + pad).toFixed(0)}`);
+      }
+    }
+  });
+
   test('zooming one pane moves the others; Fit all shows the whole period again', async () => {
     await show(long, 1200);
     await page.evaluate(() => {
@@ -226,9 +243,10 @@ describe('result charts', () => {
     assert.equal(await page.evaluate(() => window.scrollY), 0);
   });
 
-  test('trades in a narrow (side) panel: P&L, return, exit reason and why are inside the panel', async () => {
+  // 1200 px: the table's 15 columns with the why sentence need ~1,550 px; below that a trade is a card (main.css).
+  for (const width of [420, 1200]) test(`trades in a ${width} px panel: P&L, return, exit reason and why are inside the panel`, async () => {
     const evaluated = await realRun({ evaluate: true });
-    await show(evaluated, 420);
+    await show(evaluated, width);
     const row = page.locator('tr.trade').first();
     const viewport = await page.evaluate(() => document.documentElement.clientWidth);
     for (const cls of ['col-pnl', 'col-returnPct', 'col-exitReason', 'col-cumPnl', 'col-runUp', 'col-drawdown', 'col-bars', 'why']) {

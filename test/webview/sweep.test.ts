@@ -84,6 +84,12 @@ describe('Optimize Parameters webview', () => {
   test('progress shows the count; an error is announced', async () => {
     await send({ type: 'progress', done: 3, total: 6, etaMs: 2000 });
     assert.match(await page.locator('#status').innerText(), /3\/6 variants · about 2 s left/);
+    // Progress while running changes the status line only: the Cancel button and the fields stay the same
+    // elements (a re-render between mousedown and mouseup would lose the click).
+    await page.locator('#cancel').evaluate((el) => { (el as HTMLElement).dataset.mark = 'kept'; });
+    await send({ type: 'progress', done: 4, total: 6, etaMs: 1000 });
+    assert.match(await page.locator('#status').innerText(), /4\/6 variants · about 1 s left/);
+    assert.equal(await page.locator('#cancel').getAttribute('data-mark'), 'kept', 'the Cancel button was not replaced');
     await page.locator('#cancel').click();
     assert.ok((await posted()).some((m) => m.type === 'cancel'));
     await send({ type: 'error', message: "Unknown param 'x'" });
