@@ -159,6 +159,12 @@ export async function run(): Promise<void> {
     assert.ok(saved.result.metrics.tradeCount > 0, 'the strategy trades on the sample');
     assert.equal(saved.result.trades.length, saved.result.metrics.tradeCount);
     assert.ok(saved.logs.some((l) => /buy signal: RSI/.test(l.message)), 'strategy log lines came back from the sandbox');
+    // Issue #16: the strategy's indicator came back from the Docker sandbox for the price chart, one value per bar.
+    const rsiPlot = saved.result.plots?.series.find((p) => p.indicator === 'RSI');
+    assert.ok(rsiPlot, `the RSI is recorded for the chart: ${JSON.stringify(saved.result.plots?.series.map((p) => p.name))}`);
+    assert.equal(rsiPlot.pane, 'oscillator');
+    assert.equal(rsiPlot.lines[0].values.length, saved.data.bars);
+    assert.ok(rsiPlot.lines[0].values.filter((v) => v !== null).every((v) => v! >= 0 && v! <= 100), 'RSI values lie in 0…100');
     assert.ok(saved.evaluation && saved.evaluation.evaluators.length >= 8, 'the evaluators ran after the backtest');
     assert.ok(saved.evaluation.evaluators.filter((e) => e.kind === 'llm').every((e) => e.status === 'skipped'), 'no API key here: LLM reviews are skipped, never faked');
     console.log(`evaluation: ${saved.evaluation.evaluators.map((e) => `${e.id}=${e.status}`).join(', ')}; verdict ${saved.evaluation.verdict?.label ?? "none"}`);
@@ -215,9 +221,10 @@ export async function run(): Promise<void> {
     assert.deepEqual(titles, ['▶ Backtest', 'Backtest with options…', 'Optimize Parameters…', 'Paper trade', 'Results']);
   });
 
-  await check('a strategy that throws is reported, not saved', async () => {
+  await check('a strategy that throws is reported, not saved, and the error sits on its source line until the next edit', async () => {
     const bad = uri('throws.strategy.ts');
     const source = fs.readFileSync(uri('rsi.strategy.ts').fsPath, 'utf8').replace('E2eRsiReversion', 'E2eThrows').replace('const value = ', 'if (bar.index === 30) throw new Error("deliberate failure at bar 30");\n    const value = ');
+    const throwLine = source.slice(0, source.indexOf('throw new Error("deliberate')).split('\n').length - 1; // 0-based
     await vscode.workspace.fs.writeFile(bad, Buffer.from(source, 'utf8'));
     const before = fs.readdirSync(path.join(folder.uri.fsPath, '.strategy-lab', 'runs')).length;
     const result = await vscode.commands.executeCommand<RunRecord | undefined>('strategyLab.runBacktest', bad);
@@ -225,6 +232,21 @@ export async function run(): Promise<void> {
     const model = await waitFor('the error in the panel', () => api?.panelModel('throws.strategy.ts')?.error ?? undefined);
     assert.match(model.message, /deliberate failure at bar 30/);
     assert.equal(fs.readdirSync(path.join(folder.uri.fsPath, '.strategy-lab', 'runs')).length, before, 'nothing saved');
+    // Issue #16: the runtime error as a diagnostic on the strategy's own line (mapped back from the sandbox's stack),
+    // and the panel's error box knows the place (its link opens it).
+    const runErrors = () => vscode.languages.getDiagnostics(bad).filter((d) => d.source === 'Strategy Lab (run)');
+    const [diagnostic] = await waitFor('the run error on its line', () => (runErrors().length ? runErrors() : undefined), 20_000)
+      .catch((e: Error) => { throw new Error(`${e.message}; diagnostics now: ${JSON.stringify(vscode.languages.getDiagnostics(bad).map((d) => `${d.source} ${d.range.start.line}: ${d.message}`))}`); });
+    assert.equal(diagnostic.range.start.line, throwLine, `on the throw's line (${throwLine + 1}): ${diagnostic.message}`);
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diagnostic.message, /deliberate failure at bar 30/);
+    assert.equal(model.location?.line, throwLine + 1, `the panel's error box has the line: ${JSON.stringify(model.location)}`);
+    assert.equal(model.location?.bar, 30);
+    console.log(`run error on line ${throwLine + 1}: ${diagnostic.message}`);
+    const editor = await vscode.window.showTextDocument(bad);
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), ' ')));
+    await waitFor('the run error cleared by the edit', () => (runErrors().length === 0 ? true : undefined), 10_000);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.workspace.fs.delete(bad);
   });
 
