@@ -5,8 +5,8 @@
  * reattaches (the current view is sent when the page says it is ready).
  */
 import * as vscode from 'vscode';
+import { webviewPage } from './webviewPage';
 import type { PaperView } from '../core/paper/view';
-import { buildPanelHtml, newNonce } from '../core/report/shell';
 import type { FromPaperWebview, ToPaperWebview } from '../media/paperProtocol';
 
 export const PAPER_VIEW_TYPE = 'strategyLab.paper';
@@ -23,13 +23,7 @@ export class PaperPanel implements vscode.Disposable {
     const media = vscode.Uri.joinPath(extensionUri, 'dist', 'media');
     this.view = view;
     this.panel = vscode.window.createWebviewPanel(PAPER_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [media] });
-    this.panel.webview.html = buildPanelHtml({
-      title: this.title(),
-      nonce: newNonce(),
-      cspSource: this.panel.webview.cspSource,
-      script: { uri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'paper.js')).toString() },
-      style: { uri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'paper.css')).toString() },
-    });
+    this.panel.webview.html = webviewPage(this.panel.webview, media, 'paper', this.title());
     this.panel.webview.onDidReceiveMessage((m: FromPaperWebview) => {
       if (m?.type === 'ready') {
         this.ready = true;

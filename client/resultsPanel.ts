@@ -5,8 +5,8 @@
  * going) gets the whole picture on its 'ready' message.
  */
 import * as vscode from 'vscode';
+import { webviewPage } from './webviewPage';
 import type { RunLogLine, RunRecord } from '../core/history/types';
-import { buildPanelHtml, newNonce } from '../core/report/shell';
 import { emptyModel, type EvaluatorProgress, type FromWebview, type PanelError, type RecentRun, type RunStatus, type ToWebview, type ViewModel } from '../media/protocol';
 
 /** The webview type; the serializer and the activation event use it. */
@@ -189,13 +189,7 @@ export class ResultsPanels implements vscode.Disposable {
 
   private attach(key: string, panel: vscode.WebviewPanel): ResultsPanel {
     const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
-    panel.webview.html = buildPanelHtml({
-      title: panel.title,
-      nonce: newNonce(),
-      cspSource: panel.webview.cspSource,
-      script: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'main.js')).toString() },
-      style: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'main.css')).toString() },
-    });
+    panel.webview.html = webviewPage(panel.webview, media, 'main', panel.title);
     const results = new ResultsPanel(key, panel, this.onAction);
     results.onDispose(() => this.panels.delete(key));
     this.panels.set(key, results);

@@ -7,11 +7,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { webviewPage } from './webviewPage';
 import { strategyReader } from './strategyReader';
 import { alpacaProvidersFromSecrets } from '../core/data/alpaca';
 import { resolveSeries, type SourceId } from '../core/data/provider';
 import { RunStore, strategyKey } from '../core/history/store';
-import { buildPanelHtml, newNonce } from '../core/report/shell';
 import { variantEngineFor } from '../core/run/engineFor';
 import { compileStrategy } from '../core/strategy/compile';
 import { progressGate, progressLine } from '../core/sweep/execute';
@@ -54,13 +54,7 @@ export class SweepPanels implements vscode.Disposable {
     }
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'media');
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Optimize: ${path.basename(where.file)}`, vscode.ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [media] });
-    panel.webview.html = buildPanelHtml({
-      title: panel.title,
-      nonce: newNonce(),
-      cspSource: panel.webview.cspSource,
-      script: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'sweep.js')).toString() },
-      style: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'sweep.css')).toString() },
-    });
+    panel.webview.html = webviewPage(panel.webview, media, 'sweep', panel.title);
     const entry: { panel: vscode.WebviewPanel; abort?: AbortController } = { panel };
     this.panels.set(where.file, entry);
     const send = (m: ToSweepWebview) => void panel.webview.postMessage(m);
