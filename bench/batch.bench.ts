@@ -24,6 +24,7 @@ import { SandboxRunner } from '../core/sandbox/runner';
 import { buildRuntimeBundle } from '../core/sandbox/runtime-bundle';
 import { compileStrategy } from '../core/strategy/compile';
 import { swarmEngine } from '../core/run/swarmEngine';
+import { DEFAULT_SPLITS } from '../core/sweep/pbo';
 import { existsSync } from 'node:fs';
 
 const PARTS = new Set((process.env.BATCH_PARTS ?? '1,2,3,4,5').split(',').map(Number));
@@ -86,7 +87,8 @@ async function main(): Promise<void> {
     if (PARTS.has(1)) {
     const n = Number(process.env.BATCH_VARIANTS ?? 10_000);
     const variants = rsiGrid(n);
-    const batch = { compiled, series: [spy], options: {}, variants, detail: 'summary' as const };
+    // What `strategy-lab optimize` asks of its engine: each variant's record with the PBO's blocks (core/sweep/sweep.ts).
+    const batch = { compiled, series: [spy], options: {}, variants, detail: 'record' as const, splits: DEFAULT_SPLITS };
     t = performance.now();
     const inProc = await inProcessEngine().run(batch);
     const inProcMs = performance.now() - t;
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     t = performance.now();
     const docker = await engine.run(batch);
     const dockerMs = performance.now() - t;
-    const same = docker.every((o, i) => o.ok && inProc[i].ok && JSON.stringify(o.summary!.metrics) === JSON.stringify(inProc[i].summary!.metrics));
+    const same = docker.every((o, i) => o.ok && inProc[i].ok && JSON.stringify(o.record) === JSON.stringify(inProc[i].record));
     console.log(`\n1. ${n} RSI variants × ${spy.length} daily bars (${(n * spy.length / 1e6).toFixed(1)} M bar-runs)`);
     console.log(`   in-process (1 thread)      ${fmt(inProcMs)}  (${fmt(inProcMs / n)} per variant)`);
     console.log(`   Docker batches (${availableParallelism()} cores)  ${fmt(dockerMs)}  ${ratio(dockerMs, inProcMs)} in-process   ≤ 60 s: ${verdict(dockerMs <= 60_000)}; ≤ 1.3×: ${verdict(dockerMs <= 1.3 * inProcMs)}; numbers identical: ${same}`);
@@ -173,12 +175,18 @@ async function swarmPart(compiled: Awaited<ReturnType<typeof compileStrategy>>, 
     return;
   }
   const engine = swarmEngine({ dockerHost: SWARM_HOST, concurrency: 1, barRunsPerSandbox: Number.MAX_SAFE_INTEGER });
-  const one = { compiled, series: [spy], options: {}, variants: [{ id: 'one' }], detail: 'summary' as const };
-  await engine.run(one); // image copy and network, once
+  const one = { compiled, series: [spy], options: {}, variants: [{ id: 'one' }], detail: 'record' as const, splits: DEFAULT_SPLITS };
+  // A timing of runs that failed (no swarm behind the socket, image missing) would be no timing at all.
+  const checked = async (b: typeof one) => {
+    const outcomes = await engine.run(b);
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed) throw new Error(`swarm bench: variant ${failed.id} failed: ${(failed as { error: string }).error}`);
+  };
+  await checked(one); // image copy and network, once
   const xs: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
-    await engine.run(one);
+    await checked(one);
     xs.push(performance.now() - t);
   }
   let t = performance.now();
@@ -187,7 +195,7 @@ async function swarmPart(compiled: Awaited<ReturnType<typeof compileStrategy>>, 
   const overhead = median(xs) - local;
   const many = { ...one, variants: rsiGrid(200) };
   t = performance.now();
-  await engine.run(many);
+  await checked(many);
   const manyMs = performance.now() - t;
   t = performance.now();
   await inProcessEngine().run(many);

@@ -11,7 +11,7 @@
 import { SandboxError } from '../sandbox/errors';
 import { SandboxRunner, type SandboxBatchRequest, type SandboxSettings } from '../sandbox/runner';
 import type { BatchJobEnd } from '../sandbox/batch-job';
-import type { BatchVariant } from '../sandbox/protocol';
+import type { BatchSpec, BatchVariant } from '../sandbox/protocol';
 import type { DecodedOutcome } from '../sandbox/result-codec';
 import type { Variant, VariantBatch, VariantEngine, VariantOutcome } from './variants';
 
@@ -34,7 +34,13 @@ export function batchVariant(v: Variant): BatchVariant {
 /** A decoded outcome as the contract's VariantOutcome. */
 export function variantOutcome(id: string, o: DecodedOutcome): VariantOutcome {
   if (!o.ok) return { id, ok: false, error: o.error };
-  return 'result' in o ? { id, ok: true, result: o.result } : { id, ok: true, summary: o.summary };
+  if ('result' in o) return { id, ok: true, result: o.result };
+  return 'record' in o ? { id, ok: true, record: o.record } : { id, ok: true, summary: o.summary };
+}
+
+/** The variants [from, end) of a batch as one sandbox job's BatchSpec. */
+export function batchSpec(batch: Pick<VariantBatch, 'detail' | 'variants' | 'splits'>, from = 0, end = batch.variants.length): BatchSpec {
+  return { detail: batch.detail, variants: batch.variants.slice(from, end).map(batchVariant), ...(batch.splits ? { splits: batch.splits } : {}) };
 }
 
 /** [start, end) index ranges: `n` items in `parts` contiguous, nearly equal parts. */
@@ -111,7 +117,7 @@ export function batchRunnerEngine(spec: { name: VariantEngine['name']; runBatch:
               compiled: batch.compiled,
               series: batch.series,
               options: batch.options,
-              batch: { detail: batch.detail, variants: batch.variants.slice(from, end).map(batchVariant) },
+              batch: batchSpec(batch, from, end),
               signal: batch.signal,
               onOutcome: (k, o) => report(from + k, variantOutcome(batch.variants[from + k].id, o)),
             });

@@ -7,6 +7,8 @@
  */
 import { runInThisProcess, runStrategy, summarizeInThisProcess, type SandboxMode } from './runStrategy';
 import type { SandboxRunner } from '../sandbox/runner';
+import { recordAsSent } from '../sandbox/result-codec';
+import { summaryRecord } from '../sweep/score';
 import { strategyModule, type StrategyClass } from '../strategy/load';
 import { seriesInWindow, summarize, variantOptions, type VariantBatch, type VariantEngine, type VariantOutcome } from './variants';
 
@@ -57,9 +59,9 @@ export function inProcessEngine(): VariantEngine {
             options: { ...variantOptions(batch.options, variant), onLog: () => {} },
             signal: batch.signal,
           };
-          return batch.detail === 'full'
-            ? { id: variant.id, ok: true, result: runInThisProcess(request) }
-            : { id: variant.id, ok: true, summary: summarizeInThisProcess(request) };
+          if (batch.detail === 'full') return { id: variant.id, ok: true, result: runInThisProcess(request) };
+          const summary = summarizeInThisProcess(request);
+          return batch.detail === 'record' ? { id: variant.id, ok: true, record: recordAsSent(summaryRecord(summary, batch.splits)) } : { id: variant.id, ok: true, summary };
         } catch (err) {
           if (batch.signal?.aborted) throw err;
           return failure(variant.id, err);
@@ -87,7 +89,9 @@ export function perRunEngine(mode: SandboxMode, runner: SandboxRunner | undefine
             signal: batch.signal,
             onLog: () => {},
           });
-          return batch.detail === 'full' ? { id: variant.id, ok: true, result } : { id: variant.id, ok: true, summary: summarize(result) };
+          if (batch.detail === 'full') return { id: variant.id, ok: true, result };
+          const summary = summarize(result);
+          return batch.detail === 'record' ? { id: variant.id, ok: true, record: recordAsSent(summaryRecord(summary, batch.splits)) } : { id: variant.id, ok: true, summary };
         } catch (err) {
           if (batch.signal?.aborted) throw err;
           return failure(variant.id, err);

@@ -16,6 +16,7 @@ import type { BacktestOptions, BacktestResult } from '../engine/types';
 import type { Metrics } from '../metrics/types';
 import type { StrategyParams } from '../sdk/types';
 import type { CompiledStrategy } from '../strategy/compile';
+import type { SummaryRecord } from '../sweep/score';
 
 /** The run options a variant may change on top of the batch's base options. */
 export type VariantOptions = Pick<BacktestOptions, 'commission' | 'commissionFixed' | 'slippageBps'>;
@@ -32,17 +33,22 @@ export interface Variant {
 
 /**
  * 'full': the whole BacktestResult (evaluators that look at trades and orders).
- * 'summary': metrics, the equity curve as columns and the trade count — what a
- * sweep of thousands needs, at a fraction of the bytes.
+ * 'summary': metrics, the equity curve as columns and the trade count (walk-forward's
+ * out-of-sample runs, whose equity is stitched).
+ * 'record': the sweep's record of the run (core/sweep/score.ts summaryRecord: a few
+ * metrics, the moments of the period returns, CSCV block sums), computed where the run
+ * ran: a few hundred bytes per variant whatever the data's length, so ten thousand
+ * variants do not push their equity curves through the sandbox's output.
  */
-export type VariantDetail = 'full' | 'summary';
+export type VariantDetail = 'full' | 'summary' | 'record';
 
 /** Metrics, the equity curve as columns, the trade count and the params (the engine's `runBacktestSummary`). */
 export type VariantSummary = BacktestSummary;
 
 export type VariantOutcome =
-  | { id: string; ok: true; result: BacktestResult; summary?: undefined }
-  | { id: string; ok: true; summary: VariantSummary; result?: undefined }
+  | { id: string; ok: true; result: BacktestResult; summary?: undefined; record?: undefined }
+  | { id: string; ok: true; summary: VariantSummary; result?: undefined; record?: undefined }
+  | { id: string; ok: true; record: SummaryRecord; result?: undefined; summary?: undefined }
   | { id: string; ok: false; error: string };
 
 export interface VariantBatch {
@@ -52,6 +58,8 @@ export interface VariantBatch {
   options: Omit<BacktestOptions, 'onLog' | 'isCancelled'>;
   variants: Variant[];
   detail: VariantDetail;
+  /** CSCV blocks in each record (detail 'record', sweeps that compute the PBO); none when absent. */
+  splits?: number;
   signal?: AbortSignal;
   /** Called once per finished variant, in completion order; `done` counts finished variants. */
   onOutcome?: (outcome: VariantOutcome, done: number, total: number) => void;

@@ -53,8 +53,11 @@ export interface BatchVariant {
 }
 
 export interface BatchSpec {
-  detail: 'full' | 'summary';
+  /** core/run/variants.ts VariantDetail. */
+  detail: 'full' | 'summary' | 'record';
   variants: BatchVariant[];
+  /** CSCV blocks per record (detail 'record'). */
+  splits?: number;
 }
 
 export interface Job extends Omit<JobHeader, 'series' | 'key'> {

@@ -13,6 +13,7 @@
  * returned, with the keys in the same order, so its JSON is byte-identical to
  * the in-process run's.
  */
+import { isSummaryRecord, type SummaryRecord } from '../sweep/score';
 import type { BacktestResult, EquityPoint } from '../engine/types';
 import { align8 } from './protocol';
 import { readPlots } from '../engine/readPlots';
@@ -90,11 +91,13 @@ function float64s(buf: Buffer, offset: number, count: number): Float64Array {
  * status 1: body is encodeResult's payload (detail 'full');
  * status 2: a summary: "SLS1" | u32 JSON bytes | u32 points | JSON {metrics, trades, params} | zero padding
  *           to 8 (counted from the summary's start) | Float64 time[n] | Float64 equity[n];
+ * status 3: a record (detail 'record'): UTF-8 JSON of core/sweep/score.ts SummaryRecord;
  * status 0: a failed variant: UTF-8 JSON {name, message}.
  */
 export const OUTCOME_FAILED = 0;
 export const OUTCOME_FULL = 1;
 export const OUTCOME_SUMMARY = 2;
+export const OUTCOME_RECORD = 3;
 const SUMMARY_MAGIC = 0x31534c53; // "SLS1" little-endian
 const SUMMARY_HEAD = 12;
 
@@ -144,9 +147,26 @@ export function encodeSummaryOutcome(summary: SummaryPayload): Uint8Array {
   return bytes;
 }
 
+/**
+ * A record as JSON: the form it has in the journal too (non-finite numbers become null there). Every engine,
+ * the in-process one included, passes its records through this encoding, so a record is the same whichever
+ * engine ran the variant.
+ */
+export function encodeRecordOutcome(record: SummaryRecord): Uint8Array {
+  return withStatus(OUTCOME_RECORD, encodeUtf8(stringify(record)));
+}
+
+/** A record as a sandbox would send it (through encodeRecordOutcome), for the engines that run in this process. */
+export function recordAsSent(record: SummaryRecord): SummaryRecord {
+  const decoded = decodeOutcome(Buffer.from(encodeRecordOutcome(record)));
+  if (!('record' in decoded)) throw new Error('a record did not survive its encoding');
+  return decoded.record;
+}
+
 export type DecodedOutcome =
   | { ok: true; result: BacktestResult }
   | { ok: true; summary: SummaryPayload }
+  | { ok: true; record: SummaryRecord }
   | { ok: false; error: string };
 
 /** Decodes and checks an outcome payload; throws an Error saying what is wrong with a malformed one. */
@@ -159,6 +179,11 @@ export function decodeOutcome(payload: Buffer): DecodedOutcome {
     const value = JSON.parse(body.toString('utf8')) as { name?: unknown; message?: unknown };
     if (!value || typeof value.message !== 'string' || typeof value.name !== 'string') throw new Error('a failed outcome without a name and message');
     return { ok: false, error: value.message };
+  }
+  if (status === OUTCOME_RECORD) {
+    const record: unknown = JSON.parse(body.toString('utf8'));
+    if (!isSummaryRecord(record)) throw new Error('a record without its metrics, trades or params');
+    return { ok: true, record };
   }
   if (status !== OUTCOME_SUMMARY) throw new Error(`an outcome of unknown status ${status}`);
   if (body.length < SUMMARY_HEAD || body.readUInt32LE(0) !== SUMMARY_MAGIC) throw new Error('not a summary payload');

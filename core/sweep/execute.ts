@@ -7,6 +7,7 @@ import type { BarSeries } from '../data/series';
 import type { CompiledStrategy } from '../strategy/compile';
 import type { Variant, VariantBatch, VariantEngine, VariantSummary } from '../run/variants';
 import type { JournalEntry, OpenJournal } from './journal';
+import { recordOf, type VariantRecord } from './score';
 
 export interface Progress {
   /** Variants finished, those found in the journal included. */
@@ -25,8 +26,15 @@ export interface ExecuteRequest {
   series: BarSeries[];
   options: VariantBatch['options'];
   variants: Variant[];
-  /** Makes the journal entry of a finished variant (`kind: 'variant'`, `id` set by the caller). */
-  entryOf: (variant: Variant, summary: VariantSummary) => JournalEntry;
+  /**
+   * 'record' (default): each run comes back as its record, reduced where it ran (a few hundred bytes);
+   * 'summary': its equity curve comes back too (walk-forward's out-of-sample runs, which are stitched).
+   */
+  detail?: 'record' | 'summary';
+  /** CSCV blocks in each record (sweeps that compute the PBO). */
+  splits?: number;
+  /** Makes the journal entry of a finished variant (`kind: 'variant'`); `summary` only with detail 'summary'. */
+  entryOf: (variant: Variant, record: VariantRecord, summary?: VariantSummary) => JournalEntry;
   failedEntryOf: (variant: Variant, error: string) => JournalEntry;
   journal?: OpenJournal;
   signal?: AbortSignal;
@@ -71,7 +79,8 @@ export async function executeVariants(req: ExecuteRequest): Promise<Map<string, 
       series: req.series,
       options: req.options,
       variants: chunk,
-      detail: 'summary',
+      detail: req.detail ?? 'record',
+      ...(req.splits ? { splits: req.splits } : {}),
       signal: req.signal,
       onOutcome: (outcome) => {
         const variant = byId.get(outcome.id);
@@ -79,8 +88,9 @@ export async function executeVariants(req: ExecuteRequest): Promise<Map<string, 
         req.onRun?.(outcome.id);
         let entry: JournalEntry;
         if (!outcome.ok) entry = req.failedEntryOf(variant, outcome.error);
-        else if (outcome.summary) entry = req.entryOf(variant, outcome.summary);
-        else throw new Error(`The ${req.engine.name} engine returned a full result for a summary batch (variant ${outcome.id}).`);
+        else if (outcome.record) entry = req.entryOf(variant, { id: variant.id, ...outcome.record });
+        else if (outcome.summary) entry = req.entryOf(variant, recordOf(variant.id, outcome.summary, req.splits), outcome.summary);
+        else throw new Error(`The ${req.engine.name} engine returned a full result for a ${req.detail ?? 'record'} batch (variant ${outcome.id}).`);
         req.journal?.append(entry);
         entries.set(outcome.id, entry);
         ran++;

@@ -59,14 +59,16 @@ export function periodReturnsOf(summary: Pick<VariantSummary, 'time' | 'equity'>
   return periodReturns(summary.time, summary.equity, detectSampling(summary.time).period);
 }
 
+/** A finished variant's record without its id (ids stay on the host): what a sandbox sends back for detail 'record'. */
+export type SummaryRecord = Omit<VariantRecord, 'id'> & { ok: true };
+
 /** A finished variant reduced to its record; `splits` (CSCV blocks) when the sweep computes the PBO. */
-export function recordOf(id: string, summary: VariantSummary, splits?: number): VariantRecord {
+export function summaryRecord(summary: VariantSummary, splits?: number): SummaryRecord {
   const returns = periodReturnsOf(summary);
   const m = moments(returns);
   const sr = m ? m.mean / m.std : null;
   const x = summary.metrics;
   return {
-    id,
     params: summary.params,
     ok: true,
     sharpe: x.sharpeRatio,
@@ -80,6 +82,21 @@ export function recordOf(id: string, summary: VariantSummary, splits?: number): 
     moments: m,
     ...(splits ? { blocks: Array.from(blockSums(returns, splits)) } : {}),
   };
+}
+
+export function recordOf(id: string, summary: VariantSummary, splits?: number): VariantRecord {
+  return { id, ...summaryRecord(summary, splits) };
+}
+
+/** Checks a record that crossed a boundary (a sandbox's outcome): the fields the table, ranking and PBO read. */
+export function isSummaryRecord(v: unknown): v is SummaryRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  const numOrNull = (k: string) => r[k] === null || typeof r[k] === 'number';
+  return r.ok === true && typeof r.params === 'object' && r.params !== null && typeof r.trades === 'number'
+    && ['sharpe', 'returnPct', 'returnAnnPct', 'calmar', 'maxDrawdownPct', 'psr', 'periodSharpe'].every(numOrNull)
+    && (r.moments === null || (typeof r.moments === 'object' && r.moments !== null))
+    && (r.blocks === undefined || (Array.isArray(r.blocks) && r.blocks.every((b) => b === null || typeof b === 'number')));
 }
 
 export function failedRecord(id: string, params: StrategyParams, error: string): VariantRecord {

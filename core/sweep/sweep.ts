@@ -11,7 +11,7 @@ import { deflatedSharpe } from '../evaluate/verdict/stats';
 import { executeVariants, type Progress } from './execute';
 import { dataFingerprint, hashOf, openJournal, type JournalEntry } from './journal';
 import { cscv, DEFAULT_SPLITS, type PboResult } from './pbo';
-import { bestOf, failedRecord, rankVariants, recordOf, type Constraints, type Objective, type RankedVariant, type VariantRecord } from './score';
+import { bestOf, failedRecord, rankVariants, type Constraints, type Objective, type RankedVariant, type VariantRecord } from './score';
 import { gridSize, sampleVariants, type ParamDimension, type Sampling } from './space';
 
 /** What a sweep and a walk-forward both take. */
@@ -81,7 +81,8 @@ export async function runSweep(req: SweepRequest): Promise<SweepResult> {
     series: req.series,
     options: req.options,
     variants: specs.map((s) => ({ id: s.id, params: s.params })),
-    entryOf: (v, summary) => ({ kind: 'variant', ...recordOf(v.id, summary, splits) }),
+    splits,
+    entryOf: (_v, record) => ({ kind: 'variant', ...record }),
     failedEntryOf: (v, error) => ({ kind: 'variant', ...failedRecord(v.id, (v.params ?? {}) as StrategyParams, error) }),
     journal,
     signal: req.signal,

@@ -12,7 +12,7 @@ import { annualise, calmar } from '../metrics/returns';
 import type { StrategyParams } from '../sdk/types';
 import { executeVariants, type Progress } from './execute';
 import { dataFingerprint, hashOf, openJournal } from './journal';
-import { bestOf, failedRecord, rankVariants, recordOf, type Objective, type RankedVariant } from './score';
+import { bestOf, failedRecord, rankVariants, type Objective, type RankedVariant } from './score';
 import { sampleVariants, SweepInputError, type ParamDimension, type ParamValue } from './space';
 import { countOnce, recordFromEntry, type SweepInputs } from './sweep';
 
@@ -168,7 +168,7 @@ export async function runWalkForward(req: WalkForwardRequest): Promise<WalkForwa
   const isEntries = await executeVariants({
     ...common,
     variants: windows.flatMap((w) => specs.map((s) => ({ id: `w${w.index}:is:${s.id}`, params: s.params, window: { fromTime: w.isFrom, toTime: w.isTo } }))),
-    entryOf: (v, summary) => ({ kind: 'variant', ...recordOf(v.id, summary) }),
+    entryOf: (_v, record) => ({ kind: 'variant', ...record }),
     failedEntryOf: (v, error) => ({ kind: 'variant', ...failedRecord(v.id, (v.params ?? {}) as StrategyParams, error) }),
     onProgress: (p) => req.onProgress?.(p, 'in-sample'),
   });
@@ -183,7 +183,8 @@ export async function runWalkForward(req: WalkForwardRequest): Promise<WalkForwa
   const oosEntries = await executeVariants({
     ...common,
     variants: oosVariants,
-    entryOf: (v, summary) => ({ kind: 'variant', ...recordOf(v.id, summary), time: Array.from(summary.time), equity: Array.from(summary.equity) }),
+    detail: 'summary',
+    entryOf: (_v, record, summary) => ({ kind: 'variant', ...record, time: Array.from(summary!.time), equity: Array.from(summary!.equity) }),
     failedEntryOf: (v, error) => ({ kind: 'variant', ...failedRecord(v.id, (v.params ?? {}) as StrategyParams, error) }),
     onProgress: (p) => req.onProgress?.(p, 'out-of-sample'),
   });

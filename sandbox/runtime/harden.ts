@@ -21,7 +21,7 @@ export interface HardenOptions {
 }
 
 /** Built-ins frozen with their prototypes (and made read-only as globals) before strategy code runs. */
-const FROZEN_GLOBALS = [
+export const FROZEN_GLOBALS = [
   'Object', 'Function', 'Array', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Math', 'JSON', 'Reflect', 'Date', 'RegExp',
   'Map', 'Set', 'WeakMap', 'WeakSet', 'Promise', 'ArrayBuffer', 'DataView', 'Atomics',
   'Float64Array', 'Float32Array', 'Int32Array', 'Uint32Array', 'Int16Array', 'Uint16Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'BigInt64Array', 'BigUint64Array',
@@ -29,13 +29,58 @@ const FROZEN_GLOBALS = [
 ] as const;
 
 /**
+ * Object.freeze's end state (Object.isFrozen is true) reached another way, for the prototypes every typed array,
+ * array and object inherits from. V8's Object.freeze gives an object a *frozen elements kind*, and once such an
+ * object sits on a receiver's prototype chain, V8 sends every keyed store into that receiver down its slow path
+ * (Map::MayHaveReadOnlyElementsInPrototypeChain): `out[i] = x` into a Float64Array became 20–40× slower with
+ * Float64Array.prototype, %TypedArray%.prototype or Object.prototype frozen, and the engine's metrics are such
+ * loops (docs/performance.md, "Frozen built-ins"). Making each property read-only and non-configurable and then
+ * preventing extensions reaches the same frozen state with a *non-extensible* elements kind, which keeps the fast
+ * stores. Redefining a prototype's properties one by one turns it into a dictionary-mode object; using it as a
+ * prototype once (`Object.create`) makes V8 turn it back into a fast one.
+ */
+function lockLikeFreeze(o: object): void {
+  for (const key of Reflect.ownKeys(o)) {
+    const d = Object.getOwnPropertyDescriptor(o, key)!;
+    if ('value' in d) {
+      if (d.writable || d.configurable) Object.defineProperty(o, key, { writable: false, configurable: false });
+    } else if (d.configurable) Object.defineProperty(o, key, { configurable: false });
+  }
+  Object.create(o);
+  Object.preventExtensions(o);
+  Object.create(o);
+  if (!Object.isFrozen(o)) throw new Error('strategy-lab sandbox: a built-in prototype could not be frozen');
+}
+
+/**
+ * The prototypes locked with lockLikeFreeze instead of Object.freeze: those on the prototype chain of the typed
+ * arrays and objects the engine writes into. Not Array.prototype: redefining its `constructor` and
+ * `Symbol.iterator` one by one invalidates V8's array species and iterator protectors for the whole isolate
+ * (slower `map`, `slice`, spread and for-of everywhere), which costs the engine more than slower keyed stores
+ * into plain arrays (it fills typed arrays, and grows plain ones with push). Redefining the typed arrays'
+ * `constructor` invalidates the typed-array species protector (only `subarray`/`slice`/`map` on typed arrays
+ * look the species up then), a price measured as worth paying.
+ */
+function lockedPrototypes(): Set<unknown> {
+  const typedArray = Object.getPrototypeOf(Float64Array) as { prototype: unknown };
+  return new Set<unknown>([
+    Object.prototype, typedArray.prototype,
+    Float64Array.prototype, Float32Array.prototype, Int32Array.prototype, Uint32Array.prototype, Int16Array.prototype, Uint16Array.prototype,
+    Int8Array.prototype, Uint8Array.prototype, Uint8ClampedArray.prototype, BigInt64Array.prototype, BigUint64Array.prototype,
+  ]);
+}
+
+/**
  * Idempotent. The worker calls it at boot, before the idle JIT warm-up: freezing changes the prototypes' maps,
  * which throws away code V8 optimised against the unfrozen ones (measured: a warmed 20-year job took ~60 ms
  * longer when the freeze came after the warm-up).
  */
 export function freezeIntrinsics(g: Record<string, unknown> = globalThis as Record<string, unknown>): void {
+  const locked = lockedPrototypes();
   const freeze = (v: unknown) => {
-    if ((typeof v === 'object' && v !== null) || typeof v === 'function') Object.freeze(v);
+    if (!((typeof v === 'object' && v !== null) || typeof v === 'function') || Object.isFrozen(v)) return;
+    if (locked.has(v)) lockLikeFreeze(v as object);
+    else Object.freeze(v);
   };
   for (const name of FROZEN_GLOBALS) {
     const value = g[name];

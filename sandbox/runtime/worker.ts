@@ -13,7 +13,8 @@ import { LiveEngine } from '../../core/paper/liveEngine';
 import type { Feed } from '../../core/paper/types';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
-import { encodeFailedOutcome, encodeFullOutcome, encodeResult, encodeSummaryOutcome } from '../../core/sandbox/result-codec';
+import { encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome } from '../../core/sandbox/result-codec';
+import { summaryRecord } from '../../core/sweep/score';
 import { resetRegExpStatics, snapshotRealm, touchLazyGlobals } from './realm';
 import { seriesInWindow, variantOptions } from '../../core/run/variants';
 import type { BatchSpec, ErrorAt } from '../../core/sandbox/protocol';
@@ -110,7 +111,7 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
       } else {
         const summary = runBacktestSummary(cls, series, runOptions);
         if (logFailure) throw logFailure;
-        bytes = encodeSummaryOutcome(summary);
+        bytes = batch.detail === 'record' ? encodeRecordOutcome(summaryRecord(summary, batch.splits)) : encodeSummaryOutcome(summary);
       }
     } catch (err) {
       const failure = logFailure ?? err;

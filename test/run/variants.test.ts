@@ -138,9 +138,9 @@ export default class Stateful extends BaseStrategy {
 `;
     const compiled = await compileStrategy(source, 'stateful.strategy.ts');
     const variants = Array.from({ length: 4 }, (_, i) => ({ id: String(i) }));
-    for (const detail of ['full', 'summary'] as const) {
+    for (const detail of ['full', 'summary', 'record'] as const) {
       const outcomes = await inProcessEngine().run({ compiled, series: [sampleAapl()], options: {}, variants, detail });
-      const trades = outcomes.map((o) => (o.ok ? (o.result ? o.result.trades.length : o.summary.trades) : -1));
+      const trades = outcomes.map((o) => (o.ok ? (o.result ? o.result.trades.length : o.summary ? o.summary.trades : o.record.trades) : -1));
       assert.deepEqual(trades, [1, 1, 1, 1], detail);
     }
   });

@@ -12,6 +12,8 @@ import { runInThisProcess } from '../../core/run/runStrategy';
 import { perRunEngine } from '../../core/run/variantEngines';
 import { seriesInWindow, summarize, variantOptions, type Variant, type VariantBatch, type VariantOutcome } from '../../core/run/variants';
 import { SandboxRunner } from '../../core/sandbox/runner';
+import { recordAsSent } from '../../core/sandbox/result-codec';
+import { summaryRecord } from '../../core/sweep/score';
 import { compileStrategy } from '../../core/strategy/compile';
 import { example, sampleAapl } from '../evaluate/helpers';
 import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, requireDocker, runtimeBundle, strategySource } from './helpers';
@@ -35,7 +37,10 @@ after(async () => {
 function plainRun(batch: VariantBatch, v: Variant): VariantOutcome {
   try {
     const result = runInThisProcess({ compiled: batch.compiled, series: seriesInWindow(batch.series, v.window), options: { ...variantOptions(batch.options, v), onLog: () => {} } });
-    return batch.detail === 'full' ? { id: v.id, ok: true, result } : { id: v.id, ok: true, summary: summarize(result) };
+    if (batch.detail === 'full') return { id: v.id, ok: true, result };
+    // A record reduced here from the plain run's full result: the sandbox reduces its own run (runBacktestSummary).
+    if (batch.detail === 'record') return { id: v.id, ok: true, record: recordAsSent(summaryRecord(summarize(result), batch.splits)) };
+    return { id: v.id, ok: true, summary: summarize(result) };
   } catch (err) {
     return { id: v.id, ok: false, error: (err as Error).message };
   }
@@ -47,7 +52,11 @@ function assertSameOutcome(got: VariantOutcome, want: VariantOutcome, what: stri
   assert.equal(got.ok, want.ok, `${what}: ${got.ok ? 'ran' : (got as { error: string }).error} vs ${want.ok ? 'ran' : (want as { error: string }).error}`);
   if (!got.ok || !want.ok) return;
   if (want.result) assert.equal(JSON.stringify(got.result), JSON.stringify(want.result), what);
-  else {
+  else if (want.record) {
+    assert.ok(got.record, `${what}: a record came back`);
+    assert.equal(JSON.stringify(got.record), JSON.stringify(want.record), what);
+    assert.equal(got.record.blocks?.length, want.record.blocks ? 3 * RECORD_SPLITS : undefined, `${what}: CSCV blocks`);
+  } else {
     assert.ok(got.summary && want.summary, what);
     assert.deepEqual(got.summary.metrics, want.summary.metrics, what);
     assert.deepEqual([...got.summary.equity], [...want.summary.equity], what);
@@ -69,15 +78,18 @@ async function rsiBatch(detail: VariantBatch['detail']): Promise<VariantBatch> {
     { id: 'second-half', window: { fromTime: mid }, params: { period: 10 } },
     { id: 'bad', params: { period: -5 } },
   ];
-  return { compiled: compiledRsi, series, options: { cash: 25_000 }, variants, detail };
+  return { compiled: compiledRsi, series, options: { cash: 25_000 }, variants, detail, ...(detail === 'record' ? { splits: RECORD_SPLITS } : {}) };
 }
+
+/** CSCV blocks asked of records in these batches. */
+const RECORD_SPLITS = 8;
 
 for (const mode of ['docker', 'process'] as const) {
   describe(`batched engine, ${mode} mode`, () => {
     const engine = () => (mode === 'docker' ? sandboxBatchEngine({ mode, runner, concurrency: 2, barRunsPerSandbox: 1 }) : sandboxBatchEngine({ mode, concurrency: 2, barRunsPerSandbox: 1, settings: { limits: HOSTILE_LIMITS } }));
 
     test('a batch gives every variant the numbers of its own plain run (full and summary), streaming progress', async () => {
-      for (const detail of ['full', 'summary'] as const) {
+      for (const detail of ['full', 'summary', 'record'] as const) {
         const batch = await rsiBatch(detail);
         const seen: number[] = [];
         const e = engine();

@@ -7,7 +7,9 @@ import type { Bar } from '../../core/sdk/types';
 import { SMA } from '../../core/sdk/indicators/index';
 import type { StrategyClass } from '../../core/strategy/load';
 import { encodeFrame, FRAME_RESULT, FrameDecoder } from '../../core/sandbox/protocol';
-import { decodeResult, encodeResult } from '../../core/sandbox/result-codec';
+import { decodeOutcome, decodeResult, encodeRecordOutcome, encodeResult, OUTCOME_RECORD, recordAsSent } from '../../core/sandbox/result-codec';
+import { summarize } from '../../core/run/variants';
+import { summaryRecord } from '../../core/sweep/score';
 import { bars } from './helpers';
 
 class Crossing extends BaseStrategy {
@@ -96,4 +98,26 @@ test('malformed payloads are refused with the reason', () => {
   assert.throws(() => decodeResult(forged('{"trades":[],"equity":null}', [])), /missing metrics/);
   assert.throws(() => decodeResult(forged('{"metrics":', [])), SyntaxError);
   assert.equal(decodeResult(forged('{"metrics":{},"trades":[],"equity":null}', ['a', 'b'])).equity.length, 2);
+});
+
+test('a record (detail "record") crosses as its JSON: a few hundred bytes, the journal\'s form, checked on arrival', () => {
+  const result = engineResult(400);
+  const record = summaryRecord(summarize(result), 16);
+  const bytes = encodeRecordOutcome(record);
+  assert.equal(bytes[0], OUTCOME_RECORD);
+  assert.ok(bytes.length < 2500, `a record is small (${bytes.length} bytes) whatever the bars`);
+  const decoded = decodeOutcome(Buffer.from(bytes));
+  assert.ok('record' in decoded && decoded.ok);
+  assert.deepEqual(decoded.record, JSON.parse(JSON.stringify(record)));
+  assert.equal(decoded.record.blocks?.length, 48);
+  // What the in-process engines hand out is the same decoded form.
+  assert.deepEqual(recordAsSent(record), decoded.record);
+  // A value JSON cannot carry becomes null, as it does in the journal, on every engine alike.
+  assert.equal(recordAsSent({ ...record, sharpe: Number.NaN }).sharpe, null);
+
+  const malformed = (json: string) => Buffer.concat([Buffer.from([OUTCOME_RECORD]), Buffer.from(json)]);
+  assert.throws(() => decodeOutcome(malformed('{"ok":true,"params":{}}')), /record without/);
+  assert.throws(() => decodeOutcome(malformed(JSON.stringify({ ...record, trades: '3' }))), /record without/);
+  assert.throws(() => decodeOutcome(malformed(JSON.stringify({ ...record, blocks: ['x'] }))), /record without/);
+  assert.throws(() => decodeOutcome(malformed('{"ok":tru')), SyntaxError);
 });
