@@ -14,6 +14,7 @@
  * assign `Error.stackTraceLimit`.
  */
 import { format } from 'node:util';
+import { walkRealm } from './realm';
 
 export interface HardenOptions {
   /** Where console output goes (the supervisor turns it into log frames). */
@@ -153,4 +154,32 @@ export function hardenRealm({ onConsole }: HardenOptions): void {
   });
   Object.defineProperty(g, 'console', { value: quietConsole, writable: false, configurable: false, enumerable: false });
   freezeIntrinsics(g);
+  freezeOtherBuiltIns(g);
+}
+
+/** Built-ins left writable: Node's own error paths assign `Error.stackTraceLimit` and read `prepareStackTrace`. */
+const WRITABLE_GLOBALS = ['Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError'] as const;
+
+/**
+ * Freezes every other object a batch's realm reset would watch (realm.ts walkRealm: the globals, their properties
+ * and prototypes): Node's web APIs (URL, Intl, WebAssembly, streams, events, crypto, timers…), which strategies have
+ * no reason to change. Only the global object itself (a strategy's own globals) and the Error family stay writable,
+ * so the reset between two variants checks ~40 objects instead of ~300 (docs/sandbox.md, "Batches"). Applied to
+ * every job, batch or not, so a variant behaves exactly as a separate run.
+ */
+export function freezeOtherBuiltIns(g: Record<string, unknown> = globalThis as Record<string, unknown>): void {
+  const writable = new Set<unknown>([g]);
+  for (const name of WRITABLE_GLOBALS) {
+    const ctor = g[name] as { prototype?: unknown } | undefined;
+    if (ctor) writable.add(ctor).add(ctor.prototype);
+  }
+  walkRealm(g, (target) => {
+    if (writable.has(target)) return true;
+    try {
+      Object.freeze(target);
+    } catch {
+      // A typed array with elements cannot be frozen: the batch's reset watches it instead.
+    }
+    return true;
+  });
 }

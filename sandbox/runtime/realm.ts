@@ -45,26 +45,26 @@ export interface RealmSnapshot {
   readonly size: number;
 }
 
-export function snapshotRealm(root: object = globalThis): RealmSnapshot {
-  const watched: Watched[] = [];
+/**
+ * Visits the objects reached from `root` through own data properties, at most DEPTH levels below it, breadth first,
+ * each once; `visit` returns false to leave what lies below an object unvisited. The root's getters are followed
+ * too: lazy globals (crypto, navigator…) are getters on the global object returning one object; only there, since
+ * a prototype's getters expect an instance (some return a rejected promise for anything else).
+ */
+export function walkRealm(root: object, visit: (target: object) => boolean, depthLimit = DEPTH): void {
   const seen = new Set<object>();
   let frontier: object[] = [root];
-  for (let depth = 0; depth <= DEPTH && frontier.length; depth++) {
+  for (let depth = 0; depth <= depthLimit && frontier.length; depth++) {
     const next: object[] = [];
     for (const target of frontier) {
-      if (seen.has(target) || watched.length >= MAX_WATCHED) continue;
+      if (seen.has(target) || seen.size >= MAX_WATCHED) continue;
       seen.add(target);
-      if (isFrozen(target)) continue; // nothing about it can change
-      const keys = new Map<Key, PropertyDescriptor>();
+      if (!visit(target)) continue;
       for (const key of ownKeys(target)) {
         const d = getOwnPropertyDescriptor(target, key);
         if (!d) continue;
-        keys.set(key, d);
         if (isObject(d.value)) next.push(d.value);
         else if (d.get && target === root) {
-          // Lazy globals (crypto, navigator…) are getters on the global object returning one object: follow what
-          // they return now, before any strategy code exists. Only there: a prototype's getters expect an
-          // instance (some return a rejected promise for anything else).
           try {
             const v: unknown = d.get.call(target);
             if (isObject(v)) next.push(v);
@@ -73,10 +73,23 @@ export function snapshotRealm(root: object = globalThis): RealmSnapshot {
           }
         }
       }
-      watched.push({ target, extensible: isExtensible(target), keys });
     }
     frontier = next;
   }
+}
+
+export function snapshotRealm(root: object = globalThis): RealmSnapshot {
+  const watched: Watched[] = [];
+  walkRealm(root, (target) => {
+    if (isFrozen(target)) return false; // nothing about it can change
+    const keys = new Map<Key, PropertyDescriptor>();
+    for (const key of ownKeys(target)) {
+      const d = getOwnPropertyDescriptor(target, key);
+      if (d) keys.set(key, d);
+    }
+    watched.push({ target, extensible: isExtensible(target), keys });
+    return true;
+  });
   return {
     size: watched.length,
     restore(): boolean {

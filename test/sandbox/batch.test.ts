@@ -115,7 +115,9 @@ const COUNTERS: Record<string, string> = {
   'global variable': `(${G}.__runs = (${G}.__runs ?? 0) + 1)`,
   'property on a writable built-in (Error)': '((Error as any).__runs = ((Error as any).__runs ?? 0) + 1)',
   'property on a built-in prototype (Error.prototype)': '((Error.prototype as any).__r = ((Error.prototype as any).__r ?? 0) + 1)',
-  'property on URL.prototype': '((URL.prototype as any).__r = ((URL.prototype as any).__r ?? 0) + 1)',
+  // Frozen since the realm reset watches only what stays writable (harden.ts freezeOtherBuiltIns): refused, so nothing carries.
+  'property on URL.prototype (frozen)': '(() => { const n = ((URL.prototype as any).__r ?? 0) + 1; try { (URL.prototype as any).__r = n; } catch {} return n; })()',
+  'property on a built-in below a global (Intl.DateTimeFormat)': '(() => { const n = ((Intl.DateTimeFormat as any).__r ?? 0) + 1; try { (Intl.DateTimeFormat as any).__r = n; } catch {} return n; })()',
   'replacing a global function': `(() => { const prev = ${G}.setTimeout.__runs ?? 0; ${G}.setTimeout = Object.assign(() => 0, { __runs: prev + 1 }); return prev + 1; })()`,
   'patching a frozen prototype (Array.prototype)': '(() => { try { (Array.prototype as any).__runs = 5; } catch {} return ((Array.prototype as any).__runs ?? 0) + 1; })()',
   'freezing a writable built-in (Intl)': '(() => { const n = ((Intl as any).__runs ?? 0) + 1; try { (Intl as any).__runs = n; } catch {} return n; })()',
