@@ -24,8 +24,8 @@ export interface RunRequest {
   /** Settings for the fresh runner (Docker host, image, limits). */
   settings?: SandboxSettings;
   /**
-   * 'drawable': a run in this process past EQUITY_FULL_MAX bars carries a decimated `equity` (flagged in
-   * `run.equityDecimated`, full columns via equityColumnsOf). Sandboxed runs always carry every point. Default 'all'.
+   * 'drawable': a run past EQUITY_FULL_MAX bars carries a decimated `equity` (flagged in `run.equityDecimated`,
+   * full columns via equityColumnsOf), in this process and in a sandbox alike. Default 'all'.
    */
   equity?: 'all' | 'drawable';
   /** In this process: told as the bar loop, the metrics and the result are done (ResultOptions.phases). */
@@ -37,7 +37,7 @@ export async function runStrategy(request: RunRequest): Promise<BacktestResult> 
   if (mode === 'none') return runInThisProcess({ compiled, series, options, signal, onLog, equity: request.equity, phases: request.phases });
   // Functions cannot cross into the sandbox: logs stream back through onLog, cancellation through the signal.
   const { onLog: optionLog, isCancelled: _ignored, ...plain } = options ?? {};
-  const job = { compiled, series, options: plain, mode, signal, onLog: onLog ?? optionLog };
+  const job = { compiled, series, options: plain, mode, signal, onLog: onLog ?? optionLog, ...(request.equity ? { equity: request.equity } : {}) };
   return request.runner ? request.runner.run(job) : runInSandbox({ ...job, settings: request.settings });
 }
 

@@ -21,6 +21,8 @@ export interface JobRequest {
   limits: SandboxLimits;
   onLog?: (line: LogLine) => void;
   signal?: AbortSignal;
+  /** See JobHeader.equity. */
+  equity?: 'drawable';
 }
 
 /** The supervisor stops a run at the time limit itself; the host kills the sandbox this much later if it did not. */
@@ -124,7 +126,7 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       fail(exitError(channel, exit, stderr, limits));
     });
 
-    channel.stdin.write(encodeJob({ key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series }), (err) => {
+    channel.stdin.write(encodeJob({ key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series, ...(req.equity ? { equity: req.equity } : {}) }), (err) => {
       if (err && !settled) fail(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
     });
   });

@@ -43,6 +43,11 @@ export interface JobHeader {
   session?: SessionInit;
   /** Present for a batch job: the variants to run, one after another, in one worker. `timeMs` is then per variant. */
   batch?: BatchSpec;
+  /**
+   * 'drawable': a run past EQUITY_FULL_MAX bars returns a decimated `equity` plus the full time and equity columns
+   * (core/engine/equityCurve.ts; result-codec.ts carries them), instead of one point object per bar.
+   */
+  equity?: 'drawable';
 }
 
 /** A variant as it crosses into the sandbox (core/run/variants.ts's Variant without its id, which stays on the host). */
@@ -130,6 +135,7 @@ export function encodeJob(job: Job): Buffer {
     series: job.series.map((s) => ({ symbol: s.symbol, length: s.length, adjClose: !!s.adjClose })),
     ...(job.batch ? { batch: job.batch } : {}),
     ...(job.session ? { session: job.session } : {}),
+    ...(job.equity ? { equity: job.equity } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const headerEnd = 8 + json.length;

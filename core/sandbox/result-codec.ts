@@ -17,6 +17,7 @@ import { isSummaryRecord, type SummaryRecord } from '../sweep/score';
 import type { BacktestResult, EquityPoint } from '../engine/types';
 import { align8 } from './protocol';
 import { readPlots } from '../engine/readPlots';
+import { attachEquityColumns, drawdownColumn, equityColumnsOf } from '../engine/equityCurve';
 
 const RESULT_MAGIC = 0x31524c53; // "SLR1" little-endian
 const HEAD = 16;
@@ -26,52 +27,77 @@ const stringify = JSON.stringify;
 const textEncoder = new TextEncoder();
 const encodeUtf8: (text: string) => Uint8Array = textEncoder.encode.bind(textEncoder);
 
+/**
+ * A result whose `equity` was decimated (`equity: 'drawable'`) carries its full columns too: magic "SLR2", a
+ * 24-byte head (the four fields above, then the full length), and after the points' columns Float64 time[full]
+ * and equity[full]. The drawdown column is the equity's (drawdownColumn), rebuilt by the host.
+ */
+const RESULT_FULL_MAGIC = 0x32524c53; // "SLR2" little-endian
+const HEAD_FULL = 24;
+
 export function encodeResult(result: BacktestResult): Uint8Array {
   const points = result.equity;
   const n = points.length;
+  const full = equityColumnsOf(result);
+  const fullN = full ? full.time.length : 0;
+  const head = full ? HEAD_FULL : HEAD;
   const times = new Array<string>(n);
   for (let i = 0; i < n; i++) times[i] = String(points[i].time);
   const json = encodeUtf8(stringify({ ...result, equity: null }));
   const timeBytes = encodeUtf8(times.join('\n'));
-  const columnsAt = align8(HEAD + json.length + timeBytes.length);
-  const buffer = new ArrayBuffer(columnsAt + n * 16);
-  const head = new DataView(buffer);
-  head.setUint32(0, RESULT_MAGIC, true);
-  head.setUint32(4, json.length, true);
-  head.setUint32(8, n, true);
-  head.setUint32(12, timeBytes.length, true);
+  const columnsAt = align8(head + json.length + timeBytes.length);
+  const buffer = new ArrayBuffer(columnsAt + n * 16 + fullN * 16);
+  const view = new DataView(buffer);
+  view.setUint32(0, full ? RESULT_FULL_MAGIC : RESULT_MAGIC, true);
+  view.setUint32(4, json.length, true);
+  view.setUint32(8, n, true);
+  view.setUint32(12, timeBytes.length, true);
+  if (full) view.setUint32(16, fullN, true);
   const bytes = new Uint8Array(buffer);
-  bytes.set(json, HEAD);
-  bytes.set(timeBytes, HEAD + json.length);
+  bytes.set(json, head);
+  bytes.set(timeBytes, head + json.length);
   const equity = new Float64Array(buffer, columnsAt, n);
   const drawdown = new Float64Array(buffer, columnsAt + n * 8, n);
   for (let i = 0; i < n; i++) {
     equity[i] = points[i].equity;
     drawdown[i] = points[i].drawdownPct;
   }
+  if (full) {
+    new Float64Array(buffer, columnsAt + n * 16, fullN).set(full.time.subarray(0, fullN));
+    new Float64Array(buffer, columnsAt + n * 16 + fullN * 8, fullN).set(full.equity.subarray(0, fullN));
+  }
   return bytes;
 }
 
 /** Decodes and checks a result payload; throws an Error saying what is wrong with a malformed one. */
 export function decodeResult(payload: Buffer): BacktestResult {
-  if (payload.length < HEAD || payload.readUInt32LE(0) !== RESULT_MAGIC) throw new Error('not a result payload');
+  const magic = payload.length >= HEAD ? payload.readUInt32LE(0) : 0;
+  if (magic !== RESULT_MAGIC && (magic !== RESULT_FULL_MAGIC || payload.length < HEAD_FULL)) throw new Error('not a result payload');
+  const head = magic === RESULT_FULL_MAGIC ? HEAD_FULL : HEAD;
   const jsonLength = payload.readUInt32LE(4);
   const n = payload.readUInt32LE(8);
   const timeLength = payload.readUInt32LE(12);
-  const columnsAt = align8(HEAD + jsonLength + timeLength);
-  if (columnsAt + n * 16 !== payload.length) throw new Error(`payload of ${payload.length} bytes does not match its header`);
-  const value = JSON.parse(payload.toString('utf8', HEAD, HEAD + jsonLength)) as BacktestResult;
+  const fullN = magic === RESULT_FULL_MAGIC ? payload.readUInt32LE(16) : 0;
+  const columnsAt = align8(head + jsonLength + timeLength);
+  if (columnsAt + n * 16 + fullN * 16 !== payload.length) throw new Error(`payload of ${payload.length} bytes does not match its header`);
+  const value = JSON.parse(payload.toString('utf8', head, head + jsonLength)) as BacktestResult;
   if (!value || typeof value !== 'object' || typeof value.metrics !== 'object' || !value.metrics || !Array.isArray(value.trades) || value.equity !== null) {
     throw new Error('missing metrics, trades or equity');
   }
-  const times = n === 0 ? [] : payload.toString('utf8', HEAD + jsonLength, HEAD + jsonLength + timeLength).split('\n');
+  const times = n === 0 ? [] : payload.toString('utf8', head + jsonLength, head + jsonLength + timeLength).split('\n');
   if (times.length !== n) throw new Error(`${times.length} equity times for ${n} points`);
   const columns = float64s(payload, columnsAt, 2 * n);
   const equity = new Array<EquityPoint>(n);
   for (let i = 0; i < n; i++) equity[i] = { time: times[i], equity: columns[i], drawdownPct: columns[n + i] };
   value.equity = equity; // the key keeps its place (the JSON holds `equity: null` where the engine had it)
+  if (fullN > 0) {
+    if (value.run?.equityDecimated?.from !== fullN) throw new Error('full equity columns on a result not flagged as decimated');
+    const time = float64s(payload, columnsAt + n * 16, fullN);
+    const fullEquity = float64s(payload, columnsAt + n * 16 + fullN * 8, fullN);
+    attachEquityColumns(value, { time, equity: fullEquity, drawdownPct: drawdownColumn(fullEquity) });
+  }
   if (value.plots !== undefined) {
-    const plots = readPlots(value.plots, n);
+    const plots = readPlots(value.plots, fullN > 0 ? fullN : n);
     if (plots) value.plots = plots;
     else delete value.plots; // malformed (a strategy that tampered with the realm): no lines, the run stands
   }

@@ -59,6 +59,11 @@ export interface SandboxRunRequest {
   limits?: Partial<SandboxLimits>;
   onLog?: (line: LogLine) => void;
   signal?: AbortSignal;
+  /**
+   * 'drawable': past EQUITY_FULL_MAX bars the result carries a decimated `equity` (flagged in `run.equityDecimated`)
+   * and the full columns beside it (equityColumnsOf), as a run in this process does. Default: every point.
+   */
+  equity?: 'all' | 'drawable';
 }
 
 export interface SandboxBatchRequest {
@@ -211,7 +216,7 @@ export class SandboxRunner {
   private async runIsolated(req: SandboxRunRequest, mode: SandboxMode, limits: SandboxLimits): Promise<BacktestResult> {
     const channel = await this.acquire(mode, limits, req.signal);
     try {
-      return await runJob(channel, { js: req.compiled.js, fileName: req.compiled.fileName, series: req.series, options: req.options ?? {}, limits, onLog: req.onLog, signal: req.signal });
+      return await runJob(channel, { js: req.compiled.js, fileName: req.compiled.fileName, series: req.series, options: req.options ?? {}, limits, onLog: req.onLog, signal: req.signal, ...(req.equity === 'drawable' ? { equity: 'drawable' as const } : {}) });
     } finally {
       this.release(channel);
     }

@@ -32,6 +32,8 @@ export interface WorkerJob {
   batch?: BatchSpec;
   /** A paper session instead of a backtest. */
   session?: SessionInit;
+  /** core/sandbox/protocol.ts JobHeader.equity. */
+  equity?: 'drawable';
 }
 
 export type SupervisorMessage = { t: 'warmup' } | { t: 'job'; job: WorkerJob } | { t: 'feed'; feed: Feed };

@@ -54,7 +54,7 @@ function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[
     const evaluate = strategyModule(job.js, job.fileName);
     resetRegExpStatics();
     const cls = evaluate();
-    const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => log(line.time, line.message) });
+    const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => log(line.time, line.message) }, job.equity === 'drawable' ? { equity: 'drawable' } : {});
     const bytes = encodeResult(result);
     post({ t: 'result', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {

@@ -105,6 +105,30 @@ test('deterministic: the same run gives byte-identical --json output, in process
   assert.equal(docker.stdout, a.stdout);
 });
 
+test('past 100,000 bars too: --json is byte-identical in process and in the Docker sandbox (the sandbox sends the decimated curve and the full columns)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sl-big-'));
+  const csv = join(dir, 'minutes.csv');
+  const lines = ['Date,Open,High,Low,Close,Volume'];
+  let price = 100;
+  let seed = 7;
+  const start = Date.UTC(2020, 0, 1);
+  for (let i = 0; i < 130_000; i++) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    const open = price;
+    price = Math.max(1, price * (1 + (seed / 2 ** 32 - 0.5) * 0.004));
+    lines.push(`${new Date(start + i * 60_000).toISOString()},${open},${Math.max(open, price) * 1.001},${Math.min(open, price) * 0.999},${price},${1000 + (seed % 500)}`);
+  }
+  writeFileSync(csv, lines.join('\n') + '\n');
+  const args = ['backtest', RSI_EXAMPLE, '--data', csv, '--json'];
+  const local = await runCli([...args, '--sandbox', 'none', '--trust', '--trust']);
+  const docker = await runCli([...args, '--sandbox', 'docker']);
+  for (const r of [local, docker]) assert.equal(r.code, 0, r.stderr);
+  const parsed = JSON.parse(local.stdout) as { equity: unknown[]; trades: unknown[] };
+  assert.equal(parsed.equity.length, 130_000, '--json writes every bar');
+  assert.ok(parsed.trades.length > 10);
+  assert.equal(docker.stdout, local.stdout);
+});
+
 test('--docker-host, --image and --memory-mb reach the sandbox run', async () => {
   const args = ['backtest', RSI_EXAMPLE, '--data', sharedData('AAPL_daily_1998_2021_lean.csv'), '--sandbox', 'docker'];
   const gone = await runCli([...args, '--docker-host', 'unix:///nowhere/strategy-lab-backtest.sock']);

@@ -11,6 +11,7 @@ import { decodeOutcome, decodeResult, encodeRecordOutcome, encodeResult, OUTCOME
 import { summarize } from '../../core/run/variants';
 import { summaryRecord } from '../../core/sweep/score';
 import { bars } from './helpers';
+import { equityColumnsOf, EQUITY_FULL_MAX } from '../../core/engine/equityCurve';
 
 class Crossing extends BaseStrategy {
   static override config = { symbols: ['TEST'], timeframe: '1d' as const };
@@ -120,4 +121,32 @@ test('a record (detail "record") crosses as its JSON: a few hundred bytes, the j
   assert.throws(() => decodeOutcome(malformed(JSON.stringify({ ...record, trades: '3' }))), /record without/);
   assert.throws(() => decodeOutcome(malformed(JSON.stringify({ ...record, blocks: ['x'] }))), /record without/);
   assert.throws(() => decodeOutcome(malformed('{"ok":tru')), SyntaxError);
+});
+
+test("a decimated result ('drawable' equity) crosses with its full columns, and the host gets what a run in this process gives", () => {
+  const n = EQUITY_FULL_MAX + 20_001;
+  const result = runBacktest(Crossing as unknown as StrategyClass, [bars(n)], {}, { equity: 'drawable' });
+  assert.ok(result.run.equityDecimated, 'the run decimated its curve');
+  const full = equityColumnsOf(result)!;
+  const bytes = encodeResult(result);
+  assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true), 0x32524c53, 'SLR2');
+  const back = roundTrip(result);
+  assert.equal(JSON.stringify(back), JSON.stringify(result), 'the result itself, byte for byte');
+  const cols = equityColumnsOf(back);
+  assert.ok(cols, 'the full columns came along');
+  assert.deepEqual([...cols.time], [...full.time]);
+  assert.deepEqual([...cols.equity], [...full.equity]);
+  assert.deepEqual([...cols.drawdownPct], [...full.drawdownPct]);
+  // A payload claiming columns for a result that says it was not decimated is refused.
+  const tampered = JSON.parse(JSON.stringify({ ...result, equity: null })) as BacktestResult;
+  delete (tampered.run as { equityDecimated?: unknown }).equityDecimated;
+  const forged = encodeResult(Object.assign(tampered, { equity: result.equity }));
+  assert.equal(new DataView(forged.buffer, forged.byteOffset).getUint32(0, true), 0x31524c53, 'no columns attached: SLR1');
+  const withColumns = Buffer.from(bytes);
+  const jsonLength = withColumns.readUInt32LE(4);
+  const json = withColumns.toString('utf8', 24, 24 + jsonLength).replace('"equityDecimated"', '"equityDecimatez"');
+  withColumns.write(json, 24, 'utf8');
+  assert.throws(() => decodeResult(withColumns), /not flagged as decimated/);
+  // An undecimated run keeps the old format.
+  assert.equal(new DataView(encodeResult(engineResult(300)).buffer).getUint32(0, true), 0x31524c53);
 });
