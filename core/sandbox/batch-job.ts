@@ -10,7 +10,7 @@ import type { SandboxChannel } from './channel';
 import { SandboxError } from './errors';
 import { cancelled, delay, DRAIN_MS, exitError, HOST_GRACE_MS, KILL_WAIT_MS, malformed, parseJson, pushFrames, STDERR_TAIL } from './job';
 import type { SandboxLimits } from './limits';
-import { encodeJob, FRAME_END, FRAME_ERROR, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, type BatchSpec, type SandboxBacktestOptions } from './protocol';
+import { writeJob, FRAME_END, FRAME_ERROR, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, type BatchSpec, type SandboxBacktestOptions } from './protocol';
 import { decodeOutcome, type DecodedOutcome } from './result-codec';
 import { readErrorPayload } from './caps';
 
@@ -146,7 +146,7 @@ export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Prom
       end(exitError(channel, exit, stderr, limits));
     });
 
-    channel.stdin.write(encodeJob({ key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series, batch }), (err) => {
+    writeJob(channel.stdin, { key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series, batch }, (err) => {
       if (err && !settled) end(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
     });
   });

@@ -10,7 +10,7 @@ import type { SandboxChannel, SandboxExit } from './channel';
 import { formatBytes, SandboxError } from './errors';
 import type { SandboxLimits } from './limits';
 import { decodeResult } from './result-codec';
-import { encodeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type Frame, type SandboxBacktestOptions } from './protocol';
+import { writeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type Frame, type SandboxBacktestOptions } from './protocol';
 import { readErrorPayload, readLogLine } from './caps';
 
 export interface JobRequest {
@@ -126,7 +126,7 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       fail(exitError(channel, exit, stderr, limits));
     });
 
-    channel.stdin.write(encodeJob({ key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series, ...(req.equity ? { equity: req.equity } : {}) }), (err) => {
+    writeJob(channel.stdin, { key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series, ...(req.equity ? { equity: req.equity } : {}) }, (err) => {
       if (err && !settled) fail(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
     });
   });

@@ -19,6 +19,7 @@ import type { SandboxChannel, SandboxExit } from './channel';
 import { LABEL, LABEL_OWNER_HOST, LABEL_OWNER_PID } from './container';
 import { heapBudget, type SandboxLimits } from './limits';
 import { SANDBOX_UID } from './user';
+import { jobLength } from './protocol';
 
 /** Swarm configs hold at most 500 KB; a job is split into parts below that. */
 export const CONFIG_PART_BYTES = 400 * 1024;
@@ -201,15 +202,30 @@ export function startSwarmTask(docker: Docker, opts: SwarmTaskOptions): SandboxC
   };
 
   const chunks: Buffer[] = [];
+  let received = 0;
+  let total: number | undefined;
+  let started = false;
+  // The host writes the job in its parts (protocol.ts writeJob): the task starts once the whole job is here.
+  const take = (chunk: Buffer): void => {
+    chunks.push(chunk);
+    received += chunk.length;
+    if (started) return;
+    total ??= jobLength(Buffer.concat(chunks, received)); // only until the header is in: its first part
+    if (total === undefined || received < total) return;
+    started = true;
+    start(Buffer.concat(chunks, received)).catch((err: Error) => {
+      stderr.write(`could not start the Swarm task: ${err.message}\n`);
+      exit({ code: null, signal: null, infra: `could not start the Swarm task: ${err.message}` });
+    });
+  };
   const stdin = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk);
+      take(chunk);
       cb();
-      // The host writes the whole job in one call (batch-job.ts): start the task with it.
-      start(Buffer.concat(chunks)).catch((err: Error) => {
-        stderr.write(`could not start the Swarm task: ${err.message}\n`);
-        exit({ code: null, signal: null, infra: `could not start the Swarm task: ${err.message}` });
-      });
+    },
+    writev(parts: { chunk: Buffer }[], cb) {
+      for (const p of parts) take(p.chunk);
+      cb();
     },
   });
 

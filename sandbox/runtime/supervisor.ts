@@ -6,10 +6,13 @@
  * from a thread the strategy cannot block.
  */
 import { Worker } from 'node:worker_threads';
-import { decodeJob, encodeFrame, FRAME_DECISION, FRAME_END, FRAME_ERROR, FRAME_FEED, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FRAME_SESSION_READY, FrameDecoder, jobHeaderEnd, jobLength, type ErrorPayload, type FrameType, type Job } from '../../core/sandbox/protocol';
+import { encodeFrame, encodeFrameHead, JobReader, FRAME_DECISION, FRAME_END, FRAME_ERROR, FRAME_FEED, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FRAME_SESSION_READY, FrameDecoder, type ErrorPayload, type FrameType, type Job } from '../../core/sandbox/protocol';
 import { READY_MARKER } from '../../core/sandbox/protocol';
 import { capText, MAX_ERROR_MESSAGE_CHARS } from '../../core/sandbox/caps';
 import { logCost, outputLimitError, protocolError, readWorkerMessage, type SupervisorMessage, type WorkerJob } from './messages';
+
+/** Payloads from this size on are written after their frame header instead of being copied into one frame. */
+const LARGE_FRAME = 64 * 1024;
 
 /** Console text without a newline is flushed as a line once it reaches this size. */
 const MAX_PARTIAL_LINE = 64 * 1024;
@@ -38,9 +41,17 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   const textFrames = argValue(argv, '--frames') === 'base64';
   const send = (type: FrameType, payload: string | Uint8Array, then?: () => void, index?: number): void => {
     if (!job) return;
-    const frame = encodeFrame(type, job.key, payload, index);
-    if (textFrames) stdout.write(`${frame.toString('base64')}\n`, then);
-    else stdout.write(frame, then);
+    if (textFrames || typeof payload === 'string' || payload.length < LARGE_FRAME) {
+      const frame = encodeFrame(type, job.key, payload, index);
+      if (textFrames) stdout.write(`${frame.toString('base64')}\n`, then);
+      else stdout.write(frame, then);
+      return;
+    }
+    // A large result goes out as its header and then its own bytes: not copied into a frame first.
+    stdout.cork();
+    stdout.write(encodeFrameHead(type, job.key, payload.length, index));
+    stdout.write(payload, then);
+    stdout.uncork();
   };
   // A session (paper trading): one step at a time, each with the time limit; the log budget is per step.
   let feeds: FrameDecoder | undefined;
@@ -147,35 +158,15 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
 
   // The job is read in linear time: chunks are collected and joined once when the header is complete and once
   // when the whole job is (joining every received chunk until the header was complete made a large job quadratic).
-  const chunks: Buffer[] = [];
-  let received = 0;
-  let headerEnd: number | undefined;
-  let total: number | undefined;
-  const joined = (): Buffer => {
-    const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
-    chunks.length = 0;
-    chunks.push(all);
-    return all;
-  };
+  const reader = new JobReader();
   const onInput = (chunk: Buffer): void => {
     if (job && feeds) return onFeedBytes(chunk);
     if (job || done) return;
-    chunks.push(chunk);
-    received += chunk.length;
     try {
-      if (headerEnd === undefined) {
-        if (received < 8) return;
-        headerEnd = jobHeaderEnd(joined());
-      }
-      if (total === undefined) {
-        if (received < headerEnd) return;
-        total = jobLength(joined());
-        if (total === undefined) return;
-      }
-      if (received < total) return;
-      const all = joined();
-      startJob(decodeJob(all.subarray(0, total)));
-      if (feeds && all.length > total) onFeedBytes(Buffer.from(all.subarray(total)));
+      const read = reader.push(chunk);
+      if (!read) return;
+      startJob(read.job);
+      if (feeds && read.rest.length > 0) onFeedBytes(Buffer.from(read.rest));
     } catch (err) {
       // The host wrote the job: a malformed one is a host bug, not the strategy's. Exit so the host reports it.
       process.stderr.write(`strategy-lab sandbox: malformed job: ${(err as Error).message}\n`, () => process.exit(70));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sliceSeries } from '../../core/data/series';
-import { decodeJob, encodeFrame, encodeJob, FRAME_LOG, FRAME_RESULT, FrameDecoder, jobLength, ProtocolViolation } from '../../core/sandbox/protocol';
+import { decodeJob, encodeFrame, encodeJob, encodeJobParts, FRAME_LOG, FRAME_RESULT, FrameDecoder, JobReader, jobLength, ProtocolViolation, writeJob } from '../../core/sandbox/protocol';
+import { PassThrough } from 'node:stream';
 import { dockerOptionsFromHost } from '../../core/sandbox/docker-client';
 import { parseLdd } from '../../core/sandbox/offline-rootfs';
 import { DEFAULT_LIMITS, resolveLimits } from '../../core/sandbox/limits';
@@ -26,6 +27,56 @@ test('a job round-trips with its bars as Float64 columns, including sliced serie
   assert.deepEqual([...job.series[1].volume], [...b.volume]);
   // All columns share one transferable buffer.
   assert.equal(job.series[0].time.buffer, job.series[1].close.buffer);
+});
+
+test('JobReader reads a job in any chunking, copying the columns once, and hands back the bytes after it', () => {
+  const a = bars(300, 'AAA');
+  const b = sliceSeries(bars(90, 'BBB'), bars(90).time[10], bars(90).time[70]);
+  // Header lengths 1–8 bytes past a multiple of 8, so the padding before the columns takes every size.
+  for (const js of ['x', 'xx', 'xxx', 'xxxx', 'xxxxx', 'xxxxxx', 'xxxxxxx', 'xxxxxxxx']) {
+    const buf = encodeJob({ key, js, fileName: 'x.ts', options: {}, timeMs: 1000, maxLogBytes: 2048, series: [a, b] });
+    const want = decodeJob(buf);
+    const trailing = Buffer.from('after the job');
+    const stream = Buffer.concat([buf, trailing]);
+    let seed = js.length;
+    for (const chunking of ['one byte', 'seven bytes', 'random', 'at the header end', 'whole']) {
+      const reader = new JobReader();
+      const headerEnd = 8 + buf.readUInt32LE(4);
+      let got: ReturnType<JobReader['push']>;
+      const rest: Buffer[] = [];
+      for (let at = 0; at < stream.length;) {
+        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+        const size = chunking === 'one byte' ? 1 : chunking === 'seven bytes' ? 7 : chunking === 'random' ? 1 + (seed % 700)
+          : chunking === 'at the header end' ? (at < headerEnd ? headerEnd - at : stream.length) : stream.length;
+        const chunk = stream.subarray(at, at + size);
+        at += chunk.length;
+        if (got) rest.push(chunk);
+        else {
+          got = reader.push(chunk);
+          if (got) rest.push(got.rest);
+        }
+      }
+      assert.ok(got, `${js.length}, ${chunking}: the job was read`);
+      assert.equal(got.job.js, js);
+      assert.deepEqual(got.job.series.map((s) => [s.symbol, s.length, [...s.time], [...s.close], [...s.volume]]), want.series.map((s) => [s.symbol, s.length, [...s.time], [...s.close], [...s.volume]]), `${js.length}, ${chunking}`);
+      assert.equal(got.job.series[0].time.buffer, got.job.series[1].close.buffer, 'one transferable buffer');
+      assert.equal(Buffer.concat(rest).toString(), 'after the job', `${js.length}, ${chunking}: the bytes after the job`);
+    }
+  }
+  assert.throws(() => new JobReader().push(Buffer.from('{"fake":"json"}')), /does not start with a job message/);
+});
+
+test('a job is written in parts without copying its columns, and the parts are the job', async () => {
+  const a = bars(200, 'AAA');
+  const job = { key, js: 'module.exports = 1', fileName: 'x.ts', options: {}, timeMs: 1000, maxLogBytes: 2048, series: [a] };
+  const parts = encodeJobParts(job);
+  assert.equal(parts.length, 1 + 6, 'the header, then the six columns');
+  assert.equal(parts[5].buffer, a.close.buffer, 'a column (close) is a view of the series, not a copy');
+  const sink = new PassThrough();
+  const received: Buffer[] = [];
+  sink.on('data', (c: Buffer) => received.push(c));
+  await new Promise<void>((resolve, reject) => writeJob(sink, job, (err) => (err ? reject(err) : resolve())));
+  assert.deepEqual(Buffer.concat(received), encodeJob(job));
 });
 
 test('the job header must come first', () => {
