@@ -310,8 +310,11 @@ test('after a window reload the results panel comes back with its run, and the s
   await page.waitForTimeout(1500); // the workbench saves its editor state (and the webview's) shortly after changes
   await page.reload();
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  // the extension is active again (its status bar item) before the panel is looked for: it restores the panel
-  await page.locator('.statusbar-item', { hasText: 'Strategy Lab' }).first().waitFor({ timeout: 120_000 });
+  // the extension is active again (its status bar item) before the panel is looked for: it restores the panel.
+  // The item reads "Strategy Lab" only until the last result is restored, which can happen before the status bar
+  // is first drawn: either text shows the extension is back.
+  const escaped = run.strategy.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.locator('.statusbar-item', { hasText: new RegExp(`Strategy Lab|${escaped}:`) }).first().waitFor({ timeout: 120_000 });
   // the restored tab may sit behind another editor in its group: bring it to the front
   const tab = page.locator('.tabs-container .tab', { hasText: `Results: ${run.strategy.name}` }).first();
   await tab.waitFor({ timeout: 30_000 });
