@@ -10,7 +10,7 @@ import type { SandboxRunner } from '../sandbox/runner';
 import { recordAsSent } from '../sandbox/result-codec';
 import { summaryRecord } from '../sweep/score';
 import { strategyModule, type StrategyClass } from '../strategy/load';
-import { seriesInWindow, summarize, variantOptions, type VariantBatch, type VariantEngine, type VariantOutcome } from './variants';
+import { seriesInWindow, summarize, variantOptions, type VariantBatch, type VariantEngine, type VariantOutcome, type VariantSummary } from './variants';
 
 /** Runs every variant with `runOne` (bounded concurrency), keeping input order in the returned array. */
 export async function runVariantsWith(
@@ -37,6 +37,11 @@ export async function runVariantsWith(
   return outcomes;
 }
 
+/** A variant's summary as the outcome its batch asked for: the summary itself, or its record (as a sandbox sends it). */
+function summaryOutcome(id: string, batch: VariantBatch, summary: VariantSummary): VariantOutcome {
+  return batch.detail === 'record' ? { id, ok: true, record: recordAsSent(summaryRecord(summary, batch.splits)) } : { id, ok: true, summary };
+}
+
 function failure(id: string, err: unknown): VariantOutcome {
   return { id, ok: false, error: err instanceof Error ? err.message : String(err) };
 }
@@ -60,8 +65,7 @@ export function inProcessEngine(): VariantEngine {
             signal: batch.signal,
           };
           if (batch.detail === 'full') return { id: variant.id, ok: true, result: runInThisProcess(request) };
-          const summary = summarizeInThisProcess(request);
-          return batch.detail === 'record' ? { id: variant.id, ok: true, record: recordAsSent(summaryRecord(summary, batch.splits)) } : { id: variant.id, ok: true, summary };
+          return summaryOutcome(variant.id, batch, summarizeInThisProcess(request));
         } catch (err) {
           if (batch.signal?.aborted) throw err;
           return failure(variant.id, err);
@@ -90,8 +94,7 @@ export function perRunEngine(mode: SandboxMode, runner: SandboxRunner | undefine
             onLog: () => {},
           });
           if (batch.detail === 'full') return { id: variant.id, ok: true, result };
-          const summary = summarize(result);
-          return batch.detail === 'record' ? { id: variant.id, ok: true, record: recordAsSent(summaryRecord(summary, batch.splits)) } : { id: variant.id, ok: true, summary };
+          return summaryOutcome(variant.id, batch, summarize(result));
         } catch (err) {
           if (batch.signal?.aborted) throw err;
           return failure(variant.id, err);

@@ -181,19 +181,21 @@ export function jobLength(buf: Buffer): number | undefined {
   const headerLength = jobHeaderEnd(buf) - 8;
   if (buf.length < 8 + headerLength) return undefined;
   const header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength)) as JobHeader;
+  return align8(8 + headerLength) + columnBytes(header.series);
+}
+
+/** Bytes of the bars' columns of a job with these series. */
+function columnBytes(shapes: JobHeader['series']): number {
   let doubles = 0;
-  for (const s of header.series) doubles += s.length * (COLUMNS.length + (s.adjClose ? 1 : 0));
-  return align8(8 + headerLength) + doubles * 8;
+  for (const s of shapes) doubles += s.length * (COLUMNS.length + (s.adjClose ? 1 : 0));
+  return doubles * 8;
 }
 
 /** Decodes a complete job. The columns are copied into one fresh ArrayBuffer (transferable to a worker). */
 export function decodeJob(buf: Buffer): Job {
-  const headerLength = buf.readUInt32LE(4);
-  const header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength)) as JobHeader;
-  const dataStart = align8(8 + headerLength);
-  const data = new ArrayBuffer(buf.length - dataStart);
-  new Uint8Array(data).set(buf.subarray(dataStart));
-  return { ...header, key: Buffer.from(header.key, 'hex'), series: seriesFromColumns(header.series, data) };
+  const read = new JobReader().push(buf);
+  if (!read) throw new RangeError('sandbox protocol: an incomplete job');
+  return read.job;
 }
 
 /**
@@ -225,10 +227,8 @@ export class JobReader {
       const all = this.head.length === 1 ? this.head[0] : Buffer.concat(this.head, this.headBytes);
       this.head = [];
       const header = JSON.parse(all.toString('utf8', 8, this.headerEnd)) as JobHeader;
-      let doubles = 0;
-      for (const s of header.series) doubles += s.length * (COLUMNS.length + (s.adjClose ? 1 : 0));
       this.header = header;
-      this.data = new Uint8Array(new ArrayBuffer(doubles * 8));
+      this.data = new Uint8Array(new ArrayBuffer(columnBytes(header.series)));
       const dataStart = align8(this.headerEnd);
       this.skip = Math.max(0, dataStart - all.length);
       chunk = all.subarray(Math.min(dataStart, all.length));

@@ -33,8 +33,11 @@ export interface ExecuteRequest {
   detail?: 'record' | 'summary';
   /** CSCV blocks in each record (sweeps that compute the PBO). */
   splits?: number;
-  /** Makes the journal entry of a finished variant (`kind: 'variant'`); `summary` only with detail 'summary'. */
-  entryOf: (variant: Variant, record: VariantRecord, summary?: VariantSummary) => JournalEntry;
+  /**
+   * Makes the journal entry of a finished variant (`kind: 'variant'`); `summary` only with detail 'summary'.
+   * Default: the record itself.
+   */
+  entryOf?: (variant: Variant, record: VariantRecord, summary?: VariantSummary) => JournalEntry;
   failedEntryOf: (variant: Variant, error: string) => JournalEntry;
   journal?: OpenJournal;
   signal?: AbortSignal;
@@ -54,6 +57,7 @@ export const CHUNK = 256;
  */
 export async function executeVariants(req: ExecuteRequest): Promise<Map<string, JournalEntry>> {
   const now = req.now ?? Date.now;
+  const entryOf = req.entryOf ?? ((_v: Variant, record: VariantRecord): JournalEntry => ({ kind: 'variant', ...record }));
   const wanted = new Set(req.variants.map((v) => v.id));
   const entries = new Map<string, JournalEntry>();
   for (const e of req.journal?.entries ?? []) {
@@ -88,8 +92,8 @@ export async function executeVariants(req: ExecuteRequest): Promise<Map<string, 
         req.onRun?.(outcome.id);
         let entry: JournalEntry;
         if (!outcome.ok) entry = req.failedEntryOf(variant, outcome.error);
-        else if (outcome.record) entry = req.entryOf(variant, { id: variant.id, ...outcome.record });
-        else if (outcome.summary) entry = req.entryOf(variant, recordOf(variant.id, outcome.summary, req.splits), outcome.summary);
+        else if (outcome.record) entry = entryOf(variant, { id: variant.id, ...outcome.record });
+        else if (outcome.summary) entry = entryOf(variant, recordOf(variant.id, outcome.summary, req.splits), outcome.summary);
         else throw new Error(`The ${req.engine.name} engine returned a full result for a ${req.detail ?? 'record'} batch (variant ${outcome.id}).`);
         req.journal?.append(entry);
         entries.set(outcome.id, entry);

@@ -82,7 +82,6 @@ export async function runSweep(req: SweepRequest): Promise<SweepResult> {
     options: req.options,
     variants: specs.map((s) => ({ id: s.id, params: s.params })),
     splits,
-    entryOf: (_v, record) => ({ kind: 'variant', ...record }),
     failedEntryOf: (v, error) => ({ kind: 'variant', ...failedRecord(v.id, (v.params ?? {}) as StrategyParams, error) }),
     journal,
     signal: req.signal,

@@ -168,7 +168,6 @@ export async function runWalkForward(req: WalkForwardRequest): Promise<WalkForwa
   const isEntries = await executeVariants({
     ...common,
     variants: windows.flatMap((w) => specs.map((s) => ({ id: `w${w.index}:is:${s.id}`, params: s.params, window: { fromTime: w.isFrom, toTime: w.isTo } }))),
-    entryOf: (_v, record) => ({ kind: 'variant', ...record }),
     failedEntryOf: (v, error) => ({ kind: 'variant', ...failedRecord(v.id, (v.params ?? {}) as StrategyParams, error) }),
     onProgress: (p) => req.onProgress?.(p, 'in-sample'),
   });
