@@ -14,4 +14,6 @@ if (!existsSync(cli)) {
   process.stderr.write(`strategy-lab is not built yet: run \`npm run build\` in ${join(__dirname, '..')} first.\n`);
   process.exit(1);
 }
-require(cli);
+// A run on a large data file re-runs itself once with transparent huge pages (core/cli/relaunch.ts); dist/relaunch.js
+// loads no dependency, so deciding costs a stat of the data file.
+require(join(__dirname, '..', 'dist', 'relaunch.js')).runRelaunchedIfLarge(argv, __filename, () => require(cli));

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { readyWhen, type SandboxChannel, type SandboxExit } from './channel';
 import { isGoneError } from './docker-client';
+import { HUGE_PAGES_ENV_ENTRY } from './hugePages';
 import { heapBudget, type SandboxLimits } from './limits';
 import { SANDBOX_UID } from './user';
 
@@ -24,7 +25,8 @@ export function containerSpec(image: string, limits: SandboxLimits, ownerPid = p
     Cmd: cmd ?? ['--disallow-code-generation-from-strings', `--max-old-space-size=${heap.supervisorMb}`, '/app/runtime.js', `--worker-heap-mb=${heap.workerMb}`],
     User: `${SANDBOX_UID}:${SANDBOX_UID}`,
     WorkingDir: '/tmp',
-    Env: [],
+    // Nothing of the host's environment; only glibc's huge-page tunable (hugePages.ts: a 1 M-bar job's memory).
+    Env: [HUGE_PAGES_ENV_ENTRY],
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,

@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readyWhen, type SandboxChannel, type SandboxExit } from './channel';
+import { withHugePages } from './hugePages';
 import { heapBudget, type SandboxLimits } from './limits';
 import { assertRuntime } from './runtime-bundle';
 
@@ -91,8 +92,8 @@ export function startProcessSandbox(runtimePath: string, limits: SandboxLimits):
   const { command, args } = isolatedNodeCommand(processModeArgs(runtimePath, limits));
   const child = spawn(command, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
-    // No inherited environment: API keys and tokens of the host stay out.
-    env: {},
+    // No inherited environment: API keys and tokens of the host stay out. Only glibc's huge-page tunable (hugePages.ts).
+    env: withHugePages({}),
     cwd: '/',
     windowsHide: true,
   });

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { SandboxChannel, SandboxExit } from './channel';
 import { LABEL, LABEL_OWNER_HOST, LABEL_OWNER_PID } from './container';
+import { HUGE_PAGES_ENV_ENTRY } from './hugePages';
 import { heapBudget, type SandboxLimits } from './limits';
 import { SANDBOX_UID } from './user';
 import { jobLength } from './protocol';
@@ -48,7 +49,7 @@ export function swarmServiceSpec(name: string, opts: SwarmTaskOptions, configs: 
         Args: ['--disallow-code-generation-from-strings', `--max-old-space-size=${heap.supervisorMb}`, '/app/runtime.js', `--worker-heap-mb=${heap.workerMb}`, '--job-dir=/job', '--frames=base64'],
         User: `${SANDBOX_UID}:${SANDBOX_UID}`,
         Dir: '/tmp',
-        Env: [],
+        Env: [HUGE_PAGES_ENV_ENTRY],
         Labels: labels,
         ReadOnly: true,
         CapabilityDrop: ['ALL'],

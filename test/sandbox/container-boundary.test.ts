@@ -6,7 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
 import { containerSpec, startContainer } from '../../core/sandbox/container';
+import { HUGE_PAGES_TUNABLE } from '../../core/sandbox/hugePages';
 import { ensureImage } from '../../core/sandbox/image';
 import { resolveLimits, type SandboxLimits } from '../../core/sandbox/limits';
 import { probeProblems, runProbe, type ProbeReport } from '../../core/sandbox/probe';
@@ -44,6 +46,7 @@ describe('the sandbox container', () => {
     const spec = containerSpec('img', resolveLimits());
     const hc = spec.HostConfig!;
     assert.equal(spec.NetworkDisabled, true);
+    assert.deepEqual(spec.Env, [`GLIBC_TUNABLES=${HUGE_PAGES_TUNABLE}`], 'nothing of the host\'s environment, only the huge-page tunable');
     assert.equal(hc.NetworkMode, 'none');
     assert.equal(hc.ReadonlyRootfs, true);
     assert.deepEqual(hc.CapDrop, ['ALL']);
@@ -94,6 +97,24 @@ describe('the sandbox container', () => {
       resolveLimits({ pids: 32, memoryMb: 512 }),
     );
     assert.match(stdout, /result (EAGAIN|ENOMEM)/);
+  });
+
+  test('large buffers get transparent huge pages from the container\'s one environment entry (and not without it)', async () => {
+    const policy = /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1];
+    assert.equal(policy, 'madvise', `this test needs the kernel's THP policy 'madvise' (the usual one), found '${policy}': with 'always' the control cannot fail, with 'never' there are no huge pages`);
+    // 64 MB touched, then the process's AnonHugePages (kB); the control runs the same in a child without the tunable.
+    const probe = `const b = Buffer.alloc(64 << 20); b.fill(1); console.log(/AnonHugePages:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/smaps_rollup', 'utf8'))[1]);`;
+    const { stdout } = await runScript(
+      `const cp = require('child_process');
+       const here = cp.execFileSync(process.execPath, ['-e', ${JSON.stringify('PROBE')}], { env: process.env }).toString().trim();
+       const control = cp.execFileSync(process.execPath, ['-e', ${JSON.stringify('PROBE')}], { env: {} }).toString().trim();
+       console.log(JSON.stringify({ env: Object.keys(process.env).sort(), tunables: process.env.GLIBC_TUNABLES, here: Number(here), control: Number(control) }));`.replaceAll('"PROBE"', JSON.stringify(probe)),
+      resolveLimits(),
+    );
+    const r = JSON.parse(stdout) as { env: string[]; tunables: string; here: number; control: number };
+    assert.equal(r.tunables, HUGE_PAGES_TUNABLE);
+    assert.ok(r.here >= 32 * 1024, `with the tunable at least half of 64 MB in huge pages, found ${r.here} kB`);
+    assert.ok(r.control < r.here / 4, `without it (control) few or none, found ${r.control} kB against ${r.here} kB`);
   });
 
   test('allocating memory until killed: the kernel kills the container at its limit', async () => {

@@ -11,8 +11,11 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import { resolveLimits } from '../../core/sandbox/limits';
 import { SandboxRunner } from '../../core/sandbox/runner';
-import { isolatedNodeCommand, namespacesAvailable, processModeArgs } from '../../core/sandbox/process-mode';
-import { bars, compiled, strategySource } from './helpers';
+import { readdirSync, readFileSync } from 'node:fs';
+import { HUGE_PAGES_ENV_ENTRY } from '../../core/sandbox/hugePages';
+import { isolatedNodeCommand, namespacesAvailable, processModeArgs, startProcessSandbox } from '../../core/sandbox/process-mode';
+import { defaultRuntimePath } from '../../core/sandbox/runtime-bundle';
+import { bars, compiled, runtimeBundle, strategySource } from './helpers';
 
 /** Runs `code` under process mode's isolation and permission flags (a `-e` script stands in for the runtime). */
 function runIsolated(code: string, ...argv: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -127,4 +130,46 @@ describe('process mode: strategies through the real sandbox', () => {
       assert.equal(error.kind, 'strategy', `${error.kind}: ${error.message}`);
     }
   });
+});
+
+/** The pids of this process's descendants (Linux /proc). */
+function descendants(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      parentOf.set(Number(name), Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]));
+    } catch {
+      // gone
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of parentOf) if (parent === p) (out.push(child), walk(child));
+  };
+  walk(root);
+  return out;
+}
+
+test('process mode: the sandbox\'s environment is the huge-page tunable and nothing of the host\'s', async () => {
+  await runtimeBundle();
+  const before = new Set(descendants(process.pid));
+  const channel = startProcessSandbox(defaultRuntimePath(), resolveLimits());
+  try {
+    await channel.ready;
+    const runtimes = descendants(process.pid).filter((p) => !before.has(p)).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(defaultRuntimePath());
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(runtimes.length >= 1, 'the sandbox runtime\'s process was found');
+    for (const pid of runtimes) {
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+      assert.deepEqual(env, [HUGE_PAGES_ENV_ENTRY], `process ${pid}`);
+    }
+  } finally {
+    await channel.dispose();
+  }
 });

@@ -20,6 +20,7 @@ import { listSwarmLeftovers, swarmServiceSpec } from '../../core/sandbox/swarm';
 import { resolveLimits } from '../../core/sandbox/limits';
 import { compileStrategy } from '../../core/strategy/compile';
 import { example, sampleAapl } from '../evaluate/helpers';
+import { HUGE_PAGES_ENV_ENTRY } from '../../core/sandbox/hugePages';
 import { runCli } from '../helpers/cli';
 import { repoRoot, sharedData } from '../helpers/paths';
 import { bars, compiled, requireDocker, runtimeBundle, strategySource } from './helpers';
@@ -49,7 +50,7 @@ describe('swarm engine on a single-node swarm', () => {
     assert.equal(c.User, '1000:1000');
     assert.equal(c.ReadOnly, true);
     assert.deepEqual(c.CapabilityDrop, ['ALL']);
-    assert.deepEqual(c.Env, []);
+    assert.deepEqual(c.Env, [HUGE_PAGES_ENV_ENTRY], 'nothing of the host\'s environment, only the huge-page tunable');
     assert.deepEqual(spec.TaskTemplate.Networks, [{ Target: 'net1' }]);
     assert.equal(spec.TaskTemplate.Resources.Limits.MemoryBytes, 160 * 1024 * 1024);
     assert.ok(spec.TaskTemplate.Resources.Limits.Pids > 0 && spec.TaskTemplate.Resources.Limits.NanoCPUs > 0);

@@ -1,0 +1,99 @@
+/**
+ * A CLI run on a large data file re-runs itself once in a Node process with transparent huge pages
+ * (core/sandbox/hugePages.ts). glibc reads its tunables only when a process starts, so the process that parses
+ * the arguments cannot switch them on for itself; a second Node start (~0.1 s of CPU here) is cheaper than the
+ * page faults it saves from ~32 MB of CSV on (docs/performance.md, "Fresh memory and huge pages").
+ *
+ * Loaded by bin/strategy-lab.js before the CLI bundle (dist/relaunch.js: node built-ins only), so a run that
+ * relaunches pays for one bundle load, in the child.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { tunablesWithHugePages } from '../sandbox/hugePages';
+
+/** From this much CSV on, a relaunch saves more than it costs (measured: docs/performance.md). */
+export const RELAUNCH_MIN_MB = 32;
+
+/** Set in the relaunched child: it never relaunches again. */
+const RELAUNCHED = 'STRATEGY_LAB_RELAUNCHED';
+
+/** Bytes of the `--data` argument (a CSV file, or a folder of them), or 0 when there is none or it cannot be read. */
+export function dataBytes(argv: readonly string[]): number {
+  let path: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') break;
+    if (argv[i] === '--data') path = argv[i + 1];
+    else if (argv[i].startsWith('--data=')) path = argv[i].slice('--data='.length);
+  }
+  if (!path) return 0;
+  try {
+    const s = statSync(path);
+    if (s.isFile()) return s.size;
+    if (!s.isDirectory()) return 0;
+    let total = 0;
+    for (const name of readdirSync(path)) {
+      if (!name.toLowerCase().endsWith('.csv')) continue;
+      try {
+        const f = statSync(join(path, name));
+        if (f.isFile()) total += f.size;
+      } catch {
+        // A file that went away is the run's to report.
+      }
+    }
+    return total;
+  } catch {
+    return 0; // a missing file is reported by the command itself, with its usual message
+  }
+}
+
+/**
+ * Whether this run should re-run itself with huge pages: Linux (the tunable is glibc's), not already relaunched,
+ * the user has not chosen `glibc.malloc.hugetlb` or turned the relaunch off (`STRATEGY_LAB_RELAUNCH=0`), and the
+ * data is at least `STRATEGY_LAB_RELAUNCH_MIN_MB` (default RELAUNCH_MIN_MB) megabytes.
+ */
+export function shouldRelaunch(argv: readonly string[], env: NodeJS.ProcessEnv, platform: string = process.platform): boolean {
+  if (platform !== 'linux' || env[RELAUNCHED] || env.STRATEGY_LAB_RELAUNCH === '0') return false;
+  if (tunablesWithHugePages(env.GLIBC_TUNABLES) === env.GLIBC_TUNABLES) return false;
+  const minMb = Number(env.STRATEGY_LAB_RELAUNCH_MIN_MB ?? RELAUNCH_MIN_MB);
+  const bytes = dataBytes(argv);
+  return bytes > 0 && bytes >= (Number.isFinite(minMb) ? minMb : RELAUNCH_MIN_MB) * 1024 * 1024;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs the CLI: in a relaunched child when shouldRelaunch says so, else (or when the child cannot be started)
+ * here, through `runHere`. The parent only waits: it exits with the child's code, or by the child's signal.
+ * Ctrl-C reaches the child from the terminal (same process group), which cancels as usual, so the parent
+ * ignores SIGINT; SIGTERM and SIGHUP sent to the parent alone are passed on.
+ */
+export function runRelaunchedIfLarge(argv: readonly string[], script: string, runHere: () => void): void {
+  if (!shouldRelaunch(argv, process.env)) {
+    runHere();
+    return;
+  }
+  const env = { ...process.env, GLIBC_TUNABLES: tunablesWithHugePages(process.env.GLIBC_TUNABLES), [RELAUNCHED]: '1' };
+  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], { stdio: 'inherit', env });
+  const ignoreInterrupt = (): void => {};
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  process.on('SIGINT', ignoreInterrupt);
+  for (const s of FORWARDED) process.on(s, forward);
+  const release = (): void => {
+    process.off('SIGINT', ignoreInterrupt);
+    for (const s of FORWARDED) process.off(s, forward);
+  };
+  child.once('error', () => {
+    if (child.pid !== undefined) return; // started: its exit ends this process
+    // Not started (no such executable, no processes left): run here, without huge pages.
+    release();
+    runHere();
+  });
+  child.once('exit', (code, signal) => {
+    release();
+    if (signal) process.kill(process.pid, signal);
+    else process.exit(code ?? 1);
+  });
+}
