@@ -10,10 +10,11 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const cli = join(__dirname, '..', 'dist', 'cli.js');
-if (!existsSync(cli)) {
+const relaunch = join(__dirname, '..', 'dist', 'relaunch.js');
+if (!existsSync(cli) || !existsSync(relaunch)) {
   process.stderr.write(`strategy-lab is not built yet: run \`npm run build\` in ${join(__dirname, '..')} first.\n`);
   process.exit(1);
 }
 // A run on a large data file re-runs itself once with transparent huge pages (core/cli/relaunch.ts); dist/relaunch.js
 // loads no dependency, so deciding costs a stat of the data file.
-require(join(__dirname, '..', 'dist', 'relaunch.js')).runRelaunchedIfLarge(argv, __filename, () => require(cli));
+require(relaunch).runRelaunchedIfLarge(argv, __filename, () => require(cli));
