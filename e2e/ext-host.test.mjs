@@ -18,7 +18,7 @@ test('extension integration suite passes in the real extension host (Docker sand
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const line = `[${type}] ${(args ?? []).join(' ')}`;
       logs.push(line);
-      if (/ok -|passed|failed|Error|run \d|cancelled \d|evaluation:|TypeScript on|activation:|results first:|paper:/.test(line)) console.log(line);
+      if (/ok -|passed|failed|Error|run \d|cancelled \d|evaluation:|TypeScript on|activation:|results first:|idea → results:|paper:/.test(line)) console.log(line);
     });
     await page.exposeFunction('codeAutomationExit', (code) => done(code));
     await page.goto(workbenchUrl([['extensionTestsPath', SUITE]]));
