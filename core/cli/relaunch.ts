@@ -60,6 +60,14 @@ export function shouldRelaunch(argv: readonly string[], env: NodeJS.ProcessEnv, 
   return bytes > 0 && bytes >= (Number.isFinite(minMb) ? minMb : RELAUNCH_MIN_MB) * 1024 * 1024;
 }
 
+/**
+ * V8 flags of the relaunched child. A large run's loops (the bar loop, each metric over every bar) run once each:
+ * with the optimizing compiler on a background thread, the main thread keeps running the loop unoptimized while
+ * it compiles, and on two cores the two compete. Compiling on the main thread measured 0.88 → 0.76 s of CPU on a
+ * 1 M-bar re-run and 2.3–2.6 → 1.9–2.1 s on 5 M, wall time the same or shorter (docs/performance.md).
+ */
+export const RELAUNCH_NODE_FLAGS = ['--no-concurrent-recompilation'];
+
 const FORWARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
 
 /**
@@ -74,7 +82,7 @@ export function runRelaunchedIfLarge(argv: readonly string[], script: string, ru
     return;
   }
   const env = { ...process.env, GLIBC_TUNABLES: tunablesWithHugePages(process.env.GLIBC_TUNABLES), [RELAUNCHED]: '1' };
-  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], { stdio: 'inherit', env });
+  const child = spawn(process.execPath, [...process.execArgv, ...RELAUNCH_NODE_FLAGS, script, ...argv], { stdio: 'inherit', env });
   const ignoreInterrupt = (): void => {};
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataBytes, RELAUNCH_MIN_MB, shouldRelaunch } from '../../core/cli/relaunch';
+import { dataBytes, RELAUNCH_MIN_MB, RELAUNCH_NODE_FLAGS, shouldRelaunch } from '../../core/cli/relaunch';
 import { HUGE_PAGES_TUNABLE } from '../../core/sandbox/hugePages';
 import { repoRoot, sharedData } from '../helpers/paths';
 
@@ -51,11 +51,11 @@ describe('when the CLI relaunches itself', () => {
 function processLog(dir: string, extra = ''): { preload: string; log: string } {
   const log = join(dir, 'processes.log');
   const preload = join(dir, 'record.cjs');
-  writeFileSync(preload, `require('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, ppid: process.ppid, tunables: process.env.GLIBC_TUNABLES ?? null }) + '\\n');\n${extra}`);
+  writeFileSync(preload, `require('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, ppid: process.ppid, tunables: process.env.GLIBC_TUNABLES ?? null, execArgv: process.execArgv }) + '\\n');\n${extra}`);
   return { preload, log };
 }
 
-function processes(log: string): { pid: number; ppid: number; tunables: string | null }[] {
+function processes(log: string): { pid: number; ppid: number; tunables: string | null; execArgv: string[] }[] {
   return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
 }
 
@@ -82,6 +82,8 @@ describe('the relaunched binary', { skip: process.platform !== 'linux' ? 'the re
     assert.equal(procs[0].tunables, '', 'the parent runs as started');
     assert.equal(procs[1].ppid, procs[0].pid, 'the child is the parent\'s');
     assert.equal(procs[1].tunables, HUGE_PAGES_TUNABLE);
+    assert.deepEqual(procs[0].execArgv, [], 'the parent as started');
+    assert.deepEqual(procs[1].execArgv, RELAUNCH_NODE_FLAGS, 'the child with the V8 flags of a large run');
 
     const plain = spawnSync(process.execPath, [BIN, ...job], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...base, STRATEGY_LAB_RELAUNCH: '0' } });
     assert.equal(plain.status, 0, plain.stderr);
