@@ -8,7 +8,8 @@ import type Docker from 'dockerode';
 import { readyWhen, type SandboxChannel, type SandboxExit } from './channel';
 import { isGoneError } from './docker-client';
 import { HUGE_PAGES_ENV_ENTRY } from './hugePages';
-import { heapBudget, type SandboxLimits } from './limits';
+import type { SandboxLimits } from './limits';
+import { runtimeNodeArgs } from './runtimeArgs';
 import { SANDBOX_UID } from './user';
 
 export const LABEL = 'strategy-lab.sandbox';
@@ -18,11 +19,10 @@ export const LABEL_OWNER_HOST = 'strategy-lab.owner-host';
 
 /** The container definition (pure; exported so tests can check every restriction). */
 export function containerSpec(image: string, limits: SandboxLimits, ownerPid = process.pid, cmd?: string[]): Docker.ContainerCreateOptions {
-  const heap = heapBudget(limits.memoryMb);
   const memory = limits.memoryMb * 1024 * 1024;
   return {
     Image: image,
-    Cmd: cmd ?? ['--disallow-code-generation-from-strings', `--max-old-space-size=${heap.supervisorMb}`, '/app/runtime.js', `--worker-heap-mb=${heap.workerMb}`],
+    Cmd: cmd ?? runtimeNodeArgs('/app/runtime.js', limits),
     User: `${SANDBOX_UID}:${SANDBOX_UID}`,
     WorkingDir: '/tmp',
     // Nothing of the host's environment; only glibc's huge-page tunable (hugePages.ts: a 1 M-bar job's memory).

@@ -9,7 +9,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readyWhen, type SandboxChannel, type SandboxExit } from './channel';
 import { withHugePages } from './hugePages';
-import { heapBudget, type SandboxLimits } from './limits';
+import type { SandboxLimits } from './limits';
+import { runtimeNodeArgs } from './runtimeArgs';
 import { assertRuntime } from './runtime-bundle';
 
 export const PROCESS_MODE_WARNING =
@@ -17,7 +18,6 @@ export const PROCESS_MODE_WARNING =
 
 /** Node flags of the process mode (exported so the doctor and docs show the real list). */
 export function processModeArgs(runtimePath: string, limits: SandboxLimits): string[] {
-  const heap = heapBudget(limits.memoryMb);
   const major = Number(process.versions.node.split('.')[0]);
   const permission = major >= 22 ? '--permission' : '--experimental-permission';
   return [
@@ -26,11 +26,8 @@ export function processModeArgs(runtimePath: string, limits: SandboxLimits): str
     `--allow-fs-read=${runtimePath}`,
     // The supervisor needs its one strategy worker; strategy code has no path to worker_threads.
     '--allow-worker',
-    '--disallow-code-generation-from-strings',
-    `--max-old-space-size=${heap.supervisorMb}`,
     '--no-warnings',
-    runtimePath,
-    `--worker-heap-mb=${heap.workerMb}`,
+    ...runtimeNodeArgs(runtimePath, limits),
   ];
 }
 

@@ -18,7 +18,8 @@ import type Docker from 'dockerode';
 import type { SandboxChannel, SandboxExit } from './channel';
 import { LABEL, LABEL_OWNER_HOST, LABEL_OWNER_PID } from './container';
 import { HUGE_PAGES_ENV_ENTRY } from './hugePages';
-import { heapBudget, type SandboxLimits } from './limits';
+import type { SandboxLimits } from './limits';
+import { runtimeNodeArgs } from './runtimeArgs';
 import { SANDBOX_UID } from './user';
 import { jobLength } from './protocol';
 
@@ -38,7 +39,6 @@ export interface SwarmTaskOptions {
 /** The service definition of one batch (pure; exported so tests check every restriction). */
 export function swarmServiceSpec(name: string, opts: SwarmTaskOptions, configs: { id: string; name: string }[], ownerPid = process.pid): Record<string, unknown> {
   const { limits } = opts;
-  const heap = heapBudget(limits.memoryMb);
   const labels = { [LABEL]: '1', [LABEL_OWNER_PID]: String(ownerPid), [LABEL_OWNER_HOST]: hostname() };
   return {
     Name: name,
@@ -46,7 +46,7 @@ export function swarmServiceSpec(name: string, opts: SwarmTaskOptions, configs: 
     TaskTemplate: {
       ContainerSpec: {
         Image: opts.image,
-        Args: ['--disallow-code-generation-from-strings', `--max-old-space-size=${heap.supervisorMb}`, '/app/runtime.js', `--worker-heap-mb=${heap.workerMb}`, '--job-dir=/job', '--frames=base64'],
+        Args: [...runtimeNodeArgs('/app/runtime.js', limits), '--job-dir=/job', '--frames=base64'],
         User: `${SANDBOX_UID}:${SANDBOX_UID}`,
         Dir: '/tmp',
         Env: [HUGE_PAGES_ENV_ENTRY],

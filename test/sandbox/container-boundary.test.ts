@@ -47,6 +47,8 @@ describe('the sandbox container', () => {
     const hc = spec.HostConfig!;
     assert.equal(spec.NetworkDisabled, true);
     assert.deepEqual(spec.Env, [`GLIBC_TUNABLES=${HUGE_PAGES_TUNABLE}`], 'nothing of the host\'s environment, only the huge-page tunable');
+    assert.deepEqual(spec.Cmd!.slice(0, 2), ['--disallow-code-generation-from-strings', '--no-concurrent-recompilation'], 'no eval; V8 optimises on the thread that runs the code');
+    assert.equal(spec.Cmd![3], '/app/runtime.js');
     assert.equal(hc.NetworkMode, 'none');
     assert.equal(hc.ReadonlyRootfs, true);
     assert.deepEqual(hc.CapDrop, ['ALL']);
