@@ -27,30 +27,44 @@ const GOOG = join(SHARED, 'GOOG_daily_2004_2013_backtestingpy.csv');
 const DOCUMENTED = { daily20y: 0.67, minute1m: 7.3 };
 const RUNS = 5;
 
-interface Sample { cpu: number; wall: number; rssMb: number; phases: Record<string, number> | null }
+interface Sample { cpu: number; wall: number; rssMb: number; processes: number; phases: Record<string, number> | null }
 
 const work = mkdtempSync(join(tmpdir(), 'sl-bench-e2e-'));
 const preload = join(work, 'usage.cjs');
 // CPU of this process plus the children it waited for (/proc/self/stat fields 16–17, clock ticks): a transpiler
 // run as a child process must count.
+// Every Node process of the command (a run on large data relaunches itself once: core/cli/relaunch.ts) appends
+// its pid, parent, CPU (its own plus the children it waited for) and peak RSS.
 writeFileSync(preload, `process.on('exit', () => {
   const u = process.cpuUsage();
   let children = 0;
   try { const f = require('fs').readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' '); children = (Number(f[13]) + Number(f[14])) / 100; } catch {}
-  require('fs').writeFileSync(process.env.SL_USAGE_FILE, JSON.stringify({ cpu: (u.user + u.system) / 1e6 + children, rssMb: process.resourceUsage().maxRSS / 1024 }));
+  require('fs').appendFileSync(process.env.SL_USAGE_FILE, JSON.stringify({ pid: process.pid, ppid: process.ppid, cpu: (u.user + u.system) / 1e6 + children, rssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
 });\n`);
 
-function runCli(args: string[], cacheDir: string): Sample {
-  const usageFile = join(work, 'usage.json');
+/**
+ * The command's CPU is that of the process this bench started (its waited-for children included); its peak RSS
+ * is the largest of any of its processes.
+ */
+function usageOf(file: string): { cpu: number; rssMb: number; processes: number } {
+  const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pid: number; ppid: number; cpu: number; rssMb: number });
+  const root = records.find((r) => r.ppid === process.pid);
+  if (!root) throw new Error(`no usage record of the command itself: ${JSON.stringify(records)}`);
+  return { cpu: root.cpu, rssMb: Math.max(...records.map((r) => r.rssMb)), processes: records.length };
+}
+
+function runCli(args: string[], cacheDir: string, env: Record<string, string> = {}): Sample {
+  const usageFile = join(work, 'usage.jsonl');
+  rmSync(usageFile, { force: true });
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    env: { ...process.env, SL_USAGE_FILE: usageFile, STRATEGY_LAB_CACHE_DIR: cacheDir, STRATEGY_LAB_PHASES: '1' },
+    env: { ...process.env, SL_USAGE_FILE: usageFile, STRATEGY_LAB_CACHE_DIR: cacheDir, STRATEGY_LAB_PHASES: '1', ...env },
   });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`strategy-lab ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { cpu: number; rssMb: number };
+  const usage = usageOf(usageFile);
   const line = /^STRATEGY_LAB_PHASES (.*)$/m.exec(r.stderr);
   return { ...usage, wall, phases: line ? JSON.parse(line[1]) : null };
 }
@@ -87,7 +101,7 @@ function summarise(label: string, samples: Sample[], reference?: Reference, hand
   const cpu = median(samples.map((s) => s.cpu));
   const wall = median(samples.map((s) => s.wall));
   const rss = Math.max(...samples.map((s) => s.rssMb));
-  const parts = [`${label.padEnd(46)} CPU ${cpu.toFixed(3)} s (min ${Math.min(...samples.map((s) => s.cpu)).toFixed(3)})  wall ${wall.toFixed(3)} s  peak RSS ${rss.toFixed(0)} MB`];
+  const parts = [`${label.padEnd(46)} CPU ${cpu.toFixed(3)} s (min ${Math.min(...samples.map((s) => s.cpu)).toFixed(3)})  wall ${wall.toFixed(3)} s  peak RSS ${rss.toFixed(0)} MB${samples.some((x) => x.processes > 1) ? ' (relaunched with huge pages: both processes)' : ''}`];
   if (reference) parts.push(`  = ${(cpu / reference.seconds).toFixed(2)}× backtesting.py (${reference.seconds.toFixed(2)} s, ${reference.how})${target ? `, target ≤ ${target}×` : ''}`);
   if (handLoop) parts.push(`  = ${(cpu / handLoop).toFixed(0)}× the hand loop (${(handLoop * 1000).toFixed(3)} ms)`);
   console.log(parts.join(''));
@@ -238,6 +252,8 @@ function main(): void {
     const job = run(file, 'AAPL');
     summarise(`${label} minute bars (${mb.toFixed(0)} MB CSV), first run (parses)`, [runCli(job, cache)], ref, hand, rows === 1_000_000 ? 0.1 : undefined);
     summarise(`${label} minute bars, re-run (parsed-data cache)`, Array.from({ length: rows === 1_000_000 ? 3 : 1 }, () => runCli(job, cache)), ref, hand, rows === 1_000_000 ? 0.1 : undefined);
+    // The same without the relaunch with huge pages (core/cli/relaunch.ts): what it saves.
+    summarise(`${label} minute bars, re-run, STRATEGY_LAB_RELAUNCH=0`, Array.from({ length: rows === 1_000_000 ? 3 : 1 }, () => runCli(job, cache, { STRATEGY_LAB_RELAUNCH: '0' })), ref, hand);
     summarise(`${label} minute bars, re-run --out (full result)`, [runCli([...job, '--out', out], cache)], ref, hand);
     console.log(`${''.padEnd(48)}--out wrote ${(statSync(out).size / 1024 / 1024).toFixed(0)} MB`);
     rmSync(out, { force: true });
