@@ -82,7 +82,9 @@ export function runRelaunchedIfLarge(argv: readonly string[], script: string, ru
     return;
   }
   const env = { ...process.env, GLIBC_TUNABLES: tunablesWithHugePages(process.env.GLIBC_TUNABLES), [RELAUNCHED]: '1' };
-  const child = spawn(process.execPath, [...process.execArgv, ...RELAUNCH_NODE_FLAGS, script, ...argv], { stdio: 'inherit', env });
+  // The parent's Node flags carry over, except an inspector's (its port is the parent's).
+  const inherited = process.execArgv.filter((f) => !/^--(inspect|debug)/.test(f));
+  const child = spawn(process.execPath, [...inherited, ...RELAUNCH_NODE_FLAGS, script, ...argv], { stdio: 'inherit', env });
   const ignoreInterrupt = (): void => {};
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);
