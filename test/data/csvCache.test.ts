@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBars } from '../../core/data/binary';
+import { decodeBars, encodeBarParts, encodeBars } from '../../core/data/binary';
 import { loadCsv } from '../../core/data/csv';
-import { loadCsvCached } from '../../core/data/csvCache';
+import { loadCsvCached, writeAll } from '../../core/data/csvCache';
 import { DataError } from '../../core/data/errors';
 import { resolveSeries } from '../../core/data/provider';
 import type { BarSeries } from '../../core/data/series';
@@ -160,4 +160,43 @@ test('resolveSeries caches a large CSV under its cache folder, and not with cach
     if (saved === undefined) delete process.env.STRATEGY_LAB_CACHE_DIR;
     else process.env.STRATEGY_LAB_CACHE_DIR = saved;
   }
+});
+
+test('the entry is written from the columns\' own memory: the parts join to the same bytes, columns viewed at an offset included', () => {
+  // Columns as views into one shared buffer at offsets (as a parse can leave them), not each its own buffer.
+  const n = 5;
+  const shared = new Float64Array(3 + 6 * n);
+  shared.set([99, 98, 97]);
+  const col = (c: number, f: (i: number) => number) => {
+    const v = shared.subarray(3 + c * n, 3 + (c + 1) * n);
+    for (let i = 0; i < n; i++) v[i] = f(i);
+    return v;
+  };
+  const series: BarSeries = {
+    symbol: 'SPY', length: n, time: col(0, (i) => 1_600_000_000_000 + i * 60_000), open: col(1, (i) => 10 + i), high: col(2, (i) => 11 + i),
+    low: col(3, (i) => 9 + i), close: col(4, (i) => 10.5 + i), volume: col(5, (i) => 100 * i),
+  };
+  const header = { provider: 'csv', symbol: 'SPY', interval: '', adjusted: false, coveredFrom: 0, coveredTo: 1, writtenAt: 'now' };
+  const parts = encodeBarParts(series, header);
+  assert.deepEqual(Buffer.concat(parts), encodeBars(series, header));
+  const back = decodeBars(Buffer.concat(parts)).series;
+  assertSame(back, { ...series, source: undefined, adjClose: undefined });
+});
+
+test('writeAll finishes a write the file took only part of', async () => {
+  const parts = [Buffer.from('prefix'), Buffer.from(''), Buffer.from('0123456789abcdef'), Buffer.from('tail')];
+  const written: Buffer[] = [];
+  let calls = 0;
+  // A file that takes at most 5 bytes per writev, as a write may.
+  const file = {
+    writev: async (buffers: NodeJS.ArrayBufferView[]) => {
+      calls++;
+      const joined = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+      written.push(joined.subarray(0, 5));
+      return { bytesWritten: Math.min(5, joined.length), buffers };
+    },
+  };
+  await writeAll(file as never, parts);
+  assert.equal(Buffer.concat(written).toString(), 'prefix0123456789abcdeftail');
+  assert.equal(calls, Math.ceil(26 / 5));
 });
