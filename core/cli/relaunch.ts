@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { tunablesWithHugePages } from '../sandbox/hugePages';
+import { namesHugePages, tunablesWithHugePages } from '../sandbox/hugePages';
 
 /** From this much CSV on, a relaunch saves more than it costs (measured: docs/performance.md). */
 export const RELAUNCH_MIN_MB = 32;
@@ -54,7 +54,7 @@ export function dataBytes(argv: readonly string[]): number {
  */
 export function shouldRelaunch(argv: readonly string[], env: NodeJS.ProcessEnv, platform: string = process.platform): boolean {
   if (platform !== 'linux' || env[RELAUNCHED] || env.STRATEGY_LAB_RELAUNCH === '0') return false;
-  if (tunablesWithHugePages(env.GLIBC_TUNABLES) === env.GLIBC_TUNABLES) return false;
+  if (namesHugePages(env.GLIBC_TUNABLES)) return false;
   const minMb = Number(env.STRATEGY_LAB_RELAUNCH_MIN_MB ?? RELAUNCH_MIN_MB);
   const bytes = dataBytes(argv);
   return bytes > 0 && bytes >= (Number.isFinite(minMb) ? minMb : RELAUNCH_MIN_MB) * 1024 * 1024;

@@ -50,7 +50,7 @@ function columnsOf(series: BarSeries): Float64Array[] {
 
 /**
  * The file's bytes as parts, in order: the prefix, the header, then each column's bytes viewed in place (no copy
- * of the columns: a 20 M-bar series is ~1 GB of them). Write them with `writev`, or join them (`encodeBars`).
+ * of the columns: a 20 M-bar series is ~1 GB of them). Write them part by part (`writeFile` takes the array), or join them (`encodeBars`).
  */
 export function encodeBarParts(series: BarSeries, header: Omit<BarFileHeader, 'format' | 'length' | 'columns' | 'sha256'>): Buffer[] {
   if (!LITTLE_ENDIAN) throw new Error('The bar cache format is little-endian; this machine is big-endian.');

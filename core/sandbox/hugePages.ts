@@ -21,8 +21,13 @@ export const HUGE_PAGES_TUNABLE = 'glibc.malloc.hugetlb=1';
  */
 export function tunablesWithHugePages(current: string | undefined): string {
   if (!current) return HUGE_PAGES_TUNABLE;
-  if (current.split(':').some((t) => t.split('=')[0] === 'glibc.malloc.hugetlb')) return current;
+  if (namesHugePages(current)) return current;
   return `${current}:${HUGE_PAGES_TUNABLE}`;
+}
+
+/** Whether a `GLIBC_TUNABLES` value already says something about huge pages (on or off). */
+export function namesHugePages(tunables: string | undefined): boolean {
+  return !!tunables && tunables.split(':').some((t) => t.split('=')[0] === 'glibc.malloc.hugetlb');
 }
 
 /** A copy of `env` with huge pages asked for (see tunablesWithHugePages). */

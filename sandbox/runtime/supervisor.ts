@@ -156,8 +156,7 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
   pipeConsole(worker.stdout, log);
   pipeConsole(worker.stderr, log);
 
-  // The job is read in linear time: chunks are collected and joined once when the header is complete and once
-  // when the whole job is (joining every received chunk until the header was complete made a large job quadratic).
+  // The job is read in linear time, each chunk copied once straight into the columns (protocol.ts JobReader).
   const reader = new JobReader();
   const onInput = (chunk: Buffer): void => {
     if (job && feeds) return onFeedBytes(chunk);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBars, encodeBarParts, encodeBars } from '../../core/data/binary';
 import { loadCsv } from '../../core/data/csv';
-import { loadCsvCached, writeAll } from '../../core/data/csvCache';
+import { loadCsvCached } from '../../core/data/csvCache';
 import { DataError } from '../../core/data/errors';
 import { resolveSeries } from '../../core/data/provider';
 import type { BarSeries } from '../../core/data/series';
@@ -183,20 +183,3 @@ test('the entry is written from the columns\' own memory: the parts join to the 
   assertSame(back, { ...series, source: undefined, adjClose: undefined });
 });
 
-test('writeAll finishes a write the file took only part of', async () => {
-  const parts = [Buffer.from('prefix'), Buffer.from(''), Buffer.from('0123456789abcdef'), Buffer.from('tail')];
-  const written: Buffer[] = [];
-  let calls = 0;
-  // A file that takes at most 5 bytes per writev, as a write may.
-  const file = {
-    writev: async (buffers: NodeJS.ArrayBufferView[]) => {
-      calls++;
-      const joined = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
-      written.push(joined.subarray(0, 5));
-      return { bytesWritten: Math.min(5, joined.length), buffers };
-    },
-  };
-  await writeAll(file as never, parts);
-  assert.equal(Buffer.concat(written).toString(), 'prefix0123456789abcdeftail');
-  assert.equal(calls, Math.ceil(26 / 5));
-});
