@@ -5,13 +5,13 @@
 import type { Readable, Writable } from 'node:stream';
 import { READY_MARKER } from './protocol';
 
-/** Watches stderr for the runtime's ready marker. */
-export function readyWhen(stderr: Readable, exited: Promise<SandboxExit>): Promise<void> {
+/** Watches stderr for the runtime's ready marker (or another line it writes before it is ready). */
+export function readyWhen(stderr: Readable, exited: Promise<SandboxExit>, marker: string = READY_MARKER): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let seen = '';
     const onData = (chunk: Buffer) => {
       seen = (seen + chunk.toString('utf8')).slice(-4096);
-      if (seen.includes(READY_MARKER)) {
+      if (seen.includes(marker)) {
         stderr.off('data', onData);
         resolve();
       }

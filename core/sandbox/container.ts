@@ -3,12 +3,14 @@
  * attached before it starts (no output is lost), removed in every path.
  */
 import { hostname } from 'node:os';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { readyWhen, type SandboxChannel, type SandboxExit } from './channel';
 import { isGoneError } from './docker-client';
 import { HUGE_PAGES_ENV_ENTRY } from './hugePages';
 import type { SandboxLimits } from './limits';
+import { openLocalChannel, type LocalChannel } from './localChannel';
+import { CHANNEL_FALLBACK_MARKER } from './protocol';
 import { runtimeNodeArgs } from './runtimeArgs';
 import { SANDBOX_UID } from './user';
 
@@ -17,12 +19,24 @@ const CPU_PERIOD_US = 10_000;
 export const LABEL_OWNER_PID = 'strategy-lab.owner-pid';
 export const LABEL_OWNER_HOST = 'strategy-lab.owner-host';
 
-/** The container definition (pure; exported so tests can check every restriction). */
-export function containerSpec(image: string, limits: SandboxLimits, ownerPid = process.pid, cmd?: string[]): Docker.ContainerCreateOptions {
+/** How a container's job and frames travel: the local channel's socket, or Docker's attach stream. */
+export type ContainerTransport = 'local-socket' | 'attach';
+
+/** A started container; `transport` resolves once the runtime has said which way it talks (before `ready`). */
+export interface ContainerChannel extends SandboxChannel {
+  readonly transport: Promise<ContainerTransport>;
+}
+
+/**
+ * The container definition (pure; exported so tests can check every restriction). `channel`: the local channel's
+ * socket path in the container and its read-only mount (localChannel.ts).
+ */
+export function containerSpec(image: string, limits: SandboxLimits, ownerPid = process.pid, cmd?: string[], channel?: { containerPath: string; mount: Docker.MountSettings }): Docker.ContainerCreateOptions {
   const memory = limits.memoryMb * 1024 * 1024;
+  const runtime = runtimeNodeArgs('/app/runtime.js', limits);
   return {
     Image: image,
-    Cmd: cmd ?? runtimeNodeArgs('/app/runtime.js', limits),
+    Cmd: cmd ?? (channel ? [...runtime, `--channel=${channel.containerPath}`] : runtime),
     User: `${SANDBOX_UID}:${SANDBOX_UID}`,
     WorkingDir: '/tmp',
     // Nothing of the host's environment; only glibc's huge-page tunable (hugePages.ts: a 1 M-bar job's memory).
@@ -38,6 +52,7 @@ export function containerSpec(image: string, limits: SandboxLimits, ownerPid = p
     HostConfig: {
       NetworkMode: 'none',
       ReadonlyRootfs: true,
+      ...(channel && !cmd ? { Mounts: [channel.mount] } : {}),
       Tmpfs: { '/tmp': `rw,noexec,nosuid,nodev,size=${limits.tmpfsMb}m` },
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
@@ -60,26 +75,49 @@ export function containerSpec(image: string, limits: SandboxLimits, ownerPid = p
 }
 
 /**
- * Creates, attaches and starts a container; it then waits on stdin for its one
- * job. `cmd` replaces the runtime command (the doctor's probe) while keeping
- * every restriction.
+ * Creates, attaches and starts a container; it then waits for its one job. `cmd` replaces the runtime command
+ * (the doctor's probe) while keeping every restriction. `localChannel`: try the local channel (localChannel.ts;
+ * the caller has checked canUseLocalChannel), falling back to the attach stream if the engine refuses the mount
+ * or the runtime cannot connect.
  */
-export async function startContainer(docker: Docker, image: string, limits: SandboxLimits, cmd?: string[]): Promise<SandboxChannel> {
-  const container = await docker.createContainer(containerSpec(image, limits, process.pid, cmd));
+export async function startContainer(docker: Docker, image: string, limits: SandboxLimits, cmd?: string[], options: { localChannel?: boolean } = {}): Promise<ContainerChannel> {
+  if (!options.localChannel || cmd) return startContainerWith(docker, image, limits, cmd, undefined);
+  let local: LocalChannel;
+  try {
+    local = await openLocalChannel();
+  } catch {
+    return startContainerWith(docker, image, limits, cmd, undefined); // no usable temp folder: the attach stream still works
+  }
+  try {
+    return await startContainerWith(docker, image, limits, cmd, local);
+  } catch (err) {
+    local.close();
+    // A missing image is the caller's to handle (it rebuilds); anything else may be the mount: try without it.
+    if ((err as { statusCode?: number }).statusCode === 404) throw err;
+    return startContainerWith(docker, image, limits, cmd, undefined);
+  }
+}
+
+/** startContainer with a given local channel (or none): no fallback of its own. Exported for tests. */
+export async function startContainerWith(docker: Docker, image: string, limits: SandboxLimits, cmd: string[] | undefined, local: LocalChannel | undefined): Promise<ContainerChannel> {
+  const container = await docker.createContainer(containerSpec(image, limits, process.pid, cmd, local));
   const id = container.id.slice(0, 12);
   let alive = true;
   let disposed: Promise<void> | undefined;
-  const stdout = new PassThrough();
+  // The attach stream's stdout; with the local channel the frames come from the socket instead.
+  const attachOut = new PassThrough();
+  const stdout = local ? new PassThrough() : attachOut;
   const stderr = new PassThrough();
+  let socket: import('node:net').Socket | undefined;
   try {
     const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream;
-    docker.modem.demuxStream(stream, stdout, stderr);
+    docker.modem.demuxStream(stream, attachOut, stderr);
     stream.on('end', () => {
-      stdout.end();
+      attachOut.end();
       stderr.end();
     });
     stream.on('error', () => {
-      stdout.end();
+      attachOut.end();
       stderr.end();
     });
     // Register the wait before start so a fast exit is not missed.
@@ -89,6 +127,7 @@ export async function startContainer(docker: Docker, image: string, limits: Sand
       () => ({ code: null }),
     ).then((exit) => {
       alive = false;
+      local?.close();
       return exit;
     });
     await container.start();
@@ -102,12 +141,40 @@ export async function startContainer(docker: Docker, image: string, limits: Sand
     };
     const dispose = () =>
       (disposed ??= (async () => {
+        local?.close();
+        socket?.destroy();
         (stream as unknown as { destroy?: () => void }).destroy?.();
         await removeContainer(docker, container.id);
       })());
-    const stdin = stream as unknown as import('node:stream').Writable;
-    stdin.on('error', () => {});
-    const ready = readyWhen(stderr, exited);
+    const attachIn = stream as unknown as Writable;
+    attachIn.on('error', () => {});
+    let stdin: Writable = attachIn;
+    let transport: Promise<ContainerTransport> = Promise.resolve('attach');
+    if (local) {
+      // The job may be written before the runtime has said which way it talks: it waits here until then.
+      const pending = new PassThrough();
+      stdin = pending;
+      attachIn.write(local.token);
+      transport = Promise.race([
+        local.connected.then((s) => {
+          socket = s;
+          s.on('error', () => {});
+          s.on('close', () => stdout.end());
+          pending.pipe(s);
+          s.pipe(stdout);
+          attachOut.resume(); // the runtime writes nothing there now; nothing there is read as a frame
+          return 'local-socket' as const;
+        }),
+        readyWhen(stderr, exited, CHANNEL_FALLBACK_MARKER).then(() => {
+          local.close();
+          pending.pipe(attachIn);
+          attachOut.pipe(stdout);
+          return 'attach' as const;
+        }),
+      ]);
+      transport.catch(() => {});
+    }
+    const ready = Promise.all([readyWhen(stderr, exited), transport]).then(() => {});
     ready.catch(() => {});
     return {
       stdin,
@@ -115,6 +182,7 @@ export async function startContainer(docker: Docker, image: string, limits: Sand
       stderr,
       exited,
       ready,
+      transport,
       get alive() {
         return alive;
       },

@@ -94,6 +94,10 @@ export const SESSION_FRAMES: readonly FrameType[] = [FRAME_LOG, FRAME_ERROR, FRA
 export const KEY_BYTES = 16;
 /** Written once to stderr when the engine is loaded and the sandbox waits for its job (warm pool readiness). */
 export const READY_MARKER = 'strategy-lab-sandbox-ready\n';
+/** The local channel (localChannel.ts): the token the host writes first on stdin, which the runtime sends back on the socket. */
+export const CHANNEL_TOKEN_BYTES = 32;
+/** Written to stderr, before the ready marker, by a runtime that could not connect to the local channel. */
+export const CHANNEL_FALLBACK_MARKER = 'strategy-lab-sandbox-channel-unavailable';
 /** Bytes a frame adds before its payload. */
 export const FRAME_HEADER = 4 + 1 + KEY_BYTES;
 const JOB_MAGIC = 0x314a4c53; // "SLJ1" little-endian

@@ -15,6 +15,7 @@ import type { BacktestResult, LogLine } from '../engine/types';
 import type { SandboxChannel } from './channel';
 import { removeStaleContainers } from './cleanup';
 import { startContainer } from './container';
+import { canUseLocalChannel, removeStaleChannelDirs } from './localChannel';
 import { assertDockerReachable, createDockerClient, type DockerHostSettings } from './docker-client';
 import { SandboxError } from './errors';
 import { ensureImage, type BuildMethod } from './image';
@@ -162,13 +163,14 @@ export class SandboxRunner {
     const docker = this.client();
     await assertDockerReachable(docker, this.settings.docker);
     await removeStaleContainers(docker);
+    if (canUseLocalChannel(docker)) removeStaleChannelDirs();
     const { tag } = await ensureImage({ docker, runtimePath: this.runtimePath, image: this.settings.image, methods: this.settings.buildMethods, onProgress: this.settings.onProgress });
     const size = this.settings.poolSize ?? 1;
     if (size > 0 && !this.disposed) {
       const limits = resolveLimits(this.settings.limits);
       this.poolKey = limitsKey(limits);
       this.pool = new WarmPool(async () => {
-        const channel = await this.track(startContainer(docker, tag, limits));
+        const channel = await this.track(startContainer(docker, tag, limits, undefined, this.containerOptions()));
         try {
           await withTimeout(channel.ready, READY_TIMEOUT_MS, `the warm container did not become ready within ${READY_TIMEOUT_MS / 1000} s`);
         } catch (err) {
@@ -328,12 +330,17 @@ export class SandboxRunner {
   /** A container for one run; if the image vanished meanwhile (pruned, engine reset), builds it again once. */
   private async startCold(tag: string, limits: SandboxLimits): Promise<SandboxChannel> {
     try {
-      return await this.track(startContainer(this.client(), tag, limits));
+      return await this.track(startContainer(this.client(), tag, limits, undefined, this.containerOptions()));
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
       this.prepared = undefined;
-      return this.track(startContainer(this.client(), await this.prepareDocker(), limits));
+      return this.track(startContainer(this.client(), await this.prepareDocker(), limits, undefined, this.containerOptions()));
     }
+  }
+
+  /** A local engine's containers talk over the local channel (localChannel.ts); a remote one's over the attach stream. */
+  private containerOptions(): { localChannel: boolean } {
+    return { localChannel: canUseLocalChannel(this.client()) };
   }
 
   private client(): Docker {

@@ -1,12 +1,15 @@
 /**
- * The supervisor: the only code in the sandbox that writes to stdout. It reads
- * one job from stdin, hands it to the strategy worker (started at boot so a
+ * The supervisor: the only code in the sandbox that writes its output (stdout, or
+ * the host's local channel when there is one). It reads one job from stdin (or
+ * that channel), hands it to the strategy worker (started at boot so a
  * warm container has the engine loaded already), turns everything the worker
  * says into frames carrying the job key, and enforces the time and log limits
  * from a thread the strategy cannot block.
  */
+import { connect } from 'node:net';
+import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { encodeFrame, encodeFrameHead, JobReader, FRAME_DECISION, FRAME_END, FRAME_ERROR, FRAME_FEED, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FRAME_SESSION_READY, FrameDecoder, type ErrorPayload, type FrameType, type Job } from '../../core/sandbox/protocol';
+import { CHANNEL_FALLBACK_MARKER, CHANNEL_TOKEN_BYTES, encodeFrame, encodeFrameHead, JobReader, FRAME_DECISION, FRAME_END, FRAME_ERROR, FRAME_FEED, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FRAME_SESSION_READY, FrameDecoder, type ErrorPayload, type FrameType, type Job } from '../../core/sandbox/protocol';
 import { READY_MARKER } from '../../core/sandbox/protocol';
 import { capText, MAX_ERROR_MESSAGE_CHARS } from '../../core/sandbox/caps';
 import { logCost, outputLimitError, protocolError, readWorkerMessage, type SupervisorMessage, type WorkerJob } from './messages';
@@ -26,8 +29,11 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     resourceLimits: { maxOldGenerationSizeMb: workerHeapMb, maxYoungGenerationSizeMb: Math.min(32, Math.max(8, workerHeapMb >> 3)) },
   });
 
+  // The local channel's socket (localChannel.ts), when the host offers one and it can be reached.
+  const channelPath = argValue(argv, '--channel');
   // Created now, not at the first frame: the getter builds the pipe stream and loads its modules (~ms of a job).
-  const stdout = process.stdout;
+  // With a local channel it is only created if the channel cannot be reached.
+  let stdout: Writable = channelPath ? (undefined as unknown as Writable) : process.stdout;
   let job: Job | undefined;
   let done = false;
   let logBytes = 0;
@@ -120,8 +126,8 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     if (m.t === 'loaded') {
       // Idle after boot: warm the engine's JIT, then tell the host this container is ready.
       if (!job) worker.postMessage({ t: 'warmup' } satisfies SupervisorMessage);
-      else process.stderr.write(READY_MARKER);
-    } else if (m.t === 'warm') process.stderr.write(READY_MARKER);
+      else void connected.then(() => process.stderr.write(READY_MARKER));
+    } else if (m.t === 'warm') void connected.then(() => process.stderr.write(READY_MARKER));
     else if (m.t === 'log') log(m.time, m.message);
     else if (m.t === 'result') {
       if (job?.batch) fail(protocolError('a single result during a batch'));
@@ -187,15 +193,54 @@ export function runSupervisor(bundlePath: string, argv: string[]): void {
     const buffers = new Set(series.map((s) => s.time.buffer as ArrayBuffer));
     worker.postMessage({ t: 'job', job: workerJob } satisfies SupervisorMessage, [...buffers]);
   };
+  // Ready is said only once the way in and out is known (the host waits for both).
+  const connected = channelPath ? useLocalChannel(channelPath, onInput, (out) => (stdout = out)) : Promise.resolve();
   if (jobDir) {
     // The parts in name order (part-000, part-001, …): a job larger than one Swarm config is split.
     const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
     for (const name of readdirSync(jobDir).sort()) onInput(readFileSync(`${jobDir}/${name}`));
     return;
   }
-  process.stdin.on('data', onInput);
+  if (!channelPath) process.stdin.on('data', onInput);
   // The host went away (or a warm container is being discarded): nobody will read a result.
   process.stdin.on('end', () => process.exit(0));
+}
+
+/**
+ * The host's first bytes on stdin are the channel's token: connect to the socket and send it back; the job then
+ * comes on the socket and the frames go out on it. If the socket cannot be reached, say so on stderr and keep
+ * stdin and stdout (the host then pipes the job to stdin).
+ */
+function useLocalChannel(path: string, onInput: (chunk: Buffer) => void, setOutput: (out: Writable) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let head = Buffer.alloc(0);
+    const onHead = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < CHANNEL_TOKEN_BYTES) return;
+      process.stdin.off('data', onHead);
+      const rest = head.subarray(CHANNEL_TOKEN_BYTES);
+      const socket = connect(path);
+      const onFail = (err: NodeJS.ErrnoException): void => {
+        process.stderr.write(`${CHANNEL_FALLBACK_MARKER} (${err.code ?? err.message}); using stdin and stdout\n`);
+        setOutput(process.stdout);
+        process.stdin.on('data', onInput);
+        if (rest.length > 0) onInput(Buffer.from(rest));
+        resolve();
+      };
+      socket.once('error', onFail);
+      socket.once('connect', () => {
+        socket.off('error', onFail);
+        socket.on('error', () => {});
+        // The host closed the channel (it went away, or discards this container): nobody will read a result.
+        socket.on('close', () => process.exit(0));
+        socket.write(head.subarray(0, CHANNEL_TOKEN_BYTES));
+        setOutput(socket);
+        socket.on('data', onInput);
+        resolve();
+      });
+    };
+    process.stdin.on('data', onHead);
+  });
 }
 
 /** Everything the worker prints is log text, line by line; it can never become a frame of its own. */
