@@ -4,16 +4,65 @@
  * docs/metrics.md, "How figures are shown"; test/webview/format.test.ts checks each one.
  */
 
+/** `value` with `digits` decimals and thousands separators (en-US: 1,234.56), exactly as Intl.NumberFormat writes it. */
+export function formatNumber(value: number, digits: number): string {
+  const text = groupedDecimal(value, digits) ?? intlFormat(value, digits);
+  // −0.00 reads like a loss that is not there.
+  return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
+}
+
+/**
+ * Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }), written out: ICU
+ * rounds the shortest decimal that reads back as the same double (what `String(value)` prints, not the double's
+ * exact binary value that `toFixed` rounds: 1.005 → "1.01"), half away from zero, and groups the integer digits
+ * by three. Building the first Intl.NumberFormat of a process costs ~15 ms (ICU's locale data), a sizeable part of
+ * a short CLI run; test/webview/format.test.ts checks this against Intl on a million values. undefined for what
+ * is left to Intl itself (NaN, ±Infinity, more than 20 decimals).
+ */
+function groupedDecimal(value: number, digits: number): string | undefined {
+  if (!Number.isFinite(value) || !Number.isInteger(digits) || digits < 0 || digits > 20) return undefined;
+  const negative = value < 0 || Object.is(value, -0);
+  const shortest = String(Math.abs(value)); // "1234.5", "1e-7", "1.5e+21"
+  const e = shortest.indexOf('e');
+  const mantissa = e < 0 ? shortest : shortest.slice(0, e);
+  const dot = mantissa.indexOf('.');
+  // All significant digits, and where the decimal point falls among them.
+  let ds = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  let point = (dot < 0 ? mantissa.length : dot) + (e < 0 ? 0 : Number(shortest.slice(e + 1)));
+  if (point < 0) {
+    ds = '0'.repeat(-point) + ds;
+    point = 0;
+  }
+  const keep = point + digits;
+  if (ds.length > keep) {
+    const up = ds.charCodeAt(keep) >= 53; // the first digit dropped is 5 or more: away from zero
+    ds = ds.slice(0, keep);
+    if (up) {
+      const carried = incrementDigits(ds);
+      if (carried.length > ds.length) point++;
+      ds = carried;
+    }
+  } else ds = ds.padEnd(keep, '0');
+  const whole = ds.slice(0, point).replace(/^0+/, '') || '0';
+  const fraction = ds.slice(point);
+  return `${negative ? '-' : ''}${whole.replace(/\B(?=(\d{3})+$)/g, ',')}${digits > 0 ? `.${fraction}` : ''}`;
+}
+
+/** A string of decimal digits plus one ("" + 1 = "1"; "99" + 1 = "100"). */
+function incrementDigits(ds: string): string {
+  let i = ds.length - 1;
+  while (i >= 0 && ds[i] === '9') i--;
+  if (i < 0) return `1${'0'.repeat(ds.length)}`;
+  return ds.slice(0, i) + String.fromCharCode(ds.charCodeAt(i) + 1) + '0'.repeat(ds.length - i - 1);
+}
+
 /** One formatter per precision: `toLocaleString` builds a new Intl.NumberFormat at every call (~0.3 ms each). */
 const formatters = new Map<number, Intl.NumberFormat>();
 
-/** `value` with `digits` decimals and thousands separators (en-US: 1,234.56). */
-export function formatNumber(value: number, digits: number): string {
+function intlFormat(value: number, digits: number): string {
   let f = formatters.get(digits);
   if (!f) formatters.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
-  // −0.00 reads like a loss that is not there.
-  const text = f.format(value);
-  return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
+  return f.format(value);
 }
 
 /** A signed number: "+1,234.50" / "−12.00" (a real minus sign, so columns of signed figures line up). */

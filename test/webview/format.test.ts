@@ -11,6 +11,47 @@ test('numbers: thousands separators, fixed decimals, no "-0.00"', () => {
   assert.equal(formatNumber(-12.5, 1), '-12.5');
 });
 
+/** What Intl.NumberFormat writes, with formatNumber's one rule on top (no "-0.00"). */
+function intlReference(value: number, digits: number): string {
+  const text = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
+}
+
+test('numbers read exactly as Intl.NumberFormat writes them: ties, tiny and huge values, every precision', () => {
+  // Intl rounds the shortest decimal of the double (1.005 → 1.01), not its binary value as toFixed does (1.00).
+  assert.equal(formatNumber(1.005, 2), '1.01');
+  assert.equal(formatNumber(2.675, 2), '2.68');
+  assert.equal(formatNumber(-1.5, 0), '-2', 'half away from zero');
+  assert.equal(formatNumber(999.995, 2), '1,000.00', 'a carry that adds a digit and a separator');
+  assert.equal(formatNumber(1.5e21, 0), '1,500,000,000,000,000,000,000');
+  assert.equal(formatNumber(1e-7, 8), '0.00000010');
+  assert.equal(formatNumber(NaN, 2), 'NaN');
+  assert.equal(formatNumber(-Infinity, 2), '-∞');
+  const cases: [number, number][] = [];
+  for (const v of [0, -0, 0.5, 1.5, 2.5, -0.5, 0.045, 0.95, 99.5, 4.35, 1.45, 8.345, 999999.5, 5e-324, -1e-300, 1e300, 123456789012345680000]) {
+    for (let d = 0; d <= 20; d++) cases.push([v, d]);
+  }
+  let seed = 7;
+  const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+  for (let i = 0; i < 60_000; i++) {
+    const digits = i % 7;
+    switch (i % 4) {
+      case 0: cases.push([(rnd() - 0.5) * 10 ** Math.floor(rnd() * 30 - 10), digits]); break;
+      case 1: cases.push([(Math.floor(rnd() * 1e5) + 0.5) / 10 ** Math.floor(rnd() * 6), digits]); break; // decimal ties
+      case 2: cases.push([Math.floor((rnd() - 0.5) * 2e7) / 10 ** Math.floor(rnd() * 6), digits]); break;
+      default:
+        words[0] = rnd() * 2 ** 32;
+        words[1] = rnd() * 2 ** 32;
+        if (Number.isFinite(bits[0])) cases.push([bits[0], digits]); // any double
+    }
+  }
+  const wrong = cases.filter(([v, d]) => formatNumber(v, d) !== intlReference(v, d));
+  assert.deepEqual(wrong.slice(0, 5).map(([v, d]) => `${v} (${d}): ${formatNumber(v, d)} vs ${intlReference(v, d)}`), []);
+  assert.ok(cases.length > 60_000);
+});
+
 test('signed: + for gains, a real minus for losses, no sign on zero', () => {
   assert.equal(formatSigned(2683.244, 2), '+2,683.24');
   assert.equal(formatSigned(-916.87, 2), '−916.87');
