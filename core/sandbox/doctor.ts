@@ -6,7 +6,9 @@
 import type Docker from 'dockerode';
 import { existsSync } from 'node:fs';
 import { removeStaleContainers } from './cleanup';
-import { listSandboxContainers } from './container';
+import { listSandboxContainers, startContainer } from './container';
+import { canUseLocalChannel } from './localChannel';
+import { CHANNEL_FALLBACK_MARKER } from './protocol';
 import { assertDockerReachable, createDockerClient, describeHost, type DockerHostSettings } from './docker-client';
 import { dockerfileText, imageExists, imageTag } from './image';
 import { resolveLimits, type SandboxLimits } from './limits';
@@ -67,6 +69,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   }
 
   checks.push(await trialRun(opts, tag));
+  checks.push(await localChannelCheck(docker, tag, limits));
 
   const removed = await removeStaleContainers(docker);
   const ours = await listSandboxContainers(docker);
@@ -90,6 +93,28 @@ async function trialRun(opts: DoctorOptions, image: string): Promise<DoctorCheck
     return { name: 'trial run', ok: false, detail: (err as Error).message, fix: 'Rebuild the image with `strategy-lab sandbox build --force`.' };
   } finally {
     await runner.dispose();
+  }
+}
+
+/** Which way a job and its result travel (localChannel.ts): the attach stream works everywhere, the socket is faster. */
+async function localChannelCheck(docker: Docker, image: string, limits: SandboxLimits): Promise<DoctorCheck> {
+  const name = 'local channel';
+  if (!canUseLocalChannel(docker)) {
+    const why = process.env.STRATEGY_LAB_SANDBOX_CHANNEL === 'attach' ? 'STRATEGY_LAB_SANDBOX_CHANNEL=attach' : process.platform !== 'linux' ? `not on Linux (${process.platform})` : 'the engine is not on a local Unix socket';
+    return { name, ok: true, detail: `not used (${why}): jobs go through Docker's attach stream` };
+  }
+  let channel;
+  try {
+    channel = await startContainer(docker, image, limits, undefined, { localChannel: true });
+    let stderr = '';
+    channel.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    if ((await channel.transport) === 'local-socket') return { name, ok: true, detail: 'jobs and results go through a Unix socket (the fast way for large jobs)' };
+    const reason = stderr.split('\n').find((l) => l.startsWith(CHANNEL_FALLBACK_MARKER)) ?? CHANNEL_FALLBACK_MARKER;
+    return { name, ok: true, detail: `unavailable, jobs go through Docker's attach stream (slower for large jobs): ${reason}` };
+  } catch (err) {
+    return { name, ok: false, detail: (err as Error).message, fix: 'Set STRATEGY_LAB_SANDBOX_CHANNEL=attach to use the attach stream only, and report this.' };
+  } finally {
+    await channel?.dispose();
   }
 }
 

@@ -45,7 +45,8 @@ test('sandbox doctor passes every check on a working engine', async () => {
   const { out, io } = capture();
   const code = await runSandboxCommand(['doctor', '--memory-mb', '128'], io);
   assert.equal(code, 0, out.stdout);
-  for (const name of ['Docker engine', 'sandbox image', 'container restrictions', 'trial run', 'leftover containers']) assert.match(out.stdout, new RegExp(`✓ ${name}`));
+  for (const name of ['Docker engine', 'sandbox image', 'container restrictions', 'trial run', 'local channel', 'leftover containers']) assert.match(out.stdout, new RegExp(`✓ ${name}`));
+  assert.match(out.stdout, /✓ local channel: jobs and results go through a Unix socket/, 'this machine\'s engine is local: the socket is used');
 });
 
 test('sandbox doctor names the problem and the fix when the engine is not there', async () => {
