@@ -81,7 +81,7 @@ export function containerSpec(image: string, limits: SandboxLimits, ownerPid = p
  * or the runtime cannot connect.
  */
 export async function startContainer(docker: Docker, image: string, limits: SandboxLimits, cmd?: string[], options: { localChannel?: boolean } = {}): Promise<ContainerChannel> {
-  if (!options.localChannel || cmd) return startContainerWith(docker, image, limits, cmd, undefined);
+  if (!options.localChannel || cmd || mountRefusedBy.has(docker)) return startContainerWith(docker, image, limits, cmd, undefined);
   let local: LocalChannel;
   try {
     local = await openLocalChannel();
@@ -94,9 +94,15 @@ export async function startContainer(docker: Docker, image: string, limits: Sand
     local.close();
     // A missing image is the caller's to handle (it rebuilds); anything else may be the mount: try without it.
     if ((err as { statusCode?: number }).statusCode === 404) throw err;
-    return startContainerWith(docker, image, limits, cmd, undefined);
+    const channel = await startContainerWith(docker, image, limits, cmd, undefined);
+    // It was the mount (an engine that cannot see this folder): later containers of this engine skip it.
+    mountRefusedBy.add(docker);
+    return channel;
   }
 }
+
+/** Engines that refused the local channel's mount while accepting the same container without it. */
+const mountRefusedBy = new WeakSet<Docker>();
 
 /** startContainer with a given local channel (or none): no fallback of its own. Exported for tests. */
 export async function startContainerWith(docker: Docker, image: string, limits: SandboxLimits, cmd: string[] | undefined, local: LocalChannel | undefined): Promise<ContainerChannel> {

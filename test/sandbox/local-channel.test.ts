@@ -177,6 +177,26 @@ describe('containers over the local channel', () => {
     assert.equal(existsSync(local.mount.Source!), false, 'the unused folder is removed');
   });
 
+  test('an engine that refuses the mount gets the container without it, and is not asked again', async () => {
+    const creates: boolean[] = [];
+    // The real engine, except that it refuses any bind mount (as an engine in a VM that cannot see the host's /tmp).
+    const refusing = Object.create(docker) as Docker;
+    refusing.createContainer = ((opts: Docker.ContainerCreateOptions) => {
+      const mounted = !!opts.HostConfig?.Mounts?.length;
+      creates.push(mounted);
+      if (mounted) return Promise.reject(Object.assign(new Error('invalid mount config for type "bind": bind source path does not exist'), { statusCode: 400 }));
+      return docker.createContainer(opts);
+    }) as Docker['createContainer'];
+    const foldersBefore = readdirSync(tmpdir()).filter((n) => n.startsWith(`strategy-lab-channel-${process.pid}-`)).length;
+    const first = await runOn(await startContainer(refusing, image, resolveLimits(), undefined, { localChannel: true }));
+    const second = await runOn(await startContainer(refusing, image, resolveLimits(), undefined, { localChannel: true }));
+    assert.equal(first.transport, 'attach');
+    assert.equal(second.transport, 'attach');
+    assert.ok(first.result.trades.length > 0);
+    assert.deepEqual(creates, [true, false, false], 'one refused create with the mount, then none');
+    assert.equal(readdirSync(tmpdir()).filter((n) => n.startsWith(`strategy-lab-channel-${process.pid}-`)).length, foldersBefore, 'the refused folder is removed');
+  });
+
   test('a big job crosses the socket both ways intact (the equity columns of 200,000 bars)', async () => {
     const channel = await startContainer(docker, image, resolveLimits(), undefined, { localChannel: true });
     const strategy = await compiled(source.replace("this.log('bar ' + bar.close.toFixed(2));", ''));
