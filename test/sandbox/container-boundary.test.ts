@@ -3,33 +3,19 @@
  * strategy had escaped every JavaScript-level restriction) run in a sandbox
  * container with the real restrictions. Needs a running Docker engine.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { containerSpec, startContainer } from '../../core/sandbox/container';
 import { HUGE_PAGES_TUNABLE } from '../../core/sandbox/hugePages';
-import { ensureImage } from '../../core/sandbox/image';
 import { resolveLimits, type SandboxLimits } from '../../core/sandbox/limits';
 import { probeProblems, runProbe, type ProbeReport } from '../../core/sandbox/probe';
-import { defaultRuntimePath } from '../../core/sandbox/runtime-bundle';
-import { assertNoContainersLeft, requireDocker, runtimeBundle } from './helpers';
+import { containerSuite } from './helpers';
 
-let docker: Docker;
-let image: string;
-
-before(async () => {
-  docker = await requireDocker();
-  await runtimeBundle();
-  image = (await ensureImage({ docker, runtimePath: defaultRuntimePath() })).tag;
-});
-
-after(async () => {
-  if (docker) await assertNoContainersLeft(docker);
-});
+const suite = containerSuite();
 
 async function runScript(script: string, limits: SandboxLimits): Promise<{ stdout: string; code: number | null }> {
-  const channel = await startContainer(docker, image, limits, ['-e', script]);
+  const channel = await startContainer(suite.docker, suite.image, limits, ['-e', script]);
   try {
     let stdout = '';
     channel.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -65,7 +51,7 @@ describe('the sandbox container', () => {
 
   test('from the inside: non-root, read-only root, small /tmp, no capabilities, no network, no shell, limits applied', async () => {
     const limits = resolveLimits({ memoryMb: 256, pids: 48, tmpfsMb: 4, cpus: 0.5 });
-    const report = await runProbe(docker, image, limits);
+    const report = await runProbe(suite.docker, suite.image, limits);
     assert.deepEqual(probeProblems(report, limits), []);
     assert.equal(report.rootfsWrite, 'EROFS');
     assert.equal(report.memoryLimitBytes, 256 * 1024 * 1024);

@@ -10,7 +10,8 @@ import { createSeries, type BarSeries } from '../../core/data/series';
 import { compileStrategy } from '../../core/strategy/compile';
 import { LABEL_OWNER_PID, listSandboxContainers } from '../../core/sandbox/container';
 import { assertDockerReachable, createDockerClient } from '../../core/sandbox/docker-client';
-import { buildRuntimeBundle } from '../../core/sandbox/runtime-bundle';
+import { ensureImage } from '../../core/sandbox/image';
+import { buildRuntimeBundle, defaultRuntimePath } from '../../core/sandbox/runtime-bundle';
 import type { SandboxLimits } from '../../core/sandbox/limits';
 
 /** Small limits so hostile cases end quickly (the defaults are the issue's: 512 MB, 300 s). */
@@ -88,4 +89,21 @@ export function dockerSuite(): void {
   after(async () => {
     if (docker) await assertNoContainersLeft(docker);
   });
+}
+
+/**
+ * The same hooks for a suite that starts containers itself: the engine and the sandbox image's tag (built if
+ * missing) are filled in before the suite's tests run.
+ */
+export function containerSuite(): { docker: Docker; image: string } {
+  const env = {} as { docker: Docker; image: string };
+  before(async () => {
+    env.docker = await requireDocker();
+    await runtimeBundle();
+    env.image = (await ensureImage({ docker: env.docker, runtimePath: defaultRuntimePath() })).tag;
+  });
+  after(async () => {
+    if (env.docker) await assertNoContainersLeft(env.docker);
+  });
+  return env;
 }

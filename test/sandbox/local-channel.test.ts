@@ -2,7 +2,7 @@
  * The local channel (core/sandbox/localChannel.ts): the socket's gatekeeping on its own, then real containers
  * that talk over it, fall back to the attach stream, and leave nothing behind. Needs a running Docker engine.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -10,14 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { containerSpec, startContainer, startContainerWith, type ContainerChannel } from '../../core/sandbox/container';
-import { ensureImage } from '../../core/sandbox/image';
 import { runJob } from '../../core/sandbox/job';
 import { resolveLimits } from '../../core/sandbox/limits';
 import { canUseLocalChannel, CHANNEL_MOUNT, openLocalChannel, removeStaleChannelDirs } from '../../core/sandbox/localChannel';
 import { CHANNEL_TOKEN_BYTES } from '../../core/sandbox/protocol';
-import { defaultRuntimePath } from '../../core/sandbox/runtime-bundle';
 import { runInProcess } from '../../core/sandbox/in-process';
-import { assertNoContainersLeft, bars, compiled, requireDocker, runtimeBundle, strategySource } from './helpers';
+import { bars, compiled, containerSuite, strategySource } from './helpers';
 
 function connectTo(path: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -122,16 +120,7 @@ describe('the local channel socket', () => {
 });
 
 describe('containers over the local channel', () => {
-  let docker: Docker;
-  let image: string;
-  before(async () => {
-    docker = await requireDocker();
-    await runtimeBundle();
-    image = (await ensureImage({ docker, runtimePath: defaultRuntimePath() })).tag;
-  });
-  after(async () => {
-    if (docker) await assertNoContainersLeft(docker);
-  });
+  const suite = containerSuite();
 
   const source = strategySource(`
     this.log('bar ' + bar.close.toFixed(2));
@@ -153,8 +142,8 @@ describe('containers over the local channel', () => {
 
   test('a local engine runs the job over the socket, with the same result and logs as over the attach stream and in process', async () => {
     const limits = resolveLimits();
-    const viaSocket = await runOn(await startContainer(docker, image, limits, undefined, { localChannel: true }));
-    const viaAttach = await runOn(await startContainer(docker, image, limits, undefined, { localChannel: false }));
+    const viaSocket = await runOn(await startContainer(suite.docker, suite.image, limits, undefined, { localChannel: true }));
+    const viaAttach = await runOn(await startContainer(suite.docker, suite.image, limits, undefined, { localChannel: false }));
     assert.equal(viaSocket.transport, 'local-socket');
     assert.equal(viaAttach.transport, 'attach');
     const strategy = await compiled(source);
@@ -170,7 +159,7 @@ describe('containers over the local channel', () => {
   test('a runtime that cannot reach the socket says so and the job goes through the attach stream', async () => {
     const local = await openLocalChannel();
     const unreachable = { ...local, containerPath: `${CHANNEL_MOUNT}/no-such.sock` };
-    const channel = await startContainerWith(docker, image, resolveLimits(), undefined, unreachable);
+    const channel = await startContainerWith(suite.docker, suite.image, resolveLimits(), undefined, unreachable);
     const run = await runOn(channel);
     assert.equal(run.transport, 'attach');
     assert.ok(run.result.trades.length > 0);
@@ -180,16 +169,16 @@ describe('containers over the local channel', () => {
   test('an engine that refuses the mount gets the container without it, and is not asked again', async () => {
     const creates: boolean[] = [];
     // The real engine, except that it refuses any bind mount (as an engine in a VM that cannot see the host's /tmp).
-    const refusing = Object.create(docker) as Docker;
+    const refusing = Object.create(suite.docker) as Docker;
     refusing.createContainer = ((opts: Docker.ContainerCreateOptions) => {
       const mounted = !!opts.HostConfig?.Mounts?.length;
       creates.push(mounted);
       if (mounted) return Promise.reject(Object.assign(new Error('invalid mount config for type "bind": bind source path does not exist'), { statusCode: 400 }));
-      return docker.createContainer(opts);
+      return suite.docker.createContainer(opts);
     }) as Docker['createContainer'];
     const foldersBefore = readdirSync(tmpdir()).filter((n) => n.startsWith(`strategy-lab-channel-${process.pid}-`)).length;
-    const first = await runOn(await startContainer(refusing, image, resolveLimits(), undefined, { localChannel: true }));
-    const second = await runOn(await startContainer(refusing, image, resolveLimits(), undefined, { localChannel: true }));
+    const first = await runOn(await startContainer(refusing, suite.image, resolveLimits(), undefined, { localChannel: true }));
+    const second = await runOn(await startContainer(refusing, suite.image, resolveLimits(), undefined, { localChannel: true }));
     assert.equal(first.transport, 'attach');
     assert.equal(second.transport, 'attach');
     assert.ok(first.result.trades.length > 0);
@@ -198,7 +187,7 @@ describe('containers over the local channel', () => {
   });
 
   test('a big job crosses the socket both ways intact (the equity columns of 200,000 bars)', async () => {
-    const channel = await startContainer(docker, image, resolveLimits(), undefined, { localChannel: true });
+    const channel = await startContainer(suite.docker, suite.image, resolveLimits(), undefined, { localChannel: true });
     const strategy = await compiled(source.replace("this.log('bar ' + bar.close.toFixed(2));", ''));
     const series = [bars(200_000)];
     try {
@@ -216,7 +205,7 @@ describe('containers over the local channel', () => {
 
   test('a container discarded before its job leaves no folder and no container', async () => {
     const before = readdirSync(tmpdir()).filter((n) => n.startsWith(`strategy-lab-channel-${process.pid}-`));
-    const channel = await startContainer(docker, image, resolveLimits(), undefined, { localChannel: true });
+    const channel = await startContainer(suite.docker, suite.image, resolveLimits(), undefined, { localChannel: true });
     await channel.dispose();
     await assert.rejects(channel.ready);
     const left = readdirSync(tmpdir()).filter((n) => n.startsWith(`strategy-lab-channel-${process.pid}-`) && !before.includes(n));
