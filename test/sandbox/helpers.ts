@@ -79,31 +79,26 @@ export function bars(n: number, symbol = 'TEST'): BarSeries {
   return s;
 }
 
-/** Registers the usual hooks of a Docker suite (engine reachable, runtime built; no container left after). */
-export function dockerSuite(): void {
-  let docker: Docker | undefined;
-  before(async () => {
-    docker = await requireDocker();
-    await runtimeBundle();
-  });
-  after(async () => {
-    if (docker) await assertNoContainersLeft(docker);
-  });
-}
-
 /**
- * The same hooks for a suite that starts containers itself: the engine and the sandbox image's tag (built if
- * missing) are filled in before the suite's tests run.
+ * Registers the usual hooks of a Docker suite (engine reachable, runtime built, then `prepare`; no container left
+ * after); the engine is filled in before the suite's tests run.
  */
-export function containerSuite(): { docker: Docker; image: string } {
-  const env = {} as { docker: Docker; image: string };
+export function dockerSuite<T extends { docker: Docker }>(prepare?: (env: T) => Promise<void>): T {
+  const env = {} as T;
   before(async () => {
     env.docker = await requireDocker();
     await runtimeBundle();
-    env.image = (await ensureImage({ docker: env.docker, runtimePath: defaultRuntimePath() })).tag;
+    await prepare?.(env);
   });
   after(async () => {
     if (env.docker) await assertNoContainersLeft(env.docker);
   });
   return env;
+}
+
+/** dockerSuite for a suite that starts containers itself: the sandbox image's tag too (built if missing). */
+export function containerSuite(): { docker: Docker; image: string } {
+  return dockerSuite<{ docker: Docker; image: string }>(async (env) => {
+    env.image = (await ensureImage({ docker: env.docker, runtimePath: defaultRuntimePath() })).tag;
+  });
 }
