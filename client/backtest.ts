@@ -23,7 +23,8 @@ import { SandboxRunner } from '../core/sandbox/runner';
 import { evaluationFindingsParams, type EvaluationFindingsParams } from '../server/protocol';
 import { API_KEY_SECRET } from './commands/generateStrategy';
 import type { Log } from './output';
-import type { ResultsPanel, ResultsPanels } from './resultsPanel';
+import type { ResultsPanel } from './resultsPanel';
+import type { ResultsPanels } from './resultsPanels';
 import type { PanelError, RunStatus } from '../media/protocol';
 import { readSandboxSettings, readSettings, type ExtensionSandboxMode } from './settings';
 import { locate, type StrategyLocation } from './workspace';
@@ -190,7 +191,7 @@ export class BacktestController implements vscode.Disposable {
           },
           onResult: (result) => {
             shown = result;
-            panel.showResult(result);
+            panel.showResult(runId, result);
             this.log.info(`Results on screen ${Math.round(performance.now() - clicked)} ms after the click (the evaluators go on).`);
           },
           onLog: (line) => panel.appendLog(line),
@@ -200,7 +201,7 @@ export class BacktestController implements vscode.Disposable {
         await this.sendFindings(doc.uri, done);
         return done;
       });
-      panel.showRun(record);
+      if (!panel.finishRun(runId, record)) this.log.info(`The results panel shows what you opened while ${where.file} ran; run ${record.id} is in the run history.`);
       this.runErrors.clear(doc.uri);
       this.showLastResult(summarize(record), where.uri);
       this.log.info(`Saved run ${record.id}: return ${formatMetric(record.result.metrics.returnPct, '%')}, ${record.result.metrics.tradeCount} trades, ${record.sandbox.durationMs} ms in the sandbox; ${Math.round(performance.now() - clicked)} ms from the click.`);
@@ -208,7 +209,7 @@ export class BacktestController implements vscode.Disposable {
       return record;
     } catch (err) {
       const cancelled = controller.signal.aborted;
-      if (cancelled) return this.cancelled(where, name, panel, shown);
+      if (cancelled) return this.cancelled(where, name, panel, runId, shown);
       const error = describeError(err);
       this.log.error(`Backtest ${where.file} failed: ${error.title}`, err);
       if (error.location) this.runErrors.show(doc.uri, source, error.location, error.message);
@@ -228,12 +229,12 @@ export class BacktestController implements vscode.Disposable {
    * A cancel is confirmed in a message, the status bar goes back to the last result, and nothing half-done is
    * saved — except a backtest that had finished: cancelling its evaluators keeps it, saved without a verdict.
    */
-  private async cancelled(where: StrategyLocation, name: string, panel: ResultsPanel, finished: RunRecord | undefined): Promise<RunRecord | undefined> {
+  private async cancelled(where: StrategyLocation, name: string, panel: ResultsPanel, runId: string, finished: RunRecord | undefined): Promise<RunRecord | undefined> {
     this.log.info(`Backtest ${where.file} cancelled${finished ? ' during the evaluators: the backtest is saved without an evaluation' : ''}.`);
     if (finished) {
       try {
         await this.store(where.root).save(finished);
-        panel.showRun(finished);
+        panel.finishRun(runId, finished);
         this.showLastResult(summarize(finished), where.uri);
         this.saved.fire(finished);
         void vscode.window.showInformationMessage(`Evaluation of ${name} cancelled: the backtest is saved without a verdict.`);

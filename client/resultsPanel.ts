@@ -4,13 +4,9 @@
  * editor area again. The extension keeps its ViewModel, so a panel that reloads (or is opened while a run is
  * going) gets the whole picture on its 'ready' message.
  */
-import * as vscode from 'vscode';
-import { webviewPage } from './webviewPage';
+import type * as vscode from 'vscode';
 import type { RunLogLine, RunRecord } from '../core/history/types';
 import { emptyModel, type EvaluatorProgress, type FromWebview, type PanelError, type RecentRun, type RunStatus, type ToWebview, type ViewModel } from '../media/protocol';
-
-/** The webview type; the serializer and the activation event use it. */
-export const VIEW_TYPE = 'strategyLab.results';
 
 export type PanelActionHandler = (panel: ResultsPanel, message: Extract<FromWebview, { type: 'action' }>) => Promise<void>;
 
@@ -29,9 +25,6 @@ export interface PanelTraceEntry {
 
 const TRACE_LIMIT = 500;
 
-/** The key of the one results panel. */
-const MAIN = 'results';
-
 /** Log lines are batched: a strategy logging every bar must not flood the webview with messages. */
 const LOG_FLUSH_MS = 100;
 
@@ -45,6 +38,11 @@ export class ResultsPanel {
   private pendingLogs: RunLogLine[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
+  /**
+   * The run attempt whose progress the panel follows (startRun), until the user opens another run or a
+   * comparison in it: a run going on in the background never takes the panel back from what the user chose.
+   */
+  private following: string | undefined;
   private readonly disposeListeners: (() => void)[] = [];
 
   constructor(readonly key: string, readonly panel: vscode.WebviewPanel, private readonly onAction: PanelActionHandler) {
@@ -62,7 +60,9 @@ export class ResultsPanel {
   /** Runs one of the panel's actions as if its button was clicked (the error notification offers the same buttons). */
   act(message: Extract<FromWebview, { type: 'action' }>): Promise<void> { return this.onAction(this, message); }
 
+  /** Shows a saved run (or two, compared) that the user opened: the panel stops following a run going on. */
   showRun(run: RunRecord, compareWith: RunRecord | null = null): void {
+    this.following = undefined;
     this.flushLogs();
     this.file = run.strategy.file;
     Object.assign(this.model, { run, compareWith, status: { state: 'done' }, error: null, logs: [...run.logs], stale: false });
@@ -76,6 +76,7 @@ export class ResultsPanel {
    */
   startRun(start: { runId: string; strategy: string; file: string; uri: vscode.Uri; startedAt: string }): void {
     this.flushLogs();
+    this.following = start.runId;
     this.file = start.file;
     this.uri = start.uri;
     Object.assign(this.model, {
@@ -88,7 +89,8 @@ export class ResultsPanel {
   }
 
   /** Results first: the backtest's record (no evaluation yet) while the evaluators still run. */
-  showResult(run: RunRecord): void {
+  showResult(runId: string, run: RunRecord): void {
+    if (this.following !== runId) return;
     this.flushLogs();
     Object.assign(this.model, { run, compareWith: null, stale: false, logs: [...run.logs] });
     this.model.status = { ...this.model.status, stage: 'evaluators' };
@@ -96,9 +98,19 @@ export class ResultsPanel {
     this.send({ type: 'model', model: this.model });
   }
 
+  /**
+   * The run `runId` is saved with its evaluation: the panel shows it, if it still follows that run (returns
+   * whether it did). A user who opened another run or a comparison meanwhile keeps it on screen.
+   */
+  finishRun(runId: string, run: RunRecord): boolean {
+    if (this.following !== runId) return false;
+    this.showRun(run);
+    return true;
+  }
+
   /** "n of N" and the current step of the evaluators, while the results are already on screen. */
   setEvaluatorProgress(progress: EvaluatorProgress): void {
-    if (this.model.status.state !== 'running') return;
+    if (this.model.status.state !== 'running' || this.model.status.runId !== this.following) return;
     this.setStatus({ ...this.model.status, stage: 'evaluators', evaluators: progress });
   }
 
@@ -108,7 +120,13 @@ export class ResultsPanel {
     this.send({ type: 'recent', runs });
   }
 
+  /**
+   * A running status counts only for the run the panel follows; an error or a cancel is the run's outcome and
+   * is shown whatever the panel showed (its notification's "Show results" leads here).
+   */
   setStatus(status: RunStatus): void {
+    if (status.state === 'running' && status.runId !== this.following) return;
+    if (status.state !== 'running') this.following = undefined;
     if (status.state === 'running' && this.model.status.state !== 'running') { this.model.logs = []; this.model.error = null; this.model.compareWith = null; }
     // A run that failed or was cancelled leaves the earlier result on screen: it stays labelled as not this run's.
     this.model.status = status;
@@ -116,6 +134,7 @@ export class ResultsPanel {
   }
 
   appendLog(line: RunLogLine): void {
+    if (this.following === undefined) return; // the run's record keeps its log; the panel shows another run
     this.model.logs.push(line);
     if (this.model.logs.length > 5000) this.model.logs.splice(0, this.model.logs.length - 5000);
     this.pendingLogs.push(line);
@@ -147,57 +166,4 @@ export class ResultsPanel {
     // Before 'ready' the webview cannot listen yet; it gets the whole model on 'ready'.
     if (this.ready) void this.panel.webview.postMessage(message);
   }
-}
-
-export class ResultsPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, ResultsPanel>();
-
-  constructor(private readonly extensionUri: vscode.Uri, private readonly onAction: PanelActionHandler) {}
-
-  /**
-   * The one results panel, created beside the active editor the first time and revealed where it is after
-   * that (its own column: it never opens another group beside itself, so it does not shrink run after run).
-   */
-  open(title: string): ResultsPanel {
-    const existing = this.panels.get(MAIN);
-    if (existing) { existing.reveal(); return existing; }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
-    return this.attach(MAIN, panel);
-  }
-
-  /**
-   * A panel VS Code kept across a window reload (webview serializer): same page, and the model it last
-   * showed, from the state the webview saved. A run that was going when the window closed is not going now.
-   */
-  restore(panel: vscode.WebviewPanel, state: unknown): ResultsPanel | undefined {
-    // One panel: a window saved with several (older versions opened one per strategy) keeps the first.
-    if (this.panels.has(MAIN)) { panel.dispose(); return undefined; }
-    const saved = (state as { model?: ViewModel } | undefined)?.model;
-    panel.webview.options = this.webviewOptions();
-    const results = this.attach(MAIN, panel);
-    if (saved) {
-      Object.assign(results.model, saved);
-      results.file = saved.run?.strategy.file;
-      if (saved.status?.state === 'running') results.model.status = { state: 'cancelled' };
-    }
-    return results;
-  }
-
-  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media')] };
-  }
-
-  private attach(key: string, panel: vscode.WebviewPanel): ResultsPanel {
-    const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
-    panel.webview.html = webviewPage(panel.webview, media, 'main', panel.title);
-    const results = new ResultsPanel(key, panel, this.onAction);
-    results.onDispose(() => this.panels.delete(key));
-    this.panels.set(key, results);
-    return results;
-  }
-
-  /** The results panel, if it is open. */
-  get(): ResultsPanel | undefined { return this.panels.get(MAIN); }
-
-  dispose(): void { for (const p of [...this.panels.values()]) p.panel.dispose(); }
 }

@@ -364,7 +364,7 @@ test('Compare Runs shows both runs side by side', { timeout: 120_000 }, async ()
   await titledPick();
   await page.keyboard.press('Enter');          // B: the only other one
   // the compare panel is a second webview
-  const cells = await (await frameWith('#compare-table', 20_000)).locator('#compare-table tr[data-metric="returnPct"] td').allTextContents();
+  const cells = await (await frameWith('#compare-table')).locator('#compare-table tr[data-metric="returnPct"] td').allTextContents();
   assert.equal(cells.length, 3, 'A, B and B − A');
   assert.notEqual(cells[0], cells[1], 'two different runs');
   await page.screenshot({ path: shot('ui-compare.png') });
