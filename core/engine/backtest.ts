@@ -42,10 +42,43 @@ export interface BacktestSummary {
  * records or indicator plots are built — formatting 5,000 daily times took most of a 20-year variant's time in a sweep.
  */
 export function runBacktestSummary(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}): BacktestSummary {
+  const { raw, lots, metrics } = simulateToMetrics(strategyClass, series, options);
+  return { metrics, time: raw.grid, equity: raw.equity, trades: lots.length, params: raw.params };
+}
+
+/** What a text summary of a run shows (the CLI's, core/cli/summary.ts): the run's facts, its metrics, its open trades. */
+export interface RunOverview {
+  run: Pick<BacktestResult['run'], 'strategy' | 'symbols' | 'bars' | 'options'>;
+  metrics: BacktestResult['metrics'];
+  /** Trades still open at the end (marked to market at the last close). */
+  openTrades: number;
+}
+
+export function overviewOf(result: BacktestResult): RunOverview {
+  const { strategy, symbols, bars, options } = result.run;
+  return { run: { strategy, symbols, bars, options }, metrics: result.metrics, openTrades: result.trades.filter((t) => t.open).length };
+}
+
+/**
+ * The same run as `runBacktest`, reduced to its overview straight from the simulation (the summary path's metrics):
+ * a million-bar run skips the ~0.1 s of trade, order and equity records a text summary never shows.
+ */
+export function runBacktestOverview(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions = {}, phases?: ResultOptions['phases']): RunOverview {
+  const { raw, lots, metrics } = simulateToMetrics(strategyClass, series, options, phases);
+  phases?.mark('result');
+  let openTrades = 0;
+  for (const lot of lots) if (lot.exitReason === OPEN) openTrades++;
+  return { run: { strategy: raw.strategy, symbols: series.map((s) => s.symbol), bars: raw.grid.length, options: raw.options }, metrics, openTrades };
+}
+
+/** The bar loop (no indicator plots) and the metrics, as `buildResult` computes them: the summary paths share it. */
+function simulateToMetrics(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions, phases?: ResultOptions['phases']) {
   const raw = simulate(strategyClass, series, options, { plots: false });
+  phases?.mark('run');
   const lots = collectLots(raw.broker, raw.grid);
   const metrics = metricsOf(series, raw, packedMap(lots, toStat));
-  return { metrics, time: raw.grid, equity: raw.equity, trades: lots.length, params: raw.params };
+  phases?.mark('metrics');
+  return { raw, lots, metrics };
 }
 
 function metricsOf(series: BarSeries[], raw: RawBacktest, tradeStats: TradeStat[]): BacktestResult['metrics'] {

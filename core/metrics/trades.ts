@@ -72,20 +72,28 @@ export function tradeStats(trades: readonly TradeStat[]): TradeStats {
  */
 export function exposurePct(trades: readonly TradeStat[], bars: number): number | null {
   if (bars === 0) return null;
-  // +1 where a trade starts, −1 after it ends; a bar is exposed when the running sum > 0.
-  const delta = new Int32Array(bars + 1);
-  for (const t of trades) {
+  // The union of the trades' bar ranges [entry, exit], clipped to the run, merged in entry order: a pass over
+  // the trades, not the bars (a million-bar run has a few thousand trades).
+  let order: readonly TradeStat[] = trades;
+  for (let i = 1; i < trades.length; i++) {
+    if (trades[i].entryBar < trades[i - 1].entryBar) {
+      order = [...trades].sort((a, b) => a.entryBar - b.entryBar);
+      break;
+    }
+  }
+  let exposed = 0;
+  let runFrom = 0;
+  let runTo = -1; // the merged range being grown; empty at first
+  for (const t of order) {
     const from = Math.max(0, t.entryBar);
     const to = Math.min(bars - 1, t.exitBar);
     if (to < from) continue;
-    delta[from]++;
-    delta[to + 1]--;
+    if (from > runTo) {
+      exposed += runTo - runFrom + 1;
+      runFrom = from;
+      runTo = to;
+    } else if (to > runTo) runTo = to;
   }
-  let open = 0;
-  let exposed = 0;
-  for (let i = 0; i < bars; i++) {
-    open += delta[i];
-    if (open > 0) exposed++;
-  }
+  exposed += runTo - runFrom + 1;
   return (exposed / bars) * 100;
 }

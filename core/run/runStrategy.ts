@@ -3,7 +3,7 @@
  * the extension and the evaluators all call this.
  */
 import type { BarSeries } from '../data/series';
-import { runBacktest, runBacktestSummary, type BacktestSummary, type ResultOptions } from '../engine/backtest';
+import { runBacktest, runBacktestOverview, runBacktestSummary, type BacktestSummary, type ResultOptions, type RunOverview } from '../engine/backtest';
 import type { BacktestOptions, BacktestResult, LogLine } from '../engine/types';
 import { runInSandbox, SANDBOX_MODES, type SandboxMode, type SandboxRunner, type SandboxSettings } from '../sandbox/runner';
 import type { CompiledStrategy } from '../strategy/compile';
@@ -54,6 +54,13 @@ export function summarizeInThisProcess({ compiled, series, options, signal, load
   signal?.throwIfAborted();
   const cls = loadClass ? loadClass() : loadStrategy(compiled.js, compiled.fileName);
   return runBacktestSummary(cls, series, { ...options, isCancelled: signal ? () => signal.aborted : options?.isCancelled });
+}
+
+/** `runInThisProcess` reduced to what a text summary shows (the CLI without --json/--out): same metrics, no records. */
+export function overviewInThisProcess({ compiled, series, options, signal, onLog, phases }: Pick<RunRequest, 'compiled' | 'series' | 'options' | 'signal' | 'onLog' | 'phases'>): RunOverview {
+  signal?.throwIfAborted();
+  const cls = loadStrategy(compiled.js, compiled.fileName);
+  return runBacktestOverview(cls, series, { ...options, onLog: onLog ?? options?.onLog, isCancelled: signal ? () => signal.aborted : options?.isCancelled }, phases);
 }
 
 /** No isolation: only for trusted code (tests, benchmarks, `--sandbox none`). */

@@ -109,4 +109,20 @@ describe('exposure time', () => {
     assert.equal(exposurePct([], 10), 0);
     assert.equal(exposurePct([], 0), null);
   });
+
+  test('property: equals a bar-by-bar count over random trades (nested, adjacent, unordered, out of range)', () => {
+    let seed = 7;
+    const rand = (k: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % k; };
+    for (let round = 0; round < 2000; round++) {
+      const bars = rand(60);
+      const trades = Array.from({ length: rand(12) }, () => {
+        const from = rand(bars + 10) - 5;
+        return trade(from, from + rand(15) - 2, 0, 0);
+      });
+      if (rand(2)) trades.sort((a, b) => a.entryBar - b.entryBar);
+      let exposed = 0;
+      for (let i = 0; i < bars; i++) if (trades.some((t) => t.entryBar <= i && i <= t.exitBar)) exposed++;
+      assert.equal(exposurePct(trades, bars), bars === 0 ? null : (exposed / bars) * 100, `${bars} bars, trades ${JSON.stringify(trades.map((t) => [t.entryBar, t.exitBar]))}`);
+    }
+  });
 });

@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { resolve } from 'node:path';
 import { loadCsv } from '../../core/data/csv';
 import type { BarSeries } from '../../core/data/series';
-import { runInThisProcess, summarizeInThisProcess } from '../../core/run/runStrategy';
+import { overviewInThisProcess, runInThisProcess, summarizeInThisProcess } from '../../core/run/runStrategy';
+import { overviewOf } from '../../core/engine/backtest';
 import { inProcessEngine, perRunEngine } from '../../core/run/variantEngines';
 import { seriesInWindow, summarize, type Variant, type VariantBatch } from '../../core/run/variants';
 import { compileStrategy } from '../../core/strategy/compile';
@@ -103,6 +104,10 @@ describe('the summary path (runBacktestSummary)', () => {
       assert.equal(fast.trades, slow.trades);
       assert.deepEqual(fast.params, slow.params);
       if (c.name !== 'never trades') assert.ok(fast.trades > 0, 'the case trades');
+      // The CLI's text summary path (overviewInThisProcess) stops at the same metrics.
+      const overview = overviewInThisProcess({ compiled, series, options: c.options ?? {} });
+      assert.deepEqual(overview, overviewOf(full));
+      if (c.name.includes('still open')) assert.equal(overview.openTrades, 1, 'the open trade is counted');
     });
   }
 });

@@ -2,11 +2,12 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { LazyJsonArray, writeJsonPretty } from '../../report/jsonStream';
 import { equityColumnsOf, equityPointAt, equityPointJson } from '../../engine/equityCurve';
 import { resolve } from 'node:path';
-import type { BacktestResult } from '../../engine/types';
 import { compileStrategy } from '../../strategy/compile';
 import { attachErrorLocation } from '../../strategy/errorLocation';
 import { defaultCacheDir } from '../../data/cache';
-import { runStrategy } from '../../run/runStrategy';
+import type { RunOverview } from '../../engine/backtest';
+import type { BacktestResult, LogLine } from '../../engine/types';
+import { overviewInThisProcess, runStrategy } from '../../run/runStrategy';
 import { parseCli } from '../args';
 import { formatSummary } from '../summary';
 import { phaseTimer } from '../phases';
@@ -50,30 +51,42 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     const compiled = await compileStrategy(source, file, { cacheDir: defaultCacheDir() });
     phases.mark('compile');
     if (!values.json) io.stderr(`Running ${escapeLine(info.className ?? 'strategy')} in ${describeMode(sandbox)}…\n`);
-    const result = await runStrategy({
+    const request = {
       compiled,
       series,
       options,
-      mode: sandbox,
-      equity: 'drawable', // the summary needs no curve, --json/--out write it from the full columns
       phases,
-      runner,
       signal: io.signal,
-      onLog: (line) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${escapeLine(line.message)}\n`),
-    }).catch(async (err: unknown) => {
+      onLog: (line: LogLine) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${escapeLine(line.message)}\n`),
+    };
+    const located = async (err: unknown): Promise<never> => {
       throw await attachErrorLocation(err, source, compiled); // reportError prints file:line:col and the bar
-    });
-    phases.mark('run'); // in a sandbox: the container's round trip (in this process the run marked its own phases)
-    const code = await report(result, label, values, io);
+    };
+    if (sandbox === 'none' && !values.json && !values.out) {
+      // Only the summary is printed: in this process the run stops at its metrics (no trade, order or equity
+      // records); a sandbox's result crosses back whole, and is summarised the same way.
+      let overview: RunOverview;
+      try {
+        overview = overviewInThisProcess(request);
+      } catch (err) {
+        return located(err);
+      }
+      io.stdout(formatSummary(overview, label));
+    } else {
+      // the summary needs no curve, --json/--out write it from the full columns
+      const result = await runStrategy({ ...request, mode: sandbox, equity: 'drawable', runner }).catch(located);
+      phases.mark('run'); // in a sandbox: the container's round trip (in this process the run marked its own phases)
+      report(result, label, values, io);
+    }
     phases.mark('output');
     phases.report(io.stderr);
-    return code;
+    return 0;
   } finally {
     await runner.dispose();
   }
 }
 
-async function report(result: BacktestResult, label: string, values: { json?: boolean; out?: string }, io: CliIo): Promise<number> {
+function report(result: BacktestResult, label: string, values: { json?: boolean; out?: string }, io: CliIo): void {
   // The full result is serialised only when asked for (--json, --out), and in pieces: a million-bar equity curve
   // as one string costs a second and fails past ~5 M bars ("Invalid string length").
   // A decimated curve (a long in-process run) is written from its full columns: every bar, as a short run's is.
@@ -82,18 +95,17 @@ async function report(result: BacktestResult, label: string, values: { json?: bo
   const equity = columns ? new LazyJsonArray(columns.time.length, (i) => equityPointAt(columns, i), (i, indent) => equityPointJson(columns, i, indent)) : result.equity;
   const full = { metrics: result.metrics, trades: result.trades, equity, orders: result.orders, run: { ...(columns ? run : result.run), data: label } };
   if (values.out) {
-    await writeJsonFile(resolve(values.out), full);
+    writeJsonFile(resolve(values.out), full);
     if (!values.json) io.stderr(`Saved the full result to ${values.out}\n`);
   }
   if (values.json) {
     writeJsonPretty(full, io.stdout);
     io.stdout('\n');
   } else io.stdout(formatSummary(result, label));
-  return 0;
 }
 
 /** Written as it is produced (synchronous writes: the CLI has nothing else to do meanwhile), never whole in memory. */
-async function writeJsonFile(path: string, value: unknown): Promise<void> {
+function writeJsonFile(path: string, value: unknown): void {
   const fd = openSync(path, 'w');
   try {
     writeJsonPretty(value, (t) => writeSync(fd, t));
