@@ -367,6 +367,10 @@ test('Compare Runs shows both runs side by side', { timeout: 120_000 }, async ()
   const cells = await (await frameWith('#compare-table')).locator('#compare-table tr[data-metric="returnPct"] td').allTextContents();
   assert.equal(cells.length, 3, 'A, B and B − A');
   assert.notEqual(cells[0], cells[1], 'two different runs');
+  // The run with options may still be sending its findings when the comparison opens; once it has ended (its
+  // status bar item no longer spins) the comparison must still be on screen: a run never takes the panel back.
+  await page.locator('.statusbar-item', { hasText: /: (data|compile|sandbox|metrics|evaluators)/ }).first().waitFor({ state: 'detached', timeout: 60_000 });
+  await frameWith('#compare-table', 5_000);
   await page.screenshot({ path: shot('ui-compare.png') });
 });
 
