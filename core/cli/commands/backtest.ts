@@ -59,9 +59,8 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       signal: io.signal,
       onLog: (line: LogLine) => io.stderr(`[${line.time === null ? '-' : new Date(line.time).toISOString().slice(0, 19).replace('T00:00:00', '')}] ${escapeLine(line.message)}\n`),
     };
-    const located = async (err: unknown): Promise<never> => {
-      throw await attachErrorLocation(err, source, compiled); // reportError prints file:line:col and the bar
-    };
+    // reportError prints file:line:col and the bar
+    const located = (err: unknown): Promise<unknown> => attachErrorLocation(err, source, compiled);
     if (sandbox === 'none' && !values.json && !values.out) {
       // Only the summary is printed: in this process the run stops at its metrics (no trade, order or equity
       // records); a sandbox's result crosses back whole, and is summarised the same way.
@@ -69,12 +68,14 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       try {
         overview = overviewInThisProcess(request);
       } catch (err) {
-        return located(err);
+        throw await located(err);
       }
       io.stdout(formatSummary(overview, label));
     } else {
       // the summary needs no curve, --json/--out write it from the full columns
-      const result = await runStrategy({ ...request, mode: sandbox, equity: 'drawable', runner }).catch(located);
+      const result = await runStrategy({ ...request, mode: sandbox, equity: 'drawable', runner }).catch(async (err: unknown) => {
+        throw await located(err);
+      });
       phases.mark('run'); // in a sandbox: the container's round trip (in this process the run marked its own phases)
       report(result, label, values, io);
     }
