@@ -75,7 +75,7 @@ export function resolveOptions(options: BacktestOptions): BacktestResult['run'][
   return { cash: o.cash, commission: o.commission, commissionFixed: o.commissionFixed, slippageBps: o.slippageBps, fill: o.fill };
 }
 
-/** What the run records beyond the numbers: a sweep's summary has no chart, so it skips the indicator plots. */
+/** What the run records beyond the numbers: a summary has no chart, so it skips reading the indicator plots. */
 export interface SimulateRecording {
   plots?: boolean;
 }
@@ -138,8 +138,12 @@ export function simulate(strategyClass: StrategyClass, series: BarSeries[], opti
   try {
     phase = 'onStart';
     strategy.onStart?.();
-    // After onStart: plot() calls are in. Reading the indicators' values runs no strategy code (plots.ts).
-    if (recording.plots !== false) plots = createPlotRecorder(strategy, n, series.map((s) => s.symbol), paramsForLevels(strategy.params));
+    // After onStart: plot() calls are in. They are checked, and the plotted indicators' `current` pinned, on every
+    // run, so a run without a chart (a sweep's summary, the CLI's text summary) fails or passes exactly as a charted
+    // one; without a chart the recorder gets no bars (no columns) and is not read. Reading runs no strategy code.
+    const charted = recording.plots !== false;
+    const recorder = createPlotRecorder(strategy, charted ? n : 0, series.map((s) => s.symbol), paramsForLevels(strategy.params));
+    if (charted) plots = recorder;
     phase = 'onBar';
     const cursor = new Int32Array(k);
     const hasBar = new Uint8Array(k);

@@ -112,6 +112,43 @@ describe('the summary path (runBacktestSummary)', () => {
   }
 });
 
+describe('a run without a chart fails exactly as a charted one', () => {
+  // The summary paths skip reading the indicator plots, not checking them: a plot() the full run refuses, or a
+  // plotted indicator's `current` the full run has pinned, must end the summary runs the same way.
+  const cases = [
+    {
+      name: 'plot() names a symbol the run does not have',
+      onStart: "this.plot(this.rsi, { symbol: 'MSFT' });",
+      onBar: '',
+      error: /plot\(\): symbol 'MSFT' is not one of this run's symbols/,
+    },
+    {
+      name: 'a plotted indicator\'s current turned into a getter',
+      onStart: '',
+      onBar: "if (bar.index === 50) Object.defineProperty(this.rsi, 'current', { get: () => 1 });",
+      error: /Cannot redefine property: current/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const source = `import { BaseStrategy, type Bar } from 'strategy-lab';
+import { RSI } from 'strategy-lab/indicators';
+export default class Plotted extends BaseStrategy {
+  static config = { symbols: ['AAPL'], timeframe: '1d' };
+  private rsi = new RSI(14);
+  onStart(): void { ${c.onStart} }
+  onBar(bar: Bar): void { this.rsi.update(bar.close); ${c.onBar} }
+}
+`;
+      const compiled = await compileStrategy(source, 'plotted.strategy.ts');
+      const series = [sampleAapl()];
+      assert.throws(() => runInThisProcess({ compiled, series, options: {} }), c.error, 'the full run');
+      assert.throws(() => summarizeInThisProcess({ compiled, series, options: {} }), c.error, 'the sweep summary');
+      assert.throws(() => overviewInThisProcess({ compiled, series, options: {} }), c.error, 'the text summary');
+    });
+  }
+});
+
 const SHARED = resolve(__dirname, '..', '..', '..', 'shared', 'data');
 const SPY_MINUTES = resolve(SHARED, 'SPY_1min_2013-10-04_2013-10-11_lean.csv');
 const AAPL_DAILY = resolve(SHARED, 'AAPL_daily_1998_2021_lean.csv');
