@@ -71,7 +71,7 @@ export function runBacktestOverview(strategyClass: StrategyClass, series: BarSer
   return { run: { strategy: raw.strategy, symbols: series.map((s) => s.symbol), bars: raw.grid.length, options: raw.options }, metrics, openTrades };
 }
 
-/** The bar loop (no indicator plots) and the metrics, as `buildResult` computes them: the summary paths share it. */
+/** The bar loop (plot() checked, no indicator values recorded) and the metrics as `buildResult` computes them: the summary paths share it. */
 function simulateToMetrics(strategyClass: StrategyClass, series: BarSeries[], options: BacktestOptions, phases?: ResultOptions['phases']) {
   const raw = simulate(strategyClass, series, options, { plots: false });
   phases?.mark('run');
