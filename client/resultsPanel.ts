@@ -110,7 +110,7 @@ export class ResultsPanel {
 
   /** "n of N" and the current step of the evaluators, while the results are already on screen. */
   setEvaluatorProgress(progress: EvaluatorProgress): void {
-    if (this.model.status.state !== 'running' || this.model.status.runId !== this.following) return;
+    if (this.model.status.state !== 'running') return; // setStatus ignores a run the panel no longer follows
     this.setStatus({ ...this.model.status, stage: 'evaluators', evaluators: progress });
   }
 
