@@ -207,6 +207,9 @@ export function decodeJob(buf: Buffer): Job {
  * chunk straight into the one buffer the series view, instead of joining the chunks and copying the result again
  * (two more copies of a 48 MB job for 1 M bars). `push` returns the job when its last byte arrives, with the bytes
  * that came after it (a paper session's first feeds); it throws on input that is not a job.
+ *
+ * A reader that can choose where its input lands (a socket with `onread`) skips even that copy: once the header is
+ * read, `direct()` is the part of the columns still to come; bytes read there are accounted with `advance(n)`.
  */
 export class JobReader {
   private head: Buffer[] = [];
@@ -246,9 +249,27 @@ export class JobReader {
     const take = Math.min(data.length - this.filled, chunk.length);
     data.set(chunk.subarray(0, take), this.filled);
     this.filled += take;
-    if (this.skip > 0 || this.filled < data.length) return undefined;
-    const header = this.header;
-    return { job: { ...header, key: Buffer.from(header.key, 'hex'), series: seriesFromColumns(header.series, data.buffer as ArrayBuffer) }, rest: chunk.subarray(take) };
+    return this.complete(chunk.subarray(take));
+  }
+
+  /** The columns' bytes still to come, to read into in place; undefined before the header (and its padding) is read or once they are all in. */
+  direct(): Uint8Array | undefined {
+    if (!this.header || this.skip > 0 || this.filled === this.data!.length) return undefined;
+    return this.data!.subarray(this.filled);
+  }
+
+  /** `n` bytes were read into the start of `direct()`'s region: the job once its last byte is in. */
+  advance(n: number): { job: Job; rest: Buffer } | undefined {
+    const region = this.direct();
+    if (!region || !(n >= 0 && n <= region.length)) throw new RangeError(`sandbox protocol: ${n} bytes read into the columns out of turn`);
+    this.filled += n;
+    return this.complete(Buffer.alloc(0));
+  }
+
+  private complete(rest: Buffer): { job: Job; rest: Buffer } | undefined {
+    if (this.skip > 0 || this.filled < this.data!.length) return undefined;
+    const header = this.header!;
+    return { job: { ...header, key: Buffer.from(header.key, 'hex'), series: seriesFromColumns(header.series, this.data!.buffer as ArrayBuffer) }, rest };
   }
 }
 
@@ -314,6 +335,8 @@ export class FrameDecoder {
   // Chunks are kept as a list and joined once per frame, so a large result costs one copy, not one per chunk.
   private chunks: Buffer[] = [];
   private length = 0;
+  /** A large frame whose payload is being copied into its own buffer as its bytes arrive. */
+  private large: { frame: Frame; filled: number } | undefined;
 
   constructor(
     private readonly key: Uint8Array,
@@ -323,25 +346,54 @@ export class FrameDecoder {
   ) {}
 
   push(chunk: Buffer): Frame[] {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
     const frames: Frame[] = [];
+    if (this.large) {
+      const { frame } = this.large;
+      const take = Math.min(frame.payload.length - this.large.filled, chunk.length);
+      chunk.copy(frame.payload, this.large.filled, 0, take);
+      this.large.filled += take;
+      if (this.large.filled < frame.payload.length) return frames;
+      this.large = undefined;
+      frames.push(frame);
+      chunk = chunk.subarray(take);
+    }
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.length += chunk.length;
+    }
     while (this.length >= FRAME_HEADER) {
       const head = this.peek(FRAME_HEADER);
       const payloadLength = head.readUInt32LE(0);
-      const type = head.readUInt8(4);
-      if (!this.accepted.includes(type as FrameType)) throw new ProtocolViolation(`unknown frame type ${type}`);
+      const type = head.readUInt8(4) as FrameType;
+      if (!this.accepted.includes(type)) throw new ProtocolViolation(`unknown frame type ${type}`);
       if (!Buffer.from(this.key).equals(head.subarray(5, FRAME_HEADER))) throw new ProtocolViolation('a frame without the job key');
       if (payloadLength > this.maxPayload) throw new ProtocolViolation(`a frame of ${payloadLength} bytes, over the ${this.maxPayload}-byte cap`, true);
+      if (payloadLength >= LARGE_PAYLOAD) {
+        const all = this.peek(this.length);
+        // Its own buffer, filled as the bytes come: one copy, and its columns land 8-aligned so they are read in place.
+        const payload = alignedPayload(type, payloadLength);
+        const have = Math.min(payloadLength, all.length - FRAME_HEADER);
+        all.copy(payload, 0, FRAME_HEADER, FRAME_HEADER + have);
+        this.keep(all.subarray(FRAME_HEADER + have));
+        if (have < payloadLength) {
+          this.large = { frame: { type, payload }, filled: have };
+          break;
+        }
+        frames.push({ type, payload });
+        continue;
+      }
       const total = FRAME_HEADER + payloadLength;
       if (this.length < total) break;
       const all = this.peek(this.length);
-      frames.push({ type: type as FrameType, payload: all.subarray(FRAME_HEADER, total) });
-      const rest = all.subarray(total);
-      this.chunks = rest.length ? [rest] : [];
-      this.length = rest.length;
+      frames.push({ type, payload: all.subarray(FRAME_HEADER, total) });
+      this.keep(all.subarray(total));
     }
     return frames;
+  }
+
+  private keep(rest: Buffer): void {
+    this.chunks = rest.length ? [rest] : [];
+    this.length = rest.length;
   }
 
   /** The first `n` buffered bytes as one buffer (joins chunks as needed). */
@@ -352,8 +404,21 @@ export class FrameDecoder {
 
   /** Bytes received that do not form a complete frame yet. */
   get buffered(): number {
-    return this.length;
+    return this.length + (this.large ? FRAME_HEADER + this.large.filled : 0);
   }
+}
+
+/** Payloads from this size on get a buffer of their own (alignedPayload) instead of a slice of the joined chunks. */
+const LARGE_PAYLOAD = 64 * 1024;
+
+/**
+ * A fresh buffer for a payload of `length` bytes, placed so that what the payload carries starts 8-aligned: an
+ * outcome frame's payload is the supervisor's u32 index and then the outcome, so it starts 4 bytes in. The result
+ * codec lays out its Float64 columns 8-aligned from there (result-codec.ts), so the host views them in place.
+ */
+function alignedPayload(type: FrameType, length: number): Buffer {
+  const lead = type === FRAME_OUTCOME ? 4 : 0;
+  return Buffer.allocUnsafeSlow(lead + length).subarray(lead);
 }
 
 export class ProtocolViolation extends Error {

@@ -35,7 +35,11 @@ const encodeUtf8: (text: string) => Uint8Array = textEncoder.encode.bind(textEnc
 const RESULT_FULL_MAGIC = 0x32524c53; // "SLR2" little-endian
 const HEAD_FULL = 24;
 
-export function encodeResult(result: BacktestResult): Uint8Array {
+/**
+ * The payload of `result`. With `reserve`, that many bytes come first (zero) and the payload after them: a caller that
+ * wraps the payload (encodeFullOutcome) writes it in place instead of copying it. `reserve` must be a multiple of 8.
+ */
+export function encodeResult(result: BacktestResult, reserve = 0): Uint8Array {
   const points = result.equity;
   const n = points.length;
   const full = equityColumnsOf(result);
@@ -45,17 +49,17 @@ export function encodeResult(result: BacktestResult): Uint8Array {
   for (let i = 0; i < n; i++) times[i] = String(points[i].time);
   const json = encodeUtf8(stringify({ ...result, equity: null }));
   const timeBytes = encodeUtf8(times.join('\n'));
-  const columnsAt = align8(head + json.length + timeBytes.length);
+  const columnsAt = reserve + align8(head + json.length + timeBytes.length);
   const buffer = new ArrayBuffer(columnsAt + n * 16 + fullN * 16);
-  const view = new DataView(buffer);
+  const view = new DataView(buffer, reserve);
   view.setUint32(0, full ? RESULT_FULL_MAGIC : RESULT_MAGIC, true);
   view.setUint32(4, json.length, true);
   view.setUint32(8, n, true);
   view.setUint32(12, timeBytes.length, true);
   if (full) view.setUint32(16, fullN, true);
   const bytes = new Uint8Array(buffer);
-  bytes.set(json, head);
-  bytes.set(timeBytes, head + json.length);
+  bytes.set(json, reserve + head);
+  bytes.set(timeBytes, reserve + head + json.length);
   const equity = new Float64Array(buffer, columnsAt, n);
   const drawdown = new Float64Array(buffer, columnsAt + n * 8, n);
   for (let i = 0; i < n; i++) {
@@ -113,10 +117,13 @@ function float64s(buf: Buffer, offset: number, count: number): Float64Array {
 
 /**
  * A batch variant's outcome (the FRAME_OUTCOME payload after the supervisor's u32 index):
- *   u8 status | body
+ *   u8 status | 7 zero bytes | body
+ * The body starts 8 bytes in, so the Float64 columns it carries are 8-aligned where the outcome is: in the worker's
+ * buffer, and on the host, whose frame decoder places a large outcome 8-aligned (protocol.ts alignedPayload), so
+ * both sides write and read the columns in place.
  * status 1: body is encodeResult's payload (detail 'full');
  * status 2: a summary: "SLS1" | u32 JSON bytes | u32 points | JSON {metrics, trades, params} | zero padding
- *           to 8 (counted from the summary's start) | Float64 time[n] | Float64 equity[n];
+ *           to 8 (counted from the body's start) | Float64 time[n] | Float64 equity[n];
  * status 3: a record (detail 'record'): UTF-8 JSON of core/sweep/score.ts SummaryRecord;
  * status 0: a failed variant: UTF-8 JSON {name, message}.
  */
@@ -136,16 +143,21 @@ export interface SummaryPayload {
   params: BacktestResult['run']['params'];
 }
 
-/** `status` byte + `body` in one buffer (transferable to the supervisor). */
-function withStatus(status: number, body: Uint8Array, offset = 1): Uint8Array {
-  const out = new Uint8Array(offset + body.length);
+/** Bytes before an outcome's body: the status byte and zero padding to 8. */
+const OUTCOME_BODY = 8;
+
+/** `status` byte + padding + `body` in one buffer (transferable to the supervisor). */
+function withStatus(status: number, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(OUTCOME_BODY + body.length);
   out[0] = status;
-  out.set(body, offset);
+  out.set(body, OUTCOME_BODY);
   return out;
 }
 
 export function encodeFullOutcome(result: BacktestResult): Uint8Array {
-  return withStatus(OUTCOME_FULL, encodeResult(result));
+  const out = encodeResult(result, OUTCOME_BODY);
+  out[0] = OUTCOME_FULL;
+  return out;
 }
 
 export function encodeFailedOutcome(name: string, message: string): Uint8Array {
@@ -155,21 +167,17 @@ export function encodeFailedOutcome(name: string, message: string): Uint8Array {
 export function encodeSummaryOutcome(summary: SummaryPayload): Uint8Array {
   const n = summary.time.length;
   const json = encodeUtf8(stringify({ metrics: summary.metrics, trades: summary.trades, params: summary.params }));
-  // The summary starts at byte 1 of the outcome; its columns are 8-aligned relative to the outcome's start + 8
-  // (the host sees the outcome after the 4-byte index, in a frame whose header is 21 bytes: it copies when unaligned).
-  const columnsAt = align8(SUMMARY_HEAD + json.length);
-  const buffer = new ArrayBuffer(1 + columnsAt + n * 16);
+  const columnsAt = OUTCOME_BODY + align8(SUMMARY_HEAD + json.length);
+  const buffer = new ArrayBuffer(columnsAt + n * 16);
   const bytes = new Uint8Array(buffer);
   bytes[0] = OUTCOME_SUMMARY;
-  const head = new DataView(buffer, 1);
+  const head = new DataView(buffer, OUTCOME_BODY);
   head.setUint32(0, SUMMARY_MAGIC, true);
   head.setUint32(4, json.length, true);
   head.setUint32(8, n, true);
-  bytes.set(json, 1 + SUMMARY_HEAD);
-  const columns = new Float64Array(2 * n);
-  columns.set(summary.time, 0);
-  columns.set(summary.equity, n);
-  bytes.set(new Uint8Array(columns.buffer), 1 + columnsAt);
+  bytes.set(json, OUTCOME_BODY + SUMMARY_HEAD);
+  new Float64Array(buffer, columnsAt, n).set(summary.time.subarray(0, n));
+  new Float64Array(buffer, columnsAt + n * 8, n).set(summary.equity.subarray(0, n));
   return bytes;
 }
 
@@ -197,9 +205,10 @@ export type DecodedOutcome =
 
 /** Decodes and checks an outcome payload; throws an Error saying what is wrong with a malformed one. */
 export function decodeOutcome(payload: Buffer): DecodedOutcome {
-  if (payload.length < 1) throw new Error('an empty outcome');
+  if (payload.length < OUTCOME_BODY) throw new Error('an outcome shorter than its status');
   const status = payload[0];
-  const body = payload.subarray(1);
+  for (let i = 1; i < OUTCOME_BODY; i++) if (payload[i] !== 0) throw new Error('an outcome whose status padding is not zero');
+  const body = payload.subarray(OUTCOME_BODY);
   if (status === OUTCOME_FULL) return { ok: true, result: decodeResult(body) };
   if (status === OUTCOME_FAILED) {
     const value = JSON.parse(body.toString('utf8')) as { name?: unknown; message?: unknown };
@@ -221,7 +230,6 @@ export function decodeOutcome(payload: Buffer): DecodedOutcome {
   if (!value || typeof value.metrics !== 'object' || !value.metrics || typeof value.trades !== 'number' || typeof value.params !== 'object' || !value.params) {
     throw new Error('a summary without metrics, trades or params');
   }
-  const columns = new Float64Array(2 * n);
-  new Uint8Array(columns.buffer).set(body.subarray(columnsAt, columnsAt + n * 16));
+  const columns = float64s(body, columnsAt, 2 * n);
   return { ok: true, summary: { metrics: value.metrics, trades: value.trades, params: value.params, time: columns.subarray(0, n), equity: columns.subarray(n) } };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sliceSeries } from '../../core/data/series';
-import { decodeJob, encodeFrame, encodeJob, encodeJobParts, FRAME_LOG, FRAME_RESULT, FrameDecoder, JobReader, jobLength, ProtocolViolation, writeJob } from '../../core/sandbox/protocol';
+import { align8, decodeJob, encodeFrame, encodeJob, encodeJobParts, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, JobReader, jobLength, ProtocolViolation, writeJob } from '../../core/sandbox/protocol';
 import { PassThrough } from 'node:stream';
 import { dockerOptionsFromHost } from '../../core/sandbox/docker-client';
 import { parseLdd } from '../../core/sandbox/offline-rootfs';
@@ -64,6 +64,54 @@ test('JobReader reads a job in any chunking, copying the columns once, and hands
     }
   }
   assert.throws(() => new JobReader().push(Buffer.from('{"fake":"json"}')), /does not start with a job message/);
+});
+
+test('JobReader reads the columns in place when the input can be read where it chooses, as a socket with onread does', () => {
+  const a = bars(300, 'AAA');
+  const b = sliceSeries(bars(90, 'BBB'), bars(90).time[10], bars(90).time[70]);
+  for (const js of ['x', 'xx', 'xxx', 'xxxx', 'xxxxx', 'xxxxxx', 'xxxxxxx', 'xxxxxxxx']) {
+    const buf = encodeJob({ key, js, fileName: 'x.ts', options: {}, timeMs: 1000, maxLogBytes: 2048, series: [a, b] });
+    const want = decodeJob(buf);
+    const stream = Buffer.concat([buf, Buffer.from('after the job')]);
+    let seed = js.length;
+    for (const scratchBytes of [1, 7, 64, 4096]) {
+      // The socket: each read fills at most the buffer it is given, and at most what "arrived" (a random size).
+      const reader = new JobReader();
+      const scratch = Buffer.alloc(scratchBytes);
+      let got: ReturnType<JobReader['push']>;
+      let inPlace = 0;
+      const rest: Buffer[] = [];
+      for (let at = 0; at < stream.length;) {
+        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+        const arrived = 1 + (seed % 3000);
+        const into = (got ? undefined : reader.direct()) ?? scratch;
+        const n = Math.min(into.length, arrived, stream.length - at);
+        stream.copy(into, 0, at, at + n);
+        at += n;
+        if (got) rest.push(Buffer.from(into.subarray(0, n)));
+        else if (into === scratch) {
+          got = reader.push(Buffer.from(scratch.subarray(0, n)));
+          if (got) rest.push(got.rest);
+        } else {
+          inPlace += n;
+          got = reader.advance(n);
+        }
+      }
+      assert.ok(got, `${js.length}, ${scratchBytes}: the job was read`);
+      assert.deepEqual(got.job.series.map((s) => [s.symbol, s.length, [...s.time], [...s.close], [...s.volume]]), want.series.map((s) => [s.symbol, s.length, [...s.time], [...s.close], [...s.volume]]), `${js.length}, ${scratchBytes}`);
+      assert.equal(Buffer.concat(rest).toString(), 'after the job');
+      // Nearly all of the columns were read where they stay (only what came with the header went through scratch).
+      assert.ok(inPlace >= (a.length + b.length) * 48 - scratchBytes, `${js.length}, ${scratchBytes}: ${inPlace} bytes in place`);
+      assert.equal(reader.direct(), undefined, 'nothing more to read in place once the job is in');
+    }
+  }
+  const reader = new JobReader();
+  assert.equal(reader.direct(), undefined, 'no place for bytes before the header is known');
+  assert.throws(() => reader.advance(8), /out of turn/);
+  const buf = encodeJob({ key, js: 'x', fileName: 'x.ts', options: {}, timeMs: 1000, maxLogBytes: 2048, series: [a] });
+  reader.push(buf.subarray(0, align8(8 + buf.readUInt32LE(4))));
+  assert.equal(reader.direct()!.length, a.length * 48);
+  assert.throws(() => reader.advance(a.length * 48 + 1), /out of turn/, 'more than the columns hold');
 });
 
 test('a job is written in parts without copying its columns, and the parts are the job', async () => {

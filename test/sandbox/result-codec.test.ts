@@ -6,8 +6,8 @@ import { BaseStrategy } from '../../core/sdk/strategy';
 import type { Bar } from '../../core/sdk/types';
 import { SMA } from '../../core/sdk/indicators/index';
 import type { StrategyClass } from '../../core/strategy/load';
-import { encodeFrame, FRAME_RESULT, FrameDecoder } from '../../core/sandbox/protocol';
-import { decodeOutcome, decodeResult, encodeRecordOutcome, encodeResult, OUTCOME_RECORD, recordAsSent } from '../../core/sandbox/result-codec';
+import { encodeFrame, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, type Frame } from '../../core/sandbox/protocol';
+import { decodeOutcome, decodeResult, encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome, OUTCOME_FAILED, OUTCOME_RECORD, recordAsSent } from '../../core/sandbox/result-codec';
 import { summarize } from '../../core/run/variants';
 import { summaryRecord } from '../../core/sweep/score';
 import { bars } from './helpers';
@@ -116,7 +116,7 @@ test('a record (detail "record") crosses as its JSON: a few hundred bytes, the j
   // A value JSON cannot carry becomes null, as it does in the journal, on every engine alike.
   assert.equal(recordAsSent({ ...record, sharpe: Number.NaN }).sharpe, null);
 
-  const malformed = (json: string) => Buffer.concat([Buffer.from([OUTCOME_RECORD]), Buffer.from(json)]);
+  const malformed = (json: string) => Buffer.concat([Buffer.from([OUTCOME_RECORD, 0, 0, 0, 0, 0, 0, 0]), Buffer.from(json)]);
   assert.throws(() => decodeOutcome(malformed('{"ok":true,"params":{}}')), /record without/);
   assert.throws(() => decodeOutcome(malformed(JSON.stringify({ ...record, trades: '3' }))), /record without/);
   assert.throws(() => decodeOutcome(malformed(JSON.stringify({ ...record, blocks: ['x'] }))), /record without/);
@@ -149,4 +149,69 @@ test("a decimated result ('drawable' equity) crosses with its full columns, and 
   assert.throws(() => decodeResult(withColumns), /not flagged as decimated/);
   // An undecimated run keeps the old format.
   assert.equal(new DataView(encodeResult(engineResult(300)).buffer).getUint32(0, true), 0x31524c53);
+});
+
+/** `payload` as the supervisor frames it (an outcome after its u32 index), behind an odd prefix, cut at random. */
+function received(type: typeof FRAME_RESULT | typeof FRAME_OUTCOME, payload: Uint8Array, index?: number): Frame[] {
+  const key = new Uint8Array(16).fill(5);
+  const stream = Buffer.concat([Buffer.from('x'), encodeFrame(type, key, payload, index), encodeFrame(FRAME_LOG, key, '{"time":null,"message":"after"}')]).subarray(1);
+  const decoder = new FrameDecoder(key, 64 * 1024 * 1024, [FRAME_RESULT, FRAME_OUTCOME, FRAME_LOG]);
+  const frames: Frame[] = [];
+  let seed = payload.length;
+  for (let at = 0; at < stream.length;) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    const size = 1 + (seed % 70_000);
+    frames.push(...decoder.push(stream.subarray(at, at + size)));
+    at += size;
+  }
+  assert.equal(decoder.buffered, 0);
+  assert.deepEqual(frames.map((f) => f.type), [type, FRAME_LOG], 'the frame, and the one after it intact');
+  assert.equal(frames[1].payload.toString(), '{"time":null,"message":"after"}');
+  return frames;
+}
+
+test('a large result or outcome arrives in one buffer of its own, and its columns are read there, not copied', () => {
+  const result = runBacktest(Crossing as unknown as StrategyClass, [bars(EQUITY_FULL_MAX + 20_001)], {}, { equity: 'drawable' });
+  const [frame] = received(FRAME_RESULT, encodeResult(result));
+  assert.equal(frame.payload.byteOffset % 8, 0, 'a result payload starts 8-aligned');
+  const back = decodeResult(frame.payload);
+  assert.equal(JSON.stringify(back), JSON.stringify(result));
+  assert.equal(equityColumnsOf(back)!.equity.buffer, frame.payload.buffer, 'the full equity column is a view of the frame');
+
+  // A summary outcome (detail 'summary'): its columns are views too, and equal the run's.
+  const summary = summarize(runBacktest(Crossing as unknown as StrategyClass, [bars(6000)], {}));
+  const [out] = received(FRAME_OUTCOME, encodeSummaryOutcome(summary), 41);
+  assert.equal(out.payload.readUInt32LE(0), 41, 'the index comes first');
+  assert.equal((out.payload.byteOffset + 4) % 8, 0, 'the outcome after it starts 8-aligned');
+  const decoded = decodeOutcome(out.payload.subarray(4));
+  assert.ok('summary' in decoded);
+  assert.equal(decoded.summary.time.buffer, out.payload.buffer, 'time is a view of the frame');
+  assert.equal(decoded.summary.equity.buffer, out.payload.buffer, 'equity is a view of the frame');
+  assert.deepEqual([...decoded.summary.time], [...summary.time]);
+  assert.deepEqual([...decoded.summary.equity], [...summary.equity]);
+  assert.deepEqual(decoded.summary.metrics, JSON.parse(JSON.stringify(summary.metrics)));
+
+  // A full outcome (detail 'full') is the result's payload written in place after the status.
+  const [full] = received(FRAME_OUTCOME, encodeFullOutcome(result), 0);
+  const fullBack = decodeOutcome(full.payload.subarray(4));
+  assert.ok('result' in fullBack);
+  assert.equal(JSON.stringify(fullBack.result), JSON.stringify(result));
+  assert.equal(equityColumnsOf(fullBack.result)!.time.buffer, full.payload.buffer);
+
+  // Decoding does not depend on alignment: the same bytes at an odd address give the same values (copied).
+  const odd = Buffer.concat([Buffer.from('x'), out.payload.subarray(4)]).subarray(1);
+  const oddBack = decodeOutcome(odd);
+  assert.ok('summary' in oddBack);
+  assert.notEqual(oddBack.summary.time.buffer, odd.buffer);
+  assert.deepEqual([...oddBack.summary.equity], [...summary.equity]);
+});
+
+test('an outcome is its status, seven zero bytes, then its body; anything else is refused', () => {
+  const bytes = encodeFailedOutcome('Error', 'boom');
+  assert.deepEqual([...bytes.subarray(0, 8)], [OUTCOME_FAILED, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(decodeOutcome(Buffer.from(bytes)), { ok: false, error: 'boom' });
+  const padded = Buffer.from(bytes);
+  padded[5] = 1;
+  assert.throws(() => decodeOutcome(padded), /padding is not zero/);
+  assert.throws(() => decodeOutcome(Buffer.from([OUTCOME_FAILED, 0, 0])), /shorter than its status/);
 });
