@@ -101,6 +101,22 @@ export function sliceByIndex(series: BarSeries, start: number, end: number): Bar
   };
 }
 
+/** A time window: bars with fromTime <= time < toTime (either end open when absent). */
+export interface TimeWindow {
+  fromTime?: number;
+  toTime?: number;
+}
+
+/** Every series cut to a window (views, no copy): a variant's bars (core/run/variants.ts). */
+export function seriesInWindow(series: BarSeries[], window: TimeWindow | undefined): BarSeries[] {
+  if (!window || (window.fromTime === undefined && window.toTime === undefined)) return series;
+  return series.map((s) => {
+    const from = window.fromTime === undefined ? 0 : lowerBound(s.time, window.fromTime);
+    const to = window.toTime === undefined ? s.length : lowerBound(s.time, window.toTime);
+    return sliceByIndex(s, from, Math.max(from, to));
+  });
+}
+
 /** The same bars under another symbol and/or source label. */
 export function withSource(series: BarSeries, source: SeriesSource, symbol = series.symbol): BarSeries {
   return { ...series, symbol, source };

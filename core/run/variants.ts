@@ -10,7 +10,7 @@
  * Docker Swarm job). Whatever engine runs a batch, the outcomes are the same
  * numbers: each variant is an independent backtest of the same compiled code.
  */
-import { lowerBound, sliceByIndex, type BarSeries } from '../data/series';
+import type { BarSeries } from '../data/series';
 import type { BacktestSummary } from '../engine/backtest';
 import type { BacktestOptions, BacktestResult } from '../engine/types';
 import type { Metrics } from '../metrics/types';
@@ -72,15 +72,8 @@ export interface VariantEngine {
   dispose(): Promise<void>;
 }
 
-/** Every series cut to a variant's window (views, no copy). */
-export function seriesInWindow(series: BarSeries[], window: Variant['window']): BarSeries[] {
-  if (!window || (window.fromTime === undefined && window.toTime === undefined)) return series;
-  return series.map((s) => {
-    const from = window.fromTime === undefined ? 0 : lowerBound(s.time, window.fromTime);
-    const to = window.toTime === undefined ? s.length : lowerBound(s.time, window.toTime);
-    return sliceByIndex(s, from, Math.max(from, to));
-  });
-}
+// Every series cut to a variant's window (views, no copy); in core/data so the sandbox host can cut its own bars.
+export { seriesInWindow } from '../data/series';
 
 /** The effective options of one variant. */
 export function variantOptions(base: VariantBatch['options'], variant: Pick<Variant, 'params' | 'options'>): VariantBatch['options'] {

@@ -5,7 +5,7 @@
  * detected the same way (docs/sandbox.md, "Batches").
  */
 import { randomBytes } from 'node:crypto';
-import type { BarSeries } from '../data/series';
+import { seriesInWindow, type BarSeries, type TimeWindow } from '../data/series';
 import type { SandboxChannel } from './channel';
 import { SandboxError } from './errors';
 import { cancelled, delay, DRAIN_MS, exitError, HOST_GRACE_MS, KILL_WAIT_MS, malformed, parseJson, pushFrames, STDERR_TAIL } from './job';
@@ -94,7 +94,7 @@ export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Prom
           }
           let outcome: DecodedOutcome;
           try {
-            outcome = decodeOutcome(frame.payload.subarray(4));
+            outcome = decodeOutcome(frame.payload.subarray(4), () => barTimes(req.series, batch.variants[outcomes].window));
           } catch (err) {
             return end(new SandboxError('protocol', `The sandbox returned a malformed outcome (${(err as Error).message}).`));
           }
@@ -150,4 +150,11 @@ export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Prom
       if (err && !settled) end(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
     });
   });
+}
+
+/** The host's own bar times of a variant with one series (its time column in the variant's window), else undefined. */
+export function barTimes(series: BarSeries[], window: TimeWindow | undefined): Float64Array | undefined {
+  if (series.length !== 1) return undefined;
+  const [s] = seriesInWindow(series, window);
+  return s.time.subarray(0, s.length);
 }

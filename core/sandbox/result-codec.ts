@@ -124,6 +124,10 @@ function float64s(buf: Buffer, offset: number, count: number): Float64Array {
  * status 1: body is encodeResult's payload (detail 'full');
  * status 2: a summary: "SLS1" | u32 JSON bytes | u32 points | JSON {metrics, trades, params} | zero padding
  *           to 8 (counted from the body's start) | Float64 time[n] | Float64 equity[n];
+ *           or "SLS2", the same without the time column, when the run's times are its one series' bar times
+ *           (a one-symbol run: the engine's time grid is that series' time column itself, engine/grid.ts). The
+ *           host has those bars (it sent them), so it takes the times from its own copy: a 1 M-bar summary
+ *           crosses as 8 MB instead of 16;
  * status 3: a record (detail 'record'): UTF-8 JSON of core/sweep/score.ts SummaryRecord;
  * status 0: a failed variant: UTF-8 JSON {name, message}.
  */
@@ -132,6 +136,7 @@ export const OUTCOME_FULL = 1;
 export const OUTCOME_SUMMARY = 2;
 export const OUTCOME_RECORD = 3;
 const SUMMARY_MAGIC = 0x31534c53; // "SLS1" little-endian
+const SUMMARY_BARS_MAGIC = 0x32534c53; // "SLS2": no time column, the times are the bars' (see above)
 const SUMMARY_HEAD = 12;
 
 /** What a summary carries (core/run/variants.ts's VariantSummary, named here so the codec needs no run types). */
@@ -164,20 +169,26 @@ export function encodeFailedOutcome(name: string, message: string): Uint8Array {
   return withStatus(OUTCOME_FAILED, encodeUtf8(stringify({ name, message })));
 }
 
-export function encodeSummaryOutcome(summary: SummaryPayload): Uint8Array {
+/**
+ * A summary outcome. `barTimes`: the run's bar times (a one-symbol run's series time column, after any window); when
+ * the summary's times are that very column, they are left out ("SLS2") and the host takes them from its bars.
+ */
+export function encodeSummaryOutcome(summary: SummaryPayload, barTimes?: Float64Array): Uint8Array {
   const n = summary.time.length;
+  const withTime = summary.time !== barTimes;
   const json = encodeUtf8(stringify({ metrics: summary.metrics, trades: summary.trades, params: summary.params }));
   const columnsAt = OUTCOME_BODY + align8(SUMMARY_HEAD + json.length);
-  const buffer = new ArrayBuffer(columnsAt + n * 16);
+  const columns = withTime ? 2 : 1;
+  const buffer = new ArrayBuffer(columnsAt + n * 8 * columns);
   const bytes = new Uint8Array(buffer);
   bytes[0] = OUTCOME_SUMMARY;
   const head = new DataView(buffer, OUTCOME_BODY);
-  head.setUint32(0, SUMMARY_MAGIC, true);
+  head.setUint32(0, withTime ? SUMMARY_MAGIC : SUMMARY_BARS_MAGIC, true);
   head.setUint32(4, json.length, true);
   head.setUint32(8, n, true);
   bytes.set(json, OUTCOME_BODY + SUMMARY_HEAD);
-  new Float64Array(buffer, columnsAt, n).set(summary.time.subarray(0, n));
-  new Float64Array(buffer, columnsAt + n * 8, n).set(summary.equity.subarray(0, n));
+  if (withTime) new Float64Array(buffer, columnsAt, n).set(summary.time.subarray(0, n));
+  new Float64Array(buffer, columnsAt + n * 8 * (columns - 1), n).set(summary.equity.subarray(0, n));
   return bytes;
 }
 
@@ -203,8 +214,12 @@ export type DecodedOutcome =
   | { ok: true; record: SummaryRecord }
   | { ok: false; error: string };
 
-/** Decodes and checks an outcome payload; throws an Error saying what is wrong with a malformed one. */
-export function decodeOutcome(payload: Buffer): DecodedOutcome {
+/**
+ * Decodes and checks an outcome payload; throws an Error saying what is wrong with a malformed one. `barTimes` gives
+ * the host's own bar times of the variant (its one series' time column in the variant's window), for a summary sent
+ * without them; undefined when the variant's run has more than one series.
+ */
+export function decodeOutcome(payload: Buffer, barTimes?: () => Float64Array | undefined): DecodedOutcome {
   if (payload.length < OUTCOME_BODY) throw new Error('an outcome shorter than its status');
   const status = payload[0];
   for (let i = 1; i < OUTCOME_BODY; i++) if (payload[i] !== 0) throw new Error('an outcome whose status padding is not zero');
@@ -221,15 +236,27 @@ export function decodeOutcome(payload: Buffer): DecodedOutcome {
     return { ok: true, record };
   }
   if (status !== OUTCOME_SUMMARY) throw new Error(`an outcome of unknown status ${status}`);
-  if (body.length < SUMMARY_HEAD || body.readUInt32LE(0) !== SUMMARY_MAGIC) throw new Error('not a summary payload');
+  const magic = body.length < SUMMARY_HEAD ? 0 : body.readUInt32LE(0);
+  if (magic !== SUMMARY_MAGIC && magic !== SUMMARY_BARS_MAGIC) throw new Error('not a summary payload');
+  const withTime = magic === SUMMARY_MAGIC;
   const jsonLength = body.readUInt32LE(4);
   const n = body.readUInt32LE(8);
   const columnsAt = align8(SUMMARY_HEAD + jsonLength);
-  if (columnsAt + n * 16 !== body.length) throw new Error(`summary of ${body.length} bytes does not match its header`);
+  if (columnsAt + n * (withTime ? 16 : 8) !== body.length) throw new Error(`summary of ${body.length} bytes does not match its header`);
   const value = JSON.parse(body.toString('utf8', SUMMARY_HEAD, SUMMARY_HEAD + jsonLength)) as Partial<SummaryPayload>;
   if (!value || typeof value.metrics !== 'object' || !value.metrics || typeof value.trades !== 'number' || typeof value.params !== 'object' || !value.params) {
     throw new Error('a summary without metrics, trades or params');
   }
-  const columns = float64s(body, columnsAt, 2 * n);
-  return { ok: true, summary: { metrics: value.metrics, trades: value.trades, params: value.params, time: columns.subarray(0, n), equity: columns.subarray(n) } };
+  let time: Float64Array;
+  let equity: Float64Array;
+  if (withTime) {
+    const columns = float64s(body, columnsAt, 2 * n);
+    [time, equity] = [columns.subarray(0, n), columns.subarray(n)];
+  } else {
+    const bars = barTimes?.();
+    if (!bars) throw new Error('a summary without its times for a run that has no single series of bars');
+    if (bars.length !== n) throw new Error(`a summary of ${n} points for ${bars.length} bars`);
+    [time, equity] = [bars, float64s(body, columnsAt, n)];
+  }
+  return { ok: true, summary: { metrics: value.metrics, trades: value.trades, params: value.params, time, equity } };
 }

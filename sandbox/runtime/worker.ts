@@ -111,7 +111,7 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
       } else {
         const summary = runBacktestSummary(cls, series, runOptions);
         if (logFailure) throw logFailure;
-        bytes = batch.detail === 'record' ? encodeRecordOutcome(summaryRecord(summary, batch.splits)) : encodeSummaryOutcome(summary);
+        bytes = batch.detail === 'record' ? encodeRecordOutcome(summaryRecord(summary, batch.splits)) : encodeSummaryOutcome(summary, series.length === 1 ? series[0].time : undefined);
       }
     } catch (err) {
       const failure = logFailure ?? err;

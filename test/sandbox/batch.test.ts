@@ -16,6 +16,7 @@ import { recordAsSent } from '../../core/sandbox/result-codec';
 import { summaryRecord } from '../../core/sweep/score';
 import { compileStrategy } from '../../core/strategy/compile';
 import { example, sampleAapl } from '../evaluate/helpers';
+import { sampleSeries } from '../../core/data/sample';
 import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, requireDocker, runtimeBundle, strategySource } from './helpers';
 
 let docker: Docker;
@@ -99,6 +100,25 @@ for (const mode of ['docker', 'process'] as const) {
         for (const [i, v] of batch.variants.entries()) assertSameOutcome(outcomes[i], plainRun(batch, v), `${detail} ${v.id}`);
         assert.equal(outcomes.at(-1)!.ok, false, 'the bad variant fails alone');
         assert.notEqual(JSON.stringify(outcomes[1]), JSON.stringify(outcomes[2]), 'params reach the runs');
+      }
+    });
+
+    test('a two-symbol run\'s summary carries its own times (the union of both series\' bars), window included', async () => {
+      const breakout = await compileStrategy(example('breakout-with-stop'), 'breakout-with-stop.strategy.ts');
+      const [spy, qqq] = [sampleSeries('SPY'), sampleSeries('QQQ')];
+      // QQQ loses some bars, so the run's time grid is the union of both series' times, not either one's column.
+      const keep = [...qqq.time.keys()].filter((i) => i % 7 !== 3);
+      const gappy = { ...qqq, length: keep.length };
+      for (const c of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) gappy[c] = Float64Array.from(keep, (i) => qqq[c][i]);
+      const mid = spy.time[Math.floor(spy.length / 2)];
+      const batch: VariantBatch = { compiled: breakout, series: [spy, gappy], options: {}, detail: 'summary', variants: [{ id: 'all' }, { id: 'late', window: { fromTime: mid } }] };
+      const e = engine();
+      const outcomes = await e.run(batch);
+      await e.dispose();
+      for (const [i, v] of batch.variants.entries()) {
+        const want = plainRun(batch, v);
+        assert.ok(want.ok && want.summary!.time.length > spy.length / 3, 'the plain run has its curve');
+        assertSameOutcome(outcomes[i], want, v.id);
       }
     });
   });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runBacktest } from '../../core/engine/backtest';
+import { runBacktest, runBacktestSummary } from '../../core/engine/backtest';
 import type { BacktestResult } from '../../core/engine/types';
 import { BaseStrategy } from '../../core/sdk/strategy';
 import type { Bar } from '../../core/sdk/types';
@@ -214,4 +214,26 @@ test('an outcome is its status, seven zero bytes, then its body; anything else i
   padded[5] = 1;
   assert.throws(() => decodeOutcome(padded), /padding is not zero/);
   assert.throws(() => decodeOutcome(Buffer.from([OUTCOME_FAILED, 0, 0])), /shorter than its status/);
+});
+
+test('a one-symbol summary leaves its times out and the host takes its own bars\' times; anything else carries them', () => {
+  const series = bars(6000);
+  const summary = runBacktestSummary(Crossing as unknown as StrategyClass, [series], {});
+  assert.equal(summary.time, series.time, 'a one-symbol run\'s times are its series\' time column itself (engine/grid.ts), which the worker checks by identity');
+  const lean = encodeSummaryOutcome(summary, series.time);
+  const full = encodeSummaryOutcome(summary);
+  assert.equal(full.length - lean.length, 6000 * 8, 'the time column is left out');
+  assert.equal(encodeSummaryOutcome(summary, Float64Array.from(series.time)).length, full.length, 'equal values in another array are not the bars: times sent');
+  const back = decodeOutcome(Buffer.from(lean), () => series.time);
+  assert.ok('summary' in back);
+  assert.equal(back.summary.time, series.time, 'the host\'s own column');
+  assert.deepEqual([...back.summary.equity], [...summary.equity]);
+  assert.deepEqual(back.summary.metrics, JSON.parse(JSON.stringify(summary.metrics)));
+  assert.throws(() => decodeOutcome(Buffer.from(lean)), /without its times/);
+  assert.throws(() => decodeOutcome(Buffer.from(lean), () => undefined), /without its times/);
+  assert.throws(() => decodeOutcome(Buffer.from(lean), () => series.time.subarray(1)), /6000 points for 5999 bars/);
+  // A summary with its times ignores the host's bars.
+  const withTimes = decodeOutcome(Buffer.from(full), () => new Float64Array(6000));
+  assert.ok('summary' in withTimes);
+  assert.deepEqual([...withTimes.summary.time], [...series.time]);
 });
