@@ -5,10 +5,10 @@
  * detected the same way (docs/sandbox.md, "Batches").
  */
 import { randomBytes } from 'node:crypto';
-import { seriesInWindow, type BarSeries, type TimeWindow } from '../data/series';
+import type { BarSeries } from '../data/series';
 import type { SandboxChannel } from './channel';
 import { SandboxError } from './errors';
-import { cancelled, delay, DRAIN_MS, exitError, HOST_GRACE_MS, KILL_WAIT_MS, malformed, parseJson, pushFrames, STDERR_TAIL } from './job';
+import { barTimes, cancelled, delay, DRAIN_MS, exitError, HOST_GRACE_MS, KILL_WAIT_MS, malformed, parseJson, pushFrames, STDERR_TAIL } from './job';
 import type { SandboxLimits } from './limits';
 import { writeJob, FRAME_END, FRAME_ERROR, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, type BatchSpec, type SandboxBacktestOptions } from './protocol';
 import { decodeOutcome, type DecodedOutcome } from './result-codec';
@@ -150,11 +150,4 @@ export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Prom
       if (err && !settled) end(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
     });
   });
-}
-
-/** The host's own bar times of a variant with one series (its time column in the variant's window), else undefined. */
-export function barTimes(series: BarSeries[], window: TimeWindow | undefined): Float64Array | undefined {
-  if (series.length !== 1) return undefined;
-  const [s] = seriesInWindow(series, window);
-  return s.time.subarray(0, s.length);
 }

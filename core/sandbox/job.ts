@@ -4,7 +4,7 @@
  * result or a SandboxError. Shared by the Docker and process modes.
  */
 import { randomBytes } from 'node:crypto';
-import type { BarSeries } from '../data/series';
+import { seriesInWindow, type BarSeries, type TimeWindow } from '../data/series';
 import type { BacktestResult, LogLine } from '../engine/types';
 import type { SandboxChannel, SandboxExit } from './channel';
 import { formatBytes, SandboxError } from './errors';
@@ -99,7 +99,7 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
         } else {
           let result: BacktestResult;
           try {
-            result = decodeResult(frame.payload);
+            result = decodeResult(frame.payload, () => barTimes(req.series, undefined));
           } catch (err) {
             fail(new SandboxError('protocol', `The sandbox returned a malformed result (${(err as Error).message}).`));
             return;
@@ -181,4 +181,14 @@ export function cancelled(): SandboxError {
 
 export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * The host's own bar times of a run with one series (its time column, in a variant's window), else undefined: the
+ * times a sandbox leaves out of a one-symbol run's columns (result-codec.ts "SLR3", "SLS2").
+ */
+export function barTimes(series: BarSeries[], window: TimeWindow | undefined): Float64Array | undefined {
+  if (series.length !== 1) return undefined;
+  const [s] = seriesInWindow(series, window);
+  return s.time.subarray(0, s.length);
 }

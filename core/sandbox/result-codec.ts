@@ -26,40 +26,50 @@ const HEAD = 16;
 const stringify = JSON.stringify;
 const textEncoder = new TextEncoder();
 const encodeUtf8: (text: string) => Uint8Array = textEncoder.encode.bind(textEncoder);
+const encodeUtf8Into: (text: string, into: Uint8Array) => unknown = textEncoder.encodeInto.bind(textEncoder);
+const utf8Length: (text: string, encoding: 'utf8') => number = Buffer.byteLength;
 
 /**
  * A result whose `equity` was decimated (`equity: 'drawable'`) carries its full columns too: magic "SLR2", a
  * 24-byte head (the four fields above, then the full length), and after the points' columns Float64 time[full]
- * and equity[full]. The drawdown column is the equity's (drawdownColumn), rebuilt by the host.
+ * and equity[full]. The drawdown column is the equity's (drawdownColumn), rebuilt by the host. Magic "SLR3" is the
+ * same without time[full], when the full times are the run's one series' bar times (a one-symbol run: the engine's
+ * time grid is that series' time column itself, engine/grid.ts), which the host has: it takes them from its bars.
  */
 const RESULT_FULL_MAGIC = 0x32524c53; // "SLR2" little-endian
+const RESULT_FULL_BARS_MAGIC = 0x33524c53; // "SLR3": the full times are the bars' (see above)
 const HEAD_FULL = 24;
 
 /**
  * The payload of `result`. With `reserve`, that many bytes come first (zero) and the payload after them: a caller that
  * wraps the payload (encodeFullOutcome) writes it in place instead of copying it. `reserve` must be a multiple of 8.
+ * `barTimes`: the run's bar times (a one-symbol run's series time column); full columns whose times are that very
+ * column leave them out ("SLR3").
  */
-export function encodeResult(result: BacktestResult, reserve = 0): Uint8Array {
+export function encodeResult(result: BacktestResult, reserve = 0, barTimes?: Float64Array): Uint8Array {
   const points = result.equity;
   const n = points.length;
   const full = equityColumnsOf(result);
   const fullN = full ? full.time.length : 0;
+  const fullTime = full !== undefined && full.time !== barTimes;
   const head = full ? HEAD_FULL : HEAD;
   const times = new Array<string>(n);
   for (let i = 0; i < n; i++) times[i] = String(points[i].time);
-  const json = encodeUtf8(stringify({ ...result, equity: null }));
-  const timeBytes = encodeUtf8(times.join('\n'));
-  const columnsAt = reserve + align8(head + json.length + timeBytes.length);
-  const buffer = new ArrayBuffer(columnsAt + n * 16 + fullN * 16);
+  // Encoded straight into the payload: a long run's trades, orders and fills are megabytes of JSON.
+  const json = stringify({ ...result, equity: null });
+  const jsonLength = utf8Length(json, 'utf8');
+  const timeText = times.join('\n');
+  const timeLength = utf8Length(timeText, 'utf8');
+  const columnsAt = reserve + align8(head + jsonLength + timeLength);
+  const buffer = new ArrayBuffer(columnsAt + n * 16 + fullN * (fullTime ? 16 : 8));
   const view = new DataView(buffer, reserve);
-  view.setUint32(0, full ? RESULT_FULL_MAGIC : RESULT_MAGIC, true);
-  view.setUint32(4, json.length, true);
+  view.setUint32(0, !full ? RESULT_MAGIC : fullTime ? RESULT_FULL_MAGIC : RESULT_FULL_BARS_MAGIC, true);
+  view.setUint32(4, jsonLength, true);
   view.setUint32(8, n, true);
-  view.setUint32(12, timeBytes.length, true);
+  view.setUint32(12, timeLength, true);
   if (full) view.setUint32(16, fullN, true);
-  const bytes = new Uint8Array(buffer);
-  bytes.set(json, reserve + head);
-  bytes.set(timeBytes, reserve + head + json.length);
+  encodeUtf8Into(json, new Uint8Array(buffer, reserve + head, jsonLength));
+  encodeUtf8Into(timeText, new Uint8Array(buffer, reserve + head + jsonLength, timeLength));
   const equity = new Float64Array(buffer, columnsAt, n);
   const drawdown = new Float64Array(buffer, columnsAt + n * 8, n);
   for (let i = 0; i < n; i++) {
@@ -67,23 +77,33 @@ export function encodeResult(result: BacktestResult, reserve = 0): Uint8Array {
     drawdown[i] = points[i].drawdownPct;
   }
   if (full) {
-    new Float64Array(buffer, columnsAt + n * 16, fullN).set(full.time.subarray(0, fullN));
-    new Float64Array(buffer, columnsAt + n * 16 + fullN * 8, fullN).set(full.equity.subarray(0, fullN));
+    let at = columnsAt + n * 16;
+    if (fullTime) {
+      new Float64Array(buffer, at, fullN).set(full.time.subarray(0, fullN));
+      at += fullN * 8;
+    }
+    new Float64Array(buffer, at, fullN).set(full.equity.subarray(0, fullN));
   }
-  return bytes;
+  return new Uint8Array(buffer);
 }
 
-/** Decodes and checks a result payload; throws an Error saying what is wrong with a malformed one. */
-export function decodeResult(payload: Buffer): BacktestResult {
+/**
+ * Decodes and checks a result payload; throws an Error saying what is wrong with a malformed one. `barTimes` gives the
+ * host's own bar times of the run (its one series' time column), for full columns sent without them; undefined
+ * when the run has more than one series.
+ */
+export function decodeResult(payload: Buffer, barTimes?: () => Float64Array | undefined): BacktestResult {
   const magic = payload.length >= HEAD ? payload.readUInt32LE(0) : 0;
-  if (magic !== RESULT_MAGIC && (magic !== RESULT_FULL_MAGIC || payload.length < HEAD_FULL)) throw new Error('not a result payload');
-  const head = magic === RESULT_FULL_MAGIC ? HEAD_FULL : HEAD;
+  const withFull = magic === RESULT_FULL_MAGIC || magic === RESULT_FULL_BARS_MAGIC;
+  if (magic !== RESULT_MAGIC && (!withFull || payload.length < HEAD_FULL)) throw new Error('not a result payload');
+  const head = withFull ? HEAD_FULL : HEAD;
   const jsonLength = payload.readUInt32LE(4);
   const n = payload.readUInt32LE(8);
   const timeLength = payload.readUInt32LE(12);
-  const fullN = magic === RESULT_FULL_MAGIC ? payload.readUInt32LE(16) : 0;
+  const fullN = withFull ? payload.readUInt32LE(16) : 0;
+  const fullTime = magic === RESULT_FULL_MAGIC;
   const columnsAt = align8(head + jsonLength + timeLength);
-  if (columnsAt + n * 16 + fullN * 16 !== payload.length) throw new Error(`payload of ${payload.length} bytes does not match its header`);
+  if (columnsAt + n * 16 + fullN * (fullTime ? 16 : 8) !== payload.length) throw new Error(`payload of ${payload.length} bytes does not match its header`);
   const value = JSON.parse(payload.toString('utf8', head, head + jsonLength)) as BacktestResult;
   if (!value || typeof value !== 'object' || typeof value.metrics !== 'object' || !value.metrics || !Array.isArray(value.trades) || value.equity !== null) {
     throw new Error('missing metrics, trades or equity');
@@ -96,8 +116,8 @@ export function decodeResult(payload: Buffer): BacktestResult {
   value.equity = equity; // the key keeps its place (the JSON holds `equity: null` where the engine had it)
   if (fullN > 0) {
     if (value.run?.equityDecimated?.from !== fullN) throw new Error('full equity columns on a result not flagged as decimated');
-    const time = float64s(payload, columnsAt + n * 16, fullN);
-    const fullEquity = float64s(payload, columnsAt + n * 16 + fullN * 8, fullN);
+    const time = fullTime ? float64s(payload, columnsAt + n * 16, fullN) : hostBarTimes(barTimes, fullN);
+    const fullEquity = float64s(payload, columnsAt + n * 16 + (fullTime ? fullN * 8 : 0), fullN);
     attachEquityColumns(value, { time, equity: fullEquity, drawdownPct: drawdownColumn(fullEquity) });
   }
   if (value.plots !== undefined) {
@@ -106,6 +126,14 @@ export function decodeResult(payload: Buffer): BacktestResult {
     else delete value.plots; // malformed (a strategy that tampered with the realm): no lines, the run stands
   }
   return value;
+}
+
+/** The host's bar times for columns sent without them, checked against the count the sandbox claims. */
+function hostBarTimes(barTimes: (() => Float64Array | undefined) | undefined, n: number): Float64Array {
+  const bars = barTimes?.();
+  if (!bars) throw new Error('columns without their times for a run that has no single series of bars');
+  if (bars.length !== n) throw new Error(`${n} points for ${bars.length} bars`);
+  return bars;
 }
 
 /** `count` doubles at `offset`; a view when aligned, else a copy (received chunks start anywhere). */
@@ -159,8 +187,8 @@ function withStatus(status: number, body: Uint8Array): Uint8Array {
   return out;
 }
 
-export function encodeFullOutcome(result: BacktestResult): Uint8Array {
-  const out = encodeResult(result, OUTCOME_BODY);
+export function encodeFullOutcome(result: BacktestResult, barTimes?: Float64Array): Uint8Array {
+  const out = encodeResult(result, OUTCOME_BODY, barTimes);
   out[0] = OUTCOME_FULL;
   return out;
 }
@@ -224,7 +252,7 @@ export function decodeOutcome(payload: Buffer, barTimes?: () => Float64Array | u
   const status = payload[0];
   for (let i = 1; i < OUTCOME_BODY; i++) if (payload[i] !== 0) throw new Error('an outcome whose status padding is not zero');
   const body = payload.subarray(OUTCOME_BODY);
-  if (status === OUTCOME_FULL) return { ok: true, result: decodeResult(body) };
+  if (status === OUTCOME_FULL) return { ok: true, result: decodeResult(body, barTimes) };
   if (status === OUTCOME_FAILED) {
     const value = JSON.parse(body.toString('utf8')) as { name?: unknown; message?: unknown };
     if (!value || typeof value.message !== 'string' || typeof value.name !== 'string') throw new Error('a failed outcome without a name and message');
@@ -253,10 +281,7 @@ export function decodeOutcome(payload: Buffer, barTimes?: () => Float64Array | u
     const columns = float64s(body, columnsAt, 2 * n);
     [time, equity] = [columns.subarray(0, n), columns.subarray(n)];
   } else {
-    const bars = barTimes?.();
-    if (!bars) throw new Error('a summary without its times for a run that has no single series of bars');
-    if (bars.length !== n) throw new Error(`a summary of ${n} points for ${bars.length} bars`);
-    [time, equity] = [bars, float64s(body, columnsAt, n)];
+    [time, equity] = [hostBarTimes(barTimes, n), float64s(body, columnsAt, n)];
   }
   return { ok: true, summary: { metrics: value.metrics, trades: value.trades, params: value.params, time, equity } };
 }

@@ -18,6 +18,7 @@ import { summaryRecord } from '../../core/sweep/score';
 import { resetRegExpStatics, snapshotRealm, touchLazyGlobals } from './realm';
 import { seriesInWindow, variantOptions } from '../../core/run/variants';
 import type { BatchSpec, ErrorAt } from '../../core/sandbox/protocol';
+import type { BarSeries } from '../../core/data/series';
 import { capText, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS } from '../../core/sandbox/caps';
 
 export function runWorker(): void {
@@ -55,7 +56,7 @@ function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[
     resetRegExpStatics();
     const cls = evaluate();
     const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => log(line.time, line.message) }, job.equity === 'drawable' ? { equity: 'drawable' } : {});
-    const bytes = encodeResult(result);
+    const bytes = encodeResult(result, 0, oneSeriesTimes(job.series));
     post({ t: 'result', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     post(strategyError(err));
@@ -107,11 +108,11 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
       if (batch.detail === 'full') {
         const result = runBacktest(cls, series, runOptions);
         if (logFailure) throw logFailure;
-        bytes = encodeFullOutcome(result);
+        bytes = encodeFullOutcome(result, oneSeriesTimes(series));
       } else {
         const summary = runBacktestSummary(cls, series, runOptions);
         if (logFailure) throw logFailure;
-        bytes = batch.detail === 'record' ? encodeRecordOutcome(summaryRecord(summary, batch.splits)) : encodeSummaryOutcome(summary, series.length === 1 ? series[0].time : undefined);
+        bytes = batch.detail === 'record' ? encodeRecordOutcome(summaryRecord(summary, batch.splits)) : encodeSummaryOutcome(summary, oneSeriesTimes(series));
       }
     } catch (err) {
       const failure = logFailure ?? err;
@@ -121,6 +122,14 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
     post({ t: 'outcome', bytes }, [bytes.buffer as ArrayBuffer]);
   }
   post({ t: 'end' });
+}
+
+/**
+ * A one-symbol run's bar times, which the engine uses as its time grid itself (engine/grid.ts): the codec leaves
+ * columns of these times out and the host takes them from its own bars. Undefined for several symbols.
+ */
+function oneSeriesTimes(series: BarSeries[]): Float64Array | undefined {
+  return series.length === 1 ? series[0].time : undefined;
 }
 
 /**

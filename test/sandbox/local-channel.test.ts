@@ -15,6 +15,8 @@ import { resolveLimits } from '../../core/sandbox/limits';
 import { canUseLocalChannel, CHANNEL_MOUNT, openLocalChannel, removeStaleChannelDirs } from '../../core/sandbox/localChannel';
 import { CHANNEL_TOKEN_BYTES } from '../../core/sandbox/protocol';
 import { runInProcess } from '../../core/sandbox/in-process';
+import { runInThisProcess } from '../../core/run/runStrategy';
+import { equityColumnsOf } from '../../core/engine/equityCurve';
 import { bars, compiled, containerSuite, strategySource } from './helpers';
 
 function connectTo(path: string): Promise<Socket> {
@@ -200,6 +202,28 @@ describe('containers over the local channel', () => {
       assert.deepEqual(result.equity.at(-1), local.equity.at(-1));
     } finally {
       await channel.dispose();
+    }
+  });
+
+  test('a drawable 200,000-bar run comes back decimated with its full columns, the times taken from the host\'s own bars', async () => {
+    const strategy = await compiled(source.replace("this.log('bar ' + bar.close.toFixed(2));", ''));
+    const series = [bars(200_000)];
+    const local = runInThisProcess({ compiled: strategy, series, options: {}, equity: 'drawable' });
+    assert.ok(local.run.equityDecimated, 'the run is long enough to be decimated');
+    for (const localChannel of [true, false]) {
+      const channel = await startContainer(suite.docker, suite.image, resolveLimits(), undefined, { localChannel });
+      try {
+        await channel.ready;
+        const result = await runJob(channel, { js: strategy.js, fileName: strategy.fileName, series, options: {}, limits: resolveLimits(), equity: 'drawable' });
+        assert.equal(JSON.stringify(result), JSON.stringify(local), `${await channel.transport}: the result itself`);
+        const [got, want] = [equityColumnsOf(result)!, equityColumnsOf(local)!];
+        assert.equal(got.time.buffer, series[0].time.buffer, 'the full times are the host\'s bars, not sent back');
+        assert.deepEqual([...got.time], [...want.time]);
+        assert.deepEqual([...got.equity], [...want.equity]);
+        assert.deepEqual([...got.drawdownPct], [...want.drawdownPct]);
+      } finally {
+        await channel.dispose();
+      }
     }
   });
 

@@ -229,11 +229,37 @@ test('a one-symbol summary leaves its times out and the host takes its own bars\
   assert.equal(back.summary.time, series.time, 'the host\'s own column');
   assert.deepEqual([...back.summary.equity], [...summary.equity]);
   assert.deepEqual(back.summary.metrics, JSON.parse(JSON.stringify(summary.metrics)));
-  assert.throws(() => decodeOutcome(Buffer.from(lean)), /without its times/);
-  assert.throws(() => decodeOutcome(Buffer.from(lean), () => undefined), /without its times/);
+  assert.throws(() => decodeOutcome(Buffer.from(lean)), /without their times/);
+  assert.throws(() => decodeOutcome(Buffer.from(lean), () => undefined), /without their times/);
   assert.throws(() => decodeOutcome(Buffer.from(lean), () => series.time.subarray(1)), /6000 points for 5999 bars/);
   // A summary with its times ignores the host's bars.
   const withTimes = decodeOutcome(Buffer.from(full), () => new Float64Array(6000));
   assert.ok('summary' in withTimes);
   assert.deepEqual([...withTimes.summary.time], [...series.time]);
+});
+
+test('a one-symbol decimated result leaves its full times out ("SLR3") and the host takes its own bars\' times', () => {
+  const series = bars(EQUITY_FULL_MAX + 20_001);
+  const result = runBacktest(Crossing as unknown as StrategyClass, [series], {}, { equity: 'drawable' });
+  assert.equal(equityColumnsOf(result)!.time, series.time, 'the full times are the series\' column itself');
+  const lean = encodeResult(result, 0, series.time);
+  assert.equal(new DataView(lean.buffer).getUint32(0, true), 0x33524c53, 'SLR3');
+  assert.equal(encodeResult(result).length - lean.length, series.length * 8, 'the time column is left out');
+  const back = decodeResult(Buffer.from(lean), () => series.time);
+  assert.equal(JSON.stringify(back), JSON.stringify(result));
+  const cols = equityColumnsOf(back)!;
+  assert.equal(cols.time, series.time, 'the host\'s own column');
+  assert.deepEqual([...cols.equity], [...equityColumnsOf(result)!.equity]);
+  assert.deepEqual([...cols.drawdownPct], [...equityColumnsOf(result)!.drawdownPct]);
+  assert.throws(() => decodeResult(Buffer.from(lean)), /without their times/);
+  assert.throws(() => decodeResult(Buffer.from(lean), () => series.time.subarray(5)), /points for \d+ bars/);
+  // In a full outcome (a batch's detail 'full') the same, through decodeOutcome.
+  const outcome = decodeOutcome(Buffer.from(encodeFullOutcome(result, series.time)), () => series.time);
+  assert.ok('result' in outcome);
+  assert.equal(JSON.stringify(outcome.result), JSON.stringify(result));
+  // Times that are equal but not the bars' own column are sent.
+  assert.equal(new DataView(encodeResult(result, 0, Float64Array.from(series.time)).buffer).getUint32(0, true), 0x32524c53, 'SLR2');
+  // An undecimated result has no full columns: the bars' times change nothing.
+  const small = engineResult(300);
+  assert.deepEqual(encodeResult(small, 0, small.equity.length ? bars(300).time : undefined), encodeResult(small));
 });
