@@ -415,6 +415,7 @@ const LARGE_PAYLOAD = 64 * 1024;
  * A fresh buffer for a payload of `length` bytes, placed so that what the payload carries starts 8-aligned: an
  * outcome frame's payload is the supervisor's u32 index and then the outcome, so it starts 4 bytes in. The result
  * codec lays out its Float64 columns 8-aligned from there (result-codec.ts), so the host views them in place.
+ * The size is bounded by the cap, checked first; the memory is not filled, so pages are committed as bytes arrive.
  */
 function alignedPayload(type: FrameType, length: number): Buffer {
   const lead = type === FRAME_OUTCOME ? 4 : 0;

@@ -26,7 +26,7 @@ const HEAD = 16;
 const stringify = JSON.stringify;
 const textEncoder = new TextEncoder();
 const encodeUtf8: (text: string) => Uint8Array = textEncoder.encode.bind(textEncoder);
-const encodeUtf8Into: (text: string, into: Uint8Array) => unknown = textEncoder.encodeInto.bind(textEncoder);
+const encodeUtf8Into: (text: string, into: Uint8Array) => { written: number } = textEncoder.encodeInto.bind(textEncoder);
 const utf8Length: (text: string, encoding: 'utf8') => number = Buffer.byteLength;
 
 /**
@@ -68,8 +68,8 @@ export function encodeResult(result: BacktestResult, reserve = 0, barTimes?: Flo
   view.setUint32(8, n, true);
   view.setUint32(12, timeLength, true);
   if (full) view.setUint32(16, fullN, true);
-  encodeUtf8Into(json, new Uint8Array(buffer, reserve + head, jsonLength));
-  encodeUtf8Into(timeText, new Uint8Array(buffer, reserve + head + jsonLength, timeLength));
+  const written = encodeUtf8Into(json, new Uint8Array(buffer, reserve + head, jsonLength)).written + encodeUtf8Into(timeText, new Uint8Array(buffer, reserve + head + jsonLength, timeLength)).written;
+  if (written !== jsonLength + timeLength) throw new Error(`result encoding wrote ${written} bytes of text where it measured ${jsonLength + timeLength}`);
   const equity = new Float64Array(buffer, columnsAt, n);
   const drawdown = new Float64Array(buffer, columnsAt + n * 8, n);
   for (let i = 0; i < n; i++) {

@@ -151,6 +151,25 @@ test('a large frame split into many chunks decodes once, with the following fram
   assert.equal(frames[1].payload.toString('utf8'), '{"time":null,"message":"after"}');
 });
 
+test('a large frame is no frame until its last byte, counts as buffered meanwhile, and the next frame may follow in the same chunk', () => {
+  const big = Buffer.alloc(200_000, 7);
+  const frame = encodeFrame(FRAME_OUTCOME, key, big, 3);
+  const after = encodeFrame(FRAME_LOG, key, '{"time":null,"message":"next"}');
+  const decoder = new FrameDecoder(key, 1 << 20, [FRAME_OUTCOME, FRAME_LOG]);
+  assert.deepEqual(decoder.push(frame.subarray(0, 30)), [], 'the header and a few bytes');
+  assert.equal(decoder.buffered, 30);
+  assert.deepEqual(decoder.push(frame.subarray(30, frame.length - 1)), []);
+  assert.equal(decoder.buffered, frame.length - 1);
+  const frames = decoder.push(Buffer.concat([frame.subarray(frame.length - 1), after]));
+  assert.deepEqual(frames.map((f) => f.type), [FRAME_OUTCOME, FRAME_LOG]);
+  assert.equal(frames[0].payload.readUInt32LE(0), 3);
+  assert.ok(frames[0].payload.subarray(4).equals(big));
+  assert.equal(frames[1].payload.toString(), '{"time":null,"message":"next"}');
+  assert.equal(decoder.buffered, 0);
+  // A large frame over the cap is refused from its header, before any buffer is made for it.
+  assert.throws(() => new FrameDecoder(key, 100_000, [FRAME_OUTCOME]).push(frame.subarray(0, 25)), (e: ProtocolViolation) => e.oversize);
+});
+
 test('bytes without the job key, raw text, or oversized frames are violations', () => {
   const other = new Uint8Array(16).fill(9);
   assert.throws(() => new FrameDecoder(key, 1024).push(encodeFrame(FRAME_RESULT, other, '{}')), /without the job key/);
