@@ -29,15 +29,21 @@ test('a job round-trips with its bars as Float64 columns, including sliced serie
   assert.equal(job.series[0].time.buffer, job.series[1].close.buffer);
 });
 
-test('JobReader reads a job in any chunking, copying the columns once, and hands back the bytes after it', () => {
+/**
+ * Jobs of two series (one of them sliced) whose headers end 1–8 bytes past a multiple of 8, so the padding before
+ * the columns takes every size; each as its bytes followed by 'after the job'.
+ */
+function* jobCases() {
   const a = bars(300, 'AAA');
   const b = sliceSeries(bars(90, 'BBB'), bars(90).time[10], bars(90).time[70]);
-  // Header lengths 1–8 bytes past a multiple of 8, so the padding before the columns takes every size.
   for (const js of ['x', 'xx', 'xxx', 'xxxx', 'xxxxx', 'xxxxxx', 'xxxxxxx', 'xxxxxxxx']) {
     const buf = encodeJob({ key, js, fileName: 'x.ts', options: {}, timeMs: 1000, maxLogBytes: 2048, series: [a, b] });
-    const want = decodeJob(buf);
-    const trailing = Buffer.from('after the job');
-    const stream = Buffer.concat([buf, trailing]);
+    yield { js, buf, want: decodeJob(buf), stream: Buffer.concat([buf, Buffer.from('after the job')]), columnBytes: (a.length + b.length) * 48 };
+  }
+}
+
+test('JobReader reads a job in any chunking, copying the columns once, and hands back the bytes after it', () => {
+  for (const { js, buf, want, stream } of jobCases()) {
     let seed = js.length;
     for (const chunking of ['one byte', 'seven bytes', 'random', 'at the header end', 'whole']) {
       const reader = new JobReader();
@@ -67,12 +73,7 @@ test('JobReader reads a job in any chunking, copying the columns once, and hands
 });
 
 test('JobReader reads the columns in place when the input can be read where it chooses, as a socket with onread does', () => {
-  const a = bars(300, 'AAA');
-  const b = sliceSeries(bars(90, 'BBB'), bars(90).time[10], bars(90).time[70]);
-  for (const js of ['x', 'xx', 'xxx', 'xxxx', 'xxxxx', 'xxxxxx', 'xxxxxxx', 'xxxxxxxx']) {
-    const buf = encodeJob({ key, js, fileName: 'x.ts', options: {}, timeMs: 1000, maxLogBytes: 2048, series: [a, b] });
-    const want = decodeJob(buf);
-    const stream = Buffer.concat([buf, Buffer.from('after the job')]);
+  for (const { js, want, stream, columnBytes } of jobCases()) {
     let seed = js.length;
     for (const scratchBytes of [1, 7, 64, 4096]) {
       // The socket: each read fills at most the buffer it is given, and at most what "arrived" (a random size).
@@ -101,17 +102,18 @@ test('JobReader reads the columns in place when the input can be read where it c
       assert.deepEqual(got.job.series.map((s) => [s.symbol, s.length, [...s.time], [...s.close], [...s.volume]]), want.series.map((s) => [s.symbol, s.length, [...s.time], [...s.close], [...s.volume]]), `${js.length}, ${scratchBytes}`);
       assert.equal(Buffer.concat(rest).toString(), 'after the job');
       // Nearly all of the columns were read where they stay (only what came with the header went through scratch).
-      assert.ok(inPlace >= (a.length + b.length) * 48 - scratchBytes, `${js.length}, ${scratchBytes}: ${inPlace} bytes in place`);
+      assert.ok(inPlace >= columnBytes - scratchBytes, `${js.length}, ${scratchBytes}: ${inPlace} bytes in place`);
       assert.equal(reader.direct(), undefined, 'nothing more to read in place once the job is in');
     }
   }
   const reader = new JobReader();
   assert.equal(reader.direct(), undefined, 'no place for bytes before the header is known');
   assert.throws(() => reader.advance(8), /out of turn/);
-  const buf = encodeJob({ key, js: 'x', fileName: 'x.ts', options: {}, timeMs: 1000, maxLogBytes: 2048, series: [a] });
+  const one = bars(300, 'AAA');
+  const buf = encodeJob({ key, js: 'x', fileName: 'x.ts', options: {}, timeMs: 1000, maxLogBytes: 2048, series: [one] });
   reader.push(buf.subarray(0, align8(8 + buf.readUInt32LE(4))));
-  assert.equal(reader.direct()!.length, a.length * 48);
-  assert.throws(() => reader.advance(a.length * 48 + 1), /out of turn/, 'more than the columns hold');
+  assert.equal(reader.direct()!.length, one.length * 48);
+  assert.throws(() => reader.advance(one.length * 48 + 1), /out of turn/, 'more than the columns hold');
 });
 
 test('a job is written in parts without copying its columns, and the parts are the job', async () => {
