@@ -15,7 +15,14 @@ import { runtimeNodeArgs } from './runtimeArgs';
 import { SANDBOX_UID } from './user';
 
 export const LABEL = 'strategy-lab.sandbox';
-const CPU_PERIOD_US = 10_000;
+/**
+ * The CPU limit is a quota per one-second period, the longest Linux allows. A job's JavaScript is one thread, but
+ * V8's GC helpers run beside it, so a job briefly uses more than one CPU; with the quota counted per 10 ms (or
+ * Docker's default 100 ms) that made a 1 M-bar job wait 44–64 ms in ~20 throttled periods. Counted per second, a
+ * job under a second is not held back, and over any second the sandbox still gets `cpus` CPUs on average
+ * (docs/sandbox.md, docs/performance.md).
+ */
+export const CPU_PERIOD_US = 1_000_000;
 export const LABEL_OWNER_PID = 'strategy-lab.owner-pid';
 export const LABEL_OWNER_HOST = 'strategy-lab.owner-host';
 
@@ -58,8 +65,7 @@ export function containerSpec(image: string, limits: SandboxLimits, ownerPid = p
       SecurityOpt: ['no-new-privileges'],
       Memory: memory,
       MemorySwap: memory, // no swap on top of the limit
-      // CPU limit as a quota per 10 ms period (not NanoCpus' 100 ms): a run that spends its quota early
-      // (worker + GC threads in parallel) waits at most a few ms for the next period, not up to 100 ms.
+      // CPU limit as a quota per second (CPU_PERIOD_US), not NanoCpus' per 100 ms.
       CpuPeriod: CPU_PERIOD_US,
       CpuQuota: Math.round(limits.cpus * CPU_PERIOD_US),
       PidsLimit: limits.pids,

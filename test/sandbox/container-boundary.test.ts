@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { containerSpec, startContainer } from '../../core/sandbox/container';
+import { containerSpec, CPU_PERIOD_US, startContainer } from '../../core/sandbox/container';
 import { HUGE_PAGES_TUNABLE } from '../../core/sandbox/hugePages';
 import { resolveLimits, type SandboxLimits } from '../../core/sandbox/limits';
 import { probeProblems, runProbe, type ProbeReport } from '../../core/sandbox/probe';
@@ -42,6 +42,7 @@ describe('the sandbox container', () => {
     assert.equal(hc.Memory, 512 * 1024 * 1024);
     assert.equal(hc.MemorySwap, hc.Memory);
     assert.equal(hc.CpuQuota! / hc.CpuPeriod!, 1, 'one CPU');
+    assert.equal(hc.CpuPeriod, CPU_PERIOD_US, 'counted per second: a short job\'s GC helpers do not stall it');
     assert.equal(hc.PidsLimit, 64);
     assert.match(hc.Tmpfs!['/tmp'], /size=16m/);
     assert.notEqual(spec.User, '0');
@@ -67,6 +68,22 @@ describe('the sandbox container', () => {
     const limits = resolveLimits();
     const bad: ProbeReport = { uid: 0, gid: 0, rootfsWrite: true, tmpWrite: true, tmpBytes: 1, capEff: '00000000a80425fb', noNewPrivs: '0', interfaces: ['lo', 'eth0'], tcp: 'connected', dns: 'resolved', spawn: 'ran: uid=0', memoryLimitBytes: null, pidsLimit: null, cpuQuota: null, hostFile: true };
     assert.equal(probeProblems(bad, limits).length, 12);
+  });
+
+  test('the CPU quota holds over seconds: threads that want two CPUs for 3.5 s get about half of one', async () => {
+    // Two busy threads (the main thread and a worker) for 3.5 s of wall time under cpus 0.5, counted per second:
+    // at most 0.5 s of CPU in each of the (at most 5) periods the run touches, and ~0.5 CPU on average.
+    const script = `const { Worker } = require('worker_threads');
+      const spin = 'const end = Date.now() + 3500; while (Date.now() < end);';
+      const w = new Worker(spin, { eval: true });
+      const t0 = Date.now(); const c0 = process.cpuUsage();
+      eval(spin);
+      w.on('exit', () => { const c = process.cpuUsage(c0); console.log(JSON.stringify({ cpu: (c.user + c.system) / 1e6, wall: (Date.now() - t0) / 1e3 })); });`;
+    const { stdout } = await runScript(script, resolveLimits({ cpus: 0.5 }));
+    const { cpu, wall } = JSON.parse(stdout) as { cpu: number; wall: number };
+    assert.ok(wall >= 3.4, `the run lasted its 3.5 s (${wall} s)`);
+    assert.ok(cpu <= 0.5 * Math.ceil(wall + 1) + 0.05, `${cpu.toFixed(2)} s of CPU in ${wall.toFixed(2)} s: within half a CPU per second`);
+    assert.ok(cpu >= 0.25 * wall, `${cpu.toFixed(2)} s of CPU: it ran`);
   });
 
   test('filling /tmp stops at the tmpfs size', async () => {
