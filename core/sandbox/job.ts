@@ -9,7 +9,7 @@ import type { BacktestResult, LogLine } from '../engine/types';
 import type { SandboxChannel, SandboxExit } from './channel';
 import { formatBytes, SandboxError } from './errors';
 import type { SandboxLimits } from './limits';
-import { decodeResult } from './result-codec';
+import { decodeResult, oneSeriesTimes } from './result-codec';
 import { writeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type Frame, type SandboxBacktestOptions } from './protocol';
 import { readErrorPayload, readLogLine } from './caps';
 
@@ -183,12 +183,7 @@ export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/**
- * The host's own bar times of a run with one series (its time column, in a variant's window), else undefined: the
- * times a sandbox leaves out of a one-symbol run's columns (result-codec.ts "SLR3", "SLS2").
- */
+/** The host's own bar times of a run (in a variant's window), for the times a sandbox leaves out (result-codec.ts). */
 export function barTimes(series: BarSeries[], window: TimeWindow | undefined): Float64Array | undefined {
-  if (series.length !== 1) return undefined;
-  const [s] = seriesInWindow(series, window);
-  return s.time.subarray(0, s.length);
+  return oneSeriesTimes(seriesInWindow(series, window));
 }

@@ -14,6 +14,7 @@
  * the in-process run's.
  */
 import { isSummaryRecord, type SummaryRecord } from '../sweep/score';
+import type { BarSeries } from '../data/series';
 import type { BacktestResult, EquityPoint } from '../engine/types';
 import { align8 } from './protocol';
 import { readPlots } from '../engine/readPlots';
@@ -128,6 +129,17 @@ export function decodeResult(payload: Buffer, barTimes?: () => Float64Array | un
   return value;
 }
 
+/**
+ * The one rule for times a payload may leave out: a one-symbol run's bar times, its series' own time column, which
+ * the engine uses as its time grid itself (engine/grid.ts). The sandbox passes its series (identity is what it
+ * checks), the host its own bars in the same window. Undefined for several symbols.
+ */
+export function oneSeriesTimes(series: readonly BarSeries[]): Float64Array | undefined {
+  if (series.length !== 1) return undefined;
+  const [s] = series;
+  return s.time.length === s.length ? s.time : s.time.subarray(0, s.length);
+}
+
 /** The host's bar times for columns sent without them, checked against the count the sandbox claims. */
 function hostBarTimes(barTimes: (() => Float64Array | undefined) | undefined, n: number): Float64Array {
   const bars = barTimes?.();
@@ -206,8 +218,8 @@ export function encodeSummaryOutcome(summary: SummaryPayload, barTimes?: Float64
   const withTime = summary.time !== barTimes;
   const json = encodeUtf8(stringify({ metrics: summary.metrics, trades: summary.trades, params: summary.params }));
   const columnsAt = OUTCOME_BODY + align8(SUMMARY_HEAD + json.length);
-  const columns = withTime ? 2 : 1;
-  const buffer = new ArrayBuffer(columnsAt + n * 8 * columns);
+  const equityAt = columnsAt + (withTime ? n * 8 : 0);
+  const buffer = new ArrayBuffer(equityAt + n * 8);
   const bytes = new Uint8Array(buffer);
   bytes[0] = OUTCOME_SUMMARY;
   const head = new DataView(buffer, OUTCOME_BODY);
@@ -216,7 +228,7 @@ export function encodeSummaryOutcome(summary: SummaryPayload, barTimes?: Float64
   head.setUint32(8, n, true);
   bytes.set(json, OUTCOME_BODY + SUMMARY_HEAD);
   if (withTime) new Float64Array(buffer, columnsAt, n).set(summary.time.subarray(0, n));
-  new Float64Array(buffer, columnsAt + n * 8 * (columns - 1), n).set(summary.equity.subarray(0, n));
+  new Float64Array(buffer, equityAt, n).set(summary.equity.subarray(0, n));
   return bytes;
 }
 
@@ -275,13 +287,7 @@ export function decodeOutcome(payload: Buffer, barTimes?: () => Float64Array | u
   if (!value || typeof value.metrics !== 'object' || !value.metrics || typeof value.trades !== 'number' || typeof value.params !== 'object' || !value.params) {
     throw new Error('a summary without metrics, trades or params');
   }
-  let time: Float64Array;
-  let equity: Float64Array;
-  if (withTime) {
-    const columns = float64s(body, columnsAt, 2 * n);
-    [time, equity] = [columns.subarray(0, n), columns.subarray(n)];
-  } else {
-    [time, equity] = [hostBarTimes(barTimes, n), float64s(body, columnsAt, n)];
-  }
+  const time = withTime ? float64s(body, columnsAt, n) : hostBarTimes(barTimes, n);
+  const equity = float64s(body, columnsAt + (withTime ? n * 8 : 0), n);
   return { ok: true, summary: { metrics: value.metrics, trades: value.trades, params: value.params, time, equity } };
 }

@@ -13,12 +13,11 @@ import { LiveEngine } from '../../core/paper/liveEngine';
 import type { Feed } from '../../core/paper/types';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
-import { encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome } from '../../core/sandbox/result-codec';
+import { encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome, oneSeriesTimes } from '../../core/sandbox/result-codec';
 import { summaryRecord } from '../../core/sweep/score';
 import { resetRegExpStatics, snapshotRealm, touchLazyGlobals } from './realm';
 import { seriesInWindow, variantOptions } from '../../core/run/variants';
 import type { BatchSpec, ErrorAt } from '../../core/sandbox/protocol';
-import type { BarSeries } from '../../core/data/series';
 import { capText, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS } from '../../core/sandbox/caps';
 
 export function runWorker(): void {
@@ -122,14 +121,6 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
     post({ t: 'outcome', bytes }, [bytes.buffer as ArrayBuffer]);
   }
   post({ t: 'end' });
-}
-
-/**
- * A one-symbol run's bar times, which the engine uses as its time grid itself (engine/grid.ts): the codec leaves
- * columns of these times out and the host takes them from its own bars. Undefined for several symbols.
- */
-function oneSeriesTimes(series: BarSeries[]): Float64Array | undefined {
-  return series.length === 1 ? series[0].time : undefined;
 }
 
 /**
