@@ -18,7 +18,7 @@ import { createSeries, sliceSeries, type BarSeries } from '../core/data/series';
 import { evaluateStrategy } from '../core/evaluate/pipeline';
 import { sandboxBatchEngine } from '../core/run/batchEngine';
 import { inProcessEngine } from '../core/run/variantEngines';
-import { runInThisProcess, runStrategy } from '../core/run/runStrategy';
+import { overviewOfRun, runInThisProcess, runStrategy } from '../core/run/runStrategy';
 import type { Variant } from '../core/run/variants';
 import { SandboxRunner } from '../core/sandbox/runner';
 import { buildRuntimeBundle } from '../core/sandbox/runtime-bundle';
@@ -123,8 +123,9 @@ async function main(): Promise<void> {
     console.log(`\n2. warm job fixed overhead (60 bars, one variant): Docker ${fmt(median(xs))}, in-process ${fmt(median(ys))}: +${fmt(overhead)}   ≤ 15 ms: ${verdict(overhead <= 15)}`);
     }
 
-    // 3. One 1,000,000-bar job, the same work on both sides: the summary a sweep takes, and the backtest
-    // `strategy-lab backtest` runs (metrics, trades, orders, a drawable equity curve and its full columns).
+    // 3. One 1,000,000-bar job, the same work on both sides: the summary a sweep takes, the backtest
+    // `strategy-lab backtest --json/--out` runs (metrics, trades, orders, a drawable equity curve and its full
+    // columns), and the overview its text summary runs.
     if (PARTS.has(3)) {
     const big = [minuteBars(1_000_000)];
     const bigBatch = { compiled, series: big, options: {}, variants: [{ id: 'big' }], detail: 'summary' as const };
@@ -133,6 +134,10 @@ async function main(): Promise<void> {
       ['backtest (drawable equity + full columns)',
         async () => runInThisProcess({ compiled, series: big, options: {}, equity: 'drawable' }),
         () => runStrategy({ compiled, series: big, options: {}, mode: 'docker', runner, equity: 'drawable' })],
+      // `strategy-lab backtest` without --json/--out: the run stops at its metrics on both sides.
+      ['text summary (overview)',
+        () => overviewOfRun({ compiled, series: big, options: {}, mode: 'none' }),
+        () => overviewOfRun({ compiled, series: big, options: {}, mode: 'docker', runner })],
     ];
     for (const [what, local, boxed] of jobs) {
       const bx: number[] = [];

@@ -5,7 +5,7 @@
 import type { BarSeries } from '../data/series';
 import { runBacktest, runBacktestOverview, runBacktestSummary, type BacktestSummary, type ResultOptions, type RunOverview } from '../engine/backtest';
 import type { BacktestOptions, BacktestResult, LogLine } from '../engine/types';
-import { runInSandbox, SANDBOX_MODES, type SandboxMode, type SandboxRunner, type SandboxSettings } from '../sandbox/runner';
+import { overviewInSandbox, runInSandbox, SANDBOX_MODES, type SandboxMode, type SandboxRunner, type SandboxSettings } from '../sandbox/runner';
 import type { CompiledStrategy } from '../strategy/compile';
 import { loadStrategy, type StrategyClass } from '../strategy/load';
 
@@ -35,10 +35,24 @@ export interface RunRequest {
 export async function runStrategy(request: RunRequest): Promise<BacktestResult> {
   const { compiled, series, options, mode, signal, onLog } = request;
   if (mode === 'none') return runInThisProcess({ compiled, series, options, signal, onLog, equity: request.equity, phases: request.phases });
-  // Functions cannot cross into the sandbox: logs stream back through onLog, cancellation through the signal.
-  const { onLog: optionLog, isCancelled: _ignored, ...plain } = options ?? {};
-  const job = { compiled, series, options: plain, mode, signal, onLog: onLog ?? optionLog, ...(request.equity ? { equity: request.equity } : {}) };
+  const job = { ...sandboxJob(request), ...(request.equity ? { equity: request.equity } : {}) };
   return request.runner ? request.runner.run(job) : runInSandbox({ ...job, settings: request.settings });
+}
+
+/**
+ * The run reduced to what a text summary shows, whatever the isolation: the run stops at its metrics, and from a
+ * sandbox no trade, order or equity records cross back (the CLI's `backtest` without --json or --out).
+ */
+export async function overviewOfRun(request: Omit<RunRequest, 'equity'>): Promise<RunOverview> {
+  if (request.mode === 'none') return overviewInThisProcess(request);
+  const job = sandboxJob(request);
+  return request.runner ? request.runner.overview(job) : overviewInSandbox({ ...job, settings: request.settings });
+}
+
+/** A run as it is sent to a sandbox: functions cannot cross, so logs stream back through onLog and cancellation through the signal. */
+function sandboxJob({ compiled, series, options, mode, signal, onLog }: RunRequest) {
+  const { onLog: optionLog, isCancelled: _ignored, ...plain } = options ?? {};
+  return { compiled, series, options: plain, mode, signal, onLog: onLog ?? optionLog };
 }
 
 /**

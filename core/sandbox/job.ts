@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { seriesInWindow, type BarSeries, type TimeWindow } from '../data/series';
 import type { BacktestResult, LogLine } from '../engine/types';
+import type { RunOverview } from '../engine/backtest';
 import type { SandboxChannel, SandboxExit } from './channel';
 import { formatBytes, SandboxError } from './errors';
 import type { SandboxLimits } from './limits';
-import { decodeResult, oneSeriesTimes } from './result-codec';
+import { decodeOverview, decodeResult, oneSeriesTimes } from './result-codec';
 import { writeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type Frame, type SandboxBacktestOptions } from './protocol';
 import { readErrorPayload, readLogLine } from './caps';
 
@@ -23,6 +24,8 @@ export interface JobRequest {
   signal?: AbortSignal;
   /** See JobHeader.equity. */
   equity?: 'drawable';
+  /** See JobHeader.detail: runOverviewJob sets it. */
+  detail?: 'overview';
 }
 
 /** The supervisor stops a run at the time limit itself; the host kills the sandbox this much later if it did not. */
@@ -34,8 +37,19 @@ export const DRAIN_MS = 1000;
 export const STDERR_TAIL = 4096;
 
 export function runJob(channel: SandboxChannel, req: JobRequest): Promise<BacktestResult> {
+  return runSingleJob(channel, { ...req, detail: undefined }, (payload) => decodeResult(payload, () => barTimes(req.series, undefined)));
+}
+
+/** The same job reduced to what a text summary shows (JobHeader.detail 'overview'): no trade, order or equity records cross. */
+export function runOverviewJob(channel: SandboxChannel, req: Omit<JobRequest, 'equity' | 'detail'>): Promise<RunOverview> {
+  const symbols = req.series.map((s) => s.symbol);
+  return runSingleJob(channel, { ...req, detail: 'overview' }, (payload) => decodeOverview(payload, symbols));
+}
+
+/** One job whose answer is one result frame, read by `decode` (which throws on a malformed payload). */
+function runSingleJob<T>(channel: SandboxChannel, req: JobRequest, decode: (payload: Buffer) => T): Promise<T> {
   const { limits, onLog, signal } = req;
-  return new Promise<BacktestResult>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     if (signal?.aborted) {
       void channel.kill().finally(() => reject(cancelled()));
       return;
@@ -56,7 +70,7 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       channel.stdout.off('data', onData);
       channel.stderr.off('data', onStderr);
     };
-    const succeed = (result: BacktestResult) => {
+    const succeed = (result: T) => {
       if (settled) return;
       settled = true;
       cleanup();
@@ -97,9 +111,9 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
           if (typeof e === 'string') return fail(malformed(e));
           fail(new SandboxError(e.kind, e.message, e.name, e.at));
         } else {
-          let result: BacktestResult;
+          let result: T;
           try {
-            result = decodeResult(frame.payload, () => barTimes(req.series, undefined));
+            result = decode(frame.payload);
           } catch (err) {
             fail(new SandboxError('protocol', `The sandbox returned a malformed result (${(err as Error).message}).`));
             return;
@@ -126,7 +140,7 @@ export function runJob(channel: SandboxChannel, req: JobRequest): Promise<Backte
       fail(exitError(channel, exit, stderr, limits));
     });
 
-    writeJob(channel.stdin, { key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series, ...(req.equity ? { equity: req.equity } : {}) }, (err) => {
+    writeJob(channel.stdin, { key, js: req.js, fileName: req.fileName, options: req.options, timeMs: limits.timeMs, maxLogBytes: limits.maxLogBytes, series: req.series, ...(req.equity ? { equity: req.equity } : {}), ...(req.detail ? { detail: req.detail } : {}) }, (err) => {
       if (err && !settled) fail(new SandboxError('crashed', `Could not send the job to the sandbox (${channel.label}): ${err.message}.`));
     });
   });

@@ -48,6 +48,11 @@ export interface JobHeader {
    * (core/engine/equityCurve.ts; result-codec.ts carries them), instead of one point object per bar.
    */
   equity?: 'drawable';
+  /**
+   * 'overview': only what a text summary shows (engine/backtest.ts RunOverview: the run's facts, its metrics, the
+   * count of open trades), no trade, order or equity records; the result payload is result-codec.ts's "SLO1".
+   */
+  detail?: 'overview';
 }
 
 /** A variant as it crosses into the sandbox (core/run/variants.ts's Variant without its id, which stays on the host). */
@@ -145,6 +150,7 @@ export function encodeJobParts(job: Job): Buffer[] {
     ...(job.batch ? { batch: job.batch } : {}),
     ...(job.session ? { session: job.session } : {}),
     ...(job.equity ? { equity: job.equity } : {}),
+    ...(job.detail ? { detail: job.detail } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const head = Buffer.alloc(align8(8 + json.length));

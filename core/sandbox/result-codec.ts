@@ -16,6 +16,7 @@
 import { isSummaryRecord, type SummaryRecord } from '../sweep/score';
 import type { BarSeries } from '../data/series';
 import type { BacktestResult, EquityPoint } from '../engine/types';
+import type { RunOverview } from '../engine/backtest';
 import { align8 } from './protocol';
 import { readPlots } from '../engine/readPlots';
 import { attachEquityColumns, drawdownColumn, equityColumnsOf } from '../engine/equityCurve';
@@ -127,6 +128,44 @@ export function decodeResult(payload: Buffer, barTimes?: () => Float64Array | un
     else delete value.plots; // malformed (a strategy that tampered with the realm): no lines, the run stands
   }
   return value;
+}
+
+/**
+ * A text summary's payload (job detail 'overview', engine/backtest.ts RunOverview): "SLO1" | u32 JSON bytes | JSON.
+ * A few hundred bytes whatever the run's length: no trade, order or equity records cross.
+ */
+const OVERVIEW_MAGIC = 0x314f4c53; // "SLO1" little-endian
+const OVERVIEW_HEAD = 8;
+
+export function encodeOverview(overview: RunOverview): Uint8Array {
+  const json = encodeUtf8(stringify(overview));
+  const out = new Uint8Array(OVERVIEW_HEAD + json.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, OVERVIEW_MAGIC, true);
+  view.setUint32(4, json.length, true);
+  out.set(json, OVERVIEW_HEAD);
+  return out;
+}
+
+/**
+ * Decodes and checks an overview payload; throws an Error saying what is wrong with a malformed one. `symbols` are
+ * the host's own symbols of the run, in order: an overview of other bars is refused.
+ */
+export function decodeOverview(payload: Buffer, symbols: readonly string[]): RunOverview {
+  if (payload.length < OVERVIEW_HEAD || payload.readUInt32LE(0) !== OVERVIEW_MAGIC) throw new Error('not an overview payload');
+  if (OVERVIEW_HEAD + payload.readUInt32LE(4) !== payload.length) throw new Error(`overview of ${payload.length} bytes does not match its header`);
+  const value = JSON.parse(payload.toString('utf8', OVERVIEW_HEAD)) as Partial<RunOverview> | null;
+  const run = value?.run;
+  if (!value || typeof value.metrics !== 'object' || !value.metrics || !Number.isSafeInteger(value.openTrades) || value.openTrades! < 0) {
+    throw new Error('an overview without metrics or a count of open trades');
+  }
+  if (!run || typeof run.strategy !== 'string' || !Number.isSafeInteger(run.bars) || run.bars < 0 || typeof run.options !== 'object' || !run.options) {
+    throw new Error("an overview without the run's strategy, bars or options");
+  }
+  if (!Array.isArray(run.symbols) || run.symbols.length !== symbols.length || run.symbols.some((s, i) => s !== symbols[i])) {
+    throw new Error(`an overview of symbols ${JSON.stringify(run.symbols)} for a run of ${JSON.stringify(symbols)}`);
+  }
+  return { run: { strategy: run.strategy, symbols: run.symbols, bars: run.bars, options: run.options }, metrics: value.metrics, openTrades: value.openTrades! };
 }
 
 /**

@@ -19,8 +19,9 @@ import { canUseLocalChannel, removeStaleChannelDirs } from './localChannel';
 import { assertDockerReachable, createDockerClient, type DockerHostSettings } from './docker-client';
 import { SandboxError } from './errors';
 import { ensureImage, type BuildMethod } from './image';
-import { runInProcess } from './in-process';
-import { runJob } from './job';
+import { overviewInProcess, runInProcess } from './in-process';
+import { runJob, runOverviewJob, type JobRequest } from './job';
+import type { RunOverview } from '../engine/backtest';
 import { limitsKey, resolveLimits, type SandboxLimits } from './limits';
 import { WarmPool } from './pool';
 import { startProcessSandbox } from './process-mode';
@@ -193,6 +194,21 @@ export class SandboxRunner {
   }
 
   async run(req: SandboxRunRequest): Promise<BacktestResult> {
+    return this.runOne(req, () => runInProcess(req.compiled, req.series, { ...req.options, onLog: req.onLog }, req.signal), (channel, job) =>
+      runJob(channel, { ...job, ...(req.equity === 'drawable' ? { equity: 'drawable' as const } : {}) }));
+  }
+
+  /**
+   * The same run reduced to what a text summary shows (engine/backtest.ts RunOverview): in a sandbox the run stops
+   * at its metrics and no trade, order or equity records cross back, as in this process (`strategy-lab backtest`
+   * without --json or --out).
+   */
+  async overview(req: Omit<SandboxRunRequest, 'equity'>): Promise<RunOverview> {
+    return this.runOne(req, () => overviewInProcess(req.compiled, req.series, { ...req.options, onLog: req.onLog }, req.signal), runOverviewJob);
+  }
+
+  /** One run: here (mode 'none') through `here`, else in an isolated sandbox through `isolated`. */
+  private async runOne<T>(req: Omit<SandboxRunRequest, 'equity'>, here: () => Promise<T>, isolated: (channel: SandboxChannel, job: JobRequest) => Promise<T>): Promise<T> {
     if (this.disposed) throw new Error('This SandboxRunner was disposed; create a new one.');
     const mode = req.mode ?? this.mode;
     const limits = resolveLimits(this.settings.limits, req.limits);
@@ -202,25 +218,19 @@ export class SandboxRunner {
       // Before anything is sent: a huge file would otherwise take minutes to cross into the sandbox.
       throw new SandboxError('strategy', (err as Error).message, (err as Error).name);
     }
-    if (mode === 'none') {
-      return runInProcess(req.compiled, req.series, { ...req.options, onLog: req.onLog }, req.signal);
-    }
+    if (mode === 'none') return here();
     this.active++;
     this.cancelRefill();
     try {
-      return await this.runIsolated(req, mode, limits);
+      const channel = await this.acquire(mode, limits, req.signal);
+      try {
+        return await isolated(channel, { js: req.compiled.js, fileName: req.compiled.fileName, series: req.series, options: req.options ?? {}, limits, onLog: req.onLog, signal: req.signal });
+      } finally {
+        this.release(channel);
+      }
     } finally {
       this.active--;
       this.scheduleRefill();
-    }
-  }
-
-  private async runIsolated(req: SandboxRunRequest, mode: SandboxMode, limits: SandboxLimits): Promise<BacktestResult> {
-    const channel = await this.acquire(mode, limits, req.signal);
-    try {
-      return await runJob(channel, { js: req.compiled.js, fileName: req.compiled.fileName, series: req.series, options: req.options ?? {}, limits, onLog: req.onLog, signal: req.signal, ...(req.equity === 'drawable' ? { equity: 'drawable' as const } : {}) });
-    } finally {
-      this.release(channel);
     }
   }
 
@@ -373,10 +383,19 @@ export class SandboxRunner {
 }
 
 /** One run in a fresh runner (no warm pool); every container is gone when it settles. */
-export async function runInSandbox(req: SandboxRunRequest & { settings?: SandboxSettings }): Promise<BacktestResult> {
+export function runInSandbox(req: SandboxRunRequest & { settings?: SandboxSettings }): Promise<BacktestResult> {
+  return withOneShotRunner(req, (runner) => runner.run(req));
+}
+
+/** One-shot SandboxRunner.overview. */
+export function overviewInSandbox(req: Omit<SandboxRunRequest, 'equity'> & { settings?: SandboxSettings }): Promise<RunOverview> {
+  return withOneShotRunner(req, (runner) => runner.overview(req));
+}
+
+async function withOneShotRunner<T>(req: { mode?: SandboxMode; settings?: SandboxSettings }, use: (runner: SandboxRunner) => Promise<T>): Promise<T> {
   const runner = new SandboxRunner({ poolSize: 0, ...req.settings, mode: req.mode ?? req.settings?.mode });
   try {
-    return await runner.run(req);
+    return await use(runner);
   } finally {
     await runner.dispose();
   }

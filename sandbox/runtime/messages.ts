@@ -34,6 +34,8 @@ export interface WorkerJob {
   session?: SessionInit;
   /** core/sandbox/protocol.ts JobHeader.equity. */
   equity?: 'drawable';
+  /** core/sandbox/protocol.ts JobHeader.detail. */
+  detail?: 'overview';
 }
 
 export type SupervisorMessage = { t: 'warmup' } | { t: 'job'; job: WorkerJob } | { t: 'feed'; feed: Feed };

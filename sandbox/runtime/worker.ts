@@ -5,15 +5,16 @@
  * before any strategy code exists.
  */
 import { parentPort } from 'node:worker_threads';
-import { runBacktest, runBacktestSummary, StrategyRuntimeError } from '../../core/engine/backtest';
+import { runBacktest, runBacktestOverview, runBacktestSummary, StrategyRuntimeError } from '../../core/engine/backtest';
 import { thrownDetails } from '../../core/engine/simulate';
 import { freezeIntrinsics, hardenRealm } from './harden';
 import { freezeSdk, loadStrategy, strategyModule } from '../../core/strategy/load';
 import { LiveEngine } from '../../core/paper/liveEngine';
 import type { Feed } from '../../core/paper/types';
+import type { LogLine } from '../../core/engine/types';
 import { logCost, outputLimitError, type SupervisorMessage, type WorkerJob, type WorkerMessage } from './messages';
 import { warmUpEngine } from './warmup';
-import { encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome, oneSeriesTimes } from '../../core/sandbox/result-codec';
+import { encodeFailedOutcome, encodeFullOutcome, encodeOverview, encodeRecordOutcome, encodeResult, encodeSummaryOutcome, oneSeriesTimes } from '../../core/sandbox/result-codec';
 import { summaryRecord } from '../../core/sweep/score';
 import { resetRegExpStatics, snapshotRealm, touchLazyGlobals } from './realm';
 import { seriesInWindow, variantOptions } from '../../core/run/variants';
@@ -54,8 +55,11 @@ function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[
     const evaluate = strategyModule(job.js, job.fileName);
     resetRegExpStatics();
     const cls = evaluate();
-    const result = runBacktest(cls, job.series, { ...job.options, onLog: (line) => log(line.time, line.message) }, job.equity === 'drawable' ? { equity: 'drawable' } : {});
-    const bytes = encodeResult(result, 0, oneSeriesTimes(job.series));
+    const options = { ...job.options, onLog: (line: LogLine) => log(line.time, line.message) };
+    // A text summary stops at the metrics here as it does in the host's process (engine/backtest.ts).
+    const bytes = job.detail === 'overview'
+      ? encodeOverview(runBacktestOverview(cls, job.series, options))
+      : encodeResult(runBacktest(cls, job.series, options, job.equity === 'drawable' ? { equity: 'drawable' } : {}), 0, oneSeriesTimes(job.series));
     post({ t: 'result', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     post(strategyError(err));

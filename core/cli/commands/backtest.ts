@@ -7,7 +7,7 @@ import { attachErrorLocation } from '../../strategy/errorLocation';
 import { defaultCacheDir } from '../../data/cache';
 import type { RunOverview } from '../../engine/backtest';
 import type { BacktestResult, LogLine } from '../../engine/types';
-import { overviewInThisProcess, runStrategy } from '../../run/runStrategy';
+import { overviewOfRun, runStrategy } from '../../run/runStrategy';
 import { parseCli } from '../args';
 import { formatSummary } from '../summary';
 import { phaseTimer } from '../phases';
@@ -61,15 +61,16 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     };
     // reportError prints file:line:col and the bar
     const located = (err: unknown): Promise<unknown> => attachErrorLocation(err, source, compiled);
-    if (sandbox === 'none' && !values.json && !values.out) {
-      // Only the summary is printed: in this process the run stops at its metrics (no trade, order or equity
-      // records); a sandbox's result crosses back whole, and is summarised the same way.
+    if (!values.json && !values.out) {
+      // Only the summary is printed: the run stops at its metrics (no trade, order or equity records), in this
+      // process and in a sandbox alike.
       let overview: RunOverview;
       try {
-        overview = overviewInThisProcess(request);
+        overview = await overviewOfRun({ ...request, mode: sandbox, runner });
       } catch (err) {
         throw await located(err);
       }
+      if (sandbox !== 'none') phases.mark('run'); // the container's round trip (in this process the run marked its own phases)
       io.stdout(formatSummary(overview, label));
     } else {
       // the summary needs no curve, --json/--out write it from the full columns
