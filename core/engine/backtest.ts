@@ -7,15 +7,20 @@ import type { BacktestBroker, ClosedLot } from './broker';
 import { simulate, type RawBacktest } from './simulate';
 import { buildTimeline } from './grid';
 import { formatTime } from './time';
-import { EQUITY_FULL_MAX, attachEquityColumns, drawableIndices, drawdownColumn, equityPointAt, type EquityColumns } from './equityCurve';
+import { EQUITY_FULL_MAX, allEquityPoints, attachEquityColumns, drawableIndices, drawdownColumn, equityPointAt, type EquityColumns } from './equityCurve';
 import type { BacktestOptions, BacktestResult, EquityPoint, OrderRecord, Trade } from './types';
 
 export { CancelledError, StrategyRuntimeError, DEFAULT_OPTIONS, simulate, resolveOptions, type RawBacktest } from './simulate';
 
 /** How the result is built: `equity: 'drawable'` lets a run past EQUITY_FULL_MAX bars carry a decimated curve (equityCurve.ts). */
 export interface ResultOptions {
-  /** Default 'all': one equity point per bar, whatever the length. */
-  equity?: 'all' | 'drawable';
+  /**
+   * Default 'all': one equity point per bar, whatever the length. 'columns': no points (`equity: []`), the full
+   * columns beside the result (equityColumnsOf): what a sandbox sends for an 'all' run, whose host builds the
+   * points from them (core/sandbox/result-codec.ts), so a million point objects and time strings are never made
+   * inside the sandbox's memory limit.
+   */
+  equity?: 'all' | 'drawable' | 'columns';
   /** Told when the bar loop ('run'), the metrics ('metrics') and the result objects ('result') are done (the CLI's phase timer). */
   phases?: { mark(name: string): void };
 }
@@ -103,8 +108,8 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
   const columns: EquityColumns = { time: grid, equity, drawdownPct: drawdownColumn(equity) };
   const decimate = resultOptions.equity === 'drawable' && n > EQUITY_FULL_MAX;
   const kept = decimate ? drawableIndices(columns) : null;
-  const equityPoints: EquityPoint[] = kept ? Array.from(kept, (i) => equityPointAt(columns, i)) : new Array(n);
-  if (!kept) for (let i = 0; i < n; i++) equityPoints[i] = equityPointAt(columns, i);
+  const columnsOnly = resultOptions.equity === 'columns';
+  const equityPoints: EquityPoint[] = columnsOnly ? [] : kept ? Array.from(kept, (i) => equityPointAt(columns, i)) : allEquityPoints(columns);
   const orders: OrderRecord[] = packedMap(broker.orders, (o) => ({
     id: o.id,
     symbol: o.symbol,
@@ -140,7 +145,7 @@ export function buildResult(_strategyClass: StrategyClass, series: BarSeries[], 
     },
   };
   if (raw.plots) result.plots = raw.plots;
-  if (kept) attachEquityColumns(result, columns);
+  if (kept || columnsOnly) attachEquityColumns(result, columns);
   resultOptions.phases?.mark('result');
   return result;
 }

@@ -40,6 +40,14 @@ export function equityPointAt(columns: EquityColumns, i: number): EquityPoint {
   return { time: formatTime(columns.time[i]), equity: columns.equity[i], drawdownPct: columns.drawdownPct[i] };
 }
 
+/** One point per bar: a result's `equity` when it keeps them all (built the same by the engine and by a sandbox's host). */
+export function allEquityPoints(columns: EquityColumns): EquityPoint[] {
+  const n = columns.time.length;
+  const points = new Array<EquityPoint>(n);
+  for (let i = 0; i < n; i++) points[i] = equityPointAt(columns, i);
+  return points;
+}
+
 /**
  * Bar indices (increasing) that draw the curve as the full one looks: per bucket of consecutive bars, the bars of
  * its lowest and highest equity and of its deepest drawdown; plus the first and last bars and the peak and trough

@@ -19,7 +19,7 @@ import type { BacktestResult, EquityPoint } from '../engine/types';
 import type { RunOverview } from '../engine/backtest';
 import { align8 } from './protocol';
 import { readPlots } from '../engine/readPlots';
-import { attachEquityColumns, drawdownColumn, equityColumnsOf } from '../engine/equityCurve';
+import { allEquityPoints, attachEquityColumns, drawdownColumn, equityColumnsOf } from '../engine/equityCurve';
 
 const RESULT_MAGIC = 0x31524c53; // "SLR1" little-endian
 const HEAD = 16;
@@ -43,6 +43,17 @@ const RESULT_FULL_BARS_MAGIC = 0x33524c53; // "SLR3": the full times are the bar
 const HEAD_FULL = 24;
 
 /**
+ * A result that keeps every equity point but was built without them (`equity: 'columns'`, engine/backtest.ts): the
+ * layout of "SLR2"/"SLR3" with no points (n = 0, no time text), magic "SLR4" (with time[full]) or "SLR5" (the bars'
+ * times). The host builds the points from the columns with the engine's own allEquityPoints, so the result is the
+ * one an 'all' run gives in process, byte for byte, while the sandbox never holds a million point objects and time
+ * strings and the curve crosses as 8 bytes a bar instead of ~40.
+ */
+const RESULT_COLUMNS_MAGIC = 0x34524c53; // "SLR4"
+const RESULT_COLUMNS_BARS_MAGIC = 0x35524c53; // "SLR5"
+const FULL_MAGICS = [RESULT_FULL_MAGIC, RESULT_FULL_BARS_MAGIC, RESULT_COLUMNS_MAGIC, RESULT_COLUMNS_BARS_MAGIC];
+
+/**
  * The payload of `result`. With `reserve`, that many bytes come first (zero) and the payload after them: a caller that
  * wraps the payload (encodeFullOutcome) writes it in place instead of copying it. `reserve` must be a multiple of 8.
  * `barTimes`: the run's bar times (a one-symbol run's series time column); full columns whose times are that very
@@ -54,6 +65,8 @@ export function encodeResult(result: BacktestResult, reserve = 0, barTimes?: Flo
   const full = equityColumnsOf(result);
   const fullN = full ? full.time.length : 0;
   const fullTime = full !== undefined && full.time !== barTimes;
+  const columnsOnly = full !== undefined && !result.run.equityDecimated;
+  if (columnsOnly && n !== 0) throw new Error('a result with both every equity point and its columns');
   const head = full ? HEAD_FULL : HEAD;
   const times = new Array<string>(n);
   for (let i = 0; i < n; i++) times[i] = String(points[i].time);
@@ -65,7 +78,7 @@ export function encodeResult(result: BacktestResult, reserve = 0, barTimes?: Flo
   const columnsAt = reserve + align8(head + jsonLength + timeLength);
   const buffer = new ArrayBuffer(columnsAt + n * 16 + fullN * (fullTime ? 16 : 8));
   const view = new DataView(buffer, reserve);
-  view.setUint32(0, !full ? RESULT_MAGIC : fullTime ? RESULT_FULL_MAGIC : RESULT_FULL_BARS_MAGIC, true);
+  view.setUint32(0, !full ? RESULT_MAGIC : columnsOnly ? (fullTime ? RESULT_COLUMNS_MAGIC : RESULT_COLUMNS_BARS_MAGIC) : fullTime ? RESULT_FULL_MAGIC : RESULT_FULL_BARS_MAGIC, true);
   view.setUint32(4, jsonLength, true);
   view.setUint32(8, n, true);
   view.setUint32(12, timeLength, true);
@@ -96,14 +109,16 @@ export function encodeResult(result: BacktestResult, reserve = 0, barTimes?: Flo
  */
 export function decodeResult(payload: Buffer, barTimes?: () => Float64Array | undefined): BacktestResult {
   const magic = payload.length >= HEAD ? payload.readUInt32LE(0) : 0;
-  const withFull = magic === RESULT_FULL_MAGIC || magic === RESULT_FULL_BARS_MAGIC;
+  const withFull = FULL_MAGICS.includes(magic);
+  const columnsOnly = magic === RESULT_COLUMNS_MAGIC || magic === RESULT_COLUMNS_BARS_MAGIC;
   if (magic !== RESULT_MAGIC && (!withFull || payload.length < HEAD_FULL)) throw new Error('not a result payload');
   const head = withFull ? HEAD_FULL : HEAD;
   const jsonLength = payload.readUInt32LE(4);
   const n = payload.readUInt32LE(8);
   const timeLength = payload.readUInt32LE(12);
   const fullN = withFull ? payload.readUInt32LE(16) : 0;
-  const fullTime = magic === RESULT_FULL_MAGIC;
+  const fullTime = magic === RESULT_FULL_MAGIC || magic === RESULT_COLUMNS_MAGIC;
+  if (columnsOnly && (n !== 0 || timeLength !== 0)) throw new Error('equity points beside columns that stand for all of them');
   const columnsAt = align8(head + jsonLength + timeLength);
   if (columnsAt + n * 16 + fullN * (fullTime ? 16 : 8) !== payload.length) throw new Error(`payload of ${payload.length} bytes does not match its header`);
   const value = JSON.parse(payload.toString('utf8', head, head + jsonLength)) as BacktestResult;
@@ -116,11 +131,16 @@ export function decodeResult(payload: Buffer, barTimes?: () => Float64Array | un
   const equity = new Array<EquityPoint>(n);
   for (let i = 0; i < n; i++) equity[i] = { time: times[i], equity: columns[i], drawdownPct: columns[n + i] };
   value.equity = equity; // the key keeps its place (the JSON holds `equity: null` where the engine had it)
-  if (fullN > 0) {
-    if (value.run?.equityDecimated?.from !== fullN) throw new Error('full equity columns on a result not flagged as decimated');
+  if (columnsOnly) {
+    if (value.run?.equityDecimated !== undefined) throw new Error('a result of every equity point flagged as decimated');
+    if (value.run?.bars !== fullN) throw new Error(`${fullN} equity values for a run of ${value.run?.bars} bars`);
+  } else if (fullN > 0 && value.run?.equityDecimated?.from !== fullN) throw new Error('full equity columns on a result not flagged as decimated');
+  if (fullN > 0 || columnsOnly) {
     const time = fullTime ? float64s(payload, columnsAt + n * 16, fullN) : hostBarTimes(barTimes, fullN);
     const fullEquity = float64s(payload, columnsAt + n * 16 + (fullTime ? fullN * 8 : 0), fullN);
-    attachEquityColumns(value, { time, equity: fullEquity, drawdownPct: drawdownColumn(fullEquity) });
+    const columns = { time, equity: fullEquity, drawdownPct: drawdownColumn(fullEquity) };
+    if (columnsOnly) value.equity = allEquityPoints(columns);
+    else attachEquityColumns(value, columns);
   }
   if (value.plots !== undefined) {
     const plots = readPlots(value.plots, fullN > 0 ? fullN : n);

@@ -59,7 +59,7 @@ function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[
     // A text summary stops at the metrics here as it does in the host's process (engine/backtest.ts).
     const bytes = job.detail === 'overview'
       ? encodeOverview(runBacktestOverview(cls, job.series, options))
-      : encodeResult(runBacktest(cls, job.series, options, job.equity === 'drawable' ? { equity: 'drawable' } : {}), 0, oneSeriesTimes(job.series));
+      : encodeResult(runBacktest(cls, job.series, options, { equity: job.equity === 'drawable' ? 'drawable' : 'columns' }), 0, oneSeriesTimes(job.series));
     post({ t: 'result', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     post(strategyError(err));
@@ -109,7 +109,7 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
       const series = seriesInWindow(job.series, variant.window);
       const runOptions = { ...options, onLog: (line: { message: string }) => countLog(line.message), isCancelled: () => logFailure !== undefined };
       if (batch.detail === 'full') {
-        const result = runBacktest(cls, series, runOptions);
+        const result = runBacktest(cls, series, runOptions, { equity: 'columns' }); // the host builds the points (result-codec.ts)
         if (logFailure) throw logFailure;
         bytes = encodeFullOutcome(result, oneSeriesTimes(series));
       } else {

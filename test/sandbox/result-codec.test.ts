@@ -11,6 +11,7 @@ import { decodeOutcome, decodeResult, encodeFailedOutcome, encodeFullOutcome, en
 import { summarize } from '../../core/run/variants';
 import { summaryRecord } from '../../core/sweep/score';
 import { bars } from './helpers';
+import type { BarSeries } from '../../core/data/series';
 import { equityColumnsOf, EQUITY_FULL_MAX } from '../../core/engine/equityCurve';
 
 class Crossing extends BaseStrategy {
@@ -262,4 +263,62 @@ test('a one-symbol decimated result leaves its full times out ("SLR3") and the h
   // An undecimated result has no full columns: the bars' times change nothing.
   const small = engineResult(300);
   assert.deepEqual(encodeResult(small, 0, small.equity.length ? bars(300).time : undefined), encodeResult(small));
+});
+
+test("a result of every point built as columns ('columns', \"SLR4\"/\"SLR5\") reaches the host as the 'all' run in this process, byte for byte", () => {
+  // One symbol (the host's bar times: SLR5), the same with times sent (SLR4), two symbols on different calendars (SLR4).
+  const one = bars(3000);
+  const other = bars(2000, 'OTHER');
+  for (let i = 0; i < other.length; i++) other.time[i] = one.time[0] + i * 1.5 * 86_400_000; // interleaved with one's days
+  const cases: [string, BarSeries[], Float64Array | undefined, number][] = [
+    ['one symbol, the bars\' times', [one], one.time, 0x35524c53],
+    ['one symbol, times sent', [one], undefined, 0x34524c53],
+    ['two symbols', [one, other], undefined, 0x34524c53],
+  ];
+  class Pair extends Crossing {
+    static override config = { symbols: ['TEST', 'OTHER'], timeframe: '1d' as const };
+  }
+  for (const [name, series, barTimes, magic] of cases) {
+    const cls = (series.length > 1 ? Pair : Crossing) as unknown as StrategyClass;
+    const all = runBacktest(cls, series, {});
+    const built = runBacktest(cls, series, {}, { equity: 'columns' });
+    assert.deepEqual(built.equity, [], `${name}: no points made`);
+    assert.equal(built.run.equityDecimated, undefined, name);
+    const bytes = encodeResult(built, 0, barTimes);
+    assert.equal(new DataView(bytes.buffer).getUint32(0, true), magic, name);
+    const back = decodeResult(Buffer.from(bytes), () => (series.length === 1 ? series[0].time : undefined));
+    assert.equal(JSON.stringify(back), JSON.stringify(all), `${name}: byte-identical to the 'all' run`);
+    assert.deepEqual(Object.keys(back), Object.keys(all), name);
+    assert.equal(equityColumnsOf(back), undefined, `${name}: an 'all' result carries no columns beside it`);
+    // No time text (≥ 11 bytes a point), and no drawdown column either when the times are the host's.
+    const saved = encodeResult(all).length - bytes.length;
+    assert.ok(saved >= all.equity.length * (barTimes ? 18 : 10), `${name}: ${saved} bytes saved on ${all.equity.length} points`);
+  }
+  // Refused: points beside the columns, a decimation flag, a bar count that is not the columns', host bars of another length.
+  const built = runBacktest(Crossing as unknown as StrategyClass, [one], {}, { equity: 'columns' });
+  const lean = Buffer.from(encodeResult(built, 0, one.time));
+  const rewrite = (edit: (json: Record<string, any>) => void, points = 0): Buffer => {
+    const jsonLength = lean.readUInt32LE(4);
+    const json = JSON.parse(lean.toString('utf8', 24, 24 + jsonLength));
+    edit(json);
+    const text = Buffer.from(JSON.stringify(json));
+    const columnsAt = Math.ceil((24 + text.length) / 8) * 8;
+    const out = Buffer.alloc(columnsAt + (points + one.length) * 8 + points * 8);
+    lean.copy(out, 0, 0, 24);
+    out.writeUInt32LE(text.length, 4);
+    out.writeUInt32LE(points, 8);
+    text.copy(out, 24);
+    lean.copy(out, columnsAt + points * 16, lean.length - one.length * 8);
+    return out;
+  };
+  assert.equal(JSON.stringify(decodeResult(rewrite(() => {}), () => one.time)), JSON.stringify(runBacktest(Crossing as unknown as StrategyClass, [one], {})), 'the rewriting itself keeps a valid payload');
+  assert.throws(() => decodeResult(rewrite((j) => { j.run.equityDecimated = { from: one.length, to: 10 }; }), () => one.time), /flagged as decimated/);
+  assert.throws(() => decodeResult(rewrite((j) => { j.run.bars = one.length - 1; }), () => one.time), /equity values for a run of/);
+  assert.throws(() => decodeResult(rewrite(() => {}, 1), () => one.time), /equity points beside columns|does not match/);
+  assert.throws(() => decodeResult(lean, () => one.time.subarray(1)), /points for \d+ bars/);
+  assert.throws(() => decodeResult(lean), /without their times/);
+  // The engine refuses to encode a result that has both.
+  const both = runBacktest(Crossing as unknown as StrategyClass, [one], {}, { equity: 'columns' });
+  both.equity = runBacktest(Crossing as unknown as StrategyClass, [one], {}).equity;
+  assert.throws(() => encodeResult(both), /both every equity point and its columns/);
 });
