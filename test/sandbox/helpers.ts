@@ -58,6 +58,21 @@ export default class Probe extends BaseStrategy {
 `;
 }
 
+/** RSI with parameters and a log line on every entry, for SPY: a strategy that trades and logs on real data. */
+export const SPY_RSI_SOURCE = `import { BaseStrategy, type Bar } from 'strategy-lab';
+import { RSI } from 'strategy-lab/indicators';
+export default class SpyRsi extends BaseStrategy {
+  static config = { symbols: ['SPY'], timeframe: '1d' as const };
+  params = { period: 14, buyBelow: 35, sellAbove: 65 };
+  private rsi = new RSI(this.params.period);
+  onBar(bar: Bar) {
+    const v = this.rsi.update(bar.close);
+    if (v === undefined) return;
+    if (v < this.params.buyBelow && !this.position(bar.symbol)) { this.log('buy', bar.close); this.buy(bar.symbol); }
+    else if (v > this.params.sellAbove && this.position(bar.symbol)) this.close(bar.symbol);
+  }
+}`;
+
 export async function compiled(source: string, fileName = 'probe.strategy.ts'): Promise<{ js: string; fileName: string }> {
   return compileStrategy(source, fileName);
 }

@@ -18,7 +18,7 @@ import { decodeOverview, encodeOverview } from '../../core/sandbox/result-codec'
 import { SandboxRunner } from '../../core/sandbox/runner';
 import { overviewOfRun, runStrategy } from '../../core/run/runStrategy';
 import { loadStrategy } from '../../core/strategy/load';
-import { bars, compiled, containerSuite, HOSTILE_LIMITS, strategySource } from './helpers';
+import { bars, compiled, containerSuite, HOSTILE_LIMITS, SPY_RSI_SOURCE, strategySource } from './helpers';
 
 const shared = (name: string) => resolve(__dirname, '..', '..', '..', 'shared', 'data', name);
 
@@ -51,19 +51,7 @@ interface Case {
 const CASES: Case[] = [
   {
     name: 'RSI with parameters, costs and logs on 23 years of SPY',
-    source: `import { BaseStrategy, type Bar } from 'strategy-lab';
-import { RSI } from 'strategy-lab/indicators';
-export default class SpyRsi extends BaseStrategy {
-  static config = { symbols: ['SPY'], timeframe: '1d' as const };
-  params = { period: 14, buyBelow: 35, sellAbove: 65 };
-  private rsi = new RSI(this.params.period);
-  onBar(bar: Bar) {
-    const v = this.rsi.update(bar.close);
-    if (v === undefined) return;
-    if (v < this.params.buyBelow && !this.position(bar.symbol)) { this.log('buy', bar.close); this.buy(bar.symbol); }
-    else if (v > this.params.sellAbove && this.position(bar.symbol)) this.close(bar.symbol);
-  }
-}`,
+    source: SPY_RSI_SOURCE,
     series: async () => [await loadCsv(shared('SPY_daily_1998_2021_lean.csv'), { symbol: 'SPY' })],
     options: { cash: 25_000, commission: 0.001, slippageBps: 2, params: { period: 10 } },
   },

@@ -12,7 +12,7 @@ import { SandboxError } from '../../core/sandbox/errors';
 import { resolveLimits } from '../../core/sandbox/limits';
 import { runInSandbox, SandboxRunner } from '../../core/sandbox/runner';
 import { processModeArgs } from '../../core/sandbox/process-mode';
-import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, ourContainers, requireDocker, runtimeBundle, strategySource } from './helpers';
+import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, ourContainers, requireDocker, runtimeBundle, SPY_RSI_SOURCE, strategySource } from './helpers';
 
 let docker: Docker;
 let tag: string;
@@ -54,19 +54,7 @@ describe('SandboxRunner (Docker)', () => {
   test('the sandboxed result equals the in-process result exactly (RSI on 3 years of SPY)', async () => {
     const spy = await loadCsv(resolve(__dirname, '..', '..', '..', 'shared', 'data', 'SPY_daily_1998_2021_lean.csv'), { symbol: 'SPY' });
     const series = [sliceSeries(spy, Date.UTC(2018, 0, 1), Date.UTC(2020, 11, 31))];
-    const rsi = await compiled(`import { BaseStrategy, type Bar } from 'strategy-lab';
-import { RSI } from 'strategy-lab/indicators';
-export default class SpyRsi extends BaseStrategy {
-  static config = { symbols: ['SPY'], timeframe: '1d' as const };
-  params = { period: 14, buyBelow: 35, sellAbove: 65 };
-  private rsi = new RSI(this.params.period);
-  onBar(bar: Bar) {
-    const v = this.rsi.update(bar.close);
-    if (v === undefined) return;
-    if (v < this.params.buyBelow && !this.position(bar.symbol)) { this.log('buy', bar.close); this.buy(bar.symbol); }
-    else if (v > this.params.sellAbove && this.position(bar.symbol)) this.close(bar.symbol);
-  }
-}`);
+    const rsi = await compiled(SPY_RSI_SOURCE);
     const options = { cash: 25_000, commission: 0.001, params: { period: 10 } };
     const direct = new SandboxRunner({ mode: 'none' });
     const directLogs: unknown[] = [];
