@@ -356,6 +356,10 @@ test('Run Backtest with Options asks source, dates, cash and commission, and the
 });
 
 test('Compare Runs shows both runs side by side', { timeout: 120_000 }, async () => {
+  // The run with options is saved only once its evaluators are done (results come first): until then the history
+  // holds one run and step B has nothing to offer. Wait for it (its status bar item stops spinning), so both runs
+  // are there; a comparison opened while a run is still going is the panel tests' (test/client/resultsPanel.test.ts).
+  await page.locator('.statusbar-item', { hasText: /: (data|compile|sandbox|metrics|evaluators)/ }).first().waitFor({ state: 'detached', timeout: 60_000 });
   await runCommand('Strategy Lab: Compare Runs…');
   // Each step is waited for by its title and its rows (the palette's rows are gone by then: runCommand).
   const pickA = await titledPick();
@@ -367,9 +371,7 @@ test('Compare Runs shows both runs side by side', { timeout: 120_000 }, async ()
   const cells = await (await frameWith('#compare-table')).locator('#compare-table tr[data-metric="returnPct"] td').allTextContents();
   assert.equal(cells.length, 3, 'A, B and B − A');
   assert.notEqual(cells[0], cells[1], 'two different runs');
-  // The run with options may still be sending its findings when the comparison opens; once it has ended (its
-  // status bar item no longer spins) the comparison must still be on screen: a run never takes the panel back.
-  await page.locator('.statusbar-item', { hasText: /: (data|compile|sandbox|metrics|evaluators)/ }).first().waitFor({ state: 'detached', timeout: 60_000 });
+  // Its findings may still be on their way to the language server: the comparison stays on screen.
   await frameWith('#compare-table', 5_000);
   await page.screenshot({ path: shot('ui-compare.png') });
 });
