@@ -67,7 +67,10 @@ describe('the CLI prints strategy text escaped', () => {
     const result = { run: { strategy: '\u001b[2JX', symbols: ['A\rB'], bars: 1, options: { cash: 1, commission: 0, commissionFixed: 0, slippageBps: 0, fill: 'next-open' } }, metrics: {}, trades: [] };
     const text = formatSummary(result as never, 'label\u001b');
     assert.doesNotMatch(text, TERMINAL_CONTROL);
-    assert.match(text, /^\\x1b\[2JX on A\\rB — 1 bars \(label\\x1b\)/);
+    assert.match(text, /^\\x1b\[2JX on A\\rB — 1 bar \(label\\x1b\)/);
+    // Counts read as every other figure does (docs/metrics.md "How figures are shown"): grouped by three.
+    const long = formatSummary({ ...result, run: { ...result.run, bars: 1_000_000 } } as never, 'CSV');
+    assert.match(long, /^\\x1b\[2JX on A\\rB — 1,000,000 bars \(CSV\)/);
   });
 
   test('the binary escapes everything it writes to the terminal (processIo), console output from the Docker sandbox included', () => {
