@@ -24,8 +24,6 @@ export interface JobRequest {
   signal?: AbortSignal;
   /** See JobHeader.equity. */
   equity?: 'drawable';
-  /** See JobHeader.detail: runOverviewJob sets it. */
-  detail?: 'overview';
 }
 
 /** The supervisor stops a run at the time limit itself; the host kills the sandbox this much later if it did not. */
@@ -37,17 +35,17 @@ export const DRAIN_MS = 1000;
 export const STDERR_TAIL = 4096;
 
 export function runJob(channel: SandboxChannel, req: JobRequest): Promise<BacktestResult> {
-  return runSingleJob(channel, { ...req, detail: undefined }, (payload) => decodeResult(payload, () => barTimes(req.series, undefined)));
+  return runSingleJob(channel, req, (payload) => decodeResult(payload, () => barTimes(req.series, undefined)));
 }
 
 /** The same job reduced to what a text summary shows (JobHeader.detail 'overview'): no trade, order or equity records cross. */
-export function runOverviewJob(channel: SandboxChannel, req: Omit<JobRequest, 'equity' | 'detail'>): Promise<RunOverview> {
+export function runOverviewJob(channel: SandboxChannel, req: Omit<JobRequest, 'equity'>): Promise<RunOverview> {
   const symbols = req.series.map((s) => s.symbol);
   return runSingleJob(channel, { ...req, detail: 'overview' }, (payload) => decodeOverview(payload, symbols));
 }
 
-/** One job whose answer is one result frame, read by `decode` (which throws on a malformed payload). */
-function runSingleJob<T>(channel: SandboxChannel, req: JobRequest, decode: (payload: Buffer) => T): Promise<T> {
+/** One job whose answer is one result frame, read by `decode` (which throws on a malformed payload). `detail`: JobHeader.detail. */
+function runSingleJob<T>(channel: SandboxChannel, req: JobRequest & { detail?: 'overview' }, decode: (payload: Buffer) => T): Promise<T> {
   const { limits, onLog, signal } = req;
   return new Promise<T>((resolve, reject) => {
     if (signal?.aborted) {
