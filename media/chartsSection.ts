@@ -1,6 +1,7 @@
 /** The Charts section: symbol picker, fit-all, log-scale and buy & hold toggles, and the three synced panes. */
 import type { RunRecord } from '../core/history/types';
 import { defaultLogEquity, renderResultCharts, type ResultCharts } from './charts/results';
+import { formatNumber } from '../core/report/format';
 import { h, section } from './dom';
 import { readTheme } from './theme';
 import { plotColour } from './charts/indicators';
@@ -41,6 +42,16 @@ function indicatorLegend(run: RunRecord, ui: ChartsUi, multiSymbol: boolean, set
     }));
 }
 
+/** Says when the charts draw some of a long run's bars (core/history/chartPoints.ts), and what stays exact. */
+function keptBarsNote(run: RunRecord): HTMLElement | null {
+  const d = run.result.run.equityDecimated;
+  if (!d) return null;
+  return h('p', { class: 'muted', attrs: { id: 'charts-kept-note' }, text:
+    `Drawn from ${formatNumber(d.to, 0)} of the run's ${formatNumber(d.from, 0)} bars: each candle spans the bars since the previous one drawn. ` +
+    'Every trade\'s bars, each month\'s last bar and the curve\'s highs, lows and deepest drawdown are exact bars of the run; ' +
+    'the metrics, trades and monthly returns were computed on every bar.' });
+}
+
 export function renderChartsSection(run: RunRecord, ui: ChartsUi, onChange: () => void): ChartsSection {
   let charts: ResultCharts | null = null;
   const pane = (id: string, label: string) => h('div', { class: `chart chart-${id}`, attrs: { id: `chart-${id}`, role: 'img', 'aria-label': label } });
@@ -64,7 +75,7 @@ export function renderChartsSection(run: RunRecord, ui: ChartsUi, onChange: () =
     h('button', { text: 'Fit all', title: 'Show the whole backtest period in every chart', attrs: { type: 'button', id: 'fit-all' }, on: { click: () => charts?.fitAll() } }),
     toggle('toggle-log', 'Log scale (equity)', ui.logEquity ?? defaultLogEquity(run), (on) => { ui.logEquity = on; charts?.setLogEquity(on); }),
     toggle('toggle-benchmark', 'Buy & hold', ui.benchmark ?? true, (on) => { ui.benchmark = on; charts?.setBenchmark(on); }));
-  const element = section('charts', 'Charts', controls,
+  const element = section('charts', 'Charts', controls, keptBarsNote(run),
     h('h3', { text: `Price${symbols.length === 1 ? ` · ${symbols[0]}` : ''}` }), indicatorLegend(run, ui, symbols.length > 1, (i, on) => { charts?.setIndicatorVisible(i, on); onChange(); }), price,
     h('h3', {}, 'Equity growth ', h('span', { class: 'legend equity', text: '— strategy' }), ' ', h('span', { class: 'legend benchmark', text: '— buy & hold' })), equity,
     h('h3', { text: 'Drawdown' }), drawdown);

@@ -1,4 +1,5 @@
 /** Key-number cards (the verdict headline above them is media/verdict.ts) and the grouped metrics table, each value with its definition on hover and focus. */
+import { lastBarOf } from '../core/engine/equityCurve';
 import type { RunRecord } from '../core/history/types';
 import type { Metrics } from '../core/metrics/types';
 import { tradePerformance } from '../core/metrics/performance';
@@ -36,7 +37,7 @@ function metricTable(id: string, title: string, infos: readonly MetricInfo<strin
 /** The 32 statistics in three groups, and TradingView's performance basics (in cash) as a fourth. */
 export function renderMetricsTable(run: RunRecord): HTMLElement {
   const metrics = run.result.metrics as unknown as Record<string, number | string | null>;
-  const perf = tradePerformance(run.result.trades, run.result.equity.length - 1) as unknown as Record<string, number | null>;
+  const perf = tradePerformance(run.result.trades, lastBarOf(run.result)) as unknown as Record<string, number | null>;
   return section('metrics', 'Metrics', h('div', { class: 'metric-groups' },
     ...METRIC_GROUPS.map((group) => metricTable(group.id, group.title, group.metrics, (key) => metrics[key])),
     metricTable('performance', 'Performance (cash)', PERFORMANCE_METRICS, (key) => perf[key])));

@@ -1,4 +1,5 @@
 /** The sortable trades table; clicking a row (or Enter on it) jumps the charts to that trade. */
+import { lastBarOf } from '../core/engine/equityCurve';
 import type { Trade } from '../core/engine/types';
 import type { RunRecord } from '../core/history/types';
 import { barsHeld, cumulativePnl, tradeExcursion, type TradeExcursion } from '../core/metrics/performance';
@@ -31,7 +32,7 @@ export interface TradeExtras {
 
 export function tradeExtras(run: RunRecord): TradeExtras {
   const trades = run.result.trades;
-  const lastBar = run.result.equity.length - 1;
+  const lastBar = lastBarOf(run.result);
   const bySymbol = new Map(run.chart.candles.map((c) => [c.symbol, c]));
   return {
     cumPnl: cumulativePnl(trades),

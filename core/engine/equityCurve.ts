@@ -24,6 +24,11 @@ export interface EquityColumns {
   drawdownPct: Float64Array;
 }
 
+/** Index of a run's last bar, also when its `equity` keeps only some of the bars (a drawable result, a long saved run). */
+export function lastBarOf(result: Pick<BacktestResult, 'run'>): number {
+  return result.run.bars - 1;
+}
+
 /** The drawdown column of an equity column, as `EquityPoint.drawdownPct` defines it. */
 export function drawdownColumn(equity: Float64Array): Float64Array {
   const out = new Float64Array(equity.length);
@@ -103,6 +108,18 @@ const fullColumns = new WeakMap<BacktestResult, EquityColumns>();
 /** The full columns of a result whose `equity` was decimated (only in the process that ran it; they are not serialised). */
 export function equityColumnsOf(result: BacktestResult): EquityColumns | undefined {
   return fullColumns.get(result);
+}
+
+/**
+ * A drawable result with every equity point again, built from its columns, as a run that kept every point
+ * returns it; a result that kept them all is returned as it is.
+ */
+export function everyPointResult(result: BacktestResult): BacktestResult {
+  if (!result.run.equityDecimated) return result;
+  const columns = equityColumnsOf(result);
+  if (!columns) throw new Error('This result keeps a drawable subset of its equity curve and not the full columns (they exist only in the process that ran or decoded it); run it again with every equity point.');
+  const { equityDecimated: _drawn, ...run } = result.run;
+  return { ...result, equity: allEquityPoints(columns), run };
 }
 
 export function attachEquityColumns(result: BacktestResult, columns: EquityColumns): void {

@@ -1,4 +1,5 @@
 /** Side-by-side comparison of two runs: the verdicts and checks, every metric, its difference, and which run is better on it. */
+import { lastBarOf } from '../engine/equityCurve';
 import { tradePerformance } from '../metrics/performance';
 import { ALL_METRICS, PERFORMANCE_METRICS, type MetricInfo } from '../report/metricCatalog';
 import { betterVerdict, checksHeadline, verdictWord } from '../report/verdictText';
@@ -52,8 +53,8 @@ export interface RunComparison {
 
 export function compareRuns(a: RunRecord, b: RunRecord): RunComparison {
   const cashDiffers = a.result.run.options.cash !== b.result.run.options.cash;
-  const perfA = tradePerformance(a.result.trades, a.result.equity.length - 1);
-  const perfB = tradePerformance(b.result.trades, b.result.equity.length - 1);
+  const perfA = tradePerformance(a.result.trades, lastBarOf(a.result));
+  const perfB = tradePerformance(b.result.trades, lastBarOf(b.result));
   return {
     a: describeRun(a),
     b: describeRun(b),

@@ -6,6 +6,7 @@
 import { resolveSeries, seriesLabel, type ResolveOptions, type SourceId } from '../data/provider';
 import type { BarSeries } from '../data/series';
 import type { BacktestOptions, BacktestResult, LogLine } from '../engine/types';
+import { everyPointResult } from '../engine/equityCurve';
 import { formatTime } from '../engine/time';
 import { readRequestFromSource } from '../generate/header';
 import type { SandboxMode } from '../run/runStrategy';
@@ -28,6 +29,12 @@ export type SandboxRun = (request: {
   options: Omit<BacktestOptions, 'onLog' | 'isCancelled'>;
   onLog: (line: LogLine) => void;
   signal?: AbortSignal;
+  /**
+   * 'drawable' (what the pipeline asks): a run past EQUITY_FULL_MAX bars may return a decimated curve with its
+   * full columns beside it (core/engine/equityCurve.ts), so the record and the panel never wait for a million
+   * point objects; a run that returns every point is fine too.
+   */
+  equity?: 'drawable';
 }) => Promise<BacktestResult>;
 
 /** What the evaluation step gets: the run exactly as it happened. */
@@ -96,7 +103,7 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
   };
   const started = performance.now();
   const options = backtestOptions(job.options);
-  const result = await job.sandbox.run({ compiled, series, options, onLog, signal: job.signal }).catch(async (err: unknown) => {
+  const drawn = await job.sandbox.run({ compiled, series, options, onLog, signal: job.signal, equity: 'drawable' }).catch(async (err: unknown) => {
     throw await attachErrorLocation(err, job.source, compiled); // the editor's diagnostic and the panel's link
   });
   const durationMs = Math.round(performance.now() - started);
@@ -104,7 +111,7 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
   stage('metrics');
   const dataLabel = [seriesLabel(series), ...dataWarnings].join(' ');
   const record = createRunRecord({
-    result,
+    result: drawn,
     series,
     strategy: { name: info.className, file: job.file, source: job.source, ...(request ? { request } : {}) },
     data: { source, timeframe: info.config.timeframe ?? '1d', note: dataLabel },
@@ -116,6 +123,8 @@ export async function runBacktestJob(job: BacktestJob): Promise<RunRecord> {
   job.onResult?.(record);
   stage('evaluators');
   if (job.evaluate) {
+    // The evaluators check every bar: the points are built now, after the results are on screen.
+    const result = everyPointResult(drawn);
     record.evaluation = await job.evaluate({ source: job.source, fileName, request, result, series, options, compiled, mode: job.sandbox.mode }, job.signal);
   }
   return record;

@@ -1,9 +1,11 @@
 /** Builds a RunRecord from a finished backtest: the one place that decides what a saved run holds. */
 import { buyAndHold } from '../engine/backtest';
-import { buildTimeGrid } from '../engine/grid';
+import { EQUITY_FULL_MAX, equityColumnsOf, equityPointAt } from '../engine/equityCurve';
+import { buildTimeline } from '../engine/grid';
 import type { BarSeries } from '../data/series';
 import type { BacktestResult } from '../engine/types';
-import { RUN_SCHEMA, type CandleSeries, type EvaluationSummary, type RunLogLine, type RunOptions, type RunRecord, type RunSummary } from './types';
+import { candlesOnSteps, keptSteps } from './chartPoints';
+import { RUN_SCHEMA, type CandleSeries, type ChartData, type EvaluationSummary, type RunLogLine, type RunOptions, type RunRecord, type RunSummary } from './types';
 
 /** Strategies that log on every bar would make run files huge; keep the first lines and count the rest. */
 export const MAX_SAVED_LOG_LINES = 2000;
@@ -27,7 +29,7 @@ export interface RunRecordInput {
 export function createRunRecord(input: RunRecordInput): RunRecord {
   const createdAt = input.createdAt ?? new Date();
   const logs = input.logs ?? [];
-  const { result } = input;
+  const { result, chart } = recordedRun(input.series, input.result);
   return {
     schema: RUN_SCHEMA,
     id: runId(createdAt, input.strategy.name, input.randomSuffix),
@@ -45,10 +47,7 @@ export function createRunRecord(input: RunRecordInput): RunRecord {
     options: input.options,
     sandbox: input.sandbox,
     result,
-    chart: {
-      candles: input.series.map(toCandles),
-      benchmark: benchmarkEquity(input.series, result),
-    },
+    chart,
     evaluation: input.evaluation ?? null,
     logs: logs.slice(0, MAX_SAVED_LOG_LINES),
     logsDropped: Math.max(0, logs.length - MAX_SAVED_LOG_LINES),
@@ -90,6 +89,44 @@ function verdictOf(evaluation: EvaluationSummary | null): Pick<RunSummary, 'verd
   return v ? { verdict: { label: v.label, title: v.title, rank: v.rank } } : {};
 }
 
+/**
+ * The result and chart a record keeps: every bar up to EQUITY_FULL_MAX; past that the kept steps of
+ * core/history/chartPoints.ts, flagged by `run.equityDecimated`. The result given is not changed. It may keep
+ * every point or be drawable (its own decimation flagged, the full columns beside it): the record's steps are
+ * chosen from every bar either way.
+ */
+function recordedRun(series: BarSeries[], result: BacktestResult): { result: BacktestResult; chart: ChartData } {
+  const columns = result.run.equityDecimated ? equityColumnsOf(result) : undefined;
+  if (result.run.equityDecimated && !columns) throw new Error('A drawable result without its equity columns cannot be saved: run it in this process with equity \'drawable\' or keep every point.');
+  const n = columns ? columns.time.length : result.equity.length;
+  if (series.length === 0 || n === 0) return { result, chart: { candles: series.map(toCandles), benchmark: [] } };
+  const timeline = buildTimeline(series);
+  if (timeline.labels.length !== n) {
+    throw new Error(`The bars given for the chart (${timeline.labels.length} timestamps) do not match the run's equity curve (${n} points). Pass the same series the backtest ran on.`);
+  }
+  const benchmark = benchmarkEquity(series, timeline.labels, result.run.options.cash);
+  if (n <= EQUITY_FULL_MAX) return { result, chart: { candles: series.map(toCandles), benchmark: Array.from(benchmark) } };
+  const steps = keptSteps(timeline.labels, columns ? columns.equity : equityColumn(result), result.trades);
+  const { equityDecimated: _drawn, ...run } = result.run;
+  return {
+    result: {
+      ...result,
+      equity: Array.from(steps, (i) => (columns ? equityPointAt(columns, i) : result.equity[i])),
+      run: { ...run, equityDecimated: { from: n, to: steps.length } },
+    },
+    chart: {
+      candles: series.map((s, i) => candlesOnSteps(s, timeline.keys[i], timeline, steps)),
+      benchmark: Array.from(steps, (i) => benchmark[i]),
+    },
+  };
+}
+
+function equityColumn(result: BacktestResult): Float64Array {
+  const out = new Float64Array(result.equity.length);
+  for (let i = 0; i < out.length; i++) out[i] = result.equity[i].equity;
+  return out;
+}
+
 function toCandles(s: BarSeries): CandleSeries {
   return {
     symbol: s.symbol,
@@ -101,15 +138,10 @@ function toCandles(s: BarSeries): CandleSeries {
   };
 }
 
-/** The engine's buy-and-hold index on the equity grid, scaled to the starting cash. */
-function benchmarkEquity(series: BarSeries[], result: BacktestResult): number[] {
-  if (series.length === 0 || result.equity.length === 0) return [];
-  const grid = buildTimeGrid(series);
-  if (grid.length !== result.equity.length) {
-    throw new Error(`The bars given for the chart (${grid.length} timestamps) do not match the run's equity curve (${result.equity.length} points). Pass the same series the backtest ran on.`);
-  }
+/** The engine's buy-and-hold index on the run's grid, scaled to the starting cash. */
+function benchmarkEquity(series: BarSeries[], grid: Float64Array, cash: number): Float64Array {
   const index = buyAndHold(series, grid);
   const first = index[0];
-  const cash = result.run.options.cash;
-  return Array.from(index, (v) => (first > 0 ? (v / first) * cash : cash));
+  for (let i = 0; i < index.length; i++) index[i] = first > 0 ? (index[i] / first) * cash : cash;
+  return index;
 }

@@ -8,10 +8,10 @@ import type { BacktestOptions, BacktestResult } from '../engine/types';
 import type { RunOverview } from '../engine/backtest';
 import { SandboxError } from './errors';
 
-export async function runInProcess(compiled: { js: string; fileName: string }, series: BarSeries[], options: BacktestOptions, signal?: AbortSignal): Promise<BacktestResult> {
+export async function runInProcess(compiled: { js: string; fileName: string }, series: BarSeries[], options: BacktestOptions, signal?: AbortSignal, equity?: 'all' | 'drawable'): Promise<BacktestResult> {
   // Loaded on first use (and not at module load, so run/runStrategy.ts can import the sandbox runner without a cycle).
   const { runInThisProcess } = await import('../run/runStrategy');
-  return cancelledAsSandboxError(() => runInThisProcess({ compiled: { ...compiled }, series, options, mode: 'none', signal, onLog: options.onLog }));
+  return cancelledAsSandboxError(() => runInThisProcess({ compiled: { ...compiled }, series, options, mode: 'none', signal, onLog: options.onLog, ...(equity ? { equity } : {}) }));
 }
 
 /** runInProcess reduced to what a text summary shows (SandboxRunner.overview). */

@@ -194,7 +194,7 @@ export class SandboxRunner {
   }
 
   async run(req: SandboxRunRequest): Promise<BacktestResult> {
-    return this.runOne(req, () => runInProcess(req.compiled, req.series, { ...req.options, onLog: req.onLog }, req.signal), (channel, job) =>
+    return this.runOne(req, () => runInProcess(req.compiled, req.series, { ...req.options, onLog: req.onLog }, req.signal, req.equity), (channel, job) =>
       runJob(channel, { ...job, ...(req.equity === 'drawable' ? { equity: 'drawable' as const } : {}) }));
   }
 

@@ -10,32 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBacktest } from '../../core/engine/backtest';
 import { EQUITY_DRAWN_POINTS, EQUITY_FULL_MAX, drawableIndices, drawdownColumn, equityColumnsOf } from '../../core/engine/equityCurve';
-import { createSeries, type BarSeries } from '../../core/data/series';
+import type { BarSeries } from '../../core/data/series';
 import { compileStrategy } from '../../core/strategy/compile';
 import { loadStrategy } from '../../core/strategy/load';
 import { writeJsonPretty } from '../../core/report/jsonStream';
 import { runCli } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
+import { minuteWalk } from '../helpers/series';
 
 const RSI_EXAMPLE = join(repoRoot, 'examples/rsi-reversion.strategy.ts');
 
-/** Minute bars, a seeded random walk with a crash in the middle (a known deepest drawdown). */
-function minuteSeries(n: number): BarSeries {
-  const s = createSeries('TEST', n);
-  let seed = 42, price = 100;
-  for (let i = 0; i < n; i++) {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    const open = price;
-    price = Math.max(1, price * (1 + (seed / 2 ** 32 - 0.5) * 0.004 - (i > n / 2 && i < n / 2 + 500 ? 0.001 : 0)));
-    s.time[i] = Date.UTC(2020, 0, 2, 14, 30) + i * 60_000;
-    s.open[i] = open;
-    s.close[i] = price;
-    s.high[i] = Math.max(open, price) * 1.0005;
-    s.low[i] = Math.min(open, price) * 0.9995;
-    s.volume[i] = 1000;
-  }
-  return s;
-}
+const minuteSeries = (n: number): BarSeries => minuteWalk('TEST', n);
 
 test('drawableIndices keeps first, last, every bucket\'s extremes and the max-drawdown peak and trough', () => {
   const n = 250_000;

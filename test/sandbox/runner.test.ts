@@ -6,6 +6,9 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { loadCsv } from '../../core/data/csv';
+import { everyPointResult } from '../../core/engine/equityCurve';
+import type { BacktestResult } from '../../core/engine/types';
+import { createRunRecord } from '../../core/history/record';
 import { createSeries, sliceSeries } from '../../core/data/series';
 import { containerSpec, LABEL_OWNER_PID, listSandboxContainers } from '../../core/sandbox/container';
 import { SandboxError } from '../../core/sandbox/errors';
@@ -17,6 +20,28 @@ import { assertNoContainersLeft, bars, compiled, HOSTILE_LIMITS, ourContainers, 
 let docker: Docker;
 let tag: string;
 const plain = () => compiled(strategySource(`if (bar.index === 1) this.log('hello from', bar.symbol);`));
+
+/** A million minute bars and a strategy that trades every 500 of them (the editor's long runs). */
+async function millionMinutes() {
+  const n = 1_000_000;
+  const minutes = createSeries('TEST', n);
+  let price = 100;
+  for (let i = 0, t = Date.UTC(2015, 0, 2, 14, 30); i < n; i++, t += 60_000) {
+    const open = price;
+    price = Math.max(1, price * (1 + Math.sin(i * 0.37) * 0.001));
+    minutes.time[i] = t;
+    minutes.open[i] = open;
+    minutes.high[i] = Math.max(open, price) * 1.0002;
+    minutes.low[i] = Math.min(open, price) * 0.9998;
+    minutes.close[i] = price;
+    minutes.volume[i] = 1000;
+  }
+  const strategy = await compiled(strategySource(`
+    if (bar.index % 500 === 0 && !this.position(bar.symbol)) this.buy(bar.symbol);
+    else if (bar.index % 500 === 250 && this.position(bar.symbol)) this.close(bar.symbol);
+  `));
+  return { n, minutes, strategy };
+}
 
 before(async () => {
   docker = await requireDocker();
@@ -73,23 +98,7 @@ describe('SandboxRunner (Docker)', () => {
     // Minute bars; the sandbox builds no point objects (equity 'columns'), its host does (result-codec.ts "SLR5"). Built
     // in the sandbox, the million points and their time strings overran a 256 MB sandbox (checked by building them
     // there again), and on a bench run the default 512 MB one too.
-    const n = 1_000_000;
-    const minutes = createSeries('TEST', n);
-    let price = 100;
-    for (let i = 0, t = Date.UTC(2015, 0, 2, 14, 30); i < n; i++, t += 60_000) {
-      const open = price;
-      price = Math.max(1, price * (1 + Math.sin(i * 0.37) * 0.001));
-      minutes.time[i] = t;
-      minutes.open[i] = open;
-      minutes.high[i] = Math.max(open, price) * 1.0002;
-      minutes.low[i] = Math.min(open, price) * 0.9998;
-      minutes.close[i] = price;
-      minutes.volume[i] = 1000;
-    }
-    const strategy = await compiled(strategySource(`
-      if (bar.index % 500 === 0 && !this.position(bar.symbol)) this.buy(bar.symbol);
-      else if (bar.index % 500 === 250 && this.position(bar.symbol)) this.close(bar.symbol);
-    `));
+    const { n, minutes, strategy } = await millionMinutes();
     const expected = await new SandboxRunner({ mode: 'none' }).run({ compiled: strategy, series: [minutes] });
     const got = await runInSandbox({ compiled: strategy, series: [minutes], mode: 'docker', settings: { limits: { memoryMb: 256 } } });
     assert.equal(got.equity.length, n);
@@ -99,6 +108,22 @@ describe('SandboxRunner (Docker)', () => {
     }
     assert.equal(JSON.stringify({ ...got, equity: null }), JSON.stringify({ ...expected, equity: null }));
     assert.ok(got.trades.length > 1000, 'the strategy trades');
+    await assertNoContainersLeft(docker);
+  });
+
+  test("the editor's drawable run of a million bars: its record and the evaluators' every-point result equal the run in this process", async () => {
+    // core/history/pipeline.ts asks for equity 'drawable': the record and the panel come from the drawn curve and the
+    // columns, and the evaluators' million points are built afterwards from the same columns.
+    const { minutes, strategy } = await millionMinutes();
+    const expected = await new SandboxRunner({ mode: 'none' }).run({ compiled: strategy, series: [minutes] });
+    const got = await runInSandbox({ compiled: strategy, series: [minutes], mode: 'docker', equity: 'drawable' });
+    assert.ok(got.run.equityDecimated && got.equity.length < 100_000, 'the sandbox sent the drawable curve');
+    assert.equal(JSON.stringify(everyPointResult(got)), JSON.stringify(expected));
+    const record = (result: BacktestResult) => JSON.stringify(createRunRecord({
+      result, series: [minutes], strategy: { name: 'Probe', file: 'probe.strategy.ts', source: '' }, data: { source: 'csv', timeframe: '1m' },
+      options: {}, sandbox: { mode: 'docker', durationMs: 1 }, createdAt: new Date(0), randomSuffix: 'x',
+    }));
+    assert.equal(record(got), record(expected));
     await assertNoContainersLeft(docker);
   });
 

@@ -10,7 +10,9 @@ import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../core/history/types';
 import { ALL_METRICS, PERFORMANCE_METRICS } from '../../core/report/metricCatalog';
 import type { ToWebview, ViewModel } from '../../media/protocol';
-import { colourCounts, ensureBundle, launch, serve, stubVsCodeApi, watchProblems, webviewPage, type Problems } from './browser';
+import { minuteRecord, runMinutes } from '../helpers/minuteRun';
+import { minuteWalk } from '../helpers/series';
+import { artifact, colourCounts, ensureBundle, launch, serve, stubVsCodeApi, watchProblems, webviewPage, type Problems } from './browser';
 import { realRun } from './realRun';
 import { applyTheme, THEMES } from './themes';
 
@@ -212,6 +214,28 @@ describe('result charts', () => {
       await check('zoomed in');
     });
   }
+
+  test('a long minute run (240,000 bars) is drawn from its kept bars and says so; candles, markers and the trades table stay exact', async () => {
+    const series = [minuteWalk('AAA', 240_000)];
+    const run = minuteRecord(await runMinutes(series), series);
+    const kept = run.result.run.equityDecimated!;
+    assert.ok(kept && kept.to === run.result.equity.length);
+    await show(run, 1200);
+    assert.match(await page.locator('#charts-kept-note').textContent() ?? '', new RegExp(`^Drawn from ${kept.to.toLocaleString('en-US')} of the run's 240,000 bars: each candle spans`));
+    const drawn = await page.evaluate(() => {
+      const probe = (document.getElementById('chart-price') as unknown as { slCharts: { bars: number; priceSeries: { data(): { time: number; open?: number }[] }; markers(): { time: number }[] } }).slCharts;
+      const data = probe.priceSeries.data();
+      return { bars: probe.bars, candles: data.filter((d) => d.open !== undefined).length, times: data.map((d) => d.time), markers: probe.markers().map((m) => m.time) };
+    });
+    assert.equal(drawn.bars, kept.to, 'one grid bar per kept point');
+    assert.equal(drawn.candles, run.chart.candles[0].time.length);
+    const times = new Set(drawn.times);
+    for (const m of drawn.markers) assert.ok(times.has(m), 'every marker sits on a drawn bar');
+    const t = run.result.trades[0];
+    assert.equal(await page.locator('tr.trade[data-n="1"] td.col-bars').textContent(), String(t.exitBar! - t.entryBar), 'bars held counted on every bar of the run');
+    assert.match(await page.locator('#returns-table').textContent() ?? '', /2020/);
+    await page.locator('#charts').screenshot({ path: artifact('webview-long-minute-run.png') });
+  });
 
   test('a theme switch re-colours the charts live (no reload)', async () => {
     await show(long, 1200);
