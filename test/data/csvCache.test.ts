@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBars, encodeBarParts, encodeBars } from '../../core/data/binary';
 import { loadCsv } from '../../core/data/csv';
-import { loadCsvCached } from '../../core/data/csvCache';
+import { clearCsvMemory, loadCsvCached } from '../../core/data/csvCache';
 import { DataError } from '../../core/data/errors';
 import { resolveSeries } from '../../core/data/provider';
 import type { BarSeries } from '../../core/data/series';
@@ -39,7 +39,7 @@ test('a re-load is served from the entry, equal to parsing, and the entry is key
   writeFileSync(file, minuteCsv(500));
   utimesSync(file, 1_700_000_000, 1_700_000_000); // whole seconds: restorable exactly below
   const parsed = await loadCsv(file, { symbol: 'SPY' });
-  const first = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0 });
+  const first = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0, memoryBytes: 0 });
   assertSame(first, parsed);
   assert.equal(entries(cacheDir).length, 1);
   // Same size and mtime, other bytes: only a cache hit can still return the old closes.
@@ -47,20 +47,20 @@ test('a re-load is served from the entry, equal to parsing, and the entry is key
   assert.notEqual(edited, minuteCsv(500));
   writeFileSync(file, edited);
   utimesSync(file, 1_700_000_000, 1_700_000_000);
-  const hit = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0 });
+  const hit = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0, memoryBytes: 0 });
   assertSame(hit, parsed);
   // A new mtime is a miss: the file is parsed again.
   utimesSync(file, 1_700_000_000, 1_700_000_005);
-  const again = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0 });
+  const again = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0, memoryBytes: 0 });
   assert.equal(again.close[0], 100.2);
 });
 
 test('an edited file (new size) is parsed again, not served stale', async () => {
   const dir = temp(), cacheDir = join(dir, 'cache'), file = join(dir, 'X.csv');
   writeFileSync(file, minuteCsv(100));
-  assert.equal((await loadCsvCached(file, {}, { cacheDir, minBytes: 0 })).length, 100);
+  assert.equal((await loadCsvCached(file, {}, { cacheDir, minBytes: 0, memoryBytes: 0 })).length, 100);
   writeFileSync(file, minuteCsv(150));
-  const grown = await loadCsvCached(file, {}, { cacheDir, minBytes: 0 });
+  const grown = await loadCsvCached(file, {}, { cacheDir, minBytes: 0, memoryBytes: 0 });
   assert.equal(grown.length, 150);
   assertSame(grown, await loadCsv(file));
 });
@@ -69,7 +69,7 @@ test('a damaged entry (flipped byte, truncated, foreign bytes) is a miss and is 
   const dir = temp(), cacheDir = join(dir, 'cache'), file = join(dir, 'X.csv');
   writeFileSync(file, minuteCsv(300));
   const parsed = await loadCsv(file);
-  await loadCsvCached(file, {}, { cacheDir, minBytes: 0 });
+  await loadCsvCached(file, {}, { cacheDir, minBytes: 0, memoryBytes: 0 });
   const [name] = entries(cacheDir);
   const entry = join(cacheDir, 'parsed-csv', name);
   const good = readFileSync(entry);
@@ -80,7 +80,7 @@ test('a damaged entry (flipped byte, truncated, foreign bytes) is a miss and is 
   ];
   for (const [what, bytes] of damages) {
     writeFileSync(entry, bytes);
-    assertSame(await loadCsvCached(file, {}, { cacheDir, minBytes: 0 }), parsed);
+    assertSame(await loadCsvCached(file, {}, { cacheDir, minBytes: 0, memoryBytes: 0 }), parsed);
     const rewritten = readFileSync(entry);
     assert.equal(rewritten.length, good.length, `${what}: rewritten`);
     assert.doesNotThrow(() => decodeBars(rewritten), what);
@@ -93,19 +93,19 @@ test('errors are loadCsv\'s own, and a file that fails is not cached', async () 
   writeFileSync(bad, `${minuteCsv(50)}2020-01-02 16:00,1,2,3,1,5\n`);
   const expected = await loadCsv(bad).then(() => null, (e: unknown) => e);
   assert.ok(expected instanceof DataError);
-  await assert.rejects(loadCsvCached(bad, {}, { cacheDir, minBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === expected.code && e.message === expected.message);
-  await assert.rejects(loadCsvCached(join(dir, 'missing.csv'), {}, { cacheDir, minBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === 'file-not-found');
-  await assert.rejects(loadCsvCached(dir, {}, { cacheDir, minBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === 'unreadable-file');
-  await assert.rejects(loadCsvCached(bad, { maxBytes: 10 }, { cacheDir, minBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === 'file-too-large');
+  await assert.rejects(loadCsvCached(bad, {}, { cacheDir, minBytes: 0, memoryBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === expected.code && e.message === expected.message);
+  await assert.rejects(loadCsvCached(join(dir, 'missing.csv'), {}, { cacheDir, minBytes: 0, memoryBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === 'file-not-found');
+  await assert.rejects(loadCsvCached(dir, {}, { cacheDir, minBytes: 0, memoryBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === 'unreadable-file');
+  await assert.rejects(loadCsvCached(bad, { maxBytes: 10 }, { cacheDir, minBytes: 0, memoryBytes: 0 }), (e: unknown) => e instanceof DataError && e.code === 'file-too-large');
   assert.equal(entries(cacheDir).length, 0);
 });
 
 test('the requested symbol is part of the key; small files are not cached; limits prune the oldest', async () => {
   const dir = temp(), cacheDir = join(dir, 'cache'), file = join(dir, 'DATA.csv');
   writeFileSync(file, minuteCsv(200));
-  assert.equal((await loadCsvCached(file, { symbol: 'AAA' }, { cacheDir, minBytes: 0 })).symbol, 'AAA');
-  assert.equal((await loadCsvCached(file, { symbol: 'BBB' }, { cacheDir, minBytes: 0 })).symbol, 'BBB');
-  assert.equal((await loadCsvCached(file, { symbol: 'AAA' }, { cacheDir, minBytes: 0 })).symbol, 'AAA');
+  assert.equal((await loadCsvCached(file, { symbol: 'AAA' }, { cacheDir, minBytes: 0, memoryBytes: 0 })).symbol, 'AAA');
+  assert.equal((await loadCsvCached(file, { symbol: 'BBB' }, { cacheDir, minBytes: 0, memoryBytes: 0 })).symbol, 'BBB');
+  assert.equal((await loadCsvCached(file, { symbol: 'AAA' }, { cacheDir, minBytes: 0, memoryBytes: 0 })).symbol, 'AAA');
   assert.equal(entries(cacheDir).length, 2);
 
   const small = temp();
@@ -113,10 +113,10 @@ test('the requested symbol is part of the key; small files are not cached; limit
   assert.equal(entries(small).length, 0, 'below minBytes: parsed, not cached');
 
   const few = temp();
-  for (const s of ['A', 'B', 'C', 'D']) await loadCsvCached(file, { symbol: s }, { cacheDir: few, minBytes: 0, maxEntries: 2 });
+  for (const s of ['A', 'B', 'C', 'D']) await loadCsvCached(file, { symbol: s }, { cacheDir: few, minBytes: 0, memoryBytes: 0, maxEntries: 2 });
   assert.equal(entries(few).length, 2);
   const tiny = temp();
-  for (const s of ['A', 'B', 'C']) await loadCsvCached(file, { symbol: s }, { cacheDir: tiny, minBytes: 0, maxTotalBytes: 1 });
+  for (const s of ['A', 'B', 'C']) await loadCsvCached(file, { symbol: s }, { cacheDir: tiny, minBytes: 0, memoryBytes: 0, maxTotalBytes: 1 });
   assert.equal(entries(tiny).length, 1, 'the newest entry stays even past the size limit');
 });
 
@@ -124,15 +124,15 @@ test('a cache folder that cannot be written only costs speed', async () => {
   const dir = temp(), file = join(dir, 'X.csv'), blocked = join(dir, 'blocked');
   writeFileSync(file, minuteCsv(100));
   writeFileSync(blocked, 'a file where the cache folder should be');
-  assertSame(await loadCsvCached(file, {}, { cacheDir: blocked, minBytes: 0 }), await loadCsv(file));
+  assertSame(await loadCsvCached(file, {}, { cacheDir: blocked, minBytes: 0, memoryBytes: 0 }), await loadCsv(file));
 });
 
 test('every shared CSV, through the cache (miss then hit), equals parsing it', async () => {
   const cacheDir = temp();
   for (const name of readdirSync(SHARED).filter((n) => n.endsWith('.csv'))) {
     const parsed = await loadCsv(join(SHARED, name));
-    assertSame(await loadCsvCached(join(SHARED, name), {}, { cacheDir, minBytes: 0 }), parsed);
-    assertSame(await loadCsvCached(join(SHARED, name), {}, { cacheDir, minBytes: 0 }), parsed);
+    assertSame(await loadCsvCached(join(SHARED, name), {}, { cacheDir, minBytes: 0, memoryBytes: 0 }), parsed);
+    assertSame(await loadCsvCached(join(SHARED, name), {}, { cacheDir, minBytes: 0, memoryBytes: 0 }), parsed);
   }
   assert.equal(entries(cacheDir).length, readdirSync(SHARED).filter((n) => n.endsWith('.csv')).length);
 });
@@ -183,3 +183,35 @@ test('the entry is written from the columns\' own memory: the parts join to the 
   assertSame(back, { ...series, source: undefined, adjClose: undefined });
 });
 
+
+test('this process keeps what it loaded: a re-load reads nothing, an edit is a miss, and the budget evicts the least recently used', async () => {
+  clearCsvMemory();
+  const dir = temp(), cacheDir = join(dir, 'cache'), file = join(dir, 'SPY_1min.csv');
+  writeFileSync(file, minuteCsv(500));
+  utimesSync(file, 1_700_000_000, 1_700_000_000);
+  const first = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0 });
+  const [entry] = entries(cacheDir);
+  // The entry damaged on disk: a re-load does not read it, it is served from memory, the same columns.
+  writeFileSync(join(cacheDir, 'parsed-csv', entry), 'not an entry');
+  const again = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0 });
+  assert.equal(again.close, first.close, 'the very columns loaded before');
+  assert.equal((await loadCsvCached(file, { symbol: 'SPY', source: { label: 'mine' } as never }, { cacheDir, minBytes: 0 })).source?.label, 'mine', 'a source label on top, as from disk');
+  // An edit (new size and mtime) is a miss: parsed again, with the new values.
+  writeFileSync(file, minuteCsv(500, 200));
+  utimesSync(file, 1_700_000_100, 1_700_000_100);
+  const edited = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0 });
+  assertSame(edited, await loadCsv(file, { symbol: 'SPY' }));
+  assert.notEqual(edited.close[0], first.close[0]);
+  // A budget below one series keeps none of them; a budget of one keeps the last used.
+  clearCsvMemory();
+  const other = join(dir, 'QQQ_1min.csv');
+  writeFileSync(other, minuteCsv(500, 300));
+  const bytes = 6 * 8 * 500;
+  const none = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0, memoryBytes: bytes - 1 });
+  assert.notEqual((await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0, memoryBytes: bytes - 1 })).close, none.close, 'not kept: loaded from disk again');
+  const a = await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0, memoryBytes: bytes });
+  assert.equal((await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0, memoryBytes: bytes })).close, a.close, 'kept');
+  await loadCsvCached(other, { symbol: 'QQQ' }, { cacheDir, minBytes: 0, memoryBytes: bytes });
+  assert.notEqual((await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0, memoryBytes: bytes })).close, a.close, 'evicted by the other file');
+  clearCsvMemory();
+});
