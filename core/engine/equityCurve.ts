@@ -122,6 +122,11 @@ export function everyPointResult(result: BacktestResult): BacktestResult {
   return { ...result, equity: allEquityPoints(columns), run };
 }
 
+/** The same result without the full columns kept beside it (they are kept per object: a shallow copy has none). */
+export function withoutFullColumns(result: BacktestResult): BacktestResult {
+  return { ...result };
+}
+
 export function attachEquityColumns(result: BacktestResult, columns: EquityColumns): void {
   fullColumns.set(result, columns);
 }

@@ -9,6 +9,7 @@
  * Keeps the count and wall time for the details.
  */
 import { lowerBound, sliceByIndex, type BarSeries } from '../data/series';
+import { withoutFullColumns } from '../engine/equityCurve';
 import type { BacktestOptions, BacktestResult } from '../engine/types';
 import { variantEngineFor } from '../run/engineFor';
 import { runStrategy, type SandboxMode } from '../run/runStrategy';
@@ -42,6 +43,10 @@ export interface RerunJob {
   window?: Variant['window'];
 }
 
+/**
+ * A re-run's result is drawable (VariantDetail 'drawable'): past EQUITY_FULL_MAX bars its `equity` keeps the drawn
+ * points only (first and last exact; `run.bars` counts every bar). Compare orders, trades, metrics, final equity.
+ */
 export type RerunOutcome = { label: string; ok: true; result: BacktestResult } | { label: string; ok: false; error: string };
 
 export interface RerunStats {
@@ -66,7 +71,7 @@ async function runAsVariants(ctx: RerunContext, base: BarSeries[], jobs: RerunJo
   const { onLog: _l, isCancelled: _c, ...options } = ctx.options;
   try {
     const variants: Variant[] = jobs.map((j, i) => ({ id: String(i), params: j.params, options: j.options, window: j.window }));
-    const outcomes = await engine.run({ compiled: ctx.compiled, series: base, options, variants, detail: 'full', signal: ctx.signal, onOutcome: (_o, done, total) => ctx.onRunDone?.(done, total) });
+    const outcomes = await engine.run({ compiled: ctx.compiled, series: base, options, variants, detail: 'drawable', signal: ctx.signal, onOutcome: (_o, done, total) => ctx.onRunDone?.(done, total) });
     return outcomes.map((o, i) => (o.ok ? { label: jobs[i].label, ok: true, result: o.result! } : { label: jobs[i].label, ok: false, error: o.error }));
   } finally {
     await engine.dispose();
@@ -93,8 +98,9 @@ async function runEach(ctx: RerunContext, jobs: RerunJob[]): Promise<RerunOutcom
           runner: ctx.runner,
           signal: ctx.signal,
           onLog: () => {},
+          equity: 'drawable',
         });
-        outcomes[i] = { label: job.label, ok: true, result };
+        outcomes[i] = { label: job.label, ok: true, result: withoutFullColumns(result) };
       } catch (err) {
         if (ctx.signal?.aborted) throw err;
         outcomes[i] = { label: job.label, ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -5,6 +5,7 @@
  * same outcomes for the same batch; engines that batch inside one sandbox live
  * beside the sandbox code.
  */
+import { withoutFullColumns } from '../engine/equityCurve';
 import { runInThisProcess, runStrategy, summarizeInThisProcess, type SandboxMode } from './runStrategy';
 import type { SandboxRunner } from '../sandbox/runner';
 import { recordAsSent } from '../sandbox/result-codec';
@@ -65,6 +66,7 @@ export function inProcessEngine(): VariantEngine {
             signal: batch.signal,
           };
           if (batch.detail === 'full') return { id: variant.id, ok: true, result: runInThisProcess(request) };
+          if (batch.detail === 'drawable') return { id: variant.id, ok: true, result: withoutFullColumns(runInThisProcess({ ...request, equity: 'drawable' })) };
           return summaryOutcome(variant.id, batch, summarizeInThisProcess(request));
         } catch (err) {
           if (batch.signal?.aborted) throw err;
@@ -92,8 +94,10 @@ export function perRunEngine(mode: SandboxMode, runner: SandboxRunner | undefine
             runner,
             signal: batch.signal,
             onLog: () => {},
+            ...(batch.detail === 'drawable' ? { equity: 'drawable' as const } : {}),
           });
           if (batch.detail === 'full') return { id: variant.id, ok: true, result };
+          if (batch.detail === 'drawable') return { id: variant.id, ok: true, result: withoutFullColumns(result) };
           return summaryOutcome(variant.id, batch, summarize(result));
         } catch (err) {
           if (batch.signal?.aborted) throw err;

@@ -32,7 +32,11 @@ export interface Variant {
 }
 
 /**
- * 'full': the whole BacktestResult (evaluators that look at trades and orders).
+ * 'full': the whole BacktestResult, one equity point per bar.
+ * 'drawable': the whole BacktestResult, but past EQUITY_FULL_MAX bars its `equity` is the drawable subset
+ * (core/engine/equityCurve.ts, flagged in `run.equityDecimated`, first and last points exact) and no full columns
+ * come with it: the evaluators' re-runs, which compare orders, trades, metrics and the final equity, so a
+ * million-bar re-run does not build and keep a million equity points on the host.
  * 'summary': metrics, the equity curve as columns and the trade count (walk-forward's
  * out-of-sample runs, whose equity is stitched).
  * 'record': the sweep's record of the run (core/sweep/score.ts summaryRecord: a few
@@ -40,7 +44,7 @@ export interface Variant {
  * ran: a few hundred bytes per variant whatever the data's length, so ten thousand
  * variants do not push their equity curves through the sandbox's output.
  */
-export type VariantDetail = 'full' | 'summary' | 'record';
+export type VariantDetail = 'full' | 'drawable' | 'summary' | 'record';
 
 /** Metrics, the equity curve as columns, the trade count and the params (the engine's `runBacktestSummary`). */
 export type VariantSummary = BacktestSummary;

@@ -11,7 +11,7 @@ import { SandboxError } from './errors';
 import { barTimes, cancelled, delay, DRAIN_MS, exitError, HOST_GRACE_MS, KILL_WAIT_MS, malformed, parseJson, pushFrames, STDERR_TAIL } from './job';
 import type { SandboxLimits } from './limits';
 import { writeJob, FRAME_END, FRAME_ERROR, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, type BatchSpec, type SandboxBacktestOptions } from './protocol';
-import { decodeOutcome, type DecodedOutcome } from './result-codec';
+import { decodeOutcome, outcomeMismatch, type DecodedOutcome } from './result-codec';
 import { readErrorPayload } from './caps';
 
 export interface BatchJobRequest {
@@ -95,6 +95,8 @@ export function runBatchJob(channel: SandboxChannel, req: BatchJobRequest): Prom
           let outcome: DecodedOutcome;
           try {
             outcome = decodeOutcome(frame.payload.subarray(4), () => barTimes(req.series, batch.variants[outcomes].window));
+            const mismatch = outcomeMismatch(outcome, batch.detail);
+            if (mismatch) throw new Error(mismatch);
           } catch (err) {
             return end(new SandboxError('protocol', `The sandbox returned a malformed outcome (${(err as Error).message}).`));
           }

@@ -64,7 +64,7 @@ export interface BatchVariant {
 
 export interface BatchSpec {
   /** core/run/variants.ts VariantDetail. */
-  detail: 'full' | 'summary' | 'record';
+  detail: 'full' | 'drawable' | 'summary' | 'record';
   variants: BatchVariant[];
   /** CSCV blocks per record (detail 'record'). */
   splits?: number;

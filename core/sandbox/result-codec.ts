@@ -17,7 +17,7 @@ import { isSummaryRecord, type SummaryRecord } from '../sweep/score';
 import type { BarSeries } from '../data/series';
 import type { BacktestResult, EquityPoint } from '../engine/types';
 import type { RunOverview } from '../engine/backtest';
-import { align8 } from './protocol';
+import { align8, type BatchSpec } from './protocol';
 import { readPlots } from '../engine/readPlots';
 import { allEquityPoints, attachEquityColumns, drawdownColumn, equityColumnsOf } from '../engine/equityCurve';
 
@@ -212,6 +212,23 @@ function float64s(buf: Buffer, offset: number, count: number): Float64Array {
   const at = buf.byteOffset + offset;
   if (at % 8 === 0) return new Float64Array(buf.buffer, at, count);
   return new Float64Array(buf.buffer.slice(at, at + count * 8));
+}
+
+/**
+ * Why a decoded outcome is not what a batch of `detail` asked for (undefined when it is): a result for 'full' keeps
+ * every point, one for 'drawable' every point or a drawable subset of all the run's bars, a summary or a record
+ * answers only its own detail. A failed variant answers any.
+ */
+export function outcomeMismatch(outcome: DecodedOutcome, detail: BatchSpec['detail']): string | undefined {
+  if (!outcome.ok) return undefined;
+  const kind = 'result' in outcome ? (detail === 'full' || detail === 'drawable' ? detail : 'result') : 'summary' in outcome ? 'summary' : 'record';
+  if (kind !== detail) return `a ${kind === 'full' || kind === 'drawable' ? 'result' : kind} where the batch asked for '${detail}'`;
+  if (!('result' in outcome)) return undefined;
+  const { run, equity } = outcome.result;
+  const drawn = run?.equityDecimated;
+  if (drawn && (detail === 'full' || drawn.from !== run.bars || drawn.to !== equity.length)) return `a result flagged as drawn from ${drawn.from} bars (${drawn.to} points) where the batch asked for '${detail}' on ${run.bars} bars (${equity.length} points)`;
+  if (!drawn && equity.length !== run?.bars) return `${equity.length} equity points for a run of ${run?.bars} bars`;
+  return undefined;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runBacktest, runBacktestOverview, runBacktestSummary, StrategyRuntimeError } from '../../core/engine/backtest';
+import { withoutFullColumns } from '../../core/engine/equityCurve';
 import { thrownDetails } from '../../core/engine/simulate';
 import { freezeIntrinsics, hardenRealm } from './harden';
 import { freezeSdk, loadStrategy, strategyModule } from '../../core/strategy/load';
@@ -108,10 +109,11 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
       const options = variantOptions(job.options, variant);
       const series = seriesInWindow(job.series, variant.window);
       const runOptions = { ...options, onLog: (line: { message: string }) => countLog(line.message), isCancelled: () => logFailure !== undefined };
-      if (batch.detail === 'full') {
-        const result = runBacktest(cls, series, runOptions, { equity: 'columns' }); // the host builds the points (result-codec.ts)
+      if (batch.detail === 'full' || batch.detail === 'drawable') {
+        // 'full': the host builds the points from the columns (result-codec.ts); 'drawable': only the drawn points cross.
+        const result = runBacktest(cls, series, runOptions, { equity: batch.detail === 'full' ? 'columns' : 'drawable' });
         if (logFailure) throw logFailure;
-        bytes = encodeFullOutcome(result, oneSeriesTimes(series));
+        bytes = encodeFullOutcome(batch.detail === 'full' ? result : withoutFullColumns(result), oneSeriesTimes(series));
       } else {
         const summary = runBacktestSummary(cls, series, runOptions);
         if (logFailure) throw logFailure;

@@ -7,12 +7,12 @@ import type { Bar } from '../../core/sdk/types';
 import { SMA } from '../../core/sdk/indicators/index';
 import type { StrategyClass } from '../../core/strategy/load';
 import { encodeFrame, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, type Frame } from '../../core/sandbox/protocol';
-import { decodeOutcome, decodeResult, encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome, OUTCOME_FAILED, OUTCOME_RECORD, recordAsSent } from '../../core/sandbox/result-codec';
+import { decodeOutcome, decodeResult, encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome, OUTCOME_FAILED, OUTCOME_RECORD, outcomeMismatch, recordAsSent } from '../../core/sandbox/result-codec';
 import { summarize } from '../../core/run/variants';
 import { summaryRecord } from '../../core/sweep/score';
 import { bars } from './helpers';
 import type { BarSeries } from '../../core/data/series';
-import { equityColumnsOf, EQUITY_FULL_MAX } from '../../core/engine/equityCurve';
+import { equityColumnsOf, EQUITY_FULL_MAX, withoutFullColumns } from '../../core/engine/equityCurve';
 
 class Crossing extends BaseStrategy {
   static override config = { symbols: ['TEST'], timeframe: '1d' as const };
@@ -321,4 +321,33 @@ test("a result of every point built as columns ('columns', \"SLR4\"/\"SLR5\") re
   const both = runBacktest(Crossing as unknown as StrategyClass, [one], {}, { equity: 'columns' });
   both.equity = runBacktest(Crossing as unknown as StrategyClass, [one], {}).equity;
   assert.throws(() => encodeResult(both), /both every equity point and its columns/);
+});
+
+test("a batch outcome must be what its detail asked for: 'full' every point, 'drawable' every point or drawn from all the run's bars", () => {
+  const n = EQUITY_FULL_MAX + 5_001;
+  const cls = Crossing as unknown as StrategyClass;
+  const all = runBacktest(cls, [bars(n)], {});
+  const drawn = withoutFullColumns(runBacktest(cls, [bars(n)], {}, { equity: 'drawable' }));
+  const short = engineResult();
+  const through = (r: BacktestResult) => decodeOutcome(Buffer.from(encodeFullOutcome(r)));
+  const summary = decodeOutcome(Buffer.from(encodeSummaryOutcome(summarize(short))));
+  const record = decodeOutcome(Buffer.from(encodeRecordOutcome(summaryRecord(summarize(short)))));
+  const failed = decodeOutcome(Buffer.from(encodeFailedOutcome('Error', 'boom')));
+  // What each detail accepts.
+  for (const [detail, ok] of [['full', [all, short]], ['drawable', [all, drawn, short]]] as const) {
+    for (const r of ok) assert.equal(outcomeMismatch(through(r), detail), undefined, `${detail}: ${r.equity.length} points of ${r.run.bars} bars`);
+  }
+  assert.equal(outcomeMismatch(summary, 'summary'), undefined);
+  assert.equal(outcomeMismatch(record, 'record'), undefined);
+  for (const d of ['full', 'drawable', 'summary', 'record'] as const) assert.equal(outcomeMismatch(failed, d), undefined, `a failed variant answers '${d}'`);
+  // What each refuses.
+  assert.match(outcomeMismatch(through(drawn), 'full') ?? '', /drawn from .* asked for 'full'/);
+  assert.match(outcomeMismatch(summary, 'full') ?? '', /a summary where the batch asked for 'full'/);
+  assert.match(outcomeMismatch(record, 'summary') ?? '', /a record where the batch asked for 'summary'/);
+  assert.match(outcomeMismatch(through(all), 'summary') ?? '', /a result where the batch asked for 'summary'/);
+  const forge = (r: BacktestResult, run: Partial<BacktestResult['run']>, equity = r.equity) => through({ ...r, equity, run: { ...r.run, ...run } });
+  assert.match(outcomeMismatch(forge(drawn, { equityDecimated: { from: n - 1, to: drawn.equity.length } }), 'drawable') ?? '', /drawn from/, 'drawn from fewer bars than the run has');
+  assert.match(outcomeMismatch(forge(drawn, { equityDecimated: { from: n, to: drawn.equity.length + 3 } }), 'drawable') ?? '', /drawn from/, 'a count of points that is not the points sent');
+  assert.match(outcomeMismatch(forge(all, {}, all.equity.slice(1)), 'full') ?? '', /equity points for a run of/, 'a point missing without a flag');
+  assert.match(outcomeMismatch(forge(all, {}, all.equity.slice(1)), 'drawable') ?? '', /equity points for a run of/);
 });
