@@ -7,10 +7,14 @@
  *   body         Float64 little-endian columns, one after another, `length` values each:
  *                time, open, high, low, close, volume[, adjClose]
  *
- * The header holds the key, the covered time range and the SHA-256 of the body. Any
- * mismatch (magic, sizes, checksum, JSON) is reported as corrupt, never as data.
+ * The header holds the key, the covered time range and a checksum of the body: its CRC-32 (`crc32`), or on a Node
+ * without zlib.crc32 (before 20.15) its SHA-256 (`sha256`); a reader checks whichever the header names. The
+ * checksum is there to catch a torn or damaged file, not a forged one (the cache is the user's own folder), and
+ * CRC-32 reads a million bars' 48 MB in ~8 ms where SHA-256 takes ~28 ms. Any mismatch (magic, sizes,
+ * checksum, JSON) is reported as corrupt, never as data.
  */
 import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
 import { endianness } from 'node:os';
 import type { BarSeries, SeriesSource } from './series';
 
@@ -31,8 +35,10 @@ export interface BarFileHeader {
   coveredFrom: number;
   coveredTo: number;
   source?: SeriesSource;
-  /** hex SHA-256 of the body. */
-  sha256: string;
+  /** CRC-32 of the body (zlib's), when the writer's Node has zlib.crc32. */
+  crc32?: number;
+  /** hex SHA-256 of the body, otherwise. */
+  sha256?: string;
   writtenAt: string;
 }
 
@@ -52,19 +58,16 @@ function columnsOf(series: BarSeries): Float64Array[] {
  * The file's bytes as parts, in order: the prefix, the header, then each column's bytes viewed in place (no copy
  * of the columns: a 20 M-bar series is ~1 GB of them). Write them part by part (`writeFile` takes the array), or join them (`encodeBars`).
  */
-export function encodeBarParts(series: BarSeries, header: Omit<BarFileHeader, 'format' | 'length' | 'columns' | 'sha256'>): Buffer[] {
+export function encodeBarParts(series: BarSeries, header: Omit<BarFileHeader, 'format' | 'length' | 'columns' | 'sha256' | 'crc32'>): Buffer[] {
   if (!LITTLE_ENDIAN) throw new Error('The bar cache format is little-endian; this machine is big-endian.');
   const n = series.length;
   const body = columnsOf(series).map((col) => Buffer.from(col.buffer, col.byteOffset, n * 8));
-  // The digest of the columns one after another is that of the body they make.
-  const hash = createHash('sha256');
-  for (const part of body) hash.update(part);
   const full: BarFileHeader = {
     format: FORMAT_VERSION,
     ...header,
     length: n,
     columns: ['time', 'open', 'high', 'low', 'close', 'volume', ...(series.adjClose ? ['adjClose'] : [])],
-    sha256: hash.digest('hex'),
+    ...checksumOf(body),
   };
   let json = JSON.stringify(full);
   const pad = (8 - ((12 + Buffer.byteLength(json)) % 8)) % 8;
@@ -76,8 +79,31 @@ export function encodeBarParts(series: BarSeries, header: Omit<BarFileHeader, 'f
   return [prefix, headerBytes, ...body];
 }
 
+type Crc32 = (data: Uint8Array, value?: number) => number;
+/** zlib.crc32 where this Node has it (20.15+, 22.2+). */
+const crc32 = (zlib as { crc32?: Crc32 }).crc32;
+
+/** The checksum of the body the parts make, one after another (the same as of the joined body). */
+function checksumOf(parts: readonly Uint8Array[]): Pick<BarFileHeader, 'crc32' | 'sha256'> {
+  if (crc32) {
+    let value = 0;
+    for (const part of parts) value = crc32(part, value);
+    return { crc32: value };
+  }
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return { sha256: hash.digest('hex') };
+}
+
+/** Whether `body` has the checksum its header names; a CRC-32 this Node cannot compute counts as a mismatch (a miss). */
+export function checksumMatches(header: Pick<BarFileHeader, 'crc32' | 'sha256'>, body: Uint8Array, withCrc: Crc32 | null = crc32 ?? null): boolean {
+  if (typeof header.crc32 === 'number') return withCrc !== null && withCrc(body, 0) === header.crc32;
+  if (typeof header.sha256 === 'string') return createHash('sha256').update(body).digest('hex') === header.sha256;
+  return false;
+}
+
 /** The whole file as one buffer (small series, tests); large ones are written from `encodeBarParts`. */
-export function encodeBars(series: BarSeries, header: Omit<BarFileHeader, 'format' | 'length' | 'columns' | 'sha256'>): Buffer {
+export function encodeBars(series: BarSeries, header: Omit<BarFileHeader, 'format' | 'length' | 'columns' | 'sha256' | 'crc32'>): Buffer {
   return Buffer.concat(encodeBarParts(series, header));
 }
 
@@ -106,7 +132,7 @@ export function decodeBars(buf: Buffer): { header: BarFileHeader; series: BarSer
   const bodyLength = header.columns.length * n * 8;
   if (buf.length !== bodyStart + bodyLength) throw new CorruptFileError(`size mismatch: expected ${bodyStart + bodyLength} bytes, found ${buf.length}`);
   const body = buf.subarray(bodyStart);
-  if (createHash('sha256').update(body).digest('hex') !== header.sha256) throw new CorruptFileError('checksum mismatch');
+  if (!checksumMatches(header, body)) throw new CorruptFileError('checksum mismatch');
   // Float64Array needs 8-byte alignment: view in place when possible, copy otherwise.
   const aligned = body.byteOffset % 8 === 0 ? body : Buffer.from(body);
   const col = (name: string): Float64Array | undefined => {

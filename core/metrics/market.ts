@@ -2,33 +2,38 @@
  * Beta and Jensen's alpha against the buy-and-hold benchmark
  * (docs/metrics.md, "Alpha and beta").
  */
-import { finiteOrNull, mean, ratioOrNull } from './numeric';
+import { finiteOrNull, ratioOrNull } from './numeric';
 
-/** Bar-to-bar log returns ln(vᵢ / vᵢ₋₁), i = 1..n−1. */
-function logReturns(values: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(Math.max(0, values.length - 1));
-  for (let i = 1; i < values.length; i++) out[i - 1] = Math.log(values[i] / values[i - 1]);
-  return out;
+/** ln(v[i] / v[i−1]): bar i's log return. */
+function logReturn(values: ArrayLike<number>, i: number): number {
+  return Math.log(values[i] / values[i - 1]);
 }
 
 /**
  * Beta = cov(e, m) / var(m) over the bar-to-bar log returns of equity (e) and the
  * benchmark (m), all bars. null with fewer than two returns, a flat benchmark, or a
- * non-positive value anywhere (no log return).
+ * non-positive value anywhere (no log return). The returns are computed in each of the two passes
+ * instead of kept: two arrays of a million returns cost more to allocate than to compute again.
  */
 export function beta(equity: ArrayLike<number>, benchmark: ArrayLike<number>): number | null {
   if (equity.length < 3) return null;
-  const e = logReturns(equity);
-  const m = logReturns(benchmark);
-  const meanE = mean(e);
-  const meanM = mean(m);
+  const n = equity.length;
+  let sumE = 0;
+  let sumM = 0;
+  for (let i = 1; i < n; i++) {
+    sumE += logReturn(equity, i);
+    sumM += logReturn(benchmark, i);
+  }
+  // As numeric.ts mean() computes it, sum in order then divide, so beta is the same to the last bit.
+  const meanE = finiteOrNull(sumE / (n - 1));
+  const meanM = finiteOrNull(sumM / (n - 1));
   if (meanE === null || meanM === null) return null;
   // The n − 1 divisors of covariance and variance cancel in the ratio.
   let cov = 0;
   let varM = 0;
-  for (let i = 0; i < e.length; i++) {
-    const dm = m[i] - meanM;
-    cov += (e[i] - meanE) * dm;
+  for (let i = 1; i < n; i++) {
+    const dm = logReturn(benchmark, i) - meanM;
+    cov += (logReturn(equity, i) - meanE) * dm;
     varM += dm * dm;
   }
   return ratioOrNull(finiteOrNull(cov), finiteOrNull(varM));

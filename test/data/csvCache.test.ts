@@ -4,13 +4,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBars, encodeBarParts, encodeBars } from '../../core/data/binary';
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { checksumMatches, decodeBars, encodeBarParts, encodeBars } from '../../core/data/binary';
 import { loadCsv } from '../../core/data/csv';
 import { clearCsvMemory, loadCsvCached } from '../../core/data/csvCache';
 import { DataError } from '../../core/data/errors';
 import { resolveSeries } from '../../core/data/provider';
 import type { BarSeries } from '../../core/data/series';
 import { repoRoot } from '../helpers/paths';
+import { minuteWalk } from '../helpers/series';
 
 const SHARED = join(repoRoot, '..', 'shared', 'data');
 const temp = () => mkdtempSync(join(tmpdir(), 'sl-csvcache-'));
@@ -214,4 +217,43 @@ test('this process keeps what it loaded: a re-load reads nothing, an edit is a m
   await loadCsvCached(other, { symbol: 'QQQ' }, { cacheDir, minBytes: 0, memoryBytes: bytes });
   assert.notEqual((await loadCsvCached(file, { symbol: 'SPY' }, { cacheDir, minBytes: 0, memoryBytes: bytes })).close, a.close, 'evicted by the other file');
   clearCsvMemory();
+});
+
+test('entries carry a CRC-32 of their body where Node has zlib.crc32, and SHA-256 entries (older Nodes) still read', () => {
+  const series = minuteWalk('SPY', 2000);
+  const header = { provider: 'csv', symbol: 'SPY', interval: '', adjusted: false, coveredFrom: 0, coveredTo: 1, writtenAt: 'now' };
+  const bytes = encodeBars(series, header);
+  const { header: written, series: back } = decodeBars(bytes);
+  assert.equal(typeof written.crc32, 'number', 'this Node (20.15+) writes CRC-32');
+  assert.equal(written.sha256, undefined);
+  assertSame(back, series);
+  const body = bytes.subarray(bytes.length - 6 * 8 * 2000);
+  assert.equal(written.crc32, crc32(body), "zlib's CRC-32 of the body");
+  // Every single flipped bit of the body is caught.
+  for (const at of [0, 1, 4095, body.length - 1]) {
+    for (let bit = 0; bit < 8; bit++) {
+      const damaged = Buffer.from(bytes);
+      damaged[bytes.length - body.length + at] ^= 1 << bit;
+      assert.throws(() => decodeBars(damaged), /checksum mismatch/, `byte ${at} bit ${bit}`);
+    }
+  }
+  // A SHA-256 header (what a Node without zlib.crc32 writes) is checked as SHA-256; a CRC-32 header that this Node
+  // could not check counts as a mismatch (a miss, parsed again), never as data.
+  const sha = createHash('sha256').update(body).digest('hex');
+  assert.equal(checksumMatches({ sha256: sha }, body), true);
+  assert.equal(checksumMatches({ sha256: sha.replace(/^./, (c) => (c === '0' ? '1' : '0')) }, body), false);
+  assert.equal(checksumMatches({ crc32: written.crc32 }, body, null), false);
+  assert.equal(checksumMatches({}, body), false, 'no checksum: not data');
+  // A whole SHA-256 entry reads as data; with a wrong digest it is corrupt.
+  const entryWith = (h: object) => {
+    let json = JSON.stringify(h);
+    json += ' '.repeat((8 - ((12 + Buffer.byteLength(json)) % 8)) % 8);
+    const head = Buffer.from(json, 'utf8');
+    const prefix = Buffer.alloc(12);
+    bytes.copy(prefix, 0, 0, 8);
+    prefix.writeUInt32LE(head.length, 8);
+    return Buffer.concat([prefix, head, body]);
+  };
+  assertSame(decodeBars(entryWith({ ...written, crc32: undefined, sha256: sha })).series, series);
+  assert.throws(() => decodeBars(entryWith({ ...written, crc32: undefined, sha256: '0'.repeat(64) })), /checksum mismatch/);
 });
