@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runBacktest, runBacktestOverview, runBacktestSummary, StrategyRuntimeError } from '../../core/engine/backtest';
-import { withoutFullColumns } from '../../core/engine/equityCurve';
+import { EQUITY_FULL_MAX, withoutFullColumns } from '../../core/engine/equityCurve';
 import { thrownDetails } from '../../core/engine/simulate';
 import { freezeIntrinsics, hardenRealm } from './harden';
 import { freezeSdk, loadStrategy, strategyModule } from '../../core/strategy/load';
@@ -110,10 +110,12 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
       const series = seriesInWindow(job.series, variant.window);
       const runOptions = { ...options, onLog: (line: { message: string }) => countLog(line.message), isCancelled: () => logFailure !== undefined };
       if (batch.detail === 'full' || batch.detail === 'drawable') {
-        // 'full': the host builds the points from the columns (result-codec.ts); 'drawable': only the drawn points cross.
-        const result = runBacktest(cls, series, runOptions, { equity: batch.detail === 'full' ? 'columns' : 'drawable' });
+        // Every point crosses as columns, the host builds the points (result-codec.ts); a 'drawable' run that may pass
+        // EQUITY_FULL_MAX bars sends only its drawn points.
+        const drawn = batch.detail === 'drawable' && series.reduce((n, s) => n + s.length, 0) > EQUITY_FULL_MAX;
+        const result = runBacktest(cls, series, runOptions, { equity: drawn ? 'drawable' : 'columns' });
         if (logFailure) throw logFailure;
-        bytes = encodeFullOutcome(batch.detail === 'full' ? result : withoutFullColumns(result), oneSeriesTimes(series));
+        bytes = encodeFullOutcome(drawn ? withoutFullColumns(result) : result, oneSeriesTimes(series));
       } else {
         const summary = runBacktestSummary(cls, series, runOptions);
         if (logFailure) throw logFailure;
