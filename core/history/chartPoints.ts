@@ -1,5 +1,5 @@
 /**
- * What a saved run keeps of a long run's bars (docs/history.md "Long runs").
+ * What a saved run keeps of a long run's bars (docs/extension.md "Long runs").
  *
  * A saved run is drawn, listed and compared; the evaluators check every bar before it is saved. Up to
  * EQUITY_FULL_MAX bars it keeps them all. Past that, a million minute bars would make ~160 MB of JSON per run

@@ -49,6 +49,15 @@ export function runWorker(): void {
   post({ t: 'loaded' });
 }
 
+/**
+ * How the engine keeps the equity of a run the host wants every point of, or a drawable curve of: as columns, from
+ * which the host builds the points (result-codec.ts, no time strings made here), unless the run is drawable and may
+ * pass EQUITY_FULL_MAX bars (then the drawn points, engine/equityCurve.ts).
+ */
+function equityMode(series: readonly { length: number }[], drawable: boolean): 'drawable' | 'columns' {
+  return drawable && series.reduce((n, s) => n + s.length, 0) > EQUITY_FULL_MAX ? 'drawable' : 'columns';
+}
+
 function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): void {
   const log = logSink(job.maxLogBytes, post);
   hardenRealm({ onConsole: (message) => log(null, message) });
@@ -60,7 +69,7 @@ function runJob(job: WorkerJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[
     // A text summary stops at the metrics here as it does in the host's process (engine/backtest.ts).
     const bytes = job.detail === 'overview'
       ? encodeOverview(runBacktestOverview(cls, job.series, options))
-      : encodeResult(runBacktest(cls, job.series, options, { equity: job.equity === 'drawable' ? 'drawable' : 'columns' }), 0, oneSeriesTimes(job.series));
+      : encodeResult(runBacktest(cls, job.series, options, { equity: equityMode(job.series, job.equity === 'drawable') }), 0, oneSeriesTimes(job.series));
     post({ t: 'result', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     post(strategyError(err));
@@ -110,12 +119,11 @@ function runBatch(job: WorkerJob, batch: BatchSpec, post: (m: WorkerMessage, tra
       const series = seriesInWindow(job.series, variant.window);
       const runOptions = { ...options, onLog: (line: { message: string }) => countLog(line.message), isCancelled: () => logFailure !== undefined };
       if (batch.detail === 'full' || batch.detail === 'drawable') {
-        // Every point crosses as columns, the host builds the points (result-codec.ts); a 'drawable' run that may pass
-        // EQUITY_FULL_MAX bars sends only its drawn points.
-        const drawn = batch.detail === 'drawable' && series.reduce((n, s) => n + s.length, 0) > EQUITY_FULL_MAX;
-        const result = runBacktest(cls, series, runOptions, { equity: drawn ? 'drawable' : 'columns' });
+        // A 'drawable' re-run sends only its drawn points, not the full columns beside them.
+        const equity = equityMode(series, batch.detail === 'drawable');
+        const result = runBacktest(cls, series, runOptions, { equity });
         if (logFailure) throw logFailure;
-        bytes = encodeFullOutcome(drawn ? withoutFullColumns(result) : result, oneSeriesTimes(series));
+        bytes = encodeFullOutcome(equity === 'drawable' ? withoutFullColumns(result) : result, oneSeriesTimes(series));
       } else {
         const summary = runBacktestSummary(cls, series, runOptions);
         if (logFailure) throw logFailure;
