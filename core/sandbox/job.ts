@@ -10,7 +10,7 @@ import type { RunOverview } from '../engine/backtest';
 import type { SandboxChannel, SandboxExit } from './channel';
 import { formatBytes, SandboxError } from './errors';
 import type { SandboxLimits } from './limits';
-import { decodeOverview, decodeResult, oneSeriesTimes } from './result-codec';
+import { decodeOverview, decodeResult, oneSeriesTimes, resultMismatch } from './result-codec';
 import { writeJob, FRAME_ERROR, FRAME_LOG, FrameDecoder, ProtocolViolation, type Frame, type SandboxBacktestOptions } from './protocol';
 import { readErrorPayload, readLogLine } from './caps';
 
@@ -35,7 +35,12 @@ export const DRAIN_MS = 1000;
 export const STDERR_TAIL = 4096;
 
 export function runJob(channel: SandboxChannel, req: JobRequest): Promise<BacktestResult> {
-  return runSingleJob(channel, req, (payload) => decodeResult(payload, () => barTimes(req.series, undefined)));
+  return runSingleJob(channel, req, (payload) => {
+    const result = decodeResult(payload, () => barTimes(req.series, undefined));
+    const mismatch = resultMismatch(result, req.equity === 'drawable' ? 'with-columns' : false);
+    if (mismatch) throw new Error(mismatch);
+    return result;
+  });
 }
 
 /** The same job reduced to what a text summary shows (JobHeader.detail 'overview'): no trade, order or equity records cross. */

@@ -215,20 +215,31 @@ function float64s(buf: Buffer, offset: number, count: number): Float64Array {
 }
 
 /**
- * Why a decoded outcome is not what a batch of `detail` asked for (undefined when it is): a result for 'full' keeps
- * every point, one for 'drawable' every point or a drawable subset of all the run's bars, a summary or a record
- * answers only its own detail. A failed variant answers any.
+ * Why a decoded result is not what was asked for (undefined when it is). Every point (`drawable` false): one per bar
+ * of the run. Drawable: that, or a subset drawn from all the run's bars and flagged so (`run.equityDecimated`), with
+ * the full equity columns of its bars beside it when `'with-columns'` (a single run's; a batch's re-runs leave them).
+ */
+export function resultMismatch(result: BacktestResult, drawable: false | 'drawn' | 'with-columns'): string | undefined {
+  const { run, equity } = result;
+  const drawn = run?.equityDecimated;
+  if (!drawn) return equity.length === run?.bars ? undefined : `${equity.length} equity points for a run of ${run?.bars} bars`;
+  if (!drawable || drawn.from !== run.bars || drawn.to !== equity.length) {
+    return `a result flagged as drawn from ${drawn.from} bars (${drawn.to} points) where ${drawable ? 'a drawable' : 'every point of a'} run of ${run.bars} bars was asked for (${equity.length} points came)`;
+  }
+  if (drawable === 'with-columns' && equityColumnsOf(result)?.time.length !== run.bars) return `a drawn result without the equity columns of its ${run.bars} bars`;
+  return undefined;
+}
+
+/**
+ * Why a decoded outcome is not what a batch of `detail` asked for (undefined when it is): a result for 'full' or
+ * 'drawable' as resultMismatch says, a summary or a record only for its own detail. A failed variant answers any.
  */
 export function outcomeMismatch(outcome: DecodedOutcome, detail: BatchSpec['detail']): string | undefined {
   if (!outcome.ok) return undefined;
-  const kind = 'result' in outcome ? (detail === 'full' || detail === 'drawable' ? detail : 'result') : 'summary' in outcome ? 'summary' : 'record';
-  if (kind !== detail) return `a ${kind === 'full' || kind === 'drawable' ? 'result' : kind} where the batch asked for '${detail}'`;
-  if (!('result' in outcome)) return undefined;
-  const { run, equity } = outcome.result;
-  const drawn = run?.equityDecimated;
-  if (drawn && (detail === 'full' || drawn.from !== run.bars || drawn.to !== equity.length)) return `a result flagged as drawn from ${drawn.from} bars (${drawn.to} points) where the batch asked for '${detail}' on ${run.bars} bars (${equity.length} points)`;
-  if (!drawn && equity.length !== run?.bars) return `${equity.length} equity points for a run of ${run?.bars} bars`;
-  return undefined;
+  const kind = 'result' in outcome ? 'result' : 'summary' in outcome ? 'summary' : 'record';
+  const wanted = detail === 'full' || detail === 'drawable' ? 'result' : detail;
+  if (kind !== wanted) return `a ${kind} where the batch asked for '${detail}'`;
+  return 'result' in outcome ? resultMismatch(outcome.result, detail === 'drawable' ? 'drawn' : false) : undefined;
 }
 
 /**

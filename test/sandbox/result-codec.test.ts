@@ -7,7 +7,7 @@ import type { Bar } from '../../core/sdk/types';
 import { SMA } from '../../core/sdk/indicators/index';
 import type { StrategyClass } from '../../core/strategy/load';
 import { encodeFrame, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, type Frame } from '../../core/sandbox/protocol';
-import { decodeOutcome, decodeResult, encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome, OUTCOME_FAILED, OUTCOME_RECORD, outcomeMismatch, recordAsSent } from '../../core/sandbox/result-codec';
+import { decodeOutcome, decodeResult, encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome, OUTCOME_FAILED, OUTCOME_RECORD, outcomeMismatch, recordAsSent, resultMismatch } from '../../core/sandbox/result-codec';
 import { summarize } from '../../core/run/variants';
 import { summaryRecord } from '../../core/sweep/score';
 import { bars } from './helpers';
@@ -341,7 +341,7 @@ test("a batch outcome must be what its detail asked for: 'full' every point, 'dr
   assert.equal(outcomeMismatch(record, 'record'), undefined);
   for (const d of ['full', 'drawable', 'summary', 'record'] as const) assert.equal(outcomeMismatch(failed, d), undefined, `a failed variant answers '${d}'`);
   // What each refuses.
-  assert.match(outcomeMismatch(through(drawn), 'full') ?? '', /drawn from .* asked for 'full'/);
+  assert.match(outcomeMismatch(through(drawn), 'full') ?? '', /drawn from .* where every point of a run of \d+ bars was asked for/);
   assert.match(outcomeMismatch(summary, 'full') ?? '', /a summary where the batch asked for 'full'/);
   assert.match(outcomeMismatch(record, 'summary') ?? '', /a record where the batch asked for 'summary'/);
   assert.match(outcomeMismatch(through(all), 'summary') ?? '', /a result where the batch asked for 'summary'/);
@@ -350,4 +350,11 @@ test("a batch outcome must be what its detail asked for: 'full' every point, 'dr
   assert.match(outcomeMismatch(forge(drawn, { equityDecimated: { from: n, to: drawn.equity.length + 3 } }), 'drawable') ?? '', /drawn from/, 'a count of points that is not the points sent');
   assert.match(outcomeMismatch(forge(all, {}, all.equity.slice(1)), 'full') ?? '', /equity points for a run of/, 'a point missing without a flag');
   assert.match(outcomeMismatch(forge(all, {}, all.equity.slice(1)), 'drawable') ?? '', /equity points for a run of/);
+  // A single drawable run brings its full columns; a batch's drawn re-run leaves them.
+  const withColumns = runBacktest(cls, [bars(n)], {}, { equity: 'drawable' });
+  assert.equal(resultMismatch(withColumns, 'with-columns'), undefined);
+  assert.equal(resultMismatch(all, 'with-columns'), undefined, 'every point is always an answer');
+  assert.match(resultMismatch(drawn, 'with-columns') ?? '', /without the equity columns of its \d+ bars/);
+  assert.equal(resultMismatch(drawn, 'drawn'), undefined);
+  assert.match(resultMismatch(withColumns, false) ?? '', /every point of a run/);
 });
