@@ -10,6 +10,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { civilDayMs } from './dates';
 import { DataError, clip } from './errors';
 import { barProblem } from './rules';
 import { createSeries, truncateSeries, type BarSeries, type SeriesSource } from './series';
@@ -429,7 +430,7 @@ function plainDate(buf: Buffer, a: number, b: number): number {
   let day: number;
   if (lastDayBuf === buf && lastDayAt >= 0 && sameBytes(buf, a, lastDayAt, 10)) day = lastDayMs;
   else {
-    day = dayMs(digitsAt(buf, a, 4), digitsAt(buf, a + 5, 2), digitsAt(buf, a + 8, 2));
+    day = civilDayMs(digitsAt(buf, a, 4), digitsAt(buf, a + 5, 2), digitsAt(buf, a + 8, 2));
     if (Number.isNaN(day)) return parseDate(buf, a, b);
     lastDayBuf = buf;
     lastDayAt = a;
@@ -525,8 +526,6 @@ function slowNumber(s: string): number {
 }
 
 const DAY = 86_400_000;
-const CUMULATIVE_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function digitsAt(buf: Buffer, at: number, count: number): number {
   let v = 0;
@@ -536,21 +535,6 @@ function digitsAt(buf: Buffer, at: number, count: number): number {
     v = v * 10 + c;
   }
   return v;
-}
-
-function isLeap(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-/** ms since epoch for a calendar day, with validation; integer math only. */
-function dayMs(y: number, m: number, d: number): number {
-  if (!(m >= 1 && m <= 12 && d >= 1)) return NaN;
-  const dim = m === 2 ? (isLeap(y) ? 29 : 28) : DAYS_IN_MONTH[m - 1];
-  if (d > dim) return NaN;
-  const y1 = y - 1;
-  const days = 365 * (y - 1970) + (Math.floor(y1 / 4) - 492) - (Math.floor(y1 / 100) - 19) + (Math.floor(y1 / 400) - 4)
-    + CUMULATIVE_DAYS[m - 1] + (m > 2 && isLeap(y) ? 1 : 0) + d - 1;
-  return days * DAY;
 }
 
 /** What the last parseDate call read (one file must stick to one kind; epochs must be spaced like bars). */
@@ -570,7 +554,7 @@ function parseDate(buf: Buffer, a: number, b: number): number {
   const len = b - a;
   if (len >= 10 && buf[a + 4] === 45 && buf[a + 7] === 45) {
     dateKind = CALENDAR;
-    const day = dayMs(digitsAt(buf, a, 4), digitsAt(buf, a + 5, 2), digitsAt(buf, a + 8, 2));
+    const day = civilDayMs(digitsAt(buf, a, 4), digitsAt(buf, a + 5, 2), digitsAt(buf, a + 8, 2));
     if (len === 10) return day;
     const sep = buf[a + 10];
     if ((sep !== 32 && sep !== 84) || len < 16 || buf[a + 13] !== 58) return NaN;
@@ -628,7 +612,7 @@ function parseDate(buf: Buffer, a: number, b: number): number {
 function compactDate(buf: Buffer, a: number, len: number): number {
   const y = digitsAt(buf, a, 4);
   if (!(y >= 1900 && y <= 2100)) return NaN;
-  const day = dayMs(y, digitsAt(buf, a + 4, 2), digitsAt(buf, a + 6, 2));
+  const day = civilDayMs(y, digitsAt(buf, a + 4, 2), digitsAt(buf, a + 6, 2));
   if (len === 8) return day;
   const hh = digitsAt(buf, a + 8, 2), mi = digitsAt(buf, a + 10, 2), ss = len === 14 ? digitsAt(buf, a + 12, 2) : 0;
   return hh <= 23 && mi <= 59 && ss <= 59 ? day + hh * 3_600_000 + mi * 60_000 + ss * 1000 : NaN;

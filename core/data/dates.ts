@@ -13,6 +13,27 @@ export function utcDate(year: number, month: number, day: number): number {
   return new Date(ms).getUTCDate() === day ? ms : NaN;
 }
 
+const CUMULATIVE_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/**
+ * ms of a calendar day at 00:00 UTC, NaN when it is not a real date; integer math only (the CSV reader calls it per
+ * row, parseTime per result time), and a year is the year written (no Date.UTC 0–99 → 1900s mapping).
+ */
+export function civilDayMs(y: number, m: number, d: number): number {
+  if (!(m >= 1 && m <= 12 && d >= 1)) return NaN;
+  const dim = m === 2 ? (isLeap(y) ? 29 : 28) : DAYS_IN_MONTH[m - 1];
+  if (d > dim) return NaN;
+  const y1 = y - 1;
+  const days = 365 * (y - 1970) + (Math.floor(y1 / 4) - 492) - (Math.floor(y1 / 100) - 19) + (Math.floor(y1 / 400) - 4)
+    + CUMULATIVE_DAYS[m - 1] + (m > 2 && isLeap(y) ? 1 : 0) + d - 1;
+  return days * DAY_MS;
+}
+
 /** Start of the UTC day containing `ms`. */
 export function floorDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
