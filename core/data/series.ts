@@ -50,6 +50,13 @@ export function createSeries(symbol: string, length: number, withAdjClose = fals
   };
 }
 
+/** The first `length` bars of `series` in new columns of `capacity` rows (a reader that learns the row count as it goes). */
+export function growSeries(series: BarSeries, length: number, capacity: number): BarSeries {
+  const grown = createSeries(series.symbol, capacity, series.adjClose !== undefined, series.source);
+  for (const column of ['time', 'open', 'high', 'low', 'close', 'volume', 'adjClose'] as const) grown[column]?.set(series[column]!.subarray(0, length));
+  return grown;
+}
+
 /** The bars with `from <= time <= to` (ms), sharing the underlying buffers. */
 export function sliceSeries(series: BarSeries, from = -Infinity, to = Infinity): BarSeries {
   return sliceByIndex(series, lowerBound(series.time, from), upperBound(series.time, to));
