@@ -31,21 +31,26 @@ export function drawdowns(time: ArrayLike<number>, equity: ArrayLike<number>): D
   const depths: number[] = [];
   const durations: number[] = [];
   let lastPeakBar = -1;
-  let trough = 0;
+  // The deepest point of a period is its lowest equity over its one peak: 1 − low/peak is the largest 1 − e/peak
+  // of the period to the last bit (division by a positive number and 1 − x are monotone when correctly rounded),
+  // so one division per period instead of one per bar. A bar is at its peak (depth exactly 0) when e ≥ peak: a
+  // lower e gives e/peak ≤ 1 − 2⁻⁵³, never rounded to 1.
+  let low = Infinity;
   for (let i = 0; i < n; i++) {
-    if (equity[i] > peak) peak = equity[i];
-    const depth = 1 - equity[i] / peak;
-    if (depth > maxDepth) maxDepth = depth;
-    if (depth > trough) trough = depth;
-    const atPeak = depth === 0;
+    const e = equity[i];
+    const atPeak = e >= peak;
+    if (!atPeak && e < low) low = e;
     if (atPeak || i === n - 1) {
+      const trough = low === Infinity ? 0 : 1 - low / peak;
+      if (trough > maxDepth) maxDepth = trough;
       if (lastPeakBar >= 0 && i > lastPeakBar + 1) {
         depths.push(trough);
         durations.push((time[i] - time[lastPeakBar]) / DAY_MS);
       }
       if (atPeak) {
+        peak = e;
         lastPeakBar = i;
-        trough = 0;
+        low = Infinity;
       }
     }
   }

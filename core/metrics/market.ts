@@ -6,7 +6,11 @@ import { finiteOrNull, ratioOrNull } from './numeric';
 
 /** ln(v[i] / v[i−1]): bar i's log return. */
 function logReturn(values: ArrayLike<number>, i: number): number {
-  return Math.log(values[i] / values[i - 1]);
+  const a = values[i];
+  const b = values[i - 1];
+  // A flat bar (equity out of the market) is log(1) = 0 exactly, without the logarithm's cost; 0/0 and ∞/∞ are
+  // not 1 and still go to Math.log (NaN).
+  return a === b && a !== 0 && a - a === 0 ? 0 : Math.log(a / b);
 }
 
 /**

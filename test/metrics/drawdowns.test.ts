@@ -64,4 +64,37 @@ describe('drawdowns', () => {
     const d = drawdowns(daily(5), [100, 100, 100, 90, 100]);
     assert.equal(d.maxDurationDays, 2);
   });
+
+  test('equals the bar-by-bar definition to the last bit on random curves (ties, new peaks, negative equity, NaN)', () => {
+    // The definition as written: every bar's depth 1 − e/peak, a period closed at each bar whose depth is exactly 0.
+    const byBar = (time: ArrayLike<number>, eq: ArrayLike<number>) => {
+      let peak = -Infinity, maxDepth = 0, trough = 0, last = -1;
+      const depths: number[] = [], durations: number[] = [];
+      for (let i = 0; i < eq.length; i++) {
+        if (eq[i] > peak) peak = eq[i];
+        const depth = 1 - eq[i] / peak;
+        if (depth > maxDepth) maxDepth = depth;
+        if (depth > trough) trough = depth;
+        if (depth === 0 || i === eq.length - 1) {
+          if (last >= 0 && i > last + 1) { depths.push(trough); durations.push((time[i] - time[last]) / DAY); }
+          if (depth === 0) { last = i; trough = 0; }
+        }
+      }
+      const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+      return { maxDepth, avgDepth: avg(depths), maxDurationDays: durations.length ? Math.max(...durations) : null, avgDurationDays: avg(durations), periods: depths.length };
+    };
+    let s = 11;
+    const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (let c = 0; c < 2000; c++) {
+      const n = 1 + Math.floor(r() * 60);
+      const eq: number[] = [100];
+      for (let i = 1; i < n; i++) {
+        const f = r();
+        const prev = eq[i - 1];
+        eq.push(f < 0.15 ? prev : f < 0.2 ? Math.max(...eq) : f < 0.22 && c % 5 === 0 ? -prev : f < 0.23 && c % 7 === 0 ? NaN : prev * (1 + (r() - 0.5) * (c % 3 === 0 ? 1e-15 : 0.1)));
+      }
+      assert.deepEqual(drawdowns(daily(n), eq), byBar(daily(n), eq), `curve ${c}: ${eq.join(', ')}`);
+    }
+  });
 });
+

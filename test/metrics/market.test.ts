@@ -42,6 +42,12 @@ describe('beta', () => {
       const e = fromLogReturns(1000, Array.from({ length: n - 1 }, () => (rand() - 0.5) * 0.1));
       const m = fromLogReturns(50, Array.from({ length: n - 1 }, () => (rand() - 0.48) * 0.05));
       if (c % 97 === 0) e[Math.floor(rand() * n)] = 0; // now and then no log return at all
+      // Flat stretches (out of the market: log(1) = 0 without the logarithm), and equal pairs that are not 1 as a
+      // ratio (0/0, ∞/∞) or are negative.
+      if (c % 3 === 0) for (let i = 1; i < n; i++) if (rand() < 0.5) e[i] = e[i - 1];
+      if (c % 3 === 0 && rand() < 0.5) m[1] = m[0];
+      const j = 1 + Math.floor(rand() * (n - 2));
+      if (c % 11 === 0) e[j] = e[j + 1] = [0, Infinity, -5, NaN][(c / 11) % 4];
       assert.equal(beta(e, m), reference(e, m), `case ${c}`);
     }
   });
@@ -51,6 +57,9 @@ describe('beta', () => {
     assert.equal(beta([100, 110, 120], [10, 10, 10]), null);
     assert.equal(beta([100, 0, 120], [10, 11, 12]), null);
     assert.equal(beta([100, 110, 120], [10, -1, 12]), null);
+    // Equal values whose ratio is not 1 are no flat bar: 0/0 and ∞/∞ have no log return either.
+    assert.equal(beta([0, 0, 0], [10, 11, 12]), null);
+    assert.equal(beta([Infinity, Infinity, Infinity], [10, 11, 12]), null);
   });
 });
 
