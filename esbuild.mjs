@@ -15,7 +15,7 @@ const entries = [
   // command loads only the packages it uses (the 9 MB TypeScript compiler only to validate or compile), instead
   // of V8 compiling all of them at every start.
   { in: 'core/cli/bin.ts', out: 'cli', packages: 'external' },
-  { in: 'core/cli/relaunch.ts', out: 'relaunch', packages: 'external' },
+  { in: 'core/cli/launch.ts', out: 'launch', packages: 'external' },
   { in: 'sandbox/runtime/main.ts', out: 'sandbox/runtime' },
   { in: 'media/main.ts', out: 'media/main', platform: 'browser', format: 'iife' },
   { in: 'media/sweep.ts', out: 'media/sweep', platform: 'browser', format: 'iife' },

@@ -29,7 +29,7 @@ const GOOG = join(SHARED, 'GOOG_daily_2004_2013_backtestingpy.csv');
 const DOCUMENTED = { daily20y: 0.67, minute1m: 7.3 };
 const RUNS = 5;
 
-interface Sample { cpu: number; wall: number; rssMb: number; processes: number; phases: Record<string, number> | null }
+interface Sample { cpu: number; wall: number; rssMb: number; processes: number; phases: Record<string, number | string> | null }
 
 const work = mkdtempSync(join(tmpdir(), 'sl-bench-e2e-'));
 const preload = join(work, 'usage.cjs');
@@ -116,10 +116,11 @@ function summarise(label: string, samples: Sample[], reference?: Reference, hand
   if (reference) parts.push(`  = ${(cpu / reference.seconds).toFixed(2)}× backtesting.py (${reference.seconds.toFixed(2)} s, ${reference.how})${target ? `, target ≤ ${target}×` : ''}`);
   if (handLoop) parts.push(`  = ${(cpu / handLoop).toFixed(0)}× the hand loop (${(handLoop * 1000).toFixed(3)} ms)`);
   console.log(parts.join(''));
-  const phases = samples.map((s) => s.phases).filter((p): p is Record<string, number> => !!p);
+  const phases = samples.map((s) => s.phases).filter((p): p is Record<string, number> => !!p); // codeCache: a string
   if (phases.length) {
-    const names = Object.keys(phases[0]).filter((n) => n !== 'wall');
-    console.log(`${''.padEnd(48)}CPU ms per phase (median): ${names.map((n) => `${n} ${median(phases.map((p) => p[n] ?? 0)).toFixed(0)}`).join(', ')}`);
+    const names = Object.keys(phases[0]).filter((n) => typeof phases[0][n] === 'number' && n !== 'wall');
+    const caches = [...new Set(phases.map((p) => String(p.codeCache)))].join('/');
+    console.log(`${''.padEnd(48)}CPU ms per phase (median): ${names.map((n) => `${n} ${median(phases.map((p) => p[n] ?? 0)).toFixed(0)}`).join(', ')}; code cache ${caches}`);
   }
 }
 

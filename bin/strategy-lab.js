@@ -10,11 +10,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const cli = join(__dirname, '..', 'dist', 'cli.js');
-const relaunch = join(__dirname, '..', 'dist', 'relaunch.js');
-if (!existsSync(cli) || !existsSync(relaunch)) {
+const launch = join(__dirname, '..', 'dist', 'launch.js');
+if (!existsSync(cli) || !existsSync(launch)) {
   process.stderr.write(`strategy-lab is not built yet: run \`npm run build\` in ${join(__dirname, '..')} first.\n`);
   process.exit(1);
 }
-// A run on a large data file re-runs itself once with transparent huge pages (core/cli/relaunch.ts); dist/relaunch.js
-// loads no dependency, so deciding costs a stat of the data file.
-require(relaunch).runRelaunchedIfLarge(argv, __filename, () => require(cli));
+// A run on a large data file re-runs itself once with transparent huge pages (core/cli/relaunch.ts), and the bundle
+// is compiled with V8's code cache of an earlier run (core/cli/codeCache.ts); dist/launch.js loads no dependency,
+// so deciding costs a stat of the data file.
+const { runRelaunchedIfLarge, loadBundle } = require(launch);
+runRelaunchedIfLarge(argv, __filename, () => loadBundle(cli, argv));

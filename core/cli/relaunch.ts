@@ -4,7 +4,7 @@
  * the arguments cannot switch them on for itself; a second Node start (~0.1 s of CPU here) is cheaper than the
  * page faults it saves from ~32 MB of CSV on (docs/performance.md, "Fresh memory and huge pages").
  *
- * Loaded by bin/strategy-lab.js before the CLI bundle (dist/relaunch.js: node built-ins only), so a run that
+ * Loaded by bin/strategy-lab.js before the CLI bundle (dist/launch.js: node built-ins only), so a run that
  * relaunches pays for one bundle load, in the child.
  */
 import { spawn } from 'node:child_process';

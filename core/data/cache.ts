@@ -13,7 +13,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { CorruptFileError, decodeBars, encodeBars, type BarFileHeader } from './binary';
 import { formatInstant } from './dates';
@@ -64,10 +63,7 @@ export interface CacheOptions {
   lock?: LockOptions;
 }
 
-/** `STRATEGY_LAB_CACHE_DIR`, else `~/.cache/strategy-lab`. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.STRATEGY_LAB_CACHE_DIR || join(homedir(), '.cache', 'strategy-lab');
-}
+export { defaultCacheDir } from './cacheDir';
 
 const FILE_SUFFIX = '.bars';
 
