@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataBytes, RELAUNCH_MIN_MB, RELAUNCH_NODE_FLAGS, shouldRelaunch } from '../../core/cli/relaunch';
+import { dataBytes, RELAUNCH_MIN_MB, RELAUNCH_NODE_FLAGS, relaunchNodeFlags, shouldRelaunch, SUMMARY_NODE_FLAGS } from '../../core/cli/relaunch';
 import { HUGE_PAGES_TUNABLE } from '../../core/sandbox/hugePages';
 import { repoRoot, sharedData } from '../helpers/paths';
 
@@ -44,6 +44,17 @@ describe('when the CLI relaunches itself', () => {
     assert.equal(shouldRelaunch(args, { ...small, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }, 'linux'), false, 'the user\'s own choice');
     assert.equal(shouldRelaunch(args, { ...small, GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, 'linux'), true, 'other tunables are kept and added to');
     assert.equal(shouldRelaunch(['backtest', 'x.ts'], small, 'linux'), false, 'no data file');
+  });
+
+  test('relaunchNodeFlags: a backtest that prints its summary caps the young generation; one that writes its result, and other commands, do not', () => {
+    const data = ['--data', SPY];
+    assert.deepEqual(relaunchNodeFlags(['backtest', 'x.ts', ...data]), [...RELAUNCH_NODE_FLAGS, ...SUMMARY_NODE_FLAGS]);
+    for (const write of [['--json'], ['--out', 'r.json'], ['--out=r.json']]) {
+      assert.deepEqual(relaunchNodeFlags(['backtest', 'x.ts', ...data, ...write]), RELAUNCH_NODE_FLAGS, write.join(' '));
+    }
+    assert.deepEqual(relaunchNodeFlags(['backtest', 'x.ts', ...data, '--', '--json']), [...RELAUNCH_NODE_FLAGS, ...SUMMARY_NODE_FLAGS], 'after -- is not an option');
+    assert.deepEqual(relaunchNodeFlags(['evaluate', 'x.ts', ...data]), RELAUNCH_NODE_FLAGS);
+    assert.deepEqual(relaunchNodeFlags(['sweep', 'x.ts', ...data]), RELAUNCH_NODE_FLAGS);
   });
 });
 
@@ -98,6 +109,15 @@ describe('the relaunched binary', { skip: process.platform !== 'linux' ? 'the re
     assert.notEqual(failedHere.status, 0);
     assert.equal(failedChild.status, failedHere.status, 'the child\'s exit code is the command\'s');
     assert.equal(failedChild.stderr, failedHere.stderr);
+
+    // A summary (no --json): the child also caps the young generation, and prints what a run here prints.
+    const summaryJob = job.filter((a) => a !== '--json');
+    const summary = spawnSync(process.execPath, [BIN, ...summaryJob], { encoding: 'utf8', env: { ...base, STRATEGY_LAB_RELAUNCH_MIN_MB: '0' } });
+    assert.equal(summary.status, 0, summary.stderr);
+    assert.deepEqual(processes(log).at(-1)!.execArgv, [...RELAUNCH_NODE_FLAGS, ...SUMMARY_NODE_FLAGS]);
+    const summaryHere = spawnSync(process.execPath, [BIN, ...summaryJob], { encoding: 'utf8', env: { ...base, STRATEGY_LAB_RELAUNCH: '0' } });
+    assert.equal(summary.stdout, summaryHere.stdout);
+    assert.match(summary.stdout, /Sharpe/);
   });
 
   test('Ctrl-C is left to the child (the parent ignores it); SIGTERM to the parent ends the child, and the parent by the same signal', async () => {
