@@ -472,11 +472,16 @@ function plainDate(buf: Buffer, a: number, size: number): number {
 
 /**
  * Room for the rows in `bytes` of a file whose `sampleRows` rows took `sampleBytes`: a quarter more than their
- * average length predicts (columns are zero-filled lazily, so room never written costs no memory).
+ * average length predicts (columns are zero-filled lazily, so room never written costs no memory). Rows are taken
+ * to be at least 16 bytes long: a sample without a whole row (a header that ends its piece) must not ask for a
+ * row per byte.
  */
 function rowsIn(bytes: number, sampleBytes: number, sampleRows: number): number {
-  return Math.ceil((bytes * Math.max(sampleRows, 1) / Math.max(sampleBytes, 1)) * 1.25) + 16;
+  const rowBytes = Math.max(sampleBytes / Math.max(sampleRows, 1), MIN_ROW_BYTES);
+  return Math.ceil((bytes / rowBytes) * 1.25) + 16;
 }
+
+const MIN_ROW_BYTES = 16;
 
 /** Field `k`'s text, trimmed (for messages). */
 function fieldText(buf: Buffer, starts: Int32Array, k: number, count: number, stop: number): string {
