@@ -77,9 +77,9 @@ export function loadBundle(bundle: string, argv: readonly string[], env: NodeJS.
 /** Writes what V8 compiled so far (the run's functions too, not only the top level); removes the command's stale files. */
 function saveCodeCache(script: Script, file: string): void {
   try {
-    const data = script.createCachedData();
     const dir = dirname(file);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true }); // first: a folder that cannot be made costs no cached data
+    const data = script.createCachedData();
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, data);
     renameSync(tmp, file);
