@@ -28,8 +28,9 @@ missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The unit tests' chromium install (test/webview/browser.ts) takes the same lock; apt waits for dpkg's.
+  as_root flock "${TMPDIR:-/tmp}/strategy-lab-apt.lock" apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive as_root flock "${TMPDIR:-/tmp}/strategy-lab-apt.lock" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ -x /usr/bin/chromium ] || { echo "e2e: /usr/bin/chromium is missing and apt could not install it" >&2; exit 1; }
 log "Docker engine (the backtest runs in the real sandbox)"

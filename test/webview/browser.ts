@@ -15,11 +15,16 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = resolve(repoRoot, 'test-artifacts', 'webview');
 export const DIST_MEDIA = resolve(repoRoot, 'dist', 'media');
 
-/** Installs Debian's chromium with apt when it is missing; fails loudly when it cannot. */
+/**
+ * Installs Debian's chromium with apt when it is missing; fails loudly when it cannot. Test files run side by side,
+ * and each may find chromium missing on a fresh machine: the install holds a lock (flock), and whoever gets it
+ * second finds chromium there, instead of failing on dpkg's lock.
+ */
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM)) return CHROMIUM;
   console.error(`\n*** ${CHROMIUM} is missing: installing Debian's chromium with apt-get (needs root and the Debian mirror) ***\n`);
-  const r = spawnSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium'], { stdio: 'inherit' });
+  const install = `[ -x ${JSON.stringify(CHROMIUM)} ] || { apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium; }`;
+  const r = spawnSync('flock', [join(tmpdir(), 'strategy-lab-apt.lock'), 'bash', '-c', install], { stdio: 'inherit' });
   if (r.status !== 0 || !existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM} and \`apt-get install chromium\` failed (exit ${r.status}). Install it as root (apt-get install chromium) or set CHROMIUM=/path/to/chromium.`);
   }
