@@ -69,10 +69,11 @@ export function shouldRelaunch(argv: readonly string[], env: NodeJS.ProcessEnv, 
 export const RELAUNCH_NODE_FLAGS = ['--no-concurrent-recompilation'];
 
 /**
- * A `backtest` that prints its summary (no `--json`, no `--out`) also caps V8's young generation at 4 MB: such a run
- * keeps almost nothing (core/engine/backtest.ts `runBacktestOverview`) and its garbage is per bar and dies young, so
- * a small young generation stays in pages already mapped instead of growing into fresh ones (~4 ms of CPU per MB
- * here, docs/performance.md "Fresh memory and huge pages"). A run that writes the whole result keeps each ~1 MB
+ * A `backtest` that prints its summary (no `--json`, no `--out`) also caps V8's semi-spaces (the two halves of
+ * the young generation; 16 MB by default) at 4 MB: such a run keeps almost nothing (core/engine/backtest.ts
+ * `runBacktestOverview`) and its garbage is per bar and dies young, so a small young generation stays in pages
+ * already mapped instead of growing into fresh ones (~4 ms of CPU per MB here, docs/performance.md "Fresh memory
+ * and huge pages"). A run that writes the whole result keeps each ~1 MB
  * piece of its JSON alive across collections: at 4 MB those are promoted and left to mark-compact (1 M bars
  * `--out`: 2.2 → 3.9 s of CPU), so it keeps V8's default, as does every other command (not measured).
  */

@@ -46,7 +46,7 @@ describe('when the CLI relaunches itself', () => {
     assert.equal(shouldRelaunch(['backtest', 'x.ts'], small, 'linux'), false, 'no data file');
   });
 
-  test('relaunchNodeFlags: a backtest that prints its summary caps the young generation; one that writes its result, and other commands, do not', () => {
+  test('relaunchNodeFlags: a backtest that prints its summary caps the semi-spaces; one that writes its result, and other commands, do not', () => {
     const data = ['--data', SPY];
     assert.deepEqual(relaunchNodeFlags(['backtest', 'x.ts', ...data]), [...RELAUNCH_NODE_FLAGS, ...SUMMARY_NODE_FLAGS]);
     for (const write of [['--json'], ['--out', 'r.json'], ['--out=r.json']]) {
@@ -110,7 +110,7 @@ describe('the relaunched binary', { skip: process.platform !== 'linux' ? 'the re
     assert.equal(failedChild.status, failedHere.status, 'the child\'s exit code is the command\'s');
     assert.equal(failedChild.stderr, failedHere.stderr);
 
-    // A summary (no --json): the child also caps the young generation, and prints what a run here prints.
+    // A summary (no --json): the child also caps the semi-spaces, and prints what a run here prints.
     const summaryJob = job.filter((a) => a !== '--json');
     const summary = spawnSync(process.execPath, [BIN, ...summaryJob], { encoding: 'utf8', env: { ...base, STRATEGY_LAB_RELAUNCH_MIN_MB: '0' } });
     assert.equal(summary.status, 0, summary.stderr);
