@@ -19,22 +19,8 @@ import { runJob } from '../../core/sandbox/job';
 import { DEFAULT_LIMITS } from '../../core/sandbox/limits';
 import { encodeFrame, FRAME_END, FRAME_OUTCOME, FRAME_RESULT, JobReader, type BatchSpec, type Job } from '../../core/sandbox/protocol';
 import { encodeFullOutcome, encodeResult, encodeSummaryOutcome } from '../../core/sandbox/result-codec';
-import { BaseStrategy } from '../../core/sdk/strategy';
-import type { Bar } from '../../core/sdk/types';
-import { SMA } from '../../core/sdk/indicators/index';
-import type { StrategyClass } from '../../core/strategy/load';
-import { bars } from './helpers';
+import { bars, CROSSING } from './helpers';
 
-class Crossing extends BaseStrategy {
-  static override config = { symbols: ['TEST'], timeframe: '1d' as const };
-  private sma = new SMA(5);
-  onBar(bar: Bar): void {
-    const m = this.sma.update(bar.close);
-    if (m === undefined) return;
-    if (bar.close > m && !this.position(bar.symbol)) this.buy(bar.symbol);
-    else if (bar.close < m && this.position(bar.symbol)) this.close(bar.symbol);
-  }
-}
 
 /** A channel whose "runtime" reads the job and answers with the frames `answer` makes for its key. */
 function answering(answer: (job: Job) => Buffer[]): SandboxChannel & { killed: () => boolean } {
@@ -63,7 +49,7 @@ function answering(answer: (job: Job) => Buffer[]): SandboxChannel & { killed: (
   };
 }
 
-const cls = Crossing as unknown as StrategyClass;
+const cls = CROSSING;
 const n = EQUITY_FULL_MAX + 2_001;
 const series = [bars(n)];
 const every = runBacktest(cls, series, {});

@@ -13,6 +13,10 @@ import { assertDockerReachable, createDockerClient } from '../../core/sandbox/do
 import { ensureImage } from '../../core/sandbox/image';
 import { buildRuntimeBundle, defaultRuntimePath } from '../../core/sandbox/runtime-bundle';
 import type { SandboxLimits } from '../../core/sandbox/limits';
+import { BaseStrategy } from '../../core/sdk/strategy';
+import type { Bar } from '../../core/sdk/types';
+import { SMA } from '../../core/sdk/indicators/index';
+import type { StrategyClass } from '../../core/strategy/load';
 
 /** Small limits so hostile cases end quickly (the defaults are the issue's: 512 MB, 300 s). */
 export const HOSTILE_LIMITS: Partial<SandboxLimits> = { memoryMb: 128, timeMs: 5000, maxLogBytes: 256 * 1024 };
@@ -117,3 +121,16 @@ export function containerSuite(): { docker: Docker; image: string } {
     env.image = (await ensureImage({ docker: env.docker, runtimePath: defaultRuntimePath() })).tag;
   });
 }
+
+/** A trusted in-process strategy that trades often (close against its SMA 5), with a tag that needs escaping in JSON. */
+export class Crossing extends BaseStrategy {
+  static override config = { symbols: ['TEST'], timeframe: '1d' as const };
+  private sma = new SMA(5);
+  onBar(bar: Bar): void {
+    const m = this.sma.update(bar.close);
+    if (m === undefined) return;
+    if (bar.close > m && !this.position(bar.symbol)) this.buy(bar.symbol, { tag: 'up "quoted"\n' });
+    else if (bar.close < m && this.position(bar.symbol)) this.close(bar.symbol);
+  }
+}
+export const CROSSING = Crossing as unknown as StrategyClass;

@@ -2,31 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBacktest, runBacktestSummary } from '../../core/engine/backtest';
 import type { BacktestResult } from '../../core/engine/types';
-import { BaseStrategy } from '../../core/sdk/strategy';
-import type { Bar } from '../../core/sdk/types';
-import { SMA } from '../../core/sdk/indicators/index';
 import type { StrategyClass } from '../../core/strategy/load';
 import { encodeFrame, FRAME_LOG, FRAME_OUTCOME, FRAME_RESULT, FrameDecoder, type Frame } from '../../core/sandbox/protocol';
 import { decodeOutcome, decodeResult, encodeFailedOutcome, encodeFullOutcome, encodeRecordOutcome, encodeResult, encodeSummaryOutcome, OUTCOME_FAILED, OUTCOME_RECORD, outcomeMismatch, recordAsSent, resultMismatch } from '../../core/sandbox/result-codec';
 import { summarize } from '../../core/run/variants';
 import { summaryRecord } from '../../core/sweep/score';
-import { bars } from './helpers';
+import { bars, Crossing, CROSSING } from './helpers';
 import type { BarSeries } from '../../core/data/series';
 import { equityColumnsOf, EQUITY_FULL_MAX, withoutFullColumns } from '../../core/engine/equityCurve';
 
-class Crossing extends BaseStrategy {
-  static override config = { symbols: ['TEST'], timeframe: '1d' as const };
-  private sma = new SMA(5);
-  onBar(bar: Bar): void {
-    const m = this.sma.update(bar.close);
-    if (m === undefined) return;
-    if (bar.close > m && !this.position(bar.symbol)) this.buy(bar.symbol, { tag: 'up "quoted"\n' });
-    else if (bar.close < m && this.position(bar.symbol)) this.close(bar.symbol);
-  }
-}
 
 function engineResult(n = 400): BacktestResult {
-  return runBacktest(Crossing as unknown as StrategyClass, [bars(n)], {});
+  return runBacktest(CROSSING, [bars(n)], {});
 }
 
 const roundTrip = (r: BacktestResult) => decodeResult(Buffer.from(encodeResult(r)));
@@ -126,7 +113,7 @@ test('a record (detail "record") crosses as its JSON: a few hundred bytes, the j
 
 test("a decimated result ('drawable' equity) crosses with its full columns, and the host gets what a run in this process gives", () => {
   const n = EQUITY_FULL_MAX + 20_001;
-  const result = runBacktest(Crossing as unknown as StrategyClass, [bars(n)], {}, { equity: 'drawable' });
+  const result = runBacktest(CROSSING, [bars(n)], {}, { equity: 'drawable' });
   assert.ok(result.run.equityDecimated, 'the run decimated its curve');
   const full = equityColumnsOf(result)!;
   const bytes = encodeResult(result);
@@ -172,7 +159,7 @@ function received(type: typeof FRAME_RESULT | typeof FRAME_OUTCOME, payload: Uin
 }
 
 test('a large result or outcome arrives in one buffer of its own, and its columns are read there, not copied', () => {
-  const result = runBacktest(Crossing as unknown as StrategyClass, [bars(EQUITY_FULL_MAX + 20_001)], {}, { equity: 'drawable' });
+  const result = runBacktest(CROSSING, [bars(EQUITY_FULL_MAX + 20_001)], {}, { equity: 'drawable' });
   const [frame] = received(FRAME_RESULT, encodeResult(result));
   assert.equal(frame.payload.byteOffset % 8, 0, 'a result payload starts 8-aligned');
   const back = decodeResult(frame.payload);
@@ -180,7 +167,7 @@ test('a large result or outcome arrives in one buffer of its own, and its column
   assert.equal(equityColumnsOf(back)!.equity.buffer, frame.payload.buffer, 'the full equity column is a view of the frame');
 
   // A summary outcome (detail 'summary'): its columns are views too, and equal the run's.
-  const summary = summarize(runBacktest(Crossing as unknown as StrategyClass, [bars(6000)], {}));
+  const summary = summarize(runBacktest(CROSSING, [bars(6000)], {}));
   const [out] = received(FRAME_OUTCOME, encodeSummaryOutcome(summary), 41);
   assert.equal(out.payload.readUInt32LE(0), 41, 'the index comes first');
   assert.equal((out.payload.byteOffset + 4) % 8, 0, 'the outcome after it starts 8-aligned');
@@ -219,7 +206,7 @@ test('an outcome is its status, seven zero bytes, then its body; anything else i
 
 test('a one-symbol summary leaves its times out and the host takes its own bars\' times; anything else carries them', () => {
   const series = bars(6000);
-  const summary = runBacktestSummary(Crossing as unknown as StrategyClass, [series], {});
+  const summary = runBacktestSummary(CROSSING, [series], {});
   assert.equal(summary.time, series.time, 'a one-symbol run\'s times are its series\' time column itself (engine/grid.ts), which the worker checks by identity');
   const lean = encodeSummaryOutcome(summary, series.time);
   const full = encodeSummaryOutcome(summary);
@@ -241,7 +228,7 @@ test('a one-symbol summary leaves its times out and the host takes its own bars\
 
 test('a one-symbol decimated result leaves its full times out ("SLR3") and the host takes its own bars\' times', () => {
   const series = bars(EQUITY_FULL_MAX + 20_001);
-  const result = runBacktest(Crossing as unknown as StrategyClass, [series], {}, { equity: 'drawable' });
+  const result = runBacktest(CROSSING, [series], {}, { equity: 'drawable' });
   assert.equal(equityColumnsOf(result)!.time, series.time, 'the full times are the series\' column itself');
   const lean = encodeResult(result, 0, series.time);
   assert.equal(new DataView(lean.buffer).getUint32(0, true), 0x33524c53, 'SLR3');
@@ -295,7 +282,7 @@ test("a result of every point built as columns ('columns', \"SLR4\"/\"SLR5\") re
     assert.ok(saved >= all.equity.length * (barTimes ? 18 : 10), `${name}: ${saved} bytes saved on ${all.equity.length} points`);
   }
   // Refused: points beside the columns, a decimation flag, a bar count that is not the columns', host bars of another length.
-  const built = runBacktest(Crossing as unknown as StrategyClass, [one], {}, { equity: 'columns' });
+  const built = runBacktest(CROSSING, [one], {}, { equity: 'columns' });
   const lean = Buffer.from(encodeResult(built, 0, one.time));
   const rewrite = (edit: (json: Record<string, any>) => void, points = 0): Buffer => {
     const jsonLength = lean.readUInt32LE(4);
@@ -311,21 +298,21 @@ test("a result of every point built as columns ('columns', \"SLR4\"/\"SLR5\") re
     lean.copy(out, columnsAt + points * 16, lean.length - one.length * 8);
     return out;
   };
-  assert.equal(JSON.stringify(decodeResult(rewrite(() => {}), () => one.time)), JSON.stringify(runBacktest(Crossing as unknown as StrategyClass, [one], {})), 'the rewriting itself keeps a valid payload');
+  assert.equal(JSON.stringify(decodeResult(rewrite(() => {}), () => one.time)), JSON.stringify(runBacktest(CROSSING, [one], {})), 'the rewriting itself keeps a valid payload');
   assert.throws(() => decodeResult(rewrite((j) => { j.run.equityDecimated = { from: one.length, to: 10 }; }), () => one.time), /flagged as decimated/);
   assert.throws(() => decodeResult(rewrite((j) => { j.run.bars = one.length - 1; }), () => one.time), /equity values for a run of/);
   assert.throws(() => decodeResult(rewrite(() => {}, 1), () => one.time), /equity points beside columns|does not match/);
   assert.throws(() => decodeResult(lean, () => one.time.subarray(1)), /points for \d+ bars/);
   assert.throws(() => decodeResult(lean), /without their times/);
   // The engine refuses to encode a result that has both.
-  const both = runBacktest(Crossing as unknown as StrategyClass, [one], {}, { equity: 'columns' });
-  both.equity = runBacktest(Crossing as unknown as StrategyClass, [one], {}).equity;
+  const both = runBacktest(CROSSING, [one], {}, { equity: 'columns' });
+  both.equity = runBacktest(CROSSING, [one], {}).equity;
   assert.throws(() => encodeResult(both), /both every equity point and its columns/);
 });
 
 test("a batch outcome must be what its detail asked for: 'full' every point, 'drawable' every point or drawn from all the run's bars", () => {
   const n = EQUITY_FULL_MAX + 5_001;
-  const cls = Crossing as unknown as StrategyClass;
+  const cls = CROSSING;
   const all = runBacktest(cls, [bars(n)], {});
   const drawn = withoutFullColumns(runBacktest(cls, [bars(n)], {}, { equity: 'drawable' }));
   const short = engineResult();
