@@ -405,14 +405,14 @@ function fastRow(buf: Buffer, pos: number, size: number, fieldCount: number, slo
       if (t === t) p = plainDateEnd;
       else {
         const a = p;
-        while (p < size && buf[p] !== 44 && buf[p] !== 10 && buf[p] !== 13) p++;
+        p = fieldEndFrom(buf, p, size);
         t = parseDate(buf, a, p);
         if (t !== t) return -1;
       }
       if (firstKind !== 0 && dateKind !== firstKind) return -1;
       values[0] = t;
     } else if (slot === 7) return -1; // a Symbol column: compared per row by the general path
-    else while (p < size && buf[p] !== 44 && buf[p] !== 10 && buf[p] !== 13) p++; // a column nobody reads
+    else p = fieldEndFrom(buf, p, size); // a column nobody reads
     if (p >= size) return -1;
     const c = buf[p];
     if (k + 1 < fieldCount) {
@@ -482,6 +482,12 @@ function rowsIn(bytes: number, sampleBytes: number, sampleRows: number): number 
 }
 
 const MIN_ROW_BYTES = 16;
+
+/** Where the field from `p` ends: its comma, the line's end, or `size`. */
+function fieldEndFrom(buf: Buffer, p: number, size: number): number {
+  while (p < size && buf[p] !== 44 && buf[p] !== 10 && buf[p] !== 13) p++;
+  return p;
+}
 
 /** Field `k`'s text, trimmed (for messages). */
 function fieldText(buf: Buffer, starts: Int32Array, k: number, count: number, stop: number): string {
